@@ -1,0 +1,8 @@
+export {
+  YumavalError,
+  InvalidInputError,
+  InvalidJsonError,
+  InvalidOptionError,
+  WasmLoadError,
+  FileReadError,
+} from './errors.js';

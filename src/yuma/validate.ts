@@ -1,0 +1,185 @@
+import { InvalidInputError } from '../errors/index.js';
+import { EPOCH_DEFAULTS, U64_MAX } from './defaults.js';
+import type { NormalizedEpochInput, SparseRow } from './types.js';
+
+/*
+ * Validation of an EpochInput (contracts/epoch-io.md). Every rule names the field and index that breaks it, so an
+ * operator can find the bad value in a large snapshot. The result is the normalized form both engines read.
+ */
+
+type Obj = Record<string, unknown>;
+
+const DECIMAL = /^[0-9]+$/;
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (typeof v === 'bigint') return `${v}n`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+/** Reads an unsigned integer that may exceed 2^53: a number, a decimal string or a bigint, in 0..max. */
+export function readU64(v: unknown, path: string, max: bigint = U64_MAX): bigint {
+  let out: bigint | undefined;
+  if (typeof v === 'bigint') out = v;
+  else if (typeof v === 'number' && Number.isInteger(v)) out = BigInt(v);
+  else if (typeof v === 'string' && DECIMAL.test(v)) out = BigInt(v);
+  if (out === undefined || out < 0n || out > max) {
+    throw new InvalidInputError(path, `expected an integer in 0..${max} (number or decimal string), got ${describe(v)}`);
+  }
+  return out;
+}
+
+/** Reads a plain JSON integer in [min, max]. */
+export function readInt(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/** Reads a block number: a non-negative integer, as a number or a decimal string. */
+function readBlock(v: unknown, path: string): bigint {
+  if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) {
+    throw new InvalidInputError(path, `block number ${v} is above 2^53 and would lose precision: give it as a decimal string`);
+  }
+  return readU64(v, path);
+}
+
+function readBool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') throw new InvalidInputError(path, `expected true or false, got ${describe(v)}`);
+  return v;
+}
+
+function readArray(v: unknown, path: string, length: number, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${length} ${what}, got ${describe(v)}`);
+  if (v.length !== length) {
+    throw new InvalidInputError(path, `expected ${length} entries (one per uid, n = ${length}), got ${v.length}`);
+  }
+  return v;
+}
+
+function readSparseMatrix(v: unknown, path: string, n: number): SparseRow[] {
+  const rows = readArray(v, path, n, 'rows of [uid, value] pairs');
+  const seen = new Int32Array(n).fill(-1);
+  return rows.map((row, i) => {
+    const rowPath = `${path}[${i}]`;
+    if (!Array.isArray(row)) throw new InvalidInputError(rowPath, `expected an array of [uid, value] pairs, got ${describe(row)}`);
+    if (row.length > n) throw new InvalidInputError(rowPath, `has ${row.length} entries, more than n = ${n} uids`);
+    return row.map((pair: unknown, k: number): [number, number] => {
+      const pairPath = `${rowPath}[${k}]`;
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        throw new InvalidInputError(pairPath, `expected a [uid, value] pair, got ${describe(pair)}`);
+      }
+      const uid = readInt(pair[0], `${pairPath}[0]`, 0, n - 1);
+      const value = readInt(pair[1], `${pairPath}[1]`, 0, 65535);
+      // The chain refuses duplicate uids on write (DuplicateUids), so a stored row never holds one.
+      if (seen[uid] === i) throw new InvalidInputError(`${pairPath}[0]`, `uid ${uid} appears twice in row ${i}`);
+      seen[uid] = i;
+      return [uid, value];
+    });
+  });
+}
+
+function field(obj: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+function optional<T>(obj: Obj, key: string, fallback: T, read: (v: unknown, path: string) => T, prefix: string): T {
+  const v = field(obj, key);
+  return v === undefined ? fallback : read(v, prefix + key);
+}
+
+/**
+ * Validates one EpochInput and applies the defaults of omitted hyperparameters.
+ * @param raw the parsed JSON value
+ * @param prefix a path prefix for messages, e.g. `[3].` for the fourth element of an array input
+ */
+export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochInput {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidInputError(prefix.replace(/\.$/, ''), `expected an EpochInput object, got ${describe(raw)}`);
+  }
+  const o = raw as Obj;
+  const p = prefix;
+  const req = (key: string): unknown => {
+    const v = field(o, key);
+    if (v === undefined) throw new InvalidInputError(p + key, 'is required');
+    return v;
+  };
+
+  const n = readInt(req('n'), `${p}n`, 0, 65535);
+  const block = readBlock(req('block'), `${p}block`);
+  const stake = readArray(req('stake'), `${p}stake`, n, 'stakes').map((s, i) => readU64(s, `${p}stake[${i}]`));
+  const lastUpdate = readArray(req('lastUpdate'), `${p}lastUpdate`, n, 'blocks').map((b, i) =>
+    readBlock(b, `${p}lastUpdate[${i}]`),
+  );
+  const blockAtRegistration = readArray(req('blockAtRegistration'), `${p}blockAtRegistration`, n, 'blocks').map(
+    (b, i) => readBlock(b, `${p}blockAtRegistration[${i}]`),
+  );
+  const validatorPermit = readArray(req('validatorPermit'), `${p}validatorPermit`, n, 'booleans').map((b, i) =>
+    readBool(b, `${p}validatorPermit[${i}]`),
+  );
+  const weights = readSparseMatrix(req('weights'), `${p}weights`, n);
+  const bonds = readSparseMatrix(req('bonds'), `${p}bonds`, n);
+
+  const u16 = (v: unknown, path: string): number => readInt(v, path, 0, 65535);
+  const bool = (v: unknown, path: string): boolean => readBool(v, path);
+  const d = EPOCH_DEFAULTS;
+
+  const ownerRaw = field(o, 'ownerUid');
+  const ownerUid = ownerRaw === undefined || ownerRaw === null ? null : readInt(ownerRaw, `${p}ownerUid`, 0, n - 1);
+  const cutoffRaw = field(o, 'activityCutoff');
+  const activityCutoff = cutoffRaw === undefined || cutoffRaw === null ? null : readBlock(cutoffRaw, `${p}activityCutoff`);
+
+  const commitRaw = field(o, 'commitBlock');
+  const commitBlock =
+    commitRaw === undefined || commitRaw === null
+      ? new Array<bigint | null>(n).fill(null)
+      : readArray(commitRaw, `${p}commitBlock`, n, 'blocks or nulls').map((b, i) =>
+          b === null ? null : readBlock(b, `${p}commitBlock[${i}]`),
+        );
+
+  return {
+    n,
+    block,
+    stake,
+    lastUpdate,
+    blockAtRegistration,
+    validatorPermit,
+    weights,
+    bonds,
+    tempo: optional(o, 'tempo', d.tempo, u16, p),
+    // Stored as a u32 on chain (ActivityCutoffFactorMilli).
+    activityCutoffFactorMilli: optional(o, 'activityCutoffFactorMilli', BigInt(d.activityCutoffFactorMilli), (v, path) =>
+      BigInt(readInt(v, path, 0, 0xffff_ffff)),
+    p),
+    activityCutoff,
+    stakeThreshold: optional(o, 'stakeThreshold', d.stakeThreshold, (v, path) => readU64(v, path), p),
+    ownerUid,
+    maxAllowedValidators: optional(o, 'maxAllowedValidators', d.maxAllowedValidators, u16, p),
+    kappa: optional(o, 'kappa', d.kappa, u16, p),
+    bondsPenalty: optional(o, 'bondsPenalty', d.bondsPenalty, u16, p),
+    bondsMovingAverage: optional(o, 'bondsMovingAverage', d.bondsMovingAverage, (v, path) => readInt(v, path, 0, 1_000_000), p),
+    yuma3: optional(o, 'yuma3', d.yuma3, bool, p),
+    liquidAlpha: optional(o, 'liquidAlpha', d.liquidAlpha, bool, p),
+    alphaLow: optional(o, 'alphaLow', d.alphaLow, u16, p),
+    alphaHigh: optional(o, 'alphaHigh', d.alphaHigh, u16, p),
+    alphaSigmoidSteepness: optional(o, 'alphaSigmoidSteepness', d.alphaSigmoidSteepness, (v, path) => readInt(v, path, -32768, 32767), p),
+    lastMechanismStepBlock: optional(o, 'lastMechanismStepBlock', d.lastMechanismStepBlock, readBlock, p),
+    commitRevealEnabled: optional(o, 'commitRevealEnabled', d.commitRevealEnabled, bool, p),
+    commitBlock,
+    raoEmission: optional(o, 'raoEmission', d.raoEmission, (v, path) => readU64(v, path), p),
+  };
+}
+
+/**
+ * The activity cutoff in blocks: the explicit one if given, else `max(factor·tempo/1000, 1)` as
+ * `get_activity_cutoff_blocks` computes it (a u32 factor times a u16 tempo never saturates a u64).
+ */
+export function effectiveActivityCutoff(input: NormalizedEpochInput): bigint {
+  if (input.activityCutoff !== null) return input.activityCutoff;
+  const blocks = (input.activityCutoffFactorMilli * BigInt(input.tempo)) / 1000n;
+  return blocks < 1n ? 1n : blocks;
+}
