@@ -45,6 +45,13 @@ export class WasmLoadError extends YumavalError {
   }
 }
 
+/** The wasm engine stopped on an internal abort (out of memory, or a bug): the run produced nothing. */
+export class EngineAbortError extends YumavalError {
+  constructor(detail: string) {
+    super(`the wasm engine aborted: ${detail}`, 'ERR_ENGINE_ABORT');
+  }
+}
+
 /** A file the caller named could not be read. */
 export class FileReadError extends YumavalError {
   constructor(file: string, detail: string) {

@@ -4,5 +4,6 @@ export {
   InvalidJsonError,
   InvalidOptionError,
   WasmLoadError,
+  EngineAbortError,
   FileReadError,
 } from './errors.js';

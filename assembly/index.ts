@@ -1,0 +1,30 @@
+// The wasm module's exports: memory management for the host, the epoch engines, and the fixed-point primitives
+// (exported so that tests can check each one against the BigInt reference).
+import { LAYOUT_VERSION } from './layout';
+
+export { epochExact } from './epoch';
+export { epochF64 } from './epoch-f64';
+export {
+  mulSat as fxMulSat,
+  mulCheckedOrZero as fxMulCheckedOrZero,
+  safeDiv as fxSafeDiv,
+  divSat as fxDivSat,
+  expSafe as fxExpSafe,
+  emissionRao as fxEmissionRao,
+  proportionToU16 as fxProportionToU16,
+} from './fixed';
+
+/** The layout version of the parameter and result blocks; the host refuses a mismatch. */
+export function layoutVersion(): i32 {
+  return LAYOUT_VERSION;
+}
+
+/** Allocates `bytes` for the host to fill. Valid until the next `reset`. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes < 8 ? <usize>8 : bytes);
+}
+
+/** Frees everything allocated since the module started: call before each run. */
+export function reset(): void {
+  heap.reset();
+}

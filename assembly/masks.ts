@@ -1,0 +1,100 @@
+// The epoch's masks, shared by the exact and the float engines: activity, the weight masks of §4.5 and the bonds
+// mask of §4.10. They select entries only; values stay the raw stored u16 (in the i64 slots of the CSR).
+import * as L from './layout';
+import { allocRaw, getI32, getI64, getU16, getU64, getU8, setI32, setI64, setU8 } from './mem';
+import { Csr, csrAlloc } from './sparse';
+
+// @ts-ignore: decorator
+@inline export function param(params: usize, slot: i32): i64 {
+  return getI64(params, slot);
+}
+
+// @ts-ignore: decorator
+@inline export function paramPtr(params: usize, slot: i32): usize {
+  return <usize>getI64(params, slot);
+}
+
+/** `active[i] = !(last_update[i] + cutoff < block)`, with a saturating u64 add. */
+export function activity(params: usize, n: i32): usize {
+  const active = allocRaw(<usize>n);
+  const lastUpdate = paramPtr(params, L.P_LAST_UPDATE);
+  const cutoff = <u64>param(params, L.P_ACTIVITY_CUTOFF);
+  const block = <u64>param(params, L.P_BLOCK);
+  for (let i = 0; i < n; i++) {
+    const lu = getU64(lastUpdate, i);
+    const sum = lu + cutoff;
+    const reach: u64 = sum < lu ? <u64>-1 : sum;
+    setU8(active, i, !(reach < block));
+  }
+  return active;
+}
+
+/** The permits from the previous epoch, with the owner's forced to true. */
+export function previousPermits(params: usize, n: i32): usize {
+  const permits = allocRaw(<usize>n);
+  memory.copy(permits, paramPtr(params, L.P_PERMIT), <usize>n);
+  const owner = <i32>param(params, L.P_OWNER);
+  if (owner >= 0 && owner < n) setU8(permits, owner, true);
+  return permits;
+}
+
+/**
+ * The stored weights after the masks, in storage order: rows without a permit emptied, the diagonal dropped except
+ * the owner's, entries to uids registered at or after the row's last update dropped, and (commit-reveal) entries to
+ * uids registered after the row's earliest live commit dropped. Values are the raw u16.
+ */
+export function maskedWeights(params: usize, n: i32, permits: usize): Csr {
+  const src = paramPtr(params, L.P_W_PTR), col = paramPtr(params, L.P_W_COL), val = paramPtr(params, L.P_W_VAL);
+  const lastUpdate = paramPtr(params, L.P_LAST_UPDATE), reg = paramPtr(params, L.P_REGISTRATION);
+  const commit = paramPtr(params, L.P_COMMIT_BLOCK);
+  const commitReveal = param(params, L.P_COMMIT_REVEAL) != 0;
+  const owner = <i32>param(params, L.P_OWNER);
+  const out = csrAlloc(n, getI32(src, n));
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    if (getU8(permits, i)) {
+      const lu = getU64(lastUpdate, i);
+      const cb = getU64(commit, i);
+      for (let k = getI32(src, i), e = getI32(src, i + 1); k < e; k++) {
+        const j = getU16(col, k);
+        if (j == i && i != owner) continue;
+        const r = getU64(reg, j);
+        if (lu <= r) continue;
+        if (commitReveal && cb < r) continue;
+        setI32(out.col, o, j);
+        setI64(out.val, o++, getU16(val, k));
+      }
+    }
+    setI32(out.ptr, i + 1, o);
+  }
+  return out;
+}
+
+/** The block of the last epoch for the bonds mask: `LastMechansimStepBlock + 1`, or `block − tempo` when unknown. */
+export function lastTempo(params: usize): u64 {
+  const lms = <u64>param(params, L.P_LAST_STEP_BLOCK);
+  if (lms == 0) {
+    const block = <u64>param(params, L.P_BLOCK), tempo = <u64>param(params, L.P_TEMPO);
+    return block > tempo ? block - tempo : 0;
+  }
+  return lms == <u64>-1 ? lms : lms + 1;
+}
+
+/** The stored bonds without entries to uids registered at or after the last epoch. Values are the raw u16. */
+export function maskedBonds(params: usize, n: i32): Csr {
+  const src = paramPtr(params, L.P_B_PTR), col = paramPtr(params, L.P_B_COL), val = paramPtr(params, L.P_B_VAL);
+  const reg = paramPtr(params, L.P_REGISTRATION);
+  const last = lastTempo(params);
+  const out = csrAlloc(n, getI32(src, n));
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    for (let k = getI32(src, i), e = getI32(src, i + 1); k < e; k++) {
+      const j = getU16(col, k);
+      if (last <= getU64(reg, j)) continue;
+      setI32(out.col, o, j);
+      setI64(out.val, o++, getU16(val, k));
+    }
+    setI32(out.ptr, i + 1, o);
+  }
+  return out;
+}

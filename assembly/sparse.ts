@@ -1,0 +1,255 @@
+// CSR sparse matrices of I32F32 values and the vector/matrix primitives of the chain's epoch (math.rs).
+// Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
+import { addSat, mulSat, safeDiv, subSat } from './fixed';
+import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
+import { sortI32 } from './sort';
+
+/** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
+export class Csr {
+  constructor(public rows: i32, public ptr: usize, public col: usize, public val: usize) {}
+
+  // @ts-ignore: decorator
+  @inline start(i: i32): i32 {
+    return getI32(this.ptr, i);
+  }
+
+  // @ts-ignore: decorator
+  @inline end(i: i32): i32 {
+    return getI32(this.ptr, i + 1);
+  }
+
+  // @ts-ignore: decorator
+  @inline nnz(): i32 {
+    return getI32(this.ptr, this.rows);
+  }
+}
+
+/** A CSR matrix with room for `cap` entries; row pointers are filled in by the builder. */
+export function csrAlloc(rows: i32, cap: i32): Csr {
+  return new Csr(rows, allocZeroed(<usize>(rows + 1) << 2), allocRaw(<usize>cap << 2), allocRaw(<usize>cap << 3));
+}
+
+/** Per-call scratch space, n wide: a dense accumulator, a row stamp and two column lists. */
+export class Scratch {
+  acc: usize;
+  acc2: usize;
+  stamp: usize;
+  stamp2: usize;
+  list: usize;
+  tmp: usize;
+  constructor(public n: i32) {
+    this.acc = allocZeroed(<usize>n << 3);
+    this.acc2 = allocZeroed(<usize>n << 3);
+    // Stamps start at -1 so that row 0 is never taken as already seen.
+    this.stamp = allocRaw(<usize>n << 2);
+    memory.fill(this.stamp, 0xff, <usize>n << 2);
+    this.stamp2 = allocRaw(<usize>n << 2);
+    memory.fill(this.stamp2, 0xff, <usize>n << 2);
+    this.list = allocRaw(<usize>n << 2);
+    this.tmp = allocRaw(<usize>n << 2);
+  }
+}
+
+/** Plain (wrapping) sum of a vector, as `Iterator::sum` on fixed types in a release build. */
+export function sumVec(p: usize, n: i32): i64 {
+  let s: i64 = 0;
+  for (let i = 0; i < n; i++) s += getI64(p, i);
+  return s;
+}
+
+/** `inplace_normalize`: divide by the wrapping sum unless it is 0. */
+export function normalizeVec(p: usize, n: i32): void {
+  const s = sumVec(p, n);
+  if (s == 0) return;
+  for (let i = 0; i < n; i++) setI64(p, i, safeDiv(getI64(p, i), s));
+}
+
+/** `row_sum_sparse`: wrapping sum of each row. */
+export function rowSums(m: Csr, out: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    let s: i64 = 0;
+    for (let k = m.start(i), e = m.end(i); k < e; k++) s += getI64(m.val, k);
+    setI64(out, i, s);
+  }
+}
+
+/** `inplace_col_normalize_sparse`: saturating column sums, then v / sum where the sum is non-zero. */
+export function colNormalize(m: Csr, sc: Scratch): void {
+  const sums = sc.acc2;
+  memory.fill(sums, 0, <usize>sc.n << 3);
+  const nz = m.nnz();
+  for (let k = 0; k < nz; k++) {
+    const j = getI32(m.col, k);
+    setI64(sums, j, addSat(getI64(sums, j), getI64(m.val, k)));
+  }
+  for (let k = 0; k < nz; k++) {
+    const d = getI64(sums, getI32(m.col, k));
+    if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
+  }
+}
+
+/** `inplace_col_max_upscale_sparse`: v / column max where the max (starting at 0) is non-zero. */
+export function colMaxUpscale(m: Csr, sc: Scratch): void {
+  const maxes = sc.acc2;
+  memory.fill(maxes, 0, <usize>sc.n << 3);
+  const nz = m.nnz();
+  for (let k = 0; k < nz; k++) {
+    const j = getI32(m.col, k);
+    const v = getI64(m.val, k);
+    if (getI64(maxes, j) < v) setI64(maxes, j, v);
+  }
+  for (let k = 0; k < nz; k++) {
+    const d = getI64(maxes, getI32(m.col, k));
+    if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
+  }
+}
+
+/** `matmul_sparse`: out[j] = Σ_i v_i·m_ij with saturating products and sums, in row order. */
+export function matmulSparse(m: Csr, v: usize, out: usize, n: i32): void {
+  memory.fill(out, 0, <usize>n << 3);
+  for (let i = 0; i < m.rows; i++) {
+    const s = getI64(v, i);
+    for (let k = m.start(i), e = m.end(i); k < e; k++) {
+      const j = getI32(m.col, k);
+      setI64(out, j, addSat(getI64(out, j), mulSat(s, getI64(m.val, k))));
+    }
+  }
+}
+
+/** `matmul_transpose_sparse`: out[i] = Σ_j v_j·m_ij with saturating products and sums. */
+export function matmulTransposeSparse(m: Csr, v: usize, out: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    let acc: i64 = 0;
+    for (let k = m.start(i), e = m.end(i); k < e; k++) acc = addSat(acc, mulSat(getI64(v, getI32(m.col, k)), getI64(m.val, k)));
+    setI64(out, i, acc);
+  }
+}
+
+/** `row_hadamard_sparse` in place: m_ij · v_i (saturating). */
+export function rowHadamardInPlace(m: Csr, v: usize): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = getI64(v, i);
+    for (let k = m.start(i), e = m.end(i); k < e; k++) setI64(m.val, k, mulSat(getI64(m.val, k), s));
+  }
+}
+
+/** A copy of m (same entries, same order). */
+export function csrClone(m: Csr): Csr {
+  const nz = m.nnz();
+  const out = csrAlloc(m.rows, nz);
+  memory.copy(out.ptr, m.ptr, <usize>(m.rows + 1) << 2);
+  memory.copy(out.col, m.col, <usize>nz << 2);
+  memory.copy(out.val, m.val, <usize>nz << 3);
+  return out;
+}
+
+/**
+ * `col_clip_sparse`: each entry above its column's consensus becomes the consensus, or is dropped when the consensus
+ * is 0 (the dense version would keep a zero there).
+ */
+export function colClipSparse(w: Csr, consensus: usize): Csr {
+  const out = csrAlloc(w.rows, w.nnz());
+  let o = 0;
+  for (let i = 0; i < w.rows; i++) {
+    for (let k = w.start(i), e = w.end(i); k < e; k++) {
+      const j = getI32(w.col, k);
+      const v = getI64(w.val, k);
+      const c = getI64(consensus, j);
+      if (c < v) {
+        if (c > 0) {
+          setI32(out.col, o, j);
+          setI64(out.val, o++, c);
+        }
+      } else {
+        setI32(out.col, o, j);
+        setI64(out.val, o++, v);
+      }
+    }
+    setI32(out.ptr, i + 1, o);
+  }
+  return out;
+}
+
+/**
+ * `interpolate_sparse` for 0 < ratio < 1: per row, x_j = w_j + ratio·(c_j − w_j) (saturating) over all columns, keeping
+ * x > 0 in ascending column order. Only columns of w's row can be non-zero, since c's row is a subset of w's.
+ */
+export function interpolateSparse(w: Csr, c: Csr, ratio: i64, sc: Scratch): Csr {
+  const out = csrAlloc(w.rows, w.nnz());
+  const cv = sc.acc, stamp = sc.stamp, list = sc.list;
+  let o = 0;
+  for (let i = 0; i < w.rows; i++) {
+    for (let k = c.start(i), e = c.end(i); k < e; k++) {
+      const j = getI32(c.col, k);
+      setI64(cv, j, getI64(c.val, k));
+      setI32(stamp, j, i);
+    }
+    const s = w.start(i), len = w.end(i) - s;
+    memory.copy(list, w.col + (<usize>s << 2), <usize>len << 2);
+    const wv = sc.acc2;
+    for (let k = 0; k < len; k++) setI64(wv, getI32(w.col, s + k), getI64(w.val, s + k));
+    sortI32(list, len, sc.tmp);
+    for (let k = 0; k < len; k++) {
+      const j = getI32(list, k);
+      const v1 = getI64(wv, j);
+      const v2 = getI32(stamp, j) == i ? getI64(cv, j) : 0;
+      const x = addSat(v1, mulSat(ratio, subSat(v2, v1)));
+      if (x > 0) {
+        setI32(out.col, o, j);
+        setI64(out.val, o++, x);
+      }
+    }
+    setI32(out.ptr, i + 1, o);
+  }
+  // Stamps are row numbers; clear them so the next user starts from a clean slate.
+  memory.fill(stamp, 0xff, <usize>sc.n << 2);
+  return out;
+}
+
+/**
+ * `mat_ema_sparse`: per row, alpha·new + (1 − alpha)·old (saturating, new first), keeping entries > 0 in ascending
+ * column order.
+ */
+export function matEmaSparse(nw: Csr, old: Csr, alpha: i64, sc: Scratch): Csr {
+  const oneMinus = subSat(<i64>1 << 32, alpha);
+  const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
+  const acc = sc.acc, stamp = sc.stamp, list = sc.list;
+  let o = 0;
+  for (let i = 0; i < nw.rows; i++) {
+    let len = 0;
+    for (let k = nw.start(i), e = nw.end(i); k < e; k++) {
+      const j = getI32(nw.col, k);
+      const add = mulSat(alpha, getI64(nw.val, k));
+      if (getI32(stamp, j) != i) {
+        setI32(stamp, j, i);
+        setI64(acc, j, add);
+        setI32(list, len++, j);
+      } else {
+        setI64(acc, j, addSat(getI64(acc, j), add));
+      }
+    }
+    for (let k = old.start(i), e = old.end(i); k < e; k++) {
+      const j = getI32(old.col, k);
+      const add = mulSat(oneMinus, getI64(old.val, k));
+      if (getI32(stamp, j) != i) {
+        setI32(stamp, j, i);
+        setI64(acc, j, add);
+        setI32(list, len++, j);
+      } else {
+        setI64(acc, j, addSat(getI64(acc, j), add));
+      }
+    }
+    sortI32(list, len, sc.tmp);
+    for (let k = 0; k < len; k++) {
+      const j = getI32(list, k);
+      const v = getI64(acc, j);
+      if (v > 0) {
+        setI32(out.col, o, j);
+        setI64(out.val, o++, v);
+      }
+    }
+    setI32(out.ptr, i + 1, o);
+  }
+  memory.fill(stamp, 0xff, <usize>sc.n << 2);
+  return out;
+}

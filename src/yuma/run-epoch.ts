@@ -1,0 +1,71 @@
+import { InvalidOptionError } from '../errors/index.js';
+import { getEngine, P, PARAM_SLOTS } from '../wasm/index.js';
+import { readOutput } from './output.js';
+import { prepareEpoch, PreparedEpoch } from './prepare.js';
+import type { EpochInput, EpochMode, EpochOutput } from './types.js';
+
+/** Options of `runEpoch`. */
+export interface RunEpochOptions {
+  /** `exact` (the default) reproduces the chain bit for bit; `f64` is the fast float variant. */
+  mode?: EpochMode;
+}
+
+/** Defaults of `runEpoch`'s options. */
+export const RUN_EPOCH_DEFAULTS: Readonly<Required<RunEpochOptions>> = Object.freeze({ mode: 'exact' });
+
+const MODES: ReadonlySet<string> = new Set(['exact', 'f64']);
+
+function resolveOptions(options: RunEpochOptions | undefined): Required<RunEpochOptions> {
+  const merged = { ...RUN_EPOCH_DEFAULTS, ...options };
+  if (!MODES.has(merged.mode)) throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
+  return merged;
+}
+
+/**
+ * Runs one Yuma epoch in the wasm engine. Takes an EpochInput (validated here) or the form `prepareEpoch` returns,
+ * and returns the EpochOutput of contracts/epoch-io.md.
+ */
+export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOptions): EpochOutput {
+  const { mode } = resolveOptions(options);
+  const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
+  const e = getEngine();
+  e.reset();
+  const n = prep.n;
+  const w = prep.weights;
+  const b = prep.bonds;
+  // Allocate everything first: an allocation may grow memory and detach earlier views of it.
+  const pParams = e.alloc(PARAM_SLOTS * 8);
+  const pStake = e.alloc(n * 8);
+  const pLastUpdate = e.alloc(n * 8);
+  const pReg = e.alloc(n * 8);
+  const pCommit = e.alloc(n * 8);
+  const pPermit = e.alloc(n);
+  const pWPtr = e.alloc((n + 1) * 4);
+  const pWCol = e.alloc(w.col.length * 2);
+  const pWVal = e.alloc(w.val.length * 2);
+  const pBPtr = e.alloc((n + 1) * 4);
+  const pBCol = e.alloc(b.col.length * 2);
+  const pBVal = e.alloc(b.val.length * 2);
+  const buf = e.memory.buffer;
+  const params = new BigInt64Array(buf, pParams, PARAM_SLOTS);
+  params.set(prep.params);
+  const ptrs: Array<[number, number]> = [
+    [P.STAKE, pStake], [P.LAST_UPDATE, pLastUpdate], [P.REGISTRATION, pReg], [P.COMMIT_BLOCK, pCommit],
+    [P.PERMIT, pPermit], [P.W_PTR, pWPtr], [P.W_COL, pWCol], [P.W_VAL, pWVal], [P.B_PTR, pBPtr], [P.B_COL, pBCol],
+    [P.B_VAL, pBVal],
+  ];
+  for (const [slot, ptr] of ptrs) params[slot] = BigInt(ptr);
+  new BigUint64Array(buf, pStake, n).set(prep.stake);
+  new BigUint64Array(buf, pLastUpdate, n).set(prep.lastUpdate);
+  new BigUint64Array(buf, pReg, n).set(prep.registration);
+  new BigUint64Array(buf, pCommit, n).set(prep.commitBlock);
+  new Uint8Array(buf, pPermit, n).set(prep.permit);
+  new Int32Array(buf, pWPtr, n + 1).set(w.ptr);
+  new Uint16Array(buf, pWCol, w.col.length).set(w.col);
+  new Uint16Array(buf, pWVal, w.val.length).set(w.val);
+  new Int32Array(buf, pBPtr, n + 1).set(b.ptr);
+  new Uint16Array(buf, pBCol, b.col.length).set(b.col);
+  new Uint16Array(buf, pBVal, b.val.length).set(b.val);
+  const res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
+  return readOutput(e.memory.buffer, res, n, mode);
+}
