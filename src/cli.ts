@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { YumavalError } from './errors/index.js';
+import { epochCommand } from './cli/epoch-command.js';
+import { exampleCommand } from './cli/example-command.js';
+
+const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ']);
+
+function fail(message: string, code: number): void {
+  process.stderr.write(`yumaval: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exitCode = code;
+}
+
+/** Builds the `yumaval` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('yumaval')
+    .description('Bittensor validator scoring engine: the Yuma consensus epoch, bit for bit with subtensor, in WebAssembly')
+    .version(pkg.version)
+    .exitOverride();
+  program.addCommand(epochCommand().exitOverride());
+  program.addCommand(exampleCommand().exitOverride());
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0 and their text already printed.
+      if (err.exitCode === 0) return;
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof YumavalError) {
+      fail(err.message, INPUT_ERRORS.has(err.code) ? 2 : 1);
+      return;
+    }
+    fail(`internal error: ${err instanceof Error ? err.message : String(err)}`, 1);
+  }
+}
+
+await main(process.argv);
