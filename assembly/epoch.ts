@@ -1,7 +1,7 @@
 // The chain's production epoch (`epoch_mechanism`, sparse path) in exact I32F32 arithmetic, bit for bit.
 // Section numbers refer to shared/reference/yuma-epoch-spec.md §4.
 import {
-  addSat, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, subSat, u16ProportionToFixed, ONE,
+  addSat, divByRecip, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, subSat, u16ProportionToFixed, ONE,
 } from './fixed';
 import * as L from './layout';
 import { AlphaParams, matEmaLiquidAlpha } from './liquid-alpha';
@@ -10,7 +10,7 @@ import { weightedMedianColSparse } from './median';
 import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64 } from './sort';
 import {
-  colClipSparse, colMaxUpscale, colNormalize, Csr, csrClone, interpolateSparse, matEmaSparse, matmulSparse,
+  colClipSparse, colMaxUpscale, colNormalize, colSumsSat, Csr, interpolateSparse, matEmaSparse, matmulSparse,
   matmulTransposeSparse, normalizeVec, rowHadamardInPlace, rowSums, Scratch, sumVec,
 } from './sparse';
 import { normalizeStake } from './stake';
@@ -72,12 +72,16 @@ export function epochExact(params: usize): usize {
     } else {
       ema = matEmaSparse(forBonds, bonds, alpha, sc);
     }
-    const norm = csrClone(ema);
-    colNormalize(norm, sc);
+    // Dividends read the column-normalised EMA; the stored bonds stay unnormalised, so normalise on the fly.
+    colSumsSat(ema, sc.acc2, n);
+    const sums = sc.acc2;
     for (let i = 0; i < n; i++) {
       let t: i64 = 0;
-      for (let k = norm.start(i), e = norm.end(i); k < e; k++) {
-        t += mulSat(getI64(norm.val, k), getI64(incentive, getI32(norm.col, k)));
+      for (let k = ema.start(i), e = ema.end(i); k < e; k++) {
+        const j = getI32(ema.col, k);
+        const d = getI64(sums, j);
+        const v = getI64(ema.val, k);
+        t += mulSat(d != 0 ? safeDiv(v, d) : v, getI64(incentive, j));
       }
       setI64(dividends, i, mulCheckedOrZero(t, getI64(activeStake, i)));
     }
@@ -86,7 +90,8 @@ export function epochExact(params: usize): usize {
     // Stored bonds are column max-upscaled u16; the chain reads them back as integers and re-normalises.
     for (let k = 0, nz = bonds.nnz(); k < nz; k++) setI64(bonds.val, k, getI64(bonds.val, k) << 32);
     colNormalize(bonds, sc);
-    const delta = forBonds == w || forBonds == clipped ? csrClone(forBonds) : forBonds;
+    // W and the clipped weights are not read again, so the bonds delta can overwrite whichever one it starts from.
+    const delta = forBonds;
     rowHadamardInPlace(delta, activeStake);
     colNormalize(delta, sc);
     ema = matEmaSparse(delta, bonds, alpha, sc);
@@ -126,7 +131,8 @@ function rowNormalizeIntegers(w: Csr): void {
       for (let k = s; k < e; k++) setI64(w.val, k, getI64(w.val, k) << 32);
       continue;
     }
-    for (let k = s; k < e; k++) setI64(w.val, k, <i64>((<u64>getI64(w.val, k) << 32) / wrapped));
+    const inv = 1.0 / <f64>wrapped;
+    for (let k = s; k < e; k++) setI64(w.val, k, <i64>divByRecip(<u64>getI64(w.val, k) << 32, wrapped, inv));
   }
 }
 

@@ -71,6 +71,9 @@ export function divlu(hi: u64, lo: u64, v: u64): u64 {
 // @ts-ignore: decorator
 @inline export function mulSat(a: i64, b: i64): i64 {
   if (((<u64>a | <u64>b) >> 32) == 0) return <i64>((<u64>a * <u64>b) >> 32);
+  // Proportions of exactly 1.0 are common (a column with a single bond, a max-upscaled entry).
+  if (a == ONE) return b;
+  if (b == ONE) return a;
   return mulSatWide(a, b);
 }
 
@@ -155,6 +158,34 @@ export function divChecked(a: i64, b: i64): i64 {
     return (q >> 63) != 0 ? 0 : <i64>q;
   }
   return safeDivWide(a, b);
+}
+
+/**
+ * floor(num / d) for d in 1..2^62, from a precomputed `inv = 1.0 / d`: one float product, then a one-step integer
+ * correction that makes the quotient exact. Quotients of 2^50 and more (the float error could pass 1) divide natively.
+ */
+// @ts-ignore: decorator
+@inline export function divByRecip(num: u64, d: u64, inv: f64): u64 {
+  const qf = <f64>num * inv;
+  if (qf >= 1125899906842624.0) return num / d;
+  let q = <u64>qf;
+  const r = <i64>(num - q * d);
+  if (r < 0) q -= 1;
+  else if (<u64>r >= d) q += 1;
+  return q;
+}
+
+/**
+ * safeDiv by a divisor shared by many numerators, with `inv = 1.0 / b` precomputed (b > 0): the fast path of
+ * safeDiv through divByRecip, else safeDiv itself.
+ */
+// @ts-ignore: decorator
+@inline export function safeDivRecip(a: i64, b: i64, inv: f64): i64 {
+  if ((<u64>a >> 32) == 0 && b < (<i64>1 << 62)) {
+    const q = divByRecip(<u64>a << 32, <u64>b, inv);
+    return (q >> 63) != 0 ? 0 : <i64>q;
+  }
+  return safeDiv(a, b);
 }
 
 /** The general case of safeDiv. */

@@ -36,7 +36,8 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
   }
   const minority = subSat(stakeSum, majority);
 
-  // Column-major copy of the non-zero scores of the validators' rows (CSC), with each entry's stake.
+  // Column-major copy of the non-zero scores of the validators' rows (CSC): score and validator index. Column j
+  // gets one spare slot after its entries, for the aggregated zero item of the fast path.
   const colPtr = allocZeroed(<usize>(n + 1) << 2);
   for (let k = 0; k < v; k++) {
     const i = getI32(vidx, k);
@@ -47,16 +48,14 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
       }
     }
   }
-  for (let j = 0; j < n; j++) setI32(colPtr, j + 1, getI32(colPtr, j + 1) + getI32(colPtr, j));
+  for (let j = 0; j < n; j++) setI32(colPtr, j + 1, getI32(colPtr, j + 1) + getI32(colPtr, j) + 1);
   const total = getI32(colPtr, n);
   const fill = allocRaw(<usize>n << 2);
   memory.copy(fill, colPtr, <usize>n << 2);
   const cScore = allocRaw(<usize>total << 3);
-  const cStake = allocRaw(<usize>total << 3);
   const cRow = allocRaw(<usize>total << 2);
   for (let k = 0; k < v; k++) {
     const i = getI32(vidx, k);
-    const s = getI64(useStake, k);
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
       const x = getI64(w.val, e);
       if (x != 0) {
@@ -64,36 +63,33 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
         const at = getI32(fill, j);
         setI32(fill, j, at + 1);
         setI64(cScore, at, x);
-        setI64(cStake, at, s);
         setI32(cRow, at, k);
       }
     }
   }
 
   if (exact) {
-    const sScore = allocRaw(<usize>(v + 1) << 3);
-    const sStake = allocRaw(<usize>(v + 1) << 3);
+    // Slot v of the stake table holds the current column's zero item.
+    const stakeOf = allocRaw(<usize>(v + 1) << 3);
+    memory.copy(stakeOf, useStake, <usize>v << 3);
     for (let j = 0; j < n; j++) {
-      const a = getI32(colPtr, j), b = getI32(colPtr, j + 1);
-      let len = 0;
-      let nzStake: i64 = 0;
-      for (let e = a; e < b; e++) {
-        setI64(sScore, len, getI64(cScore, e));
-        const s = getI64(cStake, e);
-        setI64(sStake, len++, s);
-        nzStake += s;
+      const a = getI32(colPtr, j), b = getI32(fill, j);
+      let len = b - a;
+      if (len < v) {
+        let nzStake: i64 = 0;
+        for (let e = a; e < b; e++) nzStake += getI64(stakeOf, getI32(cRow, e));
+        setI64(stakeOf, v, stakeSum - nzStake);
+        setI64(cScore, b, 0);
+        setI32(cRow, b, v);
+        len++;
       }
-      if (b - a < v) {
-        setI64(sScore, len, 0);
-        setI64(sStake, len++, stakeSum - nzStake);
-      }
-      setI64(out, j, selectWeighted(sScore, sStake, len, minority));
+      setI64(out, j, selectWeighted(cScore + (<usize>a << 3), cRow + (<usize>a << 2), stakeOf, len, minority));
     }
   } else {
     const score = allocZeroed(<usize>v << 3);
     const bufA = allocRaw(<usize>v << 2), bufB = allocRaw(<usize>v << 2), bufC = allocRaw(<usize>v << 2);
     for (let j = 0; j < n; j++) {
-      const a = getI32(colPtr, j), b = getI32(colPtr, j + 1);
+      const a = getI32(colPtr, j), b = getI32(fill, j);
       for (let e = a; e < b; e++) setI64(score, getI32(cRow, e), getI64(cScore, e));
       setI64(out, j, weightedMedianLiteral(useStake, score, v, minority, stakeSum, bufA, bufB, bufC));
       for (let e = a; e < b; e++) setI64(score, getI32(cRow, e), 0);
@@ -103,9 +99,10 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
 
 /**
  * The smallest score v with Σ stake[score <= v] > minority, or the largest score when no v qualifies
- * (see the file comment). Partitions the len items in place, three ways around a middle pivot.
+ * (see the file comment). Item t has score score[t] and stake stakeOf[row[t]]. Partitions the len items in place,
+ * three ways around a middle pivot.
  */
-function selectWeighted(score: usize, stake: usize, len: i32, minority: i64): i64 {
+function selectWeighted(score: usize, row: usize, stakeOf: usize, len: i32, minority: i64): i64 {
   let lo = 0, hi = len;
   let below: i64 = 0;
   while (true) {
@@ -116,12 +113,12 @@ function selectWeighted(score: usize, stake: usize, len: i32, minority: i64): i6
     while (i <= gt) {
       const x = getI64(score, i);
       if (x < p) {
-        sLess += getI64(stake, i);
-        swap(score, stake, lt++, i++);
+        sLess += getI64(stakeOf, getI32(row, i));
+        swap(score, row, lt++, i++);
       } else if (x > p) {
-        swap(score, stake, i, gt--);
+        swap(score, row, i, gt--);
       } else {
-        sEq += getI64(stake, i);
+        sEq += getI64(stakeOf, getI32(row, i));
         i++;
       }
     }
@@ -141,12 +138,12 @@ function selectWeighted(score: usize, stake: usize, len: i32, minority: i64): i6
 }
 
 // @ts-ignore: decorator
-@inline function swap(a: usize, b: usize, i: i32, j: i32): void {
-  const x = getI64(a, i), y = getI64(b, i);
-  setI64(a, i, getI64(a, j));
-  setI64(b, i, getI64(b, j));
-  setI64(a, j, x);
-  setI64(b, j, y);
+@inline function swap(score: usize, row: usize, i: i32, j: i32): void {
+  const x = getI64(score, i), r = getI32(row, i);
+  setI64(score, i, getI64(score, j));
+  setI32(row, i, getI32(row, j));
+  setI64(score, j, x);
+  setI32(row, j, r);
 }
 
 /**

@@ -1,8 +1,8 @@
 // CSR sparse matrices of I32F32 values and the vector/matrix primitives of the chain's epoch (math.rs).
 // Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
-import { addSat, mulSat, safeDiv, subSat } from './fixed';
-import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
-import { sortI32 } from './sort';
+import { addSat, mulSat, safeDiv, safeDivRecip, subSat } from './fixed';
+import { allocRaw, allocZeroed, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
+import { isAscendingI32, sortI32 } from './sort';
 
 /** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
 export class Csr {
@@ -73,18 +73,32 @@ export function rowSums(m: Csr, out: usize): void {
   }
 }
 
-/** `inplace_col_normalize_sparse`: saturating column sums, then v / sum where the sum is non-zero. */
-export function colNormalize(m: Csr, sc: Scratch): void {
-  const sums = sc.acc2;
-  memory.fill(sums, 0, <usize>sc.n << 3);
+/** Saturating column sums of m (the first pass of `inplace_col_normalize_sparse`) into `sums` (n wide). */
+export function colSumsSat(m: Csr, sums: usize, n: i32): void {
+  memory.fill(sums, 0, <usize>n << 3);
   const nz = m.nnz();
   for (let k = 0; k < nz; k++) {
     const j = getI32(m.col, k);
     setI64(sums, j, addSat(getI64(sums, j), getI64(m.val, k)));
   }
+}
+
+/** `inplace_col_normalize_sparse`: saturating column sums, then v / sum where the sum is non-zero. */
+export function colNormalize(m: Csr, sc: Scratch): void {
+  const sums = sc.acc2;
+  colSumsSat(m, sums, sc.n);
+  const nz = m.nnz();
+  // One float reciprocal per column turns the per-entry division into a product (divByRecip keeps it exact).
+  const inv = sc.acc;
+  for (let j = 0; j < sc.n; j++) {
+    const d = getI64(sums, j);
+    setF64(inv, j, d > 0 ? 1.0 / <f64>d : 0);
+  }
   for (let k = 0; k < nz; k++) {
-    const d = getI64(sums, getI32(m.col, k));
-    if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
+    const j = getI32(m.col, k);
+    const d = getI64(sums, j);
+    if (d > 0) setI64(m.val, k, safeDivRecip(getI64(m.val, k), d, getF64(inv, j)));
+    else if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
   }
 }
 
@@ -98,9 +112,15 @@ export function colMaxUpscale(m: Csr, sc: Scratch): void {
     const v = getI64(m.val, k);
     if (getI64(maxes, j) < v) setI64(maxes, j, v);
   }
+  const inv = sc.acc;
+  for (let j = 0; j < sc.n; j++) {
+    const d = getI64(maxes, j);
+    setF64(inv, j, d > 0 ? 1.0 / <f64>d : 0);
+  }
   for (let k = 0; k < nz; k++) {
-    const d = getI64(maxes, getI32(m.col, k));
-    if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
+    const j = getI32(m.col, k);
+    const d = getI64(maxes, j);
+    if (d != 0) setI64(m.val, k, safeDivRecip(getI64(m.val, k), d, getF64(inv, j)));
   }
 }
 
@@ -216,6 +236,33 @@ export function matEmaSparse(nw: Csr, old: Csr, alpha: i64, sc: Scratch): Csr {
   const acc = sc.acc, stamp = sc.stamp, list = sc.list;
   let o = 0;
   for (let i = 0; i < nw.rows; i++) {
+    const ns = nw.start(i), ne = nw.end(i), os = old.start(i), oe = old.end(i);
+    if (isAscendingI32(nw.col + (<usize>ns << 2), ne - ns) && isAscendingI32(old.col + (<usize>os << 2), oe - os)) {
+      // Both rows sorted (the usual case): merge them, with no scratch and no sort.
+      let a = ns, b = os;
+      while (a < ne || b < oe) {
+        const ja = a < ne ? getI32(nw.col, a) : 0x7fffffff;
+        const jb = b < oe ? getI32(old.col, b) : 0x7fffffff;
+        let v: i64;
+        let j: i32;
+        if (ja < jb) {
+          j = ja;
+          v = mulSat(alpha, getI64(nw.val, a++));
+        } else if (jb < ja) {
+          j = jb;
+          v = mulSat(oneMinus, getI64(old.val, b++));
+        } else {
+          j = ja;
+          v = addSat(mulSat(alpha, getI64(nw.val, a++)), mulSat(oneMinus, getI64(old.val, b++)));
+        }
+        if (v > 0) {
+          setI32(out.col, o, j);
+          setI64(out.val, o++, v);
+        }
+      }
+      setI32(out.ptr, i + 1, o);
+      continue;
+    }
     let len = 0;
     for (let k = nw.start(i), e = nw.end(i); k < e; k++) {
       const j = getI32(nw.col, k);

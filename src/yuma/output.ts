@@ -42,24 +42,48 @@ function u16s(view: Uint16Array, from: number, n: number): number[] {
   return out;
 }
 
+/** Rows of `[uid, u16]` pairs from a CSR copy. */
+function bondRows(ptr: Int32Array, col: Uint16Array, val: Uint16Array, n: number): SparseRow[] {
+  const rows = new Array<SparseRow>(n);
+  for (let i = 0; i < n; i++) {
+    const s = ptr[i] as number;
+    const e = ptr[i + 1] as number;
+    const row: SparseRow = [];
+    for (let k = s; k < e; k++) row.push([col[k] as number, val[k] as number]);
+    rows[i] = row;
+  }
+  return rows;
+}
+
+/**
+ * Defines `bonds` as an enumerable property built on first read (and then stored as a plain value). A subnet of 4096
+ * uids has a million bond entries; callers that only read incentives or dividends do not pay for a million small
+ * arrays, while JSON.stringify, spreading and deep equality still see the full rows.
+ */
+function defineBonds(out: object, build: () => SparseRow[]): void {
+  const store = (value: SparseRow[]): SparseRow[] => {
+    Object.defineProperty(out, 'bonds', { value, enumerable: true, writable: true, configurable: true });
+    return value;
+  };
+  Object.defineProperty(out, 'bonds', {
+    enumerable: true,
+    configurable: true,
+    get: () => store(build()),
+    set: (value: SparseRow[]) => void store(value),
+  });
+}
+
 /** Builds the EpochOutput of the contract from the engine's result block. */
 export function readOutput(buf: ArrayBuffer, resPtr: number, n: number, mode: EpochMode): EpochOutput {
   const slots = new BigInt64Array(buf, resPtr, RESULT_SLOTS);
   const at = (slot: number): number => Number(slots[slot]);
   const u16 = new Uint16Array(buf, at(R.U16), 5 * n);
-  const bPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1);
+  // The wasm heap is reused by the next run, so the bonds are copied out now and turned into rows later.
+  const bPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1).slice();
   const nnz = bPtr[n] as number;
-  const bCol = new Uint16Array(buf, at(R.BONDS_COL), nnz);
-  const bVal = new Uint16Array(buf, at(R.BONDS_VAL), nnz);
-  const bonds = new Array<SparseRow>(n);
-  for (let i = 0; i < n; i++) {
-    const s = bPtr[i] as number;
-    const e = bPtr[i + 1] as number;
-    const row: SparseRow = new Array(e - s);
-    for (let k = s; k < e; k++) row[k - s] = [bCol[k] as number, bVal[k] as number];
-    bonds[i] = row;
-  }
-  const out: EpochOutput = {
+  const bCol = new Uint16Array(buf, at(R.BONDS_COL), nnz).slice();
+  const bVal = new Uint16Array(buf, at(R.BONDS_VAL), nnz).slice();
+  const out = {
     active: bools(buf, at(R.ACTIVE), n),
     validatorPermit: bools(buf, at(R.PERMIT), n),
     consensus: u16s(u16, n, n),
@@ -70,8 +94,8 @@ export function readOutput(buf: ArrayBuffer, resPtr: number, n: number, mode: Ep
     serverEmission: u64Strings(buf, at(R.SERVER_EMISSION), n),
     validatorEmission: u64Strings(buf, at(R.VALIDATOR_EMISSION), n),
     emission: u64Strings(buf, at(R.EMISSION), n),
-    bonds,
-  };
+  } as EpochOutput;
+  defineBonds(out, () => bondRows(bPtr, bCol, bVal, n));
   if (mode === 'exact') {
     const bits: EpochBits = {
       stake: i64Strings(buf, at(R.STAKE), n),

@@ -1,0 +1,100 @@
+// Epoch benchmarks (issue: the exact Yuma epoch). Sizes and seeds are fixed so that runs compare across commits.
+import { Bench } from 'tinybench';
+import { prepareEpoch, runEpoch } from '../../src/index.js';
+import type { EpochInput } from '../../src/index.js';
+import { referenceEpoch } from '../../src/yuma/reference/index.js';
+import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { validateEpochInput } from '../../src/yuma/validate.js';
+import { renderTable } from '../../src/cli/table.js';
+import { fmt, machine, medianMs, task, taskStats, writeResult } from '../report.js';
+
+interface Size {
+  name: string;
+  n: number;
+  validators: number;
+  weightsPerValidator?: number;
+  liquidAlpha: boolean;
+}
+
+const SIZES: Size[] = [
+  { name: 'S', n: 256, validators: 64, liquidAlpha: false },
+  { name: 'M', n: 1024, validators: 128, liquidAlpha: false },
+  { name: 'L', n: 4096, validators: 256, liquidAlpha: false },
+  { name: 'L-sparse', n: 4096, validators: 256, weightsPerValidator: 32, liquidAlpha: false },
+  { name: 'S+LA', n: 256, validators: 64, liquidAlpha: true },
+  { name: 'M+LA', n: 1024, validators: 128, liquidAlpha: true },
+  { name: 'L+LA', n: 4096, validators: 256, liquidAlpha: true },
+];
+
+/** Targets of the issue (compute medians, ms) and the anchors it quotes for the chain's own code. */
+const TARGETS: Record<string, number> = { S: 1.0, L: 60, 'L+LA': 100, 'L-sparse': 5 };
+const TARGET_F64: Record<string, number> = { L: 15 };
+const ANCHORS = {
+  rustNativeMs: { S: 1.29, M: 10.6, L: 119, 'L-sparse': 7.9, 'S+LA': 18.7, 'M+LA': 288, 'L+LA': 4500 },
+  rustWasmMs: { S: 2.7, L: 228 },
+  torchF32OneThreadMs: { S: 0.55, L: 62.5 },
+};
+
+function budget(n: number): { time: number; iterations: number } {
+  return n >= 4096 ? { time: 3000, iterations: 10 } : n >= 1024 ? { time: 1500, iterations: 20 } : { time: 600, iterations: 50 };
+}
+
+/** Reads every field so that lazily built parts (the bonds rows) are paid for where a caller would pay. */
+function touch(o: { bonds: unknown[] }): number {
+  return o.bonds.length;
+}
+
+/** Runs the epoch benchmark suite, prints its table and writes bench/results/epoch.json. */
+export async function benchEpoch(): Promise<void> {
+  const rows: Array<Array<string>> = [];
+  const results: Record<string, unknown> = {};
+  for (const size of SIZES) {
+    const input: EpochInput = syntheticSubnet({
+      n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator, seed: 20261125,
+      yuma3: size.liquidAlpha, liquidAlpha: size.liquidAlpha,
+    });
+    const prepared = prepareEpoch(input);
+    const { time, iterations } = budget(size.n);
+    const bench = new Bench({ name: size.name, time, iterations, warmupIterations: 3, warmupTime: 200 });
+    bench
+      .add('exact e2e', () => void touch(runEpoch(input)))
+      .add('exact compute', () => void runEpoch(prepared))
+      .add('exact compute+bonds', () => void touch(runEpoch(prepared)))
+      .add('f64 e2e', () => void touch(runEpoch(input, { mode: 'f64' })))
+      .add('f64 compute', () => void runEpoch(prepared, { mode: 'f64' }));
+    if (size.name === 'S' || size.name === 'S+LA') {
+      const normalized = validateEpochInput(input);
+      bench
+        .add('bigint e2e', () => void referenceEpoch(validateEpochInput(input)), { })
+        .add('bigint compute', () => void referenceEpoch(normalized));
+    }
+    process.stderr.write(`bench ${size.name} (n=${size.n}, ${size.validators} validators${size.weightsPerValidator ? `, ${size.weightsPerValidator} weights each` : ''})...\n`);
+    await bench.run();
+    const m = (name: string): number => medianMs(task(bench, name));
+    const exactCompute = m('exact compute');
+    const bigintCompute = m('bigint compute');
+    rows.push([
+      size.name,
+      fmt(m('exact e2e')), fmt(exactCompute), fmt(m('exact compute+bonds')),
+      fmt(m('f64 e2e')), fmt(m('f64 compute')),
+      fmt(m('bigint e2e')), fmt(bigintCompute),
+      Number.isFinite(bigintCompute) ? `${(bigintCompute / exactCompute).toFixed(0)}×` : '—',
+      TARGETS[size.name] !== undefined ? `${fmt(exactCompute)} ≤ ${TARGETS[size.name]} ${exactCompute <= TARGETS[size.name]! ? 'met' : 'MISSED'}` : '',
+    ]);
+    results[size.name] = {
+      n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator ?? size.n, liquidAlpha: size.liquidAlpha,
+      yuma3: size.liquidAlpha,
+      tasks: Object.fromEntries(bench.tasks.map((t) => [t.name, taskStats(t)])),
+      targetExactComputeMs: TARGETS[size.name] ?? null,
+      targetF64ComputeMs: TARGET_F64[size.name] ?? null,
+    };
+  }
+  const table = renderTable(
+    [{ header: 'size', align: 'left' }, { header: 'exact e2e' }, { header: 'exact compute' }, { header: '+bonds rows' }, { header: 'f64 e2e' },
+      { header: 'f64 compute' }, { header: 'bigint e2e' }, { header: 'bigint compute' }, { header: 'wasm/bigint' }, { header: 'target (exact compute)', align: 'left' }],
+    rows,
+  );
+  process.stdout.write(`\nYuma epoch, median ms per epoch (tinybench). e2e: from an EpochInput; compute: from prepareEpoch's form.\n${table}\n`);
+  const file = writeResult('epoch', { suite: 'epoch', date: new Date().toISOString(), machine: machine(), anchors: ANCHORS, results });
+  process.stdout.write(`wrote ${file}\n`);
+}
