@@ -1,18 +1,17 @@
 // The chain's production epoch (`epoch_mechanism`, sparse path) in exact I32F32 arithmetic, bit for bit.
 // Section numbers refer to shared/reference/yuma-epoch-spec.md §4.
 import {
-  addSat, divByRecip, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, subSat, u16ProportionToFixed, ONE,
+  addSat, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, safeDivRecip, subSat, u16ProportionToFixed,
+  ONE,
 } from './fixed';
+import { originalBonds } from './bonds';
 import * as L from './layout';
 import { AlphaParams, matEmaLiquidAlpha } from './liquid-alpha';
-import { activity, maskedBonds, maskedWeights, param, paramPtr, previousPermits } from './masks';
+import { activity, maskedBonds, maskedWeights, NORMALIZED_EXACT, param, paramPtr, previousPermits } from './masks';
 import { weightedMedianColSparse } from './median';
-import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, setU64, setU8 } from './mem';
+import { allocRaw, allocZeroed, getF64, getI32, getI64, getU8, setF64, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64 } from './sort';
-import {
-  colClipSparse, colMaxUpscale, colNormalize, colSumsSat, Csr, interpolateSparse, matEmaSparse, matmulSparse,
-  matmulTransposeSparse, normalizeVec, rowHadamardInPlace, rowSums, Scratch, sumVec,
-} from './sparse';
+import { colSumsSat, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
 import { normalizeStake } from './stake';
 
 /** Runs one exact epoch on the parameter block; returns the result block (layout.ts). */
@@ -37,18 +36,15 @@ export function epochExact(params: usize): usize {
   normalizeVec(activeStake, n);
 
   // 4.5 weights, row-normalised.
-  const w = maskedWeights(params, n, permits);
-  rowNormalizeIntegers(w);
+  const w = maskedWeights(params, n, permits, NORMALIZED_EXACT);
 
   // 4.6 consensus; 4.7 clipping and validator trust; 4.8 incentive.
   const kappa = safeDiv(param(params, L.P_KAPPA) << 32, (<i64>65535) << 32);
   const consensus = allocRaw(<usize>n << 3);
   weightedMedianColSparse(activeStake, w, n, kappa, consensus);
-  const clipped = colClipSparse(w, consensus);
   const trust = allocRaw(<usize>n << 3);
-  rowSums(clipped, trust);
   const incentive = allocRaw(<usize>n << 3);
-  matmulSparse(clipped, activeStake, incentive, n);
+  const clipped = clipTrustRanks(w, consensus, activeStake, trust, incentive, n);
   normalizeVec(incentive, n);
 
   // 4.9 bonds penalty.
@@ -57,10 +53,12 @@ export function epochExact(params: usize): usize {
 
   // 4.10 bonds and dividends.
   const dividends = allocRaw(<usize>n << 3);
-  const bonds = maskedBonds(params, n);
   const alpha = emaAlpha(param(params, L.P_BONDS_MOVING_AVERAGE));
   let ema: Csr;
+  // Original Yuma stores column max-upscaled bonds: the maxima of the normalised EMA (0 = none, for Yuma3).
+  let colMax: usize = 0;
   if (param(params, L.P_YUMA3) != 0) {
+    const bonds = maskedBonds(params, n);
     for (let k = 0, nz = bonds.nnz(); k < nz; k++) setI64(bonds.val, k, u16ProportionToFixed(<i32>getI64(bonds.val, k)));
     if (param(params, L.P_LIQUID_ALPHA) != 0 && n > 0 && anyNonzero(consensus, n)) {
       const p = new AlphaParams(
@@ -87,21 +85,12 @@ export function epochExact(params: usize): usize {
     }
     normalizeVec(dividends, n);
   } else {
-    // Stored bonds are column max-upscaled u16; the chain reads them back as integers and re-normalises.
-    for (let k = 0, nz = bonds.nnz(); k < nz; k++) setI64(bonds.val, k, getI64(bonds.val, k) << 32);
-    colNormalize(bonds, sc);
-    // W and the clipped weights are not read again, so the bonds delta can overwrite whichever one it starts from.
-    const delta = forBonds;
-    rowHadamardInPlace(delta, activeStake);
-    colNormalize(delta, sc);
-    ema = matEmaSparse(delta, bonds, alpha, sc);
-    colNormalize(ema, sc);
-    matmulTransposeSparse(ema, incentive, dividends);
+    colMax = allocRaw(<usize>n << 3);
+    ema = originalBonds(params, n, forBonds, activeStake, incentive, alpha, sc, dividends, colMax);
     normalizeVec(dividends, n);
-    colMaxUpscale(ema, sc);
   }
 
-  return writeResult(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema,
+  return writeResult(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema, colMax,
     <u64>param(params, L.P_RAO_EMISSION));
 }
 
@@ -118,22 +107,35 @@ function anyNonzero(v: usize, n: i32): bool {
 }
 
 /**
- * `inplace_row_normalize_sparse` on integer-valued weights (u16 read as I32F32): the row sum is an integer S whose
- * wrapping I32F32 form is positive when S mod 2^32 lies in 1..2^31−1; each v becomes trunc(v·2^32 / (S mod 2^32)).
+ * 4.7–4.8 in one pass over the weights: `col_clip_sparse` (an entry above its column's consensus becomes the
+ * consensus, or is dropped when that is 0), validator trust (the wrapping sum of each clipped row) and ranks
+ * (`matmul_sparse`: Σ_i S_i·c_ij, saturating, in row order). Returns the clipped matrix.
  */
-function rowNormalizeIntegers(w: Csr): void {
+function clipTrustRanks(w: Csr, consensus: usize, stake: usize, trust: usize, ranks: usize, n: i32): Csr {
+  const out = csrAlloc(w.rows, w.nnz());
+  memory.fill(ranks, 0, <usize>n << 3);
+  let o = 0;
   for (let i = 0; i < w.rows; i++) {
-    const s = w.start(i), e = w.end(i);
-    let sum: u64 = 0;
-    for (let k = s; k < e; k++) sum += <u64>getI64(w.val, k);
-    const wrapped = sum & 0xffffffff;
-    if (wrapped == 0 || wrapped >= 0x80000000) {
-      for (let k = s; k < e; k++) setI64(w.val, k, getI64(w.val, k) << 32);
-      continue;
+    const s = getI64(stake, i);
+    let t: i64 = 0;
+    for (let k = w.start(i), e = w.end(i); k < e; k++) {
+      const j = getI32(w.col, k);
+      const v = getI64(w.val, k);
+      const c = getI64(consensus, j);
+      let x = v;
+      if (c < v) {
+        if (c <= 0) continue;
+        x = c;
+      }
+      setI32(out.col, o, j);
+      setI64(out.val, o++, x);
+      t += x;
+      setI64(ranks, j, addSat(getI64(ranks, j), mulSat(s, x)));
     }
-    const inv = 1.0 / <f64>wrapped;
-    for (let k = s; k < e; k++) setI64(w.val, k, <i64>divByRecip(<u64>getI64(w.val, k) << 32, wrapped, inv));
+    setI64(trust, i, t);
+    setI32(out.ptr, i + 1, o);
   }
+  return out;
 }
 
 /** `is_topk_nonzero`: true for non-zero stakes among the k largest; ties go to the higher uid (stable ascending sort). */
@@ -150,7 +152,7 @@ function topkNonzero(stake: usize, n: i32, k: i32): usize {
 /** §4.11 emission and §4.12 outputs into the result block. */
 function writeResult(
   n: i32, active: usize, newPermits: usize, stake: usize, activeStake: usize, consensus: usize, incentive: usize,
-  dividends: usize, trust: usize, ema: Csr, rao: u64,
+  dividends: usize, trust: usize, ema: Csr, colMax: usize, rao: u64,
 ): usize {
   const res = allocZeroed(<usize>L.RESULT_SLOTS << 3);
   const combined = allocRaw(<usize>n << 3);
@@ -185,14 +187,28 @@ function writeResult(
     setU16(u16s, 4 * n + i, proportionToU16(getI64(trust, i)));
   }
   // Bonds are stored for uids with a new permit; every other row becomes empty.
+  const maxInv: usize = colMax == 0 ? <usize>0 : allocRaw(<usize>n << 3);
+  if (colMax != 0) {
+    for (let j = 0; j < n; j++) {
+      const m = getI64(colMax, j);
+      setF64(maxInv, j, m > 0 ? 1.0 / <f64>m : 0);
+    }
+  }
   const bPtr = allocZeroed(<usize>(n + 1) << 2);
   const bCol = allocRaw(<usize>ema.nnz() << 1), bVal = allocRaw(<usize>ema.nnz() << 1);
   let o = 0;
   for (let i = 0; i < n; i++) {
     if (getU8(newPermits, i)) {
       for (let k = ema.start(i), e = ema.end(i); k < e; k++) {
-        setU16(bCol, o, getI32(ema.col, k));
-        setU16(bVal, o++, proportionToU16(getI64(ema.val, k)));
+        const j = getI32(ema.col, k);
+        let v = getI64(ema.val, k);
+        // `inplace_col_max_upscale_sparse`, applied as the row is written out.
+        if (colMax != 0) {
+          const m = getI64(colMax, j);
+          if (m != 0) v = safeDivRecip(v, m, getF64(maxInv, j));
+        }
+        setU16(bCol, o, j);
+        setU16(bVal, o++, proportionToU16(v));
       }
     }
     setI32(bPtr, i + 1, o);

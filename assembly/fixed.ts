@@ -166,9 +166,12 @@ export function divChecked(a: i64, b: i64): i64 {
  */
 // @ts-ignore: decorator
 @inline export function divByRecip(num: u64, d: u64, inv: f64): u64 {
-  const qf = <f64>num * inv;
+  // Halving num lets the conversions be signed (single instructions on x64, where unsigned ones are sequences).
+  // The dropped bit and the float rounding together stay below one unit of the quotient, so one correction step
+  // below suffices.
+  const qf = <f64><i64>(num >> 1) * (inv * 2.0);
   if (qf >= 1125899906842624.0) return num / d;
-  let q = <u64>qf;
+  let q = <u64><i64>qf;
   const r = <i64>(num - q * d);
   if (r < 0) q -= 1;
   else if (<u64>r >= d) q += 1;
@@ -181,10 +184,12 @@ export function divChecked(a: i64, b: i64): i64 {
  */
 // @ts-ignore: decorator
 @inline export function safeDivRecip(a: i64, b: i64, inv: f64): i64 {
-  if ((<u64>a >> 32) == 0 && b < (<i64>1 << 62)) {
+  if ((<u64>a >> 32) == 0 && b > 0 && b < (<i64>1 << 62)) {
     const q = divByRecip(<u64>a << 32, <u64>b, inv);
     return (q >> 63) != 0 ? 0 : <i64>q;
   }
+  // Integer-valued a = A·2^32 ≥ 0 and b = B·2^32: the quotient is A·2^32 / B, and 1/B is inv·2^32 exactly.
+  if (((a | b) & <i64>LOW32) == 0 && a >= 0 && b > 0) return <i64>divByRecip(<u64>a, <u64>b >> 32, inv * 4294967296.0);
   return safeDiv(a, b);
 }
 

@@ -1,7 +1,8 @@
 // The epoch's masks, shared by the exact and the float engines: activity, the weight masks of §4.5 and the bonds
 // mask of §4.10. They select entries only; values stay the raw stored u16 (in the i64 slots of the CSR).
 import * as L from './layout';
-import { allocRaw, getI32, getI64, getU16, getU64, getU8, setI32, setI64, setU8 } from './mem';
+import { divByRecip } from './fixed';
+import { allocRaw, getI32, getI64, getU16, getU64, getU8, setF64, setI32, setI64, setU8 } from './mem';
 import { Csr, csrAlloc } from './sparse';
 
 // @ts-ignore: decorator
@@ -38,12 +39,18 @@ export function previousPermits(params: usize, n: i32): usize {
   return permits;
 }
 
+/** How maskedWeights leaves the values: the raw u16, row-normalised I32F32 bits, or row-normalised f64. */
+export const RAW: i32 = 0;
+export const NORMALIZED_EXACT: i32 = 1;
+export const NORMALIZED_F64: i32 = 2;
+
 /**
  * The stored weights after the masks, in storage order: rows without a permit emptied, the diagonal dropped except
  * the owner's, entries to uids registered at or after the row's last update dropped, and (commit-reveal) entries to
- * uids registered after the row's earliest live commit dropped. Values are the raw u16.
+ * uids registered after the row's earliest live commit dropped. Each row is normalised as soon as it is written,
+ * while it is still in cache, when `values` asks for it.
  */
-export function maskedWeights(params: usize, n: i32, permits: usize): Csr {
+export function maskedWeights(params: usize, n: i32, permits: usize, values: i32 = RAW): Csr {
   const src = paramPtr(params, L.P_W_PTR), col = paramPtr(params, L.P_W_COL), val = paramPtr(params, L.P_W_VAL);
   const lastUpdate = paramPtr(params, L.P_LAST_UPDATE), reg = paramPtr(params, L.P_REGISTRATION);
   const commit = paramPtr(params, L.P_COMMIT_BLOCK);
@@ -64,10 +71,37 @@ export function maskedWeights(params: usize, n: i32, permits: usize): Csr {
         setI32(out.col, o, j);
         setI64(out.val, o++, getU16(val, k));
       }
+      if (values == NORMALIZED_EXACT) normalizeIntegerRow(out, getI32(out.ptr, i), o);
+      else if (values == NORMALIZED_F64) normalizeRowF64(out, getI32(out.ptr, i), o);
     }
     setI32(out.ptr, i + 1, o);
   }
   return out;
+}
+
+/**
+ * `inplace_row_normalize_sparse` on one row of integer-valued weights (u16 read as I32F32): the row sum is an integer
+ * S whose wrapping I32F32 form is positive when S mod 2^32 lies in 1..2^31−1; each v becomes trunc(v·2^32 / (S mod
+ * 2^32)). Otherwise the chain leaves the row unnormalised.
+ */
+function normalizeIntegerRow(m: Csr, s: i32, e: i32): void {
+  let sum: u64 = 0;
+  for (let k = s; k < e; k++) sum += <u64>getI64(m.val, k);
+  const wrapped = sum & 0xffffffff;
+  if (wrapped == 0 || wrapped >= 0x80000000) {
+    for (let k = s; k < e; k++) setI64(m.val, k, getI64(m.val, k) << 32);
+    return;
+  }
+  const inv = 1.0 / <f64>wrapped;
+  for (let k = s; k < e; k++) setI64(m.val, k, <i64>divByRecip(<u64>getI64(m.val, k) << 32, wrapped, inv));
+}
+
+/** One row divided by its sum, in f64 (values stay raw when the sum is 0). */
+function normalizeRowF64(m: Csr, s: i32, e: i32): void {
+  let sum = 0.0;
+  for (let k = s; k < e; k++) sum += <f64>getI64(m.val, k);
+  const inv = sum > 0 ? 1.0 / sum : 1.0;
+  for (let k = s; k < e; k++) setF64(m.val, k, <f64>getI64(m.val, k) * inv);
 }
 
 /** The block of the last epoch for the bonds mask: `LastMechansimStepBlock + 1`, or `block − tempo` when unknown. */
