@@ -1,10 +1,12 @@
 // The same epoch in f64, for simulation and tuning speed. It follows the exact engine step by step (masks, entry
 // orders, fallbacks) with floats instead of I32F32, so its outputs track the chain's to within float rounding.
+import { emaF64, colSumsF64, liquidAlphaF64, reciprocals } from './bonds-f64';
 import * as L from './layout';
-import { activity, maskedBonds, maskedWeights, param, paramPtr, previousPermits } from './masks';
+import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, previousPermits } from './masks';
+import { weightedMedianF64 } from './median-f64';
 import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, setF64, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64, sortI32 } from './sort';
-import { Csr, csrAlloc, csrClone, Scratch } from './sparse';
+import { Csr, csrAlloc, Scratch } from './sparse';
 
 /** Runs one float epoch on the parameter block; returns the result block with f64 values in the vector slots. */
 export function epochF64(params: usize): usize {
@@ -38,39 +40,29 @@ export function epochF64(params: usize): usize {
   for (let i = 0; i < n; i++) setF64(activeStake, i, getU8(active, i) && getU8(permits, i) ? getF64(stake, i) : 0);
   normalize(activeStake, n);
 
-  const w = maskedWeights(params, n, permits);
-  for (let i = 0; i < n; i++) {
-    let sum = 0.0;
-    for (let e = w.start(i); e < w.end(i); e++) sum += <f64>getI64(w.val, e);
-    for (let e = w.start(i); e < w.end(i); e++) setF64(w.val, e, sum > 0 ? <f64>getI64(w.val, e) / sum : <f64>getI64(w.val, e));
-  }
+  const w = maskedWeights(params, n, permits, NORMALIZED_F64);
+  const consensus = allocRaw(<usize>n << 3);
+  weightedMedianF64(activeStake, w, n, <f64>param(params, L.P_KAPPA) / 65535.0, consensus);
 
-  const kappa = <f64>param(params, L.P_KAPPA) / 65535.0;
-  const consensus = allocZeroed(<usize>n << 3);
-  medianF64(activeStake, w, n, kappa, consensus);
-
+  // Clipping, validator trust and ranks in one pass.
   const clipped = csrAlloc(n, w.nnz());
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    for (let e = w.start(i); e < w.end(i); e++) {
-      const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
-      if (c < v && !(c > 0)) continue;
-      setI32(clipped.col, o, j);
-      setF64(clipped.val, o++, c < v ? c : v);
-    }
-    setI32(clipped.ptr, i + 1, o);
-  }
-  const trust = allocZeroed(<usize>n << 3);
+  const trust = allocRaw(<usize>n << 3);
   const incentive = allocZeroed(<usize>n << 3);
+  let o = 0;
   for (let i = 0; i < n; i++) {
     let t = 0.0;
     const s = getF64(activeStake, i);
-    for (let e = clipped.start(i); e < clipped.end(i); e++) {
-      const j = getI32(clipped.col, e), v = getF64(clipped.val, e);
-      t += v;
-      setF64(incentive, j, getF64(incentive, j) + s * v);
+    for (let e = w.start(i); e < w.end(i); e++) {
+      const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
+      if (c < v && !(c > 0)) continue;
+      const x = c < v ? c : v;
+      setI32(clipped.col, o, j);
+      setF64(clipped.val, o++, x);
+      t += x;
+      setF64(incentive, j, getF64(incentive, j) + s * x);
     }
     setF64(trust, i, t);
+    setI32(clipped.ptr, i + 1, o);
   }
   normalize(incentive, n);
 
@@ -86,40 +78,45 @@ export function epochF64(params: usize): usize {
     setF64(bonds.val, e, yuma3 ? v / 65535.0 : v);
   }
   let ema: Csr;
+  let colMax: usize = 0;
   if (yuma3) {
     let anyC = false;
     for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
-    if (param(params, L.P_LIQUID_ALPHA) != 0 && anyC) {
-      ema = liquidAlphaF64(forBonds, bonds, consensus, params, sc);
-    } else {
-      ema = emaF64(forBonds, bonds, alpha, sc);
-    }
-    const norm = csrClone(ema);
-    colScale(norm, sc, false);
+    ema = param(params, L.P_LIQUID_ALPHA) != 0 && anyC
+      ? liquidAlphaF64(forBonds, bonds, consensus, params, sc)
+      : emaF64(forBonds, 0, bonds, 0, alpha, sc);
+    const inv = reciprocals(colSumsF64(ema, n), n);
     for (let i = 0; i < n; i++) {
       let t = 0.0;
-      for (let e = norm.start(i); e < norm.end(i); e++) t += getF64(norm.val, e) * getF64(incentive, getI32(norm.col, e));
+      for (let e = ema.start(i); e < ema.end(i); e++) {
+        const j = getI32(ema.col, e);
+        t += getF64(ema.val, e) * getF64(inv, j) * getF64(incentive, j);
+      }
       setF64(dividends, i, t * getF64(activeStake, i));
     }
   } else {
-    colScale(bonds, sc, false);
-    const delta = forBonds == w || forBonds == clipped ? csrClone(forBonds) : forBonds;
+    // Delta = weights for bonds times the row's active stake; both inputs of the EMA are column-normalised on the fly.
     for (let i = 0; i < n; i++) {
       const s = getF64(activeStake, i);
-      for (let e = delta.start(i); e < delta.end(i); e++) setF64(delta.val, e, getF64(delta.val, e) * s);
+      for (let e = forBonds.start(i); e < forBonds.end(i); e++) setF64(forBonds.val, e, getF64(forBonds.val, e) * s);
     }
-    colScale(delta, sc, false);
-    ema = emaF64(delta, bonds, alpha, sc);
-    colScale(ema, sc, false);
+    ema = emaF64(forBonds, reciprocals(colSumsF64(forBonds, n), n), bonds, reciprocals(colSumsF64(bonds, n), n), alpha, sc);
+    const inv = reciprocals(colSumsF64(ema, n), n);
+    colMax = allocZeroed(<usize>n << 3);
     for (let i = 0; i < n; i++) {
       let t = 0.0;
-      for (let e = ema.start(i); e < ema.end(i); e++) t += getF64(incentive, getI32(ema.col, e)) * getF64(ema.val, e);
+      for (let e = ema.start(i); e < ema.end(i); e++) {
+        const j = getI32(ema.col, e);
+        const v = getF64(ema.val, e) * getF64(inv, j);
+        setF64(ema.val, e, v);
+        t += getF64(incentive, j) * v;
+        if (getF64(colMax, j) < v) setF64(colMax, j, v);
+      }
       setF64(dividends, i, t);
     }
-    colScale(ema, sc, true);
   }
   normalize(dividends, n);
-  return writeResultF64(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema,
+  return writeResultF64(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema, colMax,
     <u64>param(params, L.P_RAO_EMISSION));
 }
 
@@ -127,104 +124,18 @@ function normalize(p: usize, n: i32): void {
   let s = 0.0;
   for (let i = 0; i < n; i++) s += getF64(p, i);
   if (s == 0) return;
-  for (let i = 0; i < n; i++) setF64(p, i, getF64(p, i) / s);
-}
-
-/** Column normalisation (sum to 1) or, with `byMax`, column max-upscaling. */
-function colScale(m: Csr, sc: Scratch, byMax: bool): void {
-  const d = sc.acc2;
-  memory.fill(d, 0, <usize>sc.n << 3);
-  const nz = m.nnz();
-  for (let e = 0; e < nz; e++) {
-    const j = getI32(m.col, e), v = getF64(m.val, e);
-    setF64(d, j, byMax ? max(getF64(d, j), v) : getF64(d, j) + v);
-  }
-  for (let e = 0; e < nz; e++) {
-    const x = getF64(d, getI32(m.col, e));
-    if (x != 0) setF64(m.val, e, getF64(m.val, e) / x);
-  }
-}
-
-/** Smallest score with stake at or below it above sum − kappa, else the largest (the exact engine's rule). */
-function medianF64(stake: usize, w: Csr, n: i32, kappa: f64, out: usize): void {
-  let total = 0.0;
-  let v = 0;
-  for (let i = 0; i < n; i++) if (getF64(stake, i) > 0) { total += getF64(stake, i); v++; }
-  if (v == 0) return;
-  const minority = 1.0 - kappa;
-  const colPtr = allocZeroed(<usize>(n + 1) << 2);
-  for (let i = 0; i < n; i++) {
-    if (!(getF64(stake, i) > 0)) continue;
-    for (let e = w.start(i); e < w.end(i); e++) {
-      if (getF64(w.val, e) != 0) { const j = getI32(w.col, e) + 1; setI32(colPtr, j, getI32(colPtr, j) + 1); }
-    }
-  }
-  for (let j = 0; j < n; j++) setI32(colPtr, j + 1, getI32(colPtr, j + 1) + getI32(colPtr, j));
-  const fill = allocRaw(<usize>n << 2);
-  memory.copy(fill, colPtr, <usize>n << 2);
-  const total_ = getI32(colPtr, n);
-  const cScore = allocRaw(<usize>total_ << 3), cStake = allocRaw(<usize>total_ << 3);
-  for (let i = 0; i < n; i++) {
-    const s = getF64(stake, i) / total;
-    if (!(s > 0)) continue;
-    for (let e = w.start(i); e < w.end(i); e++) {
-      const x = getF64(w.val, e);
-      if (x != 0) {
-        const j = getI32(w.col, e), at = getI32(fill, j);
-        setI32(fill, j, at + 1);
-        setF64(cScore, at, x);
-        setF64(cStake, at, s);
-      }
-    }
-  }
-  const sScore = allocRaw(<usize>(v + 1) << 3), sStake = allocRaw(<usize>(v + 1) << 3);
-  for (let j = 0; j < n; j++) {
-    const a = getI32(colPtr, j), b = getI32(colPtr, j + 1);
-    let len = 0;
-    let nzStake = 0.0;
-    for (let e = a; e < b; e++) {
-      setF64(sScore, len, getF64(cScore, e));
-      setF64(sStake, len++, getF64(cStake, e));
-      nzStake += getF64(cStake, e);
-    }
-    if (b - a < v) { setF64(sScore, len, 0); setF64(sStake, len++, 1.0 - nzStake); }
-    setF64(out, j, selectF64(sScore, sStake, len, minority));
-  }
-}
-
-function selectF64(score: usize, stake: usize, len: i32, minority: f64): f64 {
-  let lo = 0, hi = len;
-  let below = 0.0;
-  while (true) {
-    const p = getF64(score, lo + ((hi - lo) >> 1));
-    let lt = lo, i = lo, gt = hi - 1;
-    let sLess = 0.0, sEq = 0.0;
-    while (i <= gt) {
-      const x = getF64(score, i);
-      if (x < p) { sLess += getF64(stake, i); swapF(score, stake, lt++, i++); }
-      else if (x > p) swapF(score, stake, i, gt--);
-      else { sEq += getF64(stake, i); i++; }
-    }
-    if (lt > lo && below + sLess > minority) { hi = lt; continue; }
-    if (below + sLess + sEq > minority) return p;
-    if (gt + 1 < hi) { below += sLess + sEq; lo = gt + 1; continue; }
-    return p;
-  }
-  return 0;
-}
-
-// @ts-ignore: decorator
-@inline function swapF(a: usize, b: usize, i: i32, j: i32): void {
-  const x = getF64(a, i), y = getF64(b, i);
-  setF64(a, i, getF64(a, j)); setF64(b, i, getF64(b, j));
-  setF64(a, j, x); setF64(b, j, y);
+  const inv = 1.0 / s;
+  for (let i = 0; i < n; i++) setF64(p, i, getF64(p, i) * inv);
 }
 
 function interpolateF64(w: Csr, c: Csr, ratio: f64, sc: Scratch): Csr {
   const out = csrAlloc(w.rows, w.nnz());
   let o = 0;
   for (let i = 0; i < w.rows; i++) {
-    for (let e = c.start(i); e < c.end(i); e++) { setF64(sc.acc, getI32(c.col, e), getF64(c.val, e)); setI32(sc.stamp, getI32(c.col, e), i); }
+    for (let e = c.start(i); e < c.end(i); e++) {
+      setF64(sc.acc, getI32(c.col, e), getF64(c.val, e));
+      setI32(sc.stamp, getI32(c.col, e), i);
+    }
     const s = w.start(i), len = w.end(i) - s;
     memory.copy(sc.list, w.col + (<usize>s << 2), <usize>len << 2);
     for (let e = s; e < s + len; e++) setF64(sc.acc2, getI32(w.col, e), getF64(w.val, e));
@@ -233,70 +144,14 @@ function interpolateF64(w: Csr, c: Csr, ratio: f64, sc: Scratch): Csr {
       const j = getI32(sc.list, q), v1 = getF64(sc.acc2, j);
       const v2 = getI32(sc.stamp, j) == i ? getF64(sc.acc, j) : 0.0;
       const x = v1 + ratio * (v2 - v1);
-      if (x > 0) { setI32(out.col, o, j); setF64(out.val, o++, x); }
-    }
-    setI32(out.ptr, i + 1, o);
-  }
-  memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
-  return out;
-}
-
-function emaF64(nw: Csr, old: Csr, alpha: f64, sc: Scratch): Csr {
-  const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
-  let o = 0;
-  for (let i = 0; i < nw.rows; i++) {
-    let len = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      const m = pass == 0 ? nw : old;
-      const a = pass == 0 ? alpha : 1.0 - alpha;
-      for (let e = m.start(i); e < m.end(i); e++) {
-        const j = getI32(m.col, e), add = a * getF64(m.val, e);
-        if (getI32(sc.stamp, j) != i) { setI32(sc.stamp, j, i); setF64(sc.acc, j, add); setI32(sc.list, len++, j); }
-        else setF64(sc.acc, j, getF64(sc.acc, j) + add);
+      if (x > 0) {
+        setI32(out.col, o, j);
+        setF64(out.val, o++, x);
       }
     }
-    sortI32(sc.list, len, sc.tmp);
-    for (let q = 0; q < len; q++) {
-      const j = getI32(sc.list, q), v = getF64(sc.acc, j);
-      if (v > 0) { setI32(out.col, o, j); setF64(out.val, o++, v); }
-    }
     setI32(out.ptr, i + 1, o);
   }
   memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
-  return out;
-}
-
-function liquidAlphaF64(w: Csr, bonds: Csr, consensus: usize, params: usize, sc: Scratch): Csr {
-  const lo = <f64>param(params, L.P_ALPHA_LOW) / 65535.0, hi = <f64>param(params, L.P_ALPHA_HIGH) / 65535.0;
-  const slope = <f64>param(params, L.P_ALPHA_STEEPNESS) / -100.0;
-  const out = csrAlloc(w.rows, w.nnz());
-  let o = 0;
-  for (let i = 0; i < w.rows; i++) {
-    let maxCol = -1;
-    for (let e = bonds.start(i); e < bonds.end(i); e++) {
-      const j = getI32(bonds.col, e), v = getF64(bonds.val, e);
-      setF64(sc.acc, j, v); setI32(sc.stamp, j, i);
-      if (j > maxCol) { maxCol = j; setF64(sc.acc2, j, v); setI32(sc.stamp2, j, i); }
-    }
-    maxCol = -1;
-    for (let e = w.start(i); e < w.end(i); e++) {
-      const j = getI32(w.col, e), nv = getF64(w.val, e);
-      const wv = j > maxCol ? nv : 0.0;
-      if (j > maxCol) maxCol = j;
-      const bv = getI32(sc.stamp2, j) == i ? getF64(sc.acc2, j) : 0.0;
-      const c = getF64(consensus, j);
-      const d = wv >= bv ? wv - c : bv - wv;
-      const combined = d < 0 ? 0 : d > 1 ? 1 : d;
-      const x = min(20.0, max(-20.0, slope * (combined - 0.5)));
-      const a = min(hi, max(lo, lo + (hi - lo) / (1.0 + Math.exp(x))));
-      const decayed = getI32(sc.stamp, j) == i ? (1.0 - a) * getF64(sc.acc, j) : 0.0;
-      const val = min(1.0, decayed + max(0.0, a * nv));
-      if (val > 0) { setI32(out.col, o, j); setF64(out.val, o++, val); }
-    }
-    setI32(out.ptr, i + 1, o);
-  }
-  memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
-  memory.fill(sc.stamp2, 0xff, <usize>sc.n << 2);
   return out;
 }
 
@@ -314,7 +169,7 @@ function liquidAlphaF64(w: Csr, bonds: Csr, consensus: usize, params: usize, sc:
 
 function writeResultF64(
   n: i32, active: usize, newPermits: usize, stake: usize, activeStake: usize, consensus: usize, incentive: usize,
-  dividends: usize, trust: usize, ema: Csr, raoU: u64,
+  dividends: usize, trust: usize, ema: Csr, colMax: usize, raoU: u64,
 ): usize {
   const res = allocZeroed(<usize>L.RESULT_SLOTS << 3);
   const rao = <f64>raoU;
@@ -344,8 +199,11 @@ function writeResultF64(
   for (let i = 0; i < n; i++) {
     if (getU8(newPermits, i)) {
       for (let e = ema.start(i); e < ema.end(i); e++) {
-        setU16(bCol, o, getI32(ema.col, e));
-        setU16(bVal, o++, toU16(getF64(ema.val, e)));
+        const j = getI32(ema.col, e);
+        let v = getF64(ema.val, e);
+        if (colMax != 0 && getF64(colMax, j) != 0) v /= getF64(colMax, j);
+        setU16(bCol, o, j);
+        setU16(bVal, o++, toU16(v));
       }
     }
     setI32(bPtr, i + 1, o);
