@@ -1,7 +1,7 @@
 // CSR sparse matrices of I32F32 values and the vector/matrix primitives of the chain's epoch (math.rs).
 // Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
-import { addSat, mulSat, safeDiv, safeDivRecip, subSat } from './fixed';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
+import { addSat, mulSat, safeDiv, subSat } from './fixed';
+import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
 import { isAscendingI32, sortI32 } from './sort';
 
 /** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
@@ -64,15 +64,6 @@ export function normalizeVec(p: usize, n: i32): void {
   for (let i = 0; i < n; i++) setI64(p, i, safeDiv(getI64(p, i), s));
 }
 
-/** `row_sum_sparse`: wrapping sum of each row. */
-export function rowSums(m: Csr, out: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    let s: i64 = 0;
-    for (let k = m.start(i), e = m.end(i); k < e; k++) s += getI64(m.val, k);
-    setI64(out, i, s);
-  }
-}
-
 /** Saturating column sums of m (the first pass of `inplace_col_normalize_sparse`) into `sums` (n wide). */
 export function colSumsSat(m: Csr, sums: usize, n: i32): void {
   memory.fill(sums, 0, <usize>n << 3);
@@ -81,113 +72,6 @@ export function colSumsSat(m: Csr, sums: usize, n: i32): void {
     const j = getI32(m.col, k);
     setI64(sums, j, addSat(getI64(sums, j), getI64(m.val, k)));
   }
-}
-
-/** `inplace_col_normalize_sparse`: saturating column sums, then v / sum where the sum is non-zero. */
-export function colNormalize(m: Csr, sc: Scratch): void {
-  const sums = sc.acc2;
-  colSumsSat(m, sums, sc.n);
-  const nz = m.nnz();
-  // One float reciprocal per column turns the per-entry division into a product (divByRecip keeps it exact).
-  const inv = sc.acc;
-  for (let j = 0; j < sc.n; j++) {
-    const d = getI64(sums, j);
-    setF64(inv, j, d > 0 ? 1.0 / <f64>d : 0);
-  }
-  for (let k = 0; k < nz; k++) {
-    const j = getI32(m.col, k);
-    const d = getI64(sums, j);
-    if (d > 0) setI64(m.val, k, safeDivRecip(getI64(m.val, k), d, getF64(inv, j)));
-    else if (d != 0) setI64(m.val, k, safeDiv(getI64(m.val, k), d));
-  }
-}
-
-/** `inplace_col_max_upscale_sparse`: v / column max where the max (starting at 0) is non-zero. */
-export function colMaxUpscale(m: Csr, sc: Scratch): void {
-  const maxes = sc.acc2;
-  memory.fill(maxes, 0, <usize>sc.n << 3);
-  const nz = m.nnz();
-  for (let k = 0; k < nz; k++) {
-    const j = getI32(m.col, k);
-    const v = getI64(m.val, k);
-    if (getI64(maxes, j) < v) setI64(maxes, j, v);
-  }
-  const inv = sc.acc;
-  for (let j = 0; j < sc.n; j++) {
-    const d = getI64(maxes, j);
-    setF64(inv, j, d > 0 ? 1.0 / <f64>d : 0);
-  }
-  for (let k = 0; k < nz; k++) {
-    const j = getI32(m.col, k);
-    const d = getI64(maxes, j);
-    if (d != 0) setI64(m.val, k, safeDivRecip(getI64(m.val, k), d, getF64(inv, j)));
-  }
-}
-
-/** `matmul_sparse`: out[j] = Σ_i v_i·m_ij with saturating products and sums, in row order. */
-export function matmulSparse(m: Csr, v: usize, out: usize, n: i32): void {
-  memory.fill(out, 0, <usize>n << 3);
-  for (let i = 0; i < m.rows; i++) {
-    const s = getI64(v, i);
-    for (let k = m.start(i), e = m.end(i); k < e; k++) {
-      const j = getI32(m.col, k);
-      setI64(out, j, addSat(getI64(out, j), mulSat(s, getI64(m.val, k))));
-    }
-  }
-}
-
-/** `matmul_transpose_sparse`: out[i] = Σ_j v_j·m_ij with saturating products and sums. */
-export function matmulTransposeSparse(m: Csr, v: usize, out: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    let acc: i64 = 0;
-    for (let k = m.start(i), e = m.end(i); k < e; k++) acc = addSat(acc, mulSat(getI64(v, getI32(m.col, k)), getI64(m.val, k)));
-    setI64(out, i, acc);
-  }
-}
-
-/** `row_hadamard_sparse` in place: m_ij · v_i (saturating). */
-export function rowHadamardInPlace(m: Csr, v: usize): void {
-  for (let i = 0; i < m.rows; i++) {
-    const s = getI64(v, i);
-    for (let k = m.start(i), e = m.end(i); k < e; k++) setI64(m.val, k, mulSat(getI64(m.val, k), s));
-  }
-}
-
-/** A copy of m (same entries, same order). */
-export function csrClone(m: Csr): Csr {
-  const nz = m.nnz();
-  const out = csrAlloc(m.rows, nz);
-  memory.copy(out.ptr, m.ptr, <usize>(m.rows + 1) << 2);
-  memory.copy(out.col, m.col, <usize>nz << 2);
-  memory.copy(out.val, m.val, <usize>nz << 3);
-  return out;
-}
-
-/**
- * `col_clip_sparse`: each entry above its column's consensus becomes the consensus, or is dropped when the consensus
- * is 0 (the dense version would keep a zero there).
- */
-export function colClipSparse(w: Csr, consensus: usize): Csr {
-  const out = csrAlloc(w.rows, w.nnz());
-  let o = 0;
-  for (let i = 0; i < w.rows; i++) {
-    for (let k = w.start(i), e = w.end(i); k < e; k++) {
-      const j = getI32(w.col, k);
-      const v = getI64(w.val, k);
-      const c = getI64(consensus, j);
-      if (c < v) {
-        if (c > 0) {
-          setI32(out.col, o, j);
-          setI64(out.val, o++, c);
-        }
-      } else {
-        setI32(out.col, o, j);
-        setI64(out.val, o++, v);
-      }
-    }
-    setI32(out.ptr, i + 1, o);
-  }
-  return out;
 }
 
 /**
