@@ -4,3 +4,4 @@ export { prepareEpoch, prepareNormalized, PreparedEpoch } from './prepare.js';
 export { validateEpochInput, effectiveActivityCutoff } from './validate.js';
 export { EPOCH_DEFAULTS } from './defaults.js';
 export type { EpochInput, EpochOutput, EpochBits, EpochMode, NormalizedEpochInput, SparseRow, U64Like } from './types.js';
+export { referenceEpoch } from './reference/index.js';
