@@ -68,7 +68,7 @@ export function epochExact(params: usize): usize {
       );
       ema = matEmaLiquidAlpha(forBonds, bonds, consensus, p, sc);
     } else {
-      ema = matEmaSparse(forBonds, bonds, alpha, sc);
+      ema = matEmaSparse(forBonds, null, bonds, null, alpha, sc);
     }
     // Dividends read the column-normalised EMA; the stored bonds stay unnormalised, so normalise on the fly.
     colSumsSat(ema, sc.acc2, n);

@@ -1,7 +1,7 @@
 // CSR sparse matrices of I32F32 values and the vector/matrix primitives of the chain's epoch (math.rs).
 // Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
-import { addSat, mulSat, safeDiv, subSat } from './fixed';
-import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
+import { addSat, mulSat, safeDiv, safeDivRecip, subSat } from './fixed';
+import { allocRaw, allocZeroed, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
 import { isAscendingI32, sortI32 } from './sort';
 
 /** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
@@ -110,11 +110,47 @@ export function interpolateSparse(w: Csr, c: Csr, ratio: i64, sc: Scratch): Csr 
   return out;
 }
 
+/** Saturating column sums (n wide) and their float reciprocals, for column normalisation on the fly. */
+export class ColumnSums {
+  sum: usize;
+  inv: usize;
+  constructor(n: i32) {
+    this.sum = allocZeroed(<usize>n << 3);
+    this.inv = allocRaw(<usize>n << 3);
+  }
+
+  /** Adds v to column j's sum (saturating, as `inplace_col_normalize_sparse`). */
+  add(j: i32, v: i64): void {
+    setI64(this.sum, j, addSat(getI64(this.sum, j), v));
+  }
+
+  /** Computes the reciprocals once every value has been added. */
+  finish(n: i32): void {
+    for (let j = 0; j < n; j++) {
+      const d = getI64(this.sum, j);
+      setF64(this.inv, j, d > 0 ? 1.0 / <f64>d : 0);
+    }
+  }
+
+  /** v divided by its column's sum (safe_div), or v unchanged when the sum is 0. */
+  // @ts-ignore: decorator
+  @inline normalize(j: i32, v: i64): i64 {
+    const d = getI64(this.sum, j);
+    return d == 0 ? v : safeDivRecip(v, d, getF64(this.inv, j));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function scaled(sums: ColumnSums | null, j: i32, v: i64): i64 {
+  return sums == null ? v : sums.normalize(j, v);
+}
+
 /**
  * `mat_ema_sparse`: per row, alpha·new + (1 − alpha)·old (saturating, new first), keeping entries > 0 in ascending
- * column order.
+ * column order. When column sums are given, each input is column-normalised on the fly first (the original bonds
+ * normalise both inputs just before their EMA).
  */
-export function matEmaSparse(nw: Csr, old: Csr, alpha: i64, sc: Scratch): Csr {
+export function matEmaSparse(nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSums: ColumnSums | null, alpha: i64, sc: Scratch): Csr {
   const oneMinus = subSat(<i64>1 << 32, alpha);
   const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
   const acc = sc.acc, stamp = sc.stamp, list = sc.list;
@@ -131,13 +167,13 @@ export function matEmaSparse(nw: Csr, old: Csr, alpha: i64, sc: Scratch): Csr {
         let j: i32;
         if (ja < jb) {
           j = ja;
-          v = mulSat(alpha, getI64(nw.val, a++));
+          v = mulSat(alpha, scaled(nwSums, j, getI64(nw.val, a++)));
         } else if (jb < ja) {
           j = jb;
-          v = mulSat(oneMinus, getI64(old.val, b++));
+          v = mulSat(oneMinus, scaled(oldSums, j, getI64(old.val, b++)));
         } else {
           j = ja;
-          v = addSat(mulSat(alpha, getI64(nw.val, a++)), mulSat(oneMinus, getI64(old.val, b++)));
+          v = addSat(mulSat(alpha, scaled(nwSums, j, getI64(nw.val, a++))), mulSat(oneMinus, scaled(oldSums, j, getI64(old.val, b++))));
         }
         if (v > 0) {
           setI32(out.col, o, j);
@@ -147,27 +183,22 @@ export function matEmaSparse(nw: Csr, old: Csr, alpha: i64, sc: Scratch): Csr {
       setI32(out.ptr, i + 1, o);
       continue;
     }
+    // Unsorted rows: accumulate in a dense row, then emit the touched columns in ascending order.
     let len = 0;
-    for (let k = nw.start(i), e = nw.end(i); k < e; k++) {
-      const j = getI32(nw.col, k);
-      const add = mulSat(alpha, getI64(nw.val, k));
-      if (getI32(stamp, j) != i) {
-        setI32(stamp, j, i);
-        setI64(acc, j, add);
-        setI32(list, len++, j);
-      } else {
-        setI64(acc, j, addSat(getI64(acc, j), add));
-      }
-    }
-    for (let k = old.start(i), e = old.end(i); k < e; k++) {
-      const j = getI32(old.col, k);
-      const add = mulSat(oneMinus, getI64(old.val, k));
-      if (getI32(stamp, j) != i) {
-        setI32(stamp, j, i);
-        setI64(acc, j, add);
-        setI32(list, len++, j);
-      } else {
-        setI64(acc, j, addSat(getI64(acc, j), add));
+    for (let pass = 0; pass < 2; pass++) {
+      const m = pass == 0 ? nw : old;
+      const sums = pass == 0 ? nwSums : oldSums;
+      const f = pass == 0 ? alpha : oneMinus;
+      for (let k = m.start(i), e = m.end(i); k < e; k++) {
+        const j = getI32(m.col, k);
+        const add = mulSat(f, scaled(sums, j, getI64(m.val, k)));
+        if (getI32(stamp, j) != i) {
+          setI32(stamp, j, i);
+          setI64(acc, j, add);
+          setI32(list, len++, j);
+        } else {
+          setI64(acc, j, addSat(getI64(acc, j), add));
+        }
       }
     }
     sortI32(list, len, sc.tmp);
