@@ -20,7 +20,9 @@ export function epochF64(params: usize): usize {
   const threshold = <u64>param(params, L.P_STAKE_THRESHOLD);
   for (let i = 0; i < n; i++) {
     const s = getU64(rawStake, i);
-    setF64(stake, i, i != owner && s < threshold ? 0 : <f64>s);
+    // As the exact engine: the threshold compares the stake floored through I64F64, which saturates at 2^63 - 1.
+    const whole: u64 = s >= (<u64>1 << 63) ? (<u64>1 << 63) - 1 : s;
+    setF64(stake, i, i != owner && whole < threshold ? 0 : <f64>s);
   }
   normalize(stake, n);
 
