@@ -1,7 +1,7 @@
 // The original Yuma bonds (§4.10a), fused: the chain column-normalises the stored bonds and the bonds delta, takes
 // their EMA, column-normalises it, reads dividends from it and max-upscales it for storage, each a separate pass over
-// the matrix. Here the normalisations happen on the fly, inside the EMA merge and the dividends pass, with one float
-// reciprocal per column (divByRecip keeps every quotient exact). The values are the chain's, bit for bit.
+// the matrix. Here the normalisations happen on the fly, inside the EMA merge and the dividends pass. The values are
+// the chain's, bit for bit.
 import { addSat, mulSat } from './fixed';
 import { maskedBonds } from './masks';
 import { getI32, getI64, setI64 } from './mem';
@@ -23,7 +23,6 @@ export function originalBonds(
     setI64(bonds.val, k, v);
     bSums.add(getI32(bonds.col, k), v);
   }
-  bSums.finish(n);
   // Bonds delta: the weights for bonds times the row's active stake.
   const dSums = new ColumnSums(n);
   for (let i = 0; i < n; i++) {
@@ -34,12 +33,10 @@ export function originalBonds(
       dSums.add(getI32(forBonds.col, k), v);
     }
   }
-  dSums.finish(n);
 
   const ema = matEmaSparse(forBonds, dSums, bonds, bSums, alpha, sc);
   const eSums = new ColumnSums(n);
   for (let k = 0, nz = ema.nnz(); k < nz; k++) eSums.add(getI32(ema.col, k), getI64(ema.val, k));
-  eSums.finish(n);
 
   // Normalise the EMA, read the dividends from it and find the column maxima, in one pass.
   memory.fill(colMax, 0, <usize>n << 3);

@@ -1,15 +1,14 @@
 // The chain's production epoch (`epoch_mechanism`, sparse path) in exact I32F32 arithmetic, bit for bit.
 // Section numbers refer to shared/reference/yuma-epoch-spec.md §4.
 import {
-  addSat, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, safeDivRecip, subSat, u16ProportionToFixed,
-  ONE,
+  addSat, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, subSat, u16ProportionToFixed, ONE,
 } from './fixed';
 import { originalBonds } from './bonds';
 import * as L from './layout';
 import { AlphaParams, matEmaLiquidAlpha } from './liquid-alpha';
 import { activity, maskedBonds, maskedWeights, NORMALIZED_EXACT, param, paramPtr, previousPermits } from './masks';
 import { weightedMedianColSparse } from './median';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, getU8, setF64, setI32, setI64, setU16, setU64, setU8 } from './mem';
+import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64 } from './sort';
 import { colSumsSat, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
 import { normalizeStake } from './stake';
@@ -187,13 +186,6 @@ function writeResult(
     setU16(u16s, 4 * n + i, proportionToU16(getI64(trust, i)));
   }
   // Bonds are stored for uids with a new permit; every other row becomes empty.
-  const maxInv: usize = colMax == 0 ? <usize>0 : allocRaw(<usize>n << 3);
-  if (colMax != 0) {
-    for (let j = 0; j < n; j++) {
-      const m = getI64(colMax, j);
-      setF64(maxInv, j, m > 0 ? 1.0 / <f64>m : 0);
-    }
-  }
   const bPtr = allocZeroed(<usize>(n + 1) << 2);
   const bCol = allocRaw(<usize>ema.nnz() << 1), bVal = allocRaw(<usize>ema.nnz() << 1);
   let o = 0;
@@ -205,7 +197,7 @@ function writeResult(
         // `inplace_col_max_upscale_sparse`, applied as the row is written out.
         if (colMax != 0) {
           const m = getI64(colMax, j);
-          if (m != 0) v = safeDivRecip(v, m, getF64(maxInv, j));
+          if (m != 0) v = safeDiv(v, m);
         }
         setU16(bCol, o, j);
         setU16(bVal, o++, proportionToU16(v));

@@ -1,7 +1,6 @@
 // The epoch's masks, shared by the exact and the float engines: activity, the weight masks of §4.5 and the bonds
 // mask of §4.10. They select entries only; values stay the raw stored u16 (in the i64 slots of the CSR).
 import * as L from './layout';
-import { divByRecip } from './fixed';
 import { allocRaw, getI32, getI64, getU16, getU64, getU8, setF64, setI32, setI64, setU8 } from './mem';
 import { Csr, csrAlloc } from './sparse';
 
@@ -92,8 +91,7 @@ function normalizeIntegerRow(m: Csr, s: i32, e: i32): void {
     for (let k = s; k < e; k++) setI64(m.val, k, getI64(m.val, k) << 32);
     return;
   }
-  const inv = 1.0 / <f64>wrapped;
-  for (let k = s; k < e; k++) setI64(m.val, k, <i64>divByRecip(<u64>getI64(m.val, k) << 32, wrapped, inv));
+  for (let k = s; k < e; k++) setI64(m.val, k, <i64>((<u64>getI64(m.val, k) << 32) / wrapped));
 }
 
 /** One row divided by its sum, in f64 (values stay raw when the sum is 0). */

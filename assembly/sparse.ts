@@ -1,7 +1,7 @@
 // CSR sparse matrices of I32F32 values and the vector/matrix primitives of the chain's epoch (math.rs).
 // Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
-import { addSat, mulSat, safeDiv, safeDivRecip, subSat } from './fixed';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
+import { addSat, mulSat, safeDiv, subSat } from './fixed';
+import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
 import { isAscendingI32, sortI32 } from './sort';
 
 /** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
@@ -110,13 +110,11 @@ export function interpolateSparse(w: Csr, c: Csr, ratio: i64, sc: Scratch): Csr 
   return out;
 }
 
-/** Saturating column sums (n wide) and their float reciprocals, for column normalisation on the fly. */
+/** Saturating column sums (n wide), for column normalisation on the fly. */
 export class ColumnSums {
   sum: usize;
-  inv: usize;
   constructor(n: i32) {
     this.sum = allocZeroed(<usize>n << 3);
-    this.inv = allocRaw(<usize>n << 3);
   }
 
   /** Adds v to column j's sum (saturating, as `inplace_col_normalize_sparse`). */
@@ -124,19 +122,11 @@ export class ColumnSums {
     setI64(this.sum, j, addSat(getI64(this.sum, j), v));
   }
 
-  /** Computes the reciprocals once every value has been added. */
-  finish(n: i32): void {
-    for (let j = 0; j < n; j++) {
-      const d = getI64(this.sum, j);
-      setF64(this.inv, j, d > 0 ? 1.0 / <f64>d : 0);
-    }
-  }
-
   /** v divided by its column's sum (safe_div), or v unchanged when the sum is 0. */
   // @ts-ignore: decorator
   @inline normalize(j: i32, v: i64): i64 {
     const d = getI64(this.sum, j);
-    return d == 0 ? v : safeDivRecip(v, d, getF64(this.inv, j));
+    return d == 0 ? v : safeDiv(v, d);
   }
 }
 
