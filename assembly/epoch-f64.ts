@@ -6,6 +6,7 @@ import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, 
 import { weightedMedianF64 } from './median-f64';
 import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, setF64, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64, sortI32 } from './sort';
+import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
 /** Runs one float epoch on the parameter block; returns the result block with f64 values in the vector slots. */
@@ -15,7 +16,8 @@ export function epochF64(params: usize): usize {
   const owner = <i32>param(params, L.P_OWNER);
 
   const active = activity(params, n);
-  const stake = allocRaw(<usize>n << 3);
+  const vectors = allocVectors(n);
+  const stake = vectorAt(vectors, n, L.V_STAKE);
   const rawStake = paramPtr(params, L.P_STAKE);
   const threshold = <u64>param(params, L.P_STAKE_THRESHOLD);
   for (let i = 0; i < n; i++) {
@@ -38,18 +40,18 @@ export function epochF64(params: usize): usize {
   }
   if (owner >= 0 && owner < n) setU8(newPermits, owner, true);
 
-  const activeStake = allocRaw(<usize>n << 3);
+  const activeStake = vectorAt(vectors, n, L.V_ACTIVE_STAKE);
   for (let i = 0; i < n; i++) setF64(activeStake, i, getU8(active, i) && getU8(permits, i) ? getF64(stake, i) : 0);
   normalize(activeStake, n);
 
   const w = maskedWeights(params, n, permits, NORMALIZED_F64);
-  const consensus = allocRaw(<usize>n << 3);
+  const consensus = vectorAt(vectors, n, L.V_CONSENSUS);
   weightedMedianF64(activeStake, w, n, <f64>param(params, L.P_KAPPA) / 65535.0, consensus);
 
   // Clipping, validator trust and ranks in one pass.
   const clipped = csrAlloc(n, w.nnz());
-  const trust = allocRaw(<usize>n << 3);
-  const incentive = allocZeroed(<usize>n << 3);
+  const trust = vectorAt(vectors, n, L.V_TRUST);
+  const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
   let o = 0;
   for (let i = 0; i < n; i++) {
     let t = 0.0;
@@ -71,7 +73,7 @@ export function epochF64(params: usize): usize {
   const bpRaw = param(params, L.P_BONDS_PENALTY);
   const forBonds: Csr = bpRaw == 0 ? w : bpRaw == 65535 ? clipped : interpolateF64(w, clipped, <f64>bpRaw / 65535.0, sc);
 
-  const dividends = allocZeroed(<usize>n << 3);
+  const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const bonds = maskedBonds(params, n);
   const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
   const yuma3 = param(params, L.P_YUMA3) != 0;
@@ -118,8 +120,7 @@ export function epochF64(params: usize): usize {
     }
   }
   normalize(dividends, n);
-  return writeResultF64(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema, colMax,
-    <u64>param(params, L.P_RAO_EMISSION));
+  return writeResultF64(n, active, newPermits, vectors, ema, colMax, <u64>param(params, L.P_RAO_EMISSION));
 }
 
 function normalize(p: usize, n: i32): void {
@@ -169,34 +170,30 @@ function interpolateF64(w: Csr, c: Csr, ratio: f64, sc: Scratch): Csr {
   return v <= 0 ? 0 : v >= 18446744073709551615.0 ? <u64>-1 : <u64>v;
 }
 
-function writeResultF64(
-  n: i32, active: usize, newPermits: usize, stake: usize, activeStake: usize, consensus: usize, incentive: usize,
-  dividends: usize, trust: usize, ema: Csr, colMax: usize, raoU: u64,
-): usize {
-  const res = allocZeroed(<usize>L.RESULT_SLOTS << 3);
+function writeResultF64(n: i32, active: usize, newPermits: usize, vectors: usize, ema: Csr, colMax: usize, raoU: u64): usize {
+  const stake = vectorAt(vectors, n, L.V_STAKE), activeStake = vectorAt(vectors, n, L.V_ACTIVE_STAKE);
+  const incentive = vectorAt(vectors, n, L.V_INCENTIVE), dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const rao = <f64>raoU;
   let sum = 0.0;
   for (let i = 0; i < n; i++) sum += getF64(incentive, i) + getF64(dividends, i);
   let activeSum = 0.0;
   for (let i = 0; i < n; i++) activeSum += getF64(activeStake, i);
   const fallback = activeSum == 0 ? stake : activeStake;
-  const se = allocRaw(<usize>n << 3), ve = allocRaw(<usize>n << 3), ce = allocRaw(<usize>n << 3);
+  const emissions = allocEmissions(n);
   for (let i = 0; i < n; i++) {
     const inc = getF64(incentive, i), div = getF64(dividends, i);
-    setU64(se, i, sum != 0 ? toRao(inc / sum, rao) : toRao(inc, rao));
-    setU64(ve, i, toRao(sum != 0 ? div / sum : getF64(fallback, i), rao));
-    setU64(ce, i, toRao(sum != 0 ? (inc + div) / sum : getF64(fallback, i), rao));
+    setU64(emissions, i, sum != 0 ? toRao(inc / sum, rao) : toRao(inc, rao));
+    setU64(emissions, n + i, toRao(sum != 0 ? div / sum : getF64(fallback, i), rao));
+    setU64(emissions, 2 * n + i, toRao(sum != 0 ? (inc + div) / sum : getF64(fallback, i), rao));
   }
-  const u16s = allocRaw(<usize>(5 * n) << 1);
-  for (let i = 0; i < n; i++) {
-    setU16(u16s, i, toU16(getF64(stake, i)));
-    setU16(u16s, n + i, toU16(getF64(consensus, i)));
-    setU16(u16s, 2 * n + i, toU16(getF64(incentive, i)));
-    setU16(u16s, 3 * n + i, toU16(getF64(dividends, i)));
-    setU16(u16s, 4 * n + i, toU16(getF64(trust, i)));
+  const u16s = allocU16s(n);
+  const order: StaticArray<i32> = [L.V_STAKE, L.V_CONSENSUS, L.V_INCENTIVE, L.V_DIVIDENDS, L.V_TRUST];
+  for (let f = 0; f < 5; f++) {
+    const v = vectorAt(vectors, n, unchecked(order[f]));
+    for (let i = 0; i < n; i++) setU16(u16s, f * n + i, toU16(getF64(v, i)));
   }
   const bPtr = allocZeroed(<usize>(n + 1) << 2);
-  const bCol = allocRaw(<usize>ema.nnz() << 1), bVal = allocRaw(<usize>ema.nnz() << 1);
+  const bonds = allocRaw(<usize>ema.nnz() << 2);
   let o = 0;
   for (let i = 0; i < n; i++) {
     if (getU8(newPermits, i)) {
@@ -204,14 +201,10 @@ function writeResultF64(
         const j = getI32(ema.col, e);
         let v = getF64(ema.val, e);
         if (colMax != 0 && getF64(colMax, j) != 0) v /= getF64(colMax, j);
-        setU16(bCol, o, j);
-        setU16(bVal, o++, toU16(v));
+        setI32(bonds, o++, (j << 16) | toU16(v));
       }
     }
     setI32(bPtr, i + 1, o);
   }
-  const slots: StaticArray<usize> = [active, newPermits, stake, activeStake, consensus, incentive, dividends, trust,
-    u16s, se, ve, ce, bPtr, bCol, bVal];
-  for (let s = 0; s < L.RESULT_SLOTS; s++) setI64(res, s, <i64>unchecked(slots[s]));
-  return res;
+  return resultBlock(active, newPermits, vectors, u16s, emissions, bPtr, bonds);
 }

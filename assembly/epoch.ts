@@ -12,6 +12,7 @@ import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, s
 import { argsortStableI64 } from './sort';
 import { colSumsSat, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
 import { normalizeStake } from './stake';
+import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 
 /** Runs one exact epoch on the parameter block; returns the result block (layout.ts). */
 export function epochExact(params: usize): usize {
@@ -21,7 +22,8 @@ export function epochExact(params: usize): usize {
 
   // 4.1 activity; 4.2 stake.
   const active = activity(params, n);
-  const stake = allocRaw(<usize>n << 3);
+  const vectors = allocVectors(n);
+  const stake = vectorAt(vectors, n, L.V_STAKE);
   normalizeStake(paramPtr(params, L.P_STAKE), n, <u64>param(params, L.P_STAKE_THRESHOLD), owner, stake);
 
   // 4.3 permits: the previous ones mask this epoch's weights; the new ones are the top-k non-zero stakes.
@@ -30,7 +32,7 @@ export function epochExact(params: usize): usize {
   if (owner >= 0 && owner < n) setU8(newPermits, owner, true);
 
   // 4.4 active stake.
-  const activeStake = allocRaw(<usize>n << 3);
+  const activeStake = vectorAt(vectors, n, L.V_ACTIVE_STAKE);
   for (let i = 0; i < n; i++) setI64(activeStake, i, getU8(active, i) && getU8(permits, i) ? getI64(stake, i) : 0);
   normalizeVec(activeStake, n);
 
@@ -39,10 +41,10 @@ export function epochExact(params: usize): usize {
 
   // 4.6 consensus; 4.7 clipping and validator trust; 4.8 incentive.
   const kappa = safeDiv(param(params, L.P_KAPPA) << 32, (<i64>65535) << 32);
-  const consensus = allocRaw(<usize>n << 3);
+  const consensus = vectorAt(vectors, n, L.V_CONSENSUS);
   weightedMedianColSparse(activeStake, w, n, kappa, consensus);
-  const trust = allocRaw(<usize>n << 3);
-  const incentive = allocRaw(<usize>n << 3);
+  const trust = vectorAt(vectors, n, L.V_TRUST);
+  const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
   const clipped = clipTrustRanks(w, consensus, activeStake, trust, incentive, n);
   normalizeVec(incentive, n);
 
@@ -51,7 +53,7 @@ export function epochExact(params: usize): usize {
   const forBonds: Csr = bp == 0 ? w : bp == ONE ? clipped : interpolateSparse(w, clipped, bp, sc);
 
   // 4.10 bonds and dividends.
-  const dividends = allocRaw(<usize>n << 3);
+  const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const alpha = emaAlpha(param(params, L.P_BONDS_MOVING_AVERAGE));
   let ema: Csr;
   // Original Yuma stores column max-upscaled bonds: the maxima of the normalised EMA (0 = none, for Yuma3).
@@ -89,8 +91,7 @@ export function epochExact(params: usize): usize {
     normalizeVec(dividends, n);
   }
 
-  return writeResult(n, active, newPermits, stake, activeStake, consensus, incentive, dividends, trust, ema, colMax,
-    <u64>param(params, L.P_RAO_EMISSION));
+  return writeResult(n, active, newPermits, vectors, ema, colMax, <u64>param(params, L.P_RAO_EMISSION));
 }
 
 /** 1 − I32F32(I64F64(bma) / 10^6): the EMA rate for a moving average in parts per million. */
@@ -149,11 +150,9 @@ function topkNonzero(stake: usize, n: i32, k: i32): usize {
 }
 
 /** §4.11 emission and §4.12 outputs into the result block. */
-function writeResult(
-  n: i32, active: usize, newPermits: usize, stake: usize, activeStake: usize, consensus: usize, incentive: usize,
-  dividends: usize, trust: usize, ema: Csr, colMax: usize, rao: u64,
-): usize {
-  const res = allocZeroed(<usize>L.RESULT_SLOTS << 3);
+function writeResult(n: i32, active: usize, newPermits: usize, vectors: usize, ema: Csr, colMax: usize, rao: u64): usize {
+  const stake = vectorAt(vectors, n, L.V_STAKE), activeStake = vectorAt(vectors, n, L.V_ACTIVE_STAKE);
+  const incentive = vectorAt(vectors, n, L.V_INCENTIVE), dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const combined = allocRaw(<usize>n << 3);
   for (let i = 0; i < n; i++) setI64(combined, i, addSat(getI64(incentive, i), getI64(dividends, i)));
   const emissionSum = sumVec(combined, n);
@@ -171,23 +170,22 @@ function writeResult(
     validatorShare = sumVec(activeStake, n) == 0 ? stake : activeStake;
     combinedShare = validatorShare;
   }
-  const se = allocRaw(<usize>n << 3), ve = allocRaw(<usize>n << 3), ce = allocRaw(<usize>n << 3);
+  const emissions = allocEmissions(n);
   for (let i = 0; i < n; i++) {
-    setU64(se, i, emissionRao(getI64(serverShare, i), rao));
-    setU64(ve, i, emissionRao(getI64(validatorShare, i), rao));
-    setU64(ce, i, emissionRao(getI64(combinedShare, i), rao));
+    setU64(emissions, i, emissionRao(getI64(serverShare, i), rao));
+    setU64(emissions, n + i, emissionRao(getI64(validatorShare, i), rao));
+    setU64(emissions, 2 * n + i, emissionRao(getI64(combinedShare, i), rao));
   }
-  const u16s = allocRaw(<usize>(5 * n) << 1);
-  for (let i = 0; i < n; i++) {
-    setU16(u16s, i, proportionToU16(getI64(stake, i)));
-    setU16(u16s, n + i, proportionToU16(getI64(consensus, i)));
-    setU16(u16s, 2 * n + i, proportionToU16(getI64(incentive, i)));
-    setU16(u16s, 3 * n + i, proportionToU16(getI64(dividends, i)));
-    setU16(u16s, 4 * n + i, proportionToU16(getI64(trust, i)));
+  // stakeWeight, consensus, incentive, dividends, validatorTrust as `fixed_proportion_to_u16`.
+  const u16s = allocU16s(n);
+  const order: StaticArray<i32> = [L.V_STAKE, L.V_CONSENSUS, L.V_INCENTIVE, L.V_DIVIDENDS, L.V_TRUST];
+  for (let f = 0; f < 5; f++) {
+    const v = vectorAt(vectors, n, unchecked(order[f]));
+    for (let i = 0; i < n; i++) setU16(u16s, f * n + i, proportionToU16(getI64(v, i)));
   }
   // Bonds are stored for uids with a new permit; every other row becomes empty.
   const bPtr = allocZeroed(<usize>(n + 1) << 2);
-  const bCol = allocRaw(<usize>ema.nnz() << 1), bVal = allocRaw(<usize>ema.nnz() << 1);
+  const bonds = allocRaw(<usize>ema.nnz() << 2);
   let o = 0;
   for (let i = 0; i < n; i++) {
     if (getU8(newPermits, i)) {
@@ -199,26 +197,10 @@ function writeResult(
           const m = getI64(colMax, j);
           if (m != 0) v = safeDiv(v, m);
         }
-        setU16(bCol, o, j);
-        setU16(bVal, o++, proportionToU16(v));
+        setI32(bonds, o++, (j << 16) | proportionToU16(v));
       }
     }
     setI32(bPtr, i + 1, o);
   }
-  setI64(res, L.R_ACTIVE, <i64>active);
-  setI64(res, L.R_PERMIT, <i64>newPermits);
-  setI64(res, L.R_STAKE, <i64>stake);
-  setI64(res, L.R_ACTIVE_STAKE, <i64>activeStake);
-  setI64(res, L.R_CONSENSUS, <i64>consensus);
-  setI64(res, L.R_INCENTIVE, <i64>incentive);
-  setI64(res, L.R_DIVIDENDS, <i64>dividends);
-  setI64(res, L.R_TRUST, <i64>trust);
-  setI64(res, L.R_U16, <i64>u16s);
-  setI64(res, L.R_SERVER_EMISSION, <i64>se);
-  setI64(res, L.R_VALIDATOR_EMISSION, <i64>ve);
-  setI64(res, L.R_EMISSION, <i64>ce);
-  setI64(res, L.R_BONDS_PTR, <i64>bPtr);
-  setI64(res, L.R_BONDS_COL, <i64>bCol);
-  setI64(res, L.R_BONDS_VAL, <i64>bVal);
-  return res;
+  return resultBlock(active, newPermits, vectors, u16s, emissions, bPtr, bonds);
 }

@@ -1,7 +1,7 @@
 // The call layout shared with src/wasm/layout.ts: slots of the i64 parameter block the host writes, and of the i64
 // result block the engine returns. Change both files together and bump LAYOUT_VERSION.
 
-export const LAYOUT_VERSION: i32 = 1;
+export const LAYOUT_VERSION: i32 = 2;
 
 // Parameter block (i64 slots).
 export const P_N: i32 = 0;
@@ -38,17 +38,19 @@ export const PARAM_SLOTS: i32 = 29;
 // Result block (i64 slots holding pointers).
 export const R_ACTIVE: i32 = 0; // u8[n]
 export const R_PERMIT: i32 = 1; // u8[n]
-export const R_STAKE: i32 = 2; // i64[n] I32F32 bits (f64 in float mode)
-export const R_ACTIVE_STAKE: i32 = 3;
-export const R_CONSENSUS: i32 = 4;
-export const R_INCENTIVE: i32 = 5;
-export const R_DIVIDENDS: i32 = 6;
-export const R_TRUST: i32 = 7;
-export const R_U16: i32 = 8; // u16[5n]: stakeWeight, consensus, incentive, dividends, validatorTrust
-export const R_SERVER_EMISSION: i32 = 9; // u64[n]
-export const R_VALIDATOR_EMISSION: i32 = 10; // u64[n]
-export const R_EMISSION: i32 = 11; // u64[n]
-export const R_BONDS_PTR: i32 = 12; // i32[n + 1]
-export const R_BONDS_COL: i32 = 13; // u16[nnz]
-export const R_BONDS_VAL: i32 = 14; // u16[nnz]
-export const RESULT_SLOTS: i32 = 15;
+// Six consecutive vectors of n values, in this order: stake, activeStake, consensus, incentive, dividends,
+// validatorTrust. I32F32 bits (i64) in exact mode, f64 in float mode.
+export const R_VECTORS: i32 = 2;
+export const R_U16: i32 = 3; // u16[5n]: stakeWeight, consensus, incentive, dividends, validatorTrust
+export const R_EMISSIONS: i32 = 4; // u64[3n]: server, validator, combined emission (rao)
+export const R_BONDS_PTR: i32 = 5; // i32[n + 1]
+export const R_BONDS: i32 = 6; // u32[nnz]: (uid << 16) | u16 value
+export const RESULT_SLOTS: i32 = 7;
+
+/** Offsets (in vectors of n) of each vector in the R_VECTORS block. */
+export const V_STAKE: i32 = 0;
+export const V_ACTIVE_STAKE: i32 = 1;
+export const V_CONSENSUS: i32 = 2;
+export const V_INCENTIVE: i32 = 3;
+export const V_DIVIDENDS: i32 = 4;
+export const V_TRUST: i32 = 5;

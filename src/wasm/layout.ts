@@ -2,7 +2,7 @@
  * The call layout of the wasm engine, mirrored from assembly/layout.ts: slots of the i64 parameter block the host
  * writes and of the result block the engine returns. Change both files together and bump LAYOUT_VERSION.
  */
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const P = Object.freeze({
   N: 0,
@@ -37,21 +37,17 @@ export const P = Object.freeze({
 });
 export const PARAM_SLOTS = 29;
 
+/** Result block slots. VECTORS holds six consecutive vectors of n 8-byte values (V gives their order). */
 export const R = Object.freeze({
   ACTIVE: 0,
   PERMIT: 1,
-  STAKE: 2,
-  ACTIVE_STAKE: 3,
-  CONSENSUS: 4,
-  INCENTIVE: 5,
-  DIVIDENDS: 6,
-  TRUST: 7,
-  U16: 8,
-  SERVER_EMISSION: 9,
-  VALIDATOR_EMISSION: 10,
-  EMISSION: 11,
-  BONDS_PTR: 12,
-  BONDS_COL: 13,
-  BONDS_VAL: 14,
+  VECTORS: 2,
+  U16: 3,
+  EMISSIONS: 4,
+  BONDS_PTR: 5,
+  BONDS: 6,
 });
-export const RESULT_SLOTS = 15;
+export const RESULT_SLOTS = 7;
+
+/** Order of the vectors in the VECTORS block: the `bits` of the EpochOutput. */
+export const V = Object.freeze({ STAKE: 0, ACTIVE_STAKE: 1, CONSENSUS: 2, INCENTIVE: 3, DIVIDENDS: 4, TRUST: 5 });

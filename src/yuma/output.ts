@@ -1,30 +1,29 @@
-import { R, RESULT_SLOTS } from '../wasm/index.js';
+import { R, RESULT_SLOTS, V } from '../wasm/index.js';
 import type { EpochBits, EpochMode, EpochOutput, SparseRow } from './types.js';
 
 const TWO32 = 4294967296;
 
-/** Decimal strings of n signed 64-bit values at byte offset `ptr`, without a BigInt per value where a double is exact. */
-function i64Strings(buf: ArrayBuffer, ptr: number, n: number): string[] {
-  const w = new Int32Array(buf, ptr, n * 2);
+/** Decimal strings of n signed 64-bit values (pairs of 32-bit words), without a BigInt per value where a double is exact. */
+function i64Strings(words: Int32Array, from: number, n: number): string[] {
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const lo = w[2 * i] as number;
-    const hi = w[2 * i + 1] as number;
+    const lo = words[2 * (from + i)] as number;
+    const hi = words[2 * (from + i) + 1] as number;
     // Below 2^53 in magnitude, hi·2^32 + lo (lo read unsigned) is exact.
     if (hi >= -0x200000 && hi < 0x200000) out[i] = String(hi * TWO32 + (lo >>> 0));
-    else out[i] = new BigInt64Array(buf, ptr + i * 8, 1)[0]!.toString();
+    else out[i] = (BigInt(hi) * 4294967296n + BigInt(lo >>> 0)).toString();
   }
   return out;
 }
 
-/** Decimal strings of n unsigned 64-bit values at byte offset `ptr`. */
-function u64Strings(buf: ArrayBuffer, ptr: number, n: number): string[] {
-  const w = new Uint32Array(buf, ptr, n * 2);
+/** Decimal strings of n unsigned 64-bit values. */
+function u64Strings(words: Uint32Array, from: number, n: number): string[] {
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) {
-    const hi = w[2 * i + 1] as number;
-    if (hi < 0x200000) out[i] = String(hi * TWO32 + (w[2 * i] as number));
-    else out[i] = new BigUint64Array(buf, ptr + i * 8, 1)[0]!.toString();
+    const lo = words[2 * (from + i)] as number;
+    const hi = words[2 * (from + i) + 1] as number;
+    if (hi < 0x200000) out[i] = String(hi * TWO32 + lo);
+    else out[i] = (BigInt(hi) * 4294967296n + BigInt(lo)).toString();
   }
   return out;
 }
@@ -42,34 +41,35 @@ function u16s(view: Uint16Array, from: number, n: number): number[] {
   return out;
 }
 
-/** Rows of `[uid, u16]` pairs from a CSR copy. */
-function bondRows(ptr: Int32Array, col: Uint16Array, val: Uint16Array, n: number): SparseRow[] {
+/** Rows of `[uid, u16]` pairs from the packed bonds ((uid << 16) | value). */
+function bondRows(ptr: Int32Array, packed: Uint32Array, n: number): SparseRow[] {
   const rows = new Array<SparseRow>(n);
   for (let i = 0; i < n; i++) {
-    const s = ptr[i] as number;
-    const e = ptr[i + 1] as number;
     const row: SparseRow = [];
-    for (let k = s; k < e; k++) row.push([col[k] as number, val[k] as number]);
+    for (let k = ptr[i] as number, e = ptr[i + 1] as number; k < e; k++) {
+      const x = packed[k] as number;
+      row.push([x >>> 16, x & 0xffff]);
+    }
     rows[i] = row;
   }
   return rows;
 }
 
 /**
- * Defines `bonds` as an enumerable property built on first read (and then stored as a plain value). A subnet of 4096
- * uids has a million bond entries; callers that only read incentives or dividends do not pay for a million small
- * arrays, while JSON.stringify, spreading and deep equality still see the full rows.
+ * Defines `key` as an enumerable property built on first read, then stored as a plain value. A subnet of 4096 uids
+ * has a million bond entries and 24,576 raw-bit strings; callers that only read incentives or dividends do not pay
+ * for them, while JSON.stringify, spreading and deep equality still see the full values.
  */
-function defineBonds(out: object, build: () => SparseRow[]): void {
-  const store = (value: SparseRow[]): SparseRow[] => {
-    Object.defineProperty(out, 'bonds', { value, enumerable: true, writable: true, configurable: true });
+function defineLazy<K extends 'bonds' | 'bits'>(out: EpochOutput, key: K, build: () => EpochOutput[K]): void {
+  const store = (value: EpochOutput[K]): EpochOutput[K] => {
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     return value;
   };
-  Object.defineProperty(out, 'bonds', {
+  Object.defineProperty(out, key, {
     enumerable: true,
     configurable: true,
     get: () => store(build()),
-    set: (value: SparseRow[]) => void store(value),
+    set: (value: EpochOutput[K]) => void store(value),
   });
 }
 
@@ -78,11 +78,10 @@ export function readOutput(buf: ArrayBuffer, resPtr: number, n: number, mode: Ep
   const slots = new BigInt64Array(buf, resPtr, RESULT_SLOTS);
   const at = (slot: number): number => Number(slots[slot]);
   const u16 = new Uint16Array(buf, at(R.U16), 5 * n);
-  // The wasm heap is reused by the next run, so the bonds are copied out now and turned into rows later.
-  const bPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1).slice();
-  const nnz = bPtr[n] as number;
-  const bCol = new Uint16Array(buf, at(R.BONDS_COL), nnz).slice();
-  const bVal = new Uint16Array(buf, at(R.BONDS_VAL), nnz).slice();
+  const emissions = new Uint32Array(buf, at(R.EMISSIONS), 6 * n);
+  // The wasm heap is reused by the next run, so what is built lazily is copied out now.
+  const bondsPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1).slice();
+  const bonds = new Uint32Array(buf, at(R.BONDS), bondsPtr[n] as number).slice();
   const out = {
     active: bools(buf, at(R.ACTIVE), n),
     validatorPermit: bools(buf, at(R.PERMIT), n),
@@ -91,21 +90,21 @@ export function readOutput(buf: ArrayBuffer, resPtr: number, n: number, mode: Ep
     dividends: u16s(u16, 3 * n, n),
     validatorTrust: u16s(u16, 4 * n, n),
     stakeWeight: u16s(u16, 0, n),
-    serverEmission: u64Strings(buf, at(R.SERVER_EMISSION), n),
-    validatorEmission: u64Strings(buf, at(R.VALIDATOR_EMISSION), n),
-    emission: u64Strings(buf, at(R.EMISSION), n),
+    serverEmission: u64Strings(emissions, 0, n),
+    validatorEmission: u64Strings(emissions, n, n),
+    emission: u64Strings(emissions, 2 * n, n),
   } as EpochOutput;
-  defineBonds(out, () => bondRows(bPtr, bCol, bVal, n));
+  defineLazy(out, 'bonds', () => bondRows(bondsPtr, bonds, n));
   if (mode === 'exact') {
-    const bits: EpochBits = {
-      stake: i64Strings(buf, at(R.STAKE), n),
-      activeStake: i64Strings(buf, at(R.ACTIVE_STAKE), n),
-      consensus: i64Strings(buf, at(R.CONSENSUS), n),
-      incentive: i64Strings(buf, at(R.INCENTIVE), n),
-      dividends: i64Strings(buf, at(R.DIVIDENDS), n),
-      validatorTrust: i64Strings(buf, at(R.TRUST), n),
-    };
-    out.bits = bits;
+    const words = new Int32Array(buf, at(R.VECTORS), 12 * n).slice();
+    defineLazy(out, 'bits', (): EpochBits => ({
+      stake: i64Strings(words, V.STAKE * n, n),
+      activeStake: i64Strings(words, V.ACTIVE_STAKE * n, n),
+      consensus: i64Strings(words, V.CONSENSUS * n, n),
+      incentive: i64Strings(words, V.INCENTIVE * n, n),
+      dividends: i64Strings(words, V.DIVIDENDS * n, n),
+      validatorTrust: i64Strings(words, V.TRUST * n, n),
+    }));
   }
   return out;
 }
