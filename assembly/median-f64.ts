@@ -1,6 +1,8 @@
 // Consensus in f64: the same rule as the exact engine (the smallest score whose cumulative stake exceeds
-// sum − kappa, else the largest), selected per column with the branch-free two-ended partition of median.ts.
-import { allocRaw, allocZeroed, getF64, getI32, setF64, setI32 } from './mem';
+// sum − kappa, else the largest), on packed keys (median-packed.ts) when the weights fit them, else on a plain
+// column copy with the same branch-free partition.
+import { allocRaw, allocZeroed, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
+import { medianOfPacked, packColumns } from './median-packed';
 import { Csr } from './sparse';
 
 /** Stake-weighted median of each column of w (f64 values) over rows with stake > 0. Writes n values to out. */
@@ -21,6 +23,21 @@ export function weightedMedianF64(stake: usize, w: Csr, n: i32, kappa: f64, out:
   for (let k = 0; k < v; k++) setF64(stakeOf, k, getF64(stake, getI32(vidx, k)) / total);
   const minority = 1.0 - kappa;
 
+  const cols = packColumns<f64>(w, vidx, v, n);
+  if (cols != null) {
+    // Integer stakes (32 fraction bits) let the float engine share the exact engine's selection.
+    const fixedStake = allocRaw(<usize>v << 3);
+    let fixedSum: i64 = 0;
+    for (let k = 0; k < v; k++) {
+      const s = <i64>(getF64(stakeOf, k) * 4294967296.0 + 0.5);
+      setI64(fixedStake, k, s);
+      fixedSum += s;
+    }
+    const fixedOut = allocRaw(<usize>n << 3);
+    medianOfPacked(cols, fixedStake, v, fixedSum, fixedSum - <i64>(kappa * 4294967296.0 + 0.5), n, fixedOut);
+    for (let j = 0; j < n; j++) setF64(out, j, <f64>getI64(fixedOut, j) / 4294967296.0);
+    return;
+  }
   const colPtr = allocZeroed(<usize>(n + 1) << 2);
   for (let k = 0; k < v; k++) {
     const i = getI32(vidx, k);

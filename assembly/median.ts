@@ -8,6 +8,7 @@
 // degenerate (negative after a wrapped normalisation, or sums that overflow), the literal algorithm runs instead.
 import { addSat, safeDiv, subSat } from './fixed';
 import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
+import { medianOfPacked, packColumns } from './median-packed';
 import { Csr } from './sparse';
 
 /** Stake-weighted median of each of the n columns of w, over rows with active stake > 0. Writes n values to out. */
@@ -36,17 +37,19 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
   }
   const minority = subSat(stakeSum, majority);
 
-  // Column-major copy of the non-zero scores of the validators' rows (CSC). Column j gets one spare slot after its
-  // entries, for the aggregated zero item of the fast path. When scores are below 2^47 and there are fewer than
-  // 2^16 validators, each entry is one packed key (score << 16 | validator), which halves the data the selection moves.
+  if (exact) {
+    const cols = packColumns<i64>(w, vidx, v, n);
+    if (cols != null) {
+      medianOfPacked(cols, useStake, v, stakeSum, minority, n, out);
+      return;
+    }
+  }
+  // Column-major copy of the non-zero scores of the validators' rows (CSC), with one spare slot per column.
   const colPtr = allocZeroed(<usize>(n + 1) << 2);
-  let packable = exact && v < 0x10000;
   for (let k = 0; k < v; k++) {
     const i = getI32(vidx, k);
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
-      const x = getI64(w.val, e);
-      if (x != 0) {
-        if (x < 0 || x >= (<i64>1 << 47)) packable = false;
+      if (getI64(w.val, e) != 0) {
         const j = getI32(w.col, e) + 1;
         setI32(colPtr, j, getI32(colPtr, j) + 1);
       }
@@ -56,10 +59,6 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
   const total = getI32(colPtr, n);
   const fill = allocRaw(<usize>n << 2);
   memory.copy(fill, colPtr, <usize>n << 2);
-  if (packable) {
-    medianPacked(w, vidx, v, useStake, stakeSum, minority, colPtr, fill, total, n, out);
-    return;
-  }
   const cScore = allocRaw(<usize>total << 3);
   const cRow = allocRaw(<usize>total << 2);
   for (let k = 0; k < v; k++) {
@@ -103,85 +102,6 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
       for (let e = a; e < b; e++) setI64(score, getI32(cRow, e), 0);
     }
   }
-}
-
-/** The fast path on packed keys: scatter, add each column's zero item, select. */
-function medianPacked(
-  w: Csr, vidx: usize, v: i32, useStake: usize, stakeSum: i64, minority: i64, colPtr: usize, fill: usize, total: i32,
-  n: i32, out: usize,
-): void {
-  const keys = allocRaw(<usize>total << 3);
-  for (let k = 0; k < v; k++) {
-    const i = getI32(vidx, k);
-    for (let e = w.start(i), end = w.end(i); e < end; e++) {
-      const x = getI64(w.val, e);
-      if (x != 0) {
-        const j = getI32(w.col, e);
-        const at = getI32(fill, j);
-        setI32(fill, j, at + 1);
-        setI64(keys, at, (x << 16) | <i64>k);
-      }
-    }
-  }
-  // Slot v of the stake table holds the current column's zero item.
-  const stakeOf = allocRaw(<usize>(v + 1) << 3);
-  memory.copy(stakeOf, useStake, <usize>v << 3);
-  const buf = allocRaw(<usize>(v + 1) << 3);
-  for (let j = 0; j < n; j++) {
-    const a = getI32(colPtr, j), b = getI32(fill, j);
-    let len = b - a;
-    if (len < v) {
-      let nzStake: i64 = 0;
-      for (let e = a; e < b; e++) nzStake += getI64(stakeOf, <i32>(getI64(keys, e) & 0xffff));
-      setI64(stakeOf, v, stakeSum - nzStake);
-      setI64(keys, b, <i64>v);
-      len++;
-    }
-    setI64(out, j, selectPacked(keys + (<usize>a << 3), len, stakeOf, minority, buf));
-  }
-}
-
-/**
- * The same selection as selectWeighted, on packed keys, without data-dependent branches in the inner loop: each
- * pass copies every key to both ends of the other buffer and advances the end it belongs to.
- */
-function selectPacked(keys: usize, len: i32, stakeOf: usize, minority: i64, other: usize): i64 {
-  let src = keys, dst = other;
-  let lo = 0, hi = len;
-  let below: i64 = 0;
-  while (true) {
-    // Median of three scores as the pivot (any pivot gives the same answer; this one halves well).
-    const x0 = getI64(src, lo) >> 16, x1 = getI64(src, lo + ((hi - lo) >> 1)) >> 16, x2 = getI64(src, hi - 1) >> 16;
-    const p = max(min(x0, x1), min(max(x0, x1), x2));
-    let f = lo, r = hi - 1;
-    let sLess: i64 = 0, sEq: i64 = 0;
-    for (let t = lo; t < hi; t++) {
-      const key = getI64(src, t);
-      const x = key >> 16;
-      const st = getI64(stakeOf, <i32>(key & 0xffff));
-      const less = x < p, greater = x > p;
-      sLess += select<i64>(st, 0, less);
-      sEq += select<i64>(0, st, less | greater);
-      setI64(dst, f, key);
-      setI64(dst, r, key);
-      f += <i32>less;
-      r -= <i32>greater;
-    }
-    if (f > lo && below + sLess > minority) {
-      hi = f;
-    } else if (below + sLess + sEq > minority) {
-      return p;
-    } else if (r < hi - 1) {
-      below += sLess + sEq;
-      lo = r + 1;
-    } else {
-      return p;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  return 0;
 }
 
 /**
