@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'build/', 'node_modules/', 'assembly/', 'coverage/', 'bench/results/'] },
+  { ignores: ['dist/', 'build/', 'node_modules/', 'assembly/', 'coverage/', 'bench/results/', '**/*.tmp.*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
