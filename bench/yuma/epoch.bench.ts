@@ -35,8 +35,16 @@ const ANCHORS = {
   torchF32OneThreadMs: { S: 0.55, L: 62.5 },
 };
 
-function budget(n: number): { time: number; iterations: number } {
-  return n >= 4096 ? { time: 3000, iterations: 10 } : n >= 1024 ? { time: 1500, iterations: 20 } : { time: 600, iterations: 50 };
+function budget(n: number): { time: number; iterations: number; warmupTime: number; warmupIterations: number } {
+  // Warm-up long enough for V8 to optimise the JavaScript around the engine (about 15 runs at L).
+  if (n >= 4096) return { time: 3000, iterations: 15, warmupTime: 1500, warmupIterations: 20 };
+  if (n >= 1024) return { time: 1500, iterations: 30, warmupTime: 800, warmupIterations: 30 };
+  return { time: 800, iterations: 100, warmupTime: 400, warmupIterations: 100 };
+}
+
+/** A full collection before each task, when node runs with --expose-gc, so one task's garbage is not another's cost. */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 /** Reads every field so that lazily built parts (the bonds rows) are paid for where a caller would pay. */
@@ -54,8 +62,9 @@ export async function benchEpoch(): Promise<void> {
       yuma3: size.liquidAlpha, liquidAlpha: size.liquidAlpha,
     });
     const prepared = prepareEpoch(input);
-    const { time, iterations } = budget(size.n);
-    const bench = new Bench({ name: size.name, time, iterations, warmupIterations: 3, warmupTime: 200 });
+    const opts = budget(size.n);
+    collect();
+    const bench = new Bench({ name: size.name, ...opts, setup: collect });
     bench
       .add('exact e2e', () => void touch(runEpoch(input)))
       .add('exact compute', () => void runEpoch(prepared))
@@ -65,7 +74,7 @@ export async function benchEpoch(): Promise<void> {
     if (size.name === 'S' || size.name === 'S+LA') {
       const normalized = validateEpochInput(input);
       bench
-        .add('bigint e2e', () => void referenceEpoch(validateEpochInput(input)), { })
+        .add('bigint e2e', () => void referenceEpoch(validateEpochInput(input)))
         .add('bigint compute', () => void referenceEpoch(normalized));
     }
     process.stderr.write(`bench ${size.name} (n=${size.n}, ${size.validators} validators${size.weightsPerValidator ? `, ${size.weightsPerValidator} weights each` : ''})...\n`);
