@@ -3,40 +3,29 @@
 // the matrix. Here the normalisations happen on the fly, inside the EMA merge and the dividends pass. The values are
 // the chain's, bit for bit.
 import { addSat, mulSat } from './fixed';
-import { maskedBonds } from './masks';
+import { BONDS_INTEGER, maskedBonds } from './masks';
 import { getI32, getI64, setI64 } from './mem';
 import { ColumnSums, Csr, matEmaSparse, Scratch } from './sparse';
 
 /**
- * Original-Yuma bonds and dividends. `forBonds` is overwritten with the bonds delta. Writes the dividends
- * (normalised) and the column maxima of the normalised EMA (for storage), and returns the normalised EMA.
+ * Original-Yuma bonds and dividends. `forBonds` becomes the bonds delta: pass `deltaSums` when the caller has already
+ * written the delta into it (and summed its columns). Writes the dividends (not yet normalised) and the column maxima
+ * of the normalised EMA (for storage), and returns the normalised EMA.
  */
 export function originalBonds(
-  params: usize, n: i32, forBonds: Csr, activeStake: usize, incentive: usize, alpha: i64, sc: Scratch,
-  dividends: usize, colMax: usize,
+  params: usize, n: i32, forBonds: Csr, deltaSums: ColumnSums | null, activeStake: usize, incentive: usize, alpha: i64,
+  sc: Scratch, dividends: usize, colMax: usize,
 ): Csr {
   // Stored bonds are column max-upscaled u16; the chain reads them back as integers.
-  const bonds = maskedBonds(params, n);
   const bSums = new ColumnSums(n);
-  for (let k = 0, nz = bonds.nnz(); k < nz; k++) {
-    const v = getI64(bonds.val, k) << 32;
-    setI64(bonds.val, k, v);
-    bSums.add(getI32(bonds.col, k), v);
+  const bonds = maskedBonds(params, n, BONDS_INTEGER, bSums);
+  let dSums = deltaSums;
+  if (dSums == null) {
+    dSums = new ColumnSums(n);
+    writeDelta(forBonds, activeStake, dSums);
   }
-  // Bonds delta: the weights for bonds times the row's active stake.
-  const dSums = new ColumnSums(n);
-  for (let i = 0; i < n; i++) {
-    const s = getI64(activeStake, i);
-    for (let k = forBonds.start(i), e = forBonds.end(i); k < e; k++) {
-      const v = mulSat(getI64(forBonds.val, k), s);
-      setI64(forBonds.val, k, v);
-      dSums.add(getI32(forBonds.col, k), v);
-    }
-  }
-
-  const ema = matEmaSparse(forBonds, dSums, bonds, bSums, alpha, sc);
   const eSums = new ColumnSums(n);
-  for (let k = 0, nz = ema.nnz(); k < nz; k++) eSums.add(getI32(ema.col, k), getI64(ema.val, k));
+  const ema = matEmaSparse(forBonds, dSums, bonds, bSums, alpha, sc, eSums);
 
   // Normalise the EMA, read the dividends from it and find the column maxima, in one pass.
   memory.fill(colMax, 0, <usize>n << 3);
@@ -52,4 +41,16 @@ export function originalBonds(
     setI64(dividends, i, d);
   }
   return ema;
+}
+
+/** `row_hadamard_sparse(m, stake)` in place (m_ij · S_i, saturating), with the column sums of the result. */
+export function writeDelta(m: Csr, stake: usize, sums: ColumnSums): void {
+  for (let i = 0; i < m.rows; i++) {
+    const s = getI64(stake, i);
+    for (let k = m.start(i), e = m.end(i); k < e; k++) {
+      const v = mulSat(getI64(m.val, k), s);
+      setI64(m.val, k, v);
+      sums.add(getI32(m.col, k), v);
+    }
+  }
 }

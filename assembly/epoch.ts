@@ -6,11 +6,11 @@ import {
 import { originalBonds } from './bonds';
 import * as L from './layout';
 import { AlphaParams, matEmaLiquidAlpha } from './liquid-alpha';
-import { activity, maskedBonds, maskedWeights, NORMALIZED_EXACT, param, paramPtr, previousPermits } from './masks';
+import { activity, BONDS_PROPORTION, maskedBonds, maskedWeights, NORMALIZED_EXACT, param, paramPtr, previousPermits } from './masks';
 import { weightedMedianColSparse } from './median';
 import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64 } from './sort';
-import { colSumsSat, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
+import { ColumnSums, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
 import { normalizeStake } from './stake';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 
@@ -45,11 +45,15 @@ export function epochExact(params: usize): usize {
   weightedMedianColSparse(activeStake, w, n, kappa, consensus);
   const trust = vectorAt(vectors, n, L.V_TRUST);
   const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
-  const clipped = clipTrustRanks(w, consensus, activeStake, trust, incentive, n);
+  const bp = safeDiv(param(params, L.P_BONDS_PENALTY) << 32, (<i64>65535) << 32);
+  const yuma3 = param(params, L.P_YUMA3) != 0;
+  // With the original bonds and a bonds penalty of 1, the clipped weights are only read again as the bonds delta
+  // (clipped · active stake), so the clipping pass writes the delta directly.
+  const deltaSums: ColumnSums | null = !yuma3 && bp == ONE ? new ColumnSums(n) : null;
+  const clipped = clipTrustRanks(w, consensus, activeStake, trust, incentive, n, deltaSums);
   normalizeVec(incentive, n);
 
   // 4.9 bonds penalty.
-  const bp = safeDiv(param(params, L.P_BONDS_PENALTY) << 32, (<i64>65535) << 32);
   const forBonds: Csr = bp == 0 ? w : bp == ONE ? clipped : interpolateSparse(w, clipped, bp, sc);
 
   // 4.10 bonds and dividends.
@@ -58,9 +62,9 @@ export function epochExact(params: usize): usize {
   let ema: Csr;
   // Original Yuma stores column max-upscaled bonds: the maxima of the normalised EMA (0 = none, for Yuma3).
   let colMax: usize = 0;
-  if (param(params, L.P_YUMA3) != 0) {
-    const bonds = maskedBonds(params, n);
-    for (let k = 0, nz = bonds.nnz(); k < nz; k++) setI64(bonds.val, k, u16ProportionToFixed(<i32>getI64(bonds.val, k)));
+  if (yuma3) {
+    const bonds = maskedBonds(params, n, BONDS_PROPORTION);
+    const sums = new ColumnSums(n);
     if (param(params, L.P_LIQUID_ALPHA) != 0 && n > 0 && anyNonzero(consensus, n)) {
       const p = new AlphaParams(
         u16ProportionToFixed(<i32>param(params, L.P_ALPHA_LOW)),
@@ -68,28 +72,25 @@ export function epochExact(params: usize): usize {
         param(params, L.P_ALPHA_STEEPNESS),
       );
       ema = matEmaLiquidAlpha(forBonds, bonds, consensus, p, sc);
+      for (let k = 0, nz = ema.nnz(); k < nz; k++) sums.add(getI32(ema.col, k), getI64(ema.val, k));
     } else {
-      ema = matEmaSparse(forBonds, null, bonds, null, alpha, sc);
+      ema = matEmaSparse(forBonds, null, bonds, null, alpha, sc, sums);
     }
     // Dividends read the column-normalised EMA; the stored bonds stay unnormalised, so normalise on the fly.
-    colSumsSat(ema, sc.acc2, n);
-    const sums = sc.acc2;
     for (let i = 0; i < n; i++) {
       let t: i64 = 0;
       for (let k = ema.start(i), e = ema.end(i); k < e; k++) {
         const j = getI32(ema.col, k);
-        const d = getI64(sums, j);
-        const v = getI64(ema.val, k);
-        t += mulSat(d != 0 ? safeDiv(v, d) : v, getI64(incentive, j));
+        t += mulSat(sums.normalize(j, getI64(ema.val, k)), getI64(incentive, j));
       }
       setI64(dividends, i, mulCheckedOrZero(t, getI64(activeStake, i)));
     }
-    normalizeVec(dividends, n);
   } else {
     colMax = allocRaw(<usize>n << 3);
-    ema = originalBonds(params, n, forBonds, activeStake, incentive, alpha, sc, dividends, colMax);
-    normalizeVec(dividends, n);
+    ema = originalBonds(params, n, forBonds, forBonds == clipped ? deltaSums : null, activeStake, incentive, alpha, sc,
+      dividends, colMax);
   }
+  normalizeVec(dividends, n);
 
   return writeResult(n, active, newPermits, vectors, ema, colMax, <u64>param(params, L.P_RAO_EMISSION));
 }
@@ -109,9 +110,12 @@ function anyNonzero(v: usize, n: i32): bool {
 /**
  * 4.7–4.8 in one pass over the weights: `col_clip_sparse` (an entry above its column's consensus becomes the
  * consensus, or is dropped when that is 0), validator trust (the wrapping sum of each clipped row) and ranks
- * (`matmul_sparse`: Σ_i S_i·c_ij, saturating, in row order). Returns the clipped matrix.
+ * (`matmul_sparse`: Σ_i S_i·c_ij, saturating, in row order). Returns the clipped matrix, or, given `deltaSums`, the
+ * bonds delta c_ij·S_i in its place (with its column sums).
  */
-function clipTrustRanks(w: Csr, consensus: usize, stake: usize, trust: usize, ranks: usize, n: i32): Csr {
+function clipTrustRanks(
+  w: Csr, consensus: usize, stake: usize, trust: usize, ranks: usize, n: i32, deltaSums: ColumnSums | null,
+): Csr {
   const out = csrAlloc(w.rows, w.nnz());
   memory.fill(ranks, 0, <usize>n << 3);
   let o = 0;
@@ -127,10 +131,17 @@ function clipTrustRanks(w: Csr, consensus: usize, stake: usize, trust: usize, ra
         if (c <= 0) continue;
         x = c;
       }
+      const weighted = mulSat(s, x);
       setI32(out.col, o, j);
-      setI64(out.val, o++, x);
+      if (deltaSums != null) {
+        // row_hadamard_sparse multiplies as c_ij · S_i; the product commutes, so it equals the rank term.
+        setI64(out.val, o++, weighted);
+        deltaSums.add(j, weighted);
+      } else {
+        setI64(out.val, o++, x);
+      }
       t += x;
-      setI64(ranks, j, addSat(getI64(ranks, j), mulSat(s, x)));
+      setI64(ranks, j, addSat(getI64(ranks, j), weighted));
     }
     setI64(trust, i, t);
     setI32(out.ptr, i + 1, o);

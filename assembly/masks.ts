@@ -2,7 +2,8 @@
 // mask of §4.10. They select entries only; values stay the raw stored u16 (in the i64 slots of the CSR).
 import * as L from './layout';
 import { allocRaw, getI32, getI64, getU16, getU64, getU8, setF64, setI32, setI64, setU8 } from './mem';
-import { Csr, csrAlloc } from './sparse';
+import { u16ProportionToFixed } from './fixed';
+import { ColumnSums, Csr, csrAlloc } from './sparse';
 
 // @ts-ignore: decorator
 @inline export function param(params: usize, slot: i32): i64 {
@@ -112,8 +113,15 @@ export function lastTempo(params: usize): u64 {
   return lms == <u64>-1 ? lms : lms + 1;
 }
 
-/** The stored bonds without entries to uids registered at or after the last epoch. Values are the raw u16. */
-export function maskedBonds(params: usize, n: i32): Csr {
+/** How maskedBonds leaves the values: the raw u16, integers as I32F32 (original Yuma), or u16 proportions (Yuma3). */
+export const BONDS_INTEGER: i32 = 1;
+export const BONDS_PROPORTION: i32 = 2;
+
+/**
+ * The stored bonds without entries to uids registered at or after the last epoch. Values are the raw u16, or read
+ * as the chain reads them (`values`); with `sums`, their saturating column sums are accumulated on the way.
+ */
+export function maskedBonds(params: usize, n: i32, values: i32 = RAW, sums: ColumnSums | null = null): Csr {
   const src = paramPtr(params, L.P_B_PTR), col = paramPtr(params, L.P_B_COL), val = paramPtr(params, L.P_B_VAL);
   const reg = paramPtr(params, L.P_REGISTRATION);
   const last = lastTempo(params);
@@ -123,8 +131,11 @@ export function maskedBonds(params: usize, n: i32): Csr {
     for (let k = getI32(src, i), e = getI32(src, i + 1); k < e; k++) {
       const j = getU16(col, k);
       if (last <= getU64(reg, j)) continue;
+      const raw = getU16(val, k);
+      const v: i64 = values == BONDS_INTEGER ? <i64>raw << 32 : values == BONDS_PROPORTION ? u16ProportionToFixed(raw) : <i64>raw;
+      if (sums != null) sums.add(j, v);
       setI32(out.col, o, j);
-      setI64(out.val, o++, getU16(val, k));
+      setI64(out.val, o++, v);
     }
     setI32(out.ptr, i + 1, o);
   }

@@ -64,16 +64,6 @@ export function normalizeVec(p: usize, n: i32): void {
   for (let i = 0; i < n; i++) setI64(p, i, safeDiv(getI64(p, i), s));
 }
 
-/** Saturating column sums of m (the first pass of `inplace_col_normalize_sparse`) into `sums` (n wide). */
-export function colSumsSat(m: Csr, sums: usize, n: i32): void {
-  memory.fill(sums, 0, <usize>n << 3);
-  const nz = m.nnz();
-  for (let k = 0; k < nz; k++) {
-    const j = getI32(m.col, k);
-    setI64(sums, j, addSat(getI64(sums, j), getI64(m.val, k)));
-  }
-}
-
 /**
  * `interpolate_sparse` for 0 < ratio < 1: per row, x_j = w_j + ratio·(c_j − w_j) (saturating) over all columns, keeping
  * x > 0 in ascending column order. Only columns of w's row can be non-zero, since c's row is a subset of w's.
@@ -138,9 +128,11 @@ export class ColumnSums {
 /**
  * `mat_ema_sparse`: per row, alpha·new + (1 − alpha)·old (saturating, new first), keeping entries > 0 in ascending
  * column order. When column sums are given, each input is column-normalised on the fly first (the original bonds
- * normalise both inputs just before their EMA).
+ * normalise both inputs just before their EMA); `outSums` accumulates the output's column sums.
  */
-export function matEmaSparse(nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSums: ColumnSums | null, alpha: i64, sc: Scratch): Csr {
+export function matEmaSparse(
+  nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSums: ColumnSums | null, alpha: i64, sc: Scratch, outSums: ColumnSums | null = null,
+): Csr {
   const oneMinus = subSat(<i64>1 << 32, alpha);
   const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
   const acc = sc.acc, stamp = sc.stamp, list = sc.list;
@@ -168,6 +160,7 @@ export function matEmaSparse(nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSu
         if (v > 0) {
           setI32(out.col, o, j);
           setI64(out.val, o++, v);
+          if (outSums != null) outSums.add(j, v);
         }
       }
       setI32(out.ptr, i + 1, o);
@@ -198,6 +191,7 @@ export function matEmaSparse(nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSu
       if (v > 0) {
         setI32(out.col, o, j);
         setI64(out.val, o++, v);
+        if (outSums != null) outSums.add(j, v);
       }
     }
     setI32(out.ptr, i + 1, o);
