@@ -6,14 +6,12 @@ import { allocZeroed, getF64, getI32, setF64, setI32 } from './mem';
 import { isAscendingI32, sortI32 } from './sort';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
-/** Column sums (n wide) of an f64 CSR. */
-export function colSumsF64(m: Csr, n: i32): usize {
-  const sums = allocZeroed(<usize>n << 3);
+/** Adds the column sums of an f64 CSR into `sums` (n wide). */
+export function addColSums(m: Csr, sums: usize): void {
   for (let k = 0, nz = m.nnz(); k < nz; k++) {
     const j = getI32(m.col, k);
     setF64(sums, j, getF64(sums, j) + getF64(m.val, k));
   }
-  return sums;
 }
 
 /** 1/x where x is non-zero, else 1 (a zero column sum leaves its entries as they are). */
@@ -28,9 +26,10 @@ export function reciprocals(sums: usize, n: i32): usize {
 
 /**
  * `mat_ema_sparse(a·scaleA, b·scaleB, alpha)`: per row alpha·a + (1 − alpha)·b, entries > 0 in ascending column
- * order. scaleA and scaleB are per-column factors (column normalisation on the fly), or 0 for none.
+ * order. scaleA and scaleB are per-column factors (column normalisation on the fly), or 0 for none. The output's
+ * column sums are added into `outSums`.
  */
-export function emaF64(a: Csr, scaleA: usize, b: Csr, scaleB: usize, alpha: f64, sc: Scratch): Csr {
+export function emaF64(a: Csr, scaleA: usize, b: Csr, scaleB: usize, alpha: f64, sc: Scratch, outSums: usize): Csr {
   const out = csrAlloc(a.rows, a.nnz() + b.nnz());
   const beta = 1.0 - alpha;
   let o = 0;
@@ -52,6 +51,7 @@ export function emaF64(a: Csr, scaleA: usize, b: Csr, scaleB: usize, alpha: f64,
         if (v > 0) {
           setI32(out.col, o, j);
           setF64(out.val, o++, v);
+          setF64(outSums, j, getF64(outSums, j) + v);
         }
       }
     } else {
@@ -79,6 +79,7 @@ export function emaF64(a: Csr, scaleA: usize, b: Csr, scaleB: usize, alpha: f64,
         if (v > 0) {
           setI32(out.col, o, j);
           setF64(out.val, o++, v);
+          setF64(outSums, j, getF64(outSums, j) + v);
         }
       }
     }

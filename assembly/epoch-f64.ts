@@ -1,6 +1,6 @@
 // The same epoch in f64, for simulation and tuning speed. It follows the exact engine step by step (masks, entry
 // orders, fallbacks) with floats instead of I32F32, so its outputs track the chain's to within float rounding.
-import { emaF64, colSumsF64, liquidAlphaF64, reciprocals } from './bonds-f64';
+import { addColSums, emaF64, liquidAlphaF64, reciprocals } from './bonds-f64';
 import * as L from './layout';
 import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, previousPermits } from './masks';
 import { weightedMedianF64 } from './median-f64';
@@ -48,7 +48,12 @@ export function epochF64(params: usize): usize {
   const consensus = vectorAt(vectors, n, L.V_CONSENSUS);
   weightedMedianF64(activeStake, w, n, <f64>param(params, L.P_KAPPA) / 65535.0, consensus);
 
-  // Clipping, validator trust and ranks in one pass.
+  // Clipping, validator trust and ranks in one pass. With the original bonds and a bonds penalty of 1, the clipped
+  // weights are only read again as the bonds delta, so the pass writes the delta (and its column sums) directly.
+  const bpRaw = param(params, L.P_BONDS_PENALTY);
+  const yuma3 = param(params, L.P_YUMA3) != 0;
+  const deltaInPlace = !yuma3 && bpRaw == 65535;
+  const deltaSums = allocZeroed(<usize>n << 3);
   const clipped = csrAlloc(n, w.nnz());
   const trust = vectorAt(vectors, n, L.V_TRUST);
   const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
@@ -60,36 +65,47 @@ export function epochF64(params: usize): usize {
       const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
       if (c < v && !(c > 0)) continue;
       const x = c < v ? c : v;
+      const weighted = s * x;
       setI32(clipped.col, o, j);
-      setF64(clipped.val, o++, x);
+      if (deltaInPlace) {
+        setF64(clipped.val, o++, weighted);
+        setF64(deltaSums, j, getF64(deltaSums, j) + weighted);
+      } else {
+        setF64(clipped.val, o++, x);
+      }
       t += x;
-      setF64(incentive, j, getF64(incentive, j) + s * x);
+      setF64(incentive, j, getF64(incentive, j) + weighted);
     }
     setF64(trust, i, t);
     setI32(clipped.ptr, i + 1, o);
   }
   normalize(incentive, n);
 
-  const bpRaw = param(params, L.P_BONDS_PENALTY);
   const forBonds: Csr = bpRaw == 0 ? w : bpRaw == 65535 ? clipped : interpolateF64(w, clipped, <f64>bpRaw / 65535.0, sc);
 
   const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const bonds = maskedBonds(params, n);
   const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
-  const yuma3 = param(params, L.P_YUMA3) != 0;
+  const bondSums = allocZeroed(<usize>n << 3);
   for (let e = 0, nz = bonds.nnz(); e < nz; e++) {
-    const v = <f64>getI64(bonds.val, e);
-    setF64(bonds.val, e, yuma3 ? v / 65535.0 : v);
+    const v = <f64>getI64(bonds.val, e) * (yuma3 ? 1.0 / 65535.0 : 1.0);
+    setF64(bonds.val, e, v);
+    const j = getI32(bonds.col, e);
+    setF64(bondSums, j, getF64(bondSums, j) + v);
   }
+  const emaSums = allocZeroed(<usize>n << 3);
   let ema: Csr;
   let colMax: usize = 0;
   if (yuma3) {
     let anyC = false;
     for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
-    ema = param(params, L.P_LIQUID_ALPHA) != 0 && anyC
-      ? liquidAlphaF64(forBonds, bonds, consensus, params, sc)
-      : emaF64(forBonds, 0, bonds, 0, alpha, sc);
-    const inv = reciprocals(colSumsF64(ema, n), n);
+    if (param(params, L.P_LIQUID_ALPHA) != 0 && anyC) {
+      ema = liquidAlphaF64(forBonds, bonds, consensus, params, sc);
+      addColSums(ema, emaSums);
+    } else {
+      ema = emaF64(forBonds, 0, bonds, 0, alpha, sc, emaSums);
+    }
+    const inv = reciprocals(emaSums, n);
     for (let i = 0; i < n; i++) {
       let t = 0.0;
       for (let e = ema.start(i); e < ema.end(i); e++) {
@@ -100,12 +116,15 @@ export function epochF64(params: usize): usize {
     }
   } else {
     // Delta = weights for bonds times the row's active stake; both inputs of the EMA are column-normalised on the fly.
-    for (let i = 0; i < n; i++) {
-      const s = getF64(activeStake, i);
-      for (let e = forBonds.start(i); e < forBonds.end(i); e++) setF64(forBonds.val, e, getF64(forBonds.val, e) * s);
+    if (!deltaInPlace) {
+      for (let i = 0; i < n; i++) {
+        const s = getF64(activeStake, i);
+        for (let e = forBonds.start(i); e < forBonds.end(i); e++) setF64(forBonds.val, e, getF64(forBonds.val, e) * s);
+      }
+      addColSums(forBonds, deltaSums);
     }
-    ema = emaF64(forBonds, reciprocals(colSumsF64(forBonds, n), n), bonds, reciprocals(colSumsF64(bonds, n), n), alpha, sc);
-    const inv = reciprocals(colSumsF64(ema, n), n);
+    ema = emaF64(forBonds, reciprocals(deltaSums, n), bonds, reciprocals(bondSums, n), alpha, sc, emaSums);
+    const inv = reciprocals(emaSums, n);
     colMax = allocZeroed(<usize>n << 3);
     for (let i = 0; i < n; i++) {
       let t = 0.0;
