@@ -118,13 +118,16 @@ function clipTrustRanks(
 ): Csr {
   const out = csrAlloc(w.rows, w.nnz());
   memory.fill(ranks, 0, <usize>n << 3);
+  // Raw pointers in locals: the hot loop then reads no object fields (stores to memory could alias them).
+  const wCol = w.col, wVal = w.val, oCol = out.col, oVal = out.val;
+  const dSum: usize = deltaSums == null ? 0 : deltaSums.sum;
   let o = 0;
   for (let i = 0; i < w.rows; i++) {
     const s = getI64(stake, i);
     let t: i64 = 0;
     for (let k = w.start(i), e = w.end(i); k < e; k++) {
-      const j = getI32(w.col, k);
-      const v = getI64(w.val, k);
+      const j = getI32(wCol, k);
+      const v = getI64(wVal, k);
       const c = getI64(consensus, j);
       let x = v;
       if (c < v) {
@@ -132,13 +135,13 @@ function clipTrustRanks(
         x = c;
       }
       const weighted = mulSat(s, x);
-      setI32(out.col, o, j);
-      if (deltaSums != null) {
+      setI32(oCol, o, j);
+      if (dSum != 0) {
         // row_hadamard_sparse multiplies as c_ij · S_i; the product commutes, so it equals the rank term.
-        setI64(out.val, o++, weighted);
-        deltaSums.add(j, weighted);
+        setI64(oVal, o++, weighted);
+        setI64(dSum, j, addSat(getI64(dSum, j), weighted));
       } else {
-        setI64(out.val, o++, x);
+        setI64(oVal, o++, x);
       }
       t += x;
       setI64(ranks, j, addSat(getI64(ranks, j), weighted));

@@ -120,9 +120,12 @@ export class ColumnSums {
   }
 }
 
+/** v divided by column j's sum in `sums` (safe_div), unchanged when the sum is 0 or there are no sums (0). */
 // @ts-ignore: decorator
-@inline function scaled(sums: ColumnSums | null, j: i32, v: i64): i64 {
-  return sums == null ? v : sums.normalize(j, v);
+@inline function scaled(sums: usize, j: i32, v: i64): i64 {
+  if (sums == 0) return v;
+  const d = getI64(sums, j);
+  return d == 0 ? v : safeDiv(v, d);
 }
 
 /**
@@ -136,31 +139,35 @@ export function matEmaSparse(
   const oneMinus = subSat(<i64>1 << 32, alpha);
   const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
   const acc = sc.acc, stamp = sc.stamp, list = sc.list;
+  // Raw pointers in locals: the hot loop then reads no object fields (stores to memory could alias them).
+  const nCol = nw.col, nVal = nw.val, oCol = old.col, oVal = old.val, outCol = out.col, outVal = out.val;
+  const nSum: usize = nwSums == null ? 0 : nwSums.sum, oSum: usize = oldSums == null ? 0 : oldSums.sum;
+  const eSum: usize = outSums == null ? 0 : outSums.sum;
   let o = 0;
   for (let i = 0; i < nw.rows; i++) {
     const ns = nw.start(i), ne = nw.end(i), os = old.start(i), oe = old.end(i);
-    if (isAscendingI32(nw.col + (<usize>ns << 2), ne - ns) && isAscendingI32(old.col + (<usize>os << 2), oe - os)) {
+    if (isAscendingI32(nCol + (<usize>ns << 2), ne - ns) && isAscendingI32(oCol + (<usize>os << 2), oe - os)) {
       // Both rows sorted (the usual case): merge them, with no scratch and no sort.
       let a = ns, b = os;
       while (a < ne || b < oe) {
-        const ja = a < ne ? getI32(nw.col, a) : 0x7fffffff;
-        const jb = b < oe ? getI32(old.col, b) : 0x7fffffff;
+        const ja = a < ne ? getI32(nCol, a) : 0x7fffffff;
+        const jb = b < oe ? getI32(oCol, b) : 0x7fffffff;
         let v: i64;
         let j: i32;
         if (ja < jb) {
           j = ja;
-          v = mulSat(alpha, scaled(nwSums, j, getI64(nw.val, a++)));
+          v = mulSat(alpha, scaled(nSum, j, getI64(nVal, a++)));
         } else if (jb < ja) {
           j = jb;
-          v = mulSat(oneMinus, scaled(oldSums, j, getI64(old.val, b++)));
+          v = mulSat(oneMinus, scaled(oSum, j, getI64(oVal, b++)));
         } else {
           j = ja;
-          v = addSat(mulSat(alpha, scaled(nwSums, j, getI64(nw.val, a++))), mulSat(oneMinus, scaled(oldSums, j, getI64(old.val, b++))));
+          v = addSat(mulSat(alpha, scaled(nSum, j, getI64(nVal, a++))), mulSat(oneMinus, scaled(oSum, j, getI64(oVal, b++))));
         }
         if (v > 0) {
-          setI32(out.col, o, j);
-          setI64(out.val, o++, v);
-          if (outSums != null) outSums.add(j, v);
+          setI32(outCol, o, j);
+          setI64(outVal, o++, v);
+          if (eSum != 0) setI64(eSum, j, addSat(getI64(eSum, j), v));
         }
       }
       setI32(out.ptr, i + 1, o);
@@ -174,7 +181,7 @@ export function matEmaSparse(
       const f = pass == 0 ? alpha : oneMinus;
       for (let k = m.start(i), e = m.end(i); k < e; k++) {
         const j = getI32(m.col, k);
-        const add = mulSat(f, scaled(sums, j, getI64(m.val, k)));
+        const add = mulSat(f, scaled(sums == null ? 0 : sums.sum, j, getI64(m.val, k)));
         if (getI32(stamp, j) != i) {
           setI32(stamp, j, i);
           setI64(acc, j, add);
