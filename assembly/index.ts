@@ -9,10 +9,10 @@ export {
   mulCheckedOrZero as fxMulCheckedOrZero,
   safeDiv as fxSafeDiv,
   divSat as fxDivSat,
-  expSafe as fxExpSafe,
   emissionRao as fxEmissionRao,
   proportionToU16 as fxProportionToU16,
 } from './fixed';
+export { expSafe as fxExpSafe } from './exp';
 
 /** The layout version of the parameter and result blocks; the host refuses a mismatch. */
 export function layoutVersion(): i32 {

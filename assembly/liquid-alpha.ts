@@ -8,8 +8,10 @@
 // others and reads 0 for them).
 //
 // Alpha depends on (consensus, weight, bond) only through the clamped difference `combined` in [0, 1], so results are
-// memoised by that value: many cells share it (0 whenever the weight sits between the bond and the consensus).
-import { addSat, divSat, expSafe, HALF, mulSat, ONE, subSat } from './fixed';
+// memoised by that value: many cells share it (0 whenever the weight sits between the bond and the consensus). The
+// differences not seen before go through the exp series in batches, four side by side (exp.ts).
+import { expSafe, expSafeBatch } from './exp';
+import { addSat, divSat, HALF, mulSat, ONE, subSat } from './fixed';
 import { allocRaw, getI32, getI64, setI32, setI64 } from './mem';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
@@ -31,81 +33,123 @@ export class AlphaParams {
   }
 }
 
-/** alpha from the clamped difference: low + sigmoid·(high − low), clamped into [low, high]. */
-function alphaOfCombined(p: AlphaParams, combined: i64): i64 {
-  const slot = <i32>((<u64>combined * 0x9e3779b97f4a7c15) >> (64 - CACHE_BITS));
-  if (getI64(p.cacheKeys, slot) == combined) return getI64(p.cacheVals, slot);
-  const e = expSafe(mulSat(p.slope, subSat(combined, HALF)));
+/** alpha from exp(slope·(combined − ½)): low + sigmoid·(high − low), clamped into [low, high]. */
+// @ts-ignore: decorator
+@inline function alphaFromExp(p: AlphaParams, e: i64): i64 {
   const sigmoid = divSat(ONE, addSat(ONE, e));
   const raw = addSat(p.low, mulSat(sigmoid, subSat(p.high, p.low)));
   // clamp_value: min with high first, then max with low.
   const capped = raw < p.high ? raw : p.high;
-  const alpha = capped > p.low ? capped : p.low;
-  setI64(p.cacheKeys, slot, combined);
-  setI64(p.cacheVals, slot, alpha);
-  return alpha;
+  return capped > p.low ? capped : p.low;
 }
 
-/** The chain's `alpha_sigmoid(consensus, weight, bond, low, high, steepness)`. */
+/** The slot of a combined difference in the memo. */
+// @ts-ignore: decorator
+@inline function slotOf(combined: i64): i32 {
+  return <i32>((<u64>combined * 0x9e3779b97f4a7c15) >> (64 - CACHE_BITS));
+}
+
+/** The clamped difference the chain's `alpha_sigmoid(consensus, weight, bond, ..)` feeds to its sigmoid. */
+// @ts-ignore: decorator
+@inline function combinedDiff(c: i64, w: i64, b: i64): i64 {
+  const d = w >= b ? subSat(w, c) : subSat(b, w);
+  return d < 0 ? 0 : d > ONE ? ONE : d;
+}
+
+/** The chain's `alpha_sigmoid(consensus, weight, bond, low, high, steepness)` for one cell. */
 export function alphaSigmoid(p: AlphaParams, c: i64, w: i64, b: i64): i64 {
-  let combined: i64;
-  if (w >= b) {
-    const d = subSat(w, c);
-    combined = d < 0 ? 0 : d > ONE ? ONE : d;
-  } else {
-    const d = subSat(b, w);
-    combined = d < 0 ? 0 : d > ONE ? ONE : d;
-  }
-  return alphaOfCombined(p, combined);
+  return alphaFromExp(p, expSafe(mulSat(p.slope, subSat(combinedDiff(c, w, b), HALF))));
 }
 
 /**
  * `compute_bonds_sparse` on its liquid-alpha branch: `mat_ema_alpha_sparse(weights, bonds, alphas)` with the alphas
  * of `compute_liquid_alpha_values_sparse`. Output rows follow the weights row's order.
+ *
+ * Three phases: (1) per weights entry, what the chain's merge walk reads, and its alpha from the memo or, for a
+ * difference not seen yet, a place in a queue; (2) the queued differences through the sigmoid, with the exp series
+ * of four at a time side by side; (3) the EMA.
  */
 export function matEmaLiquidAlpha(w: Csr, bonds: Csr, consensus: usize, p: AlphaParams, sc: Scratch): Csr {
-  const out = csrAlloc(w.rows, w.nnz());
-  const oldVal = sc.acc, oldStamp = sc.stamp, walkVal = sc.acc2, walkStamp = sc.stamp2;
-  let o = 0;
+  const nz = w.nnz();
+  // Per entry: its alpha (≥ 0), or -(u + 1) while it waits for queued difference u.
+  const alphaOf = allocRaw(<usize>nz << 3);
+  const queued = allocRaw(<usize>nz << 3);
+  let pending = 0;
+  const walkVal = sc.acc2, walkStamp = sc.stamp2;
   for (let i = 0; i < w.rows; i++) {
     const ws = w.start(i), we = w.end(i);
-    if (ws == we) {
-      setI32(out.ptr, i + 1, o);
-      continue;
-    }
+    if (ws == we) continue;
     let maxCol = -1;
     for (let k = bonds.start(i), e = bonds.end(i); k < e; k++) {
       const j = getI32(bonds.col, k);
-      const v = getI64(bonds.val, k);
-      setI64(oldVal, j, v);
-      setI32(oldStamp, j, i);
       if (j > maxCol) {
         maxCol = j;
-        setI64(walkVal, j, v);
+        setI64(walkVal, j, getI64(bonds.val, k));
         setI32(walkStamp, j, i);
       }
     }
     maxCol = -1;
     for (let k = ws; k < we; k++) {
       const j = getI32(w.col, k);
-      const nv = getI64(w.val, k);
-      const wSeen: i64 = j > maxCol ? nv : 0;
+      const wSeen: i64 = j > maxCol ? getI64(w.val, k) : 0;
       if (j > maxCol) maxCol = j;
       const bSeen: i64 = getI32(walkStamp, j) == i ? getI64(walkVal, j) : 0;
-      const a = alphaSigmoid(p, getI64(consensus, j), wSeen, bSeen);
-      const decayed: i64 = getI32(oldStamp, j) == i ? mulSat(subSat(ONE, a), getI64(oldVal, j)) : 0;
-      let inc = mulSat(a, nv);
-      if (inc < 0) inc = 0;
-      let val = addSat(decayed, inc);
-      if (val > ONE) val = ONE;
-      if (val > 0) {
-        setI32(out.col, o, j);
-        setI64(out.val, o++, val);
+      const combined = combinedDiff(getI64(consensus, j), wSeen, bSeen);
+      const slot = slotOf(combined);
+      if (getI64(p.cacheKeys, slot) == combined) {
+        setI64(alphaOf, k, getI64(p.cacheVals, slot));
+      } else {
+        const marker = -(<i64>pending + 1);
+        setI64(p.cacheKeys, slot, combined);
+        setI64(p.cacheVals, slot, marker);
+        setI64(queued, pending++, combined);
+        setI64(alphaOf, k, marker);
+      }
+    }
+  }
+  memory.fill(walkStamp, 0xff, <usize>sc.n << 2);
+
+  // (2) The queued differences: exp inputs, the exp series in batches, then alpha; the memo learns the results.
+  const xs = allocRaw(<usize>pending << 3), es = allocRaw(<usize>pending << 3);
+  for (let u = 0; u < pending; u++) setI64(xs, u, mulSat(p.slope, subSat(getI64(queued, u), HALF)));
+  expSafeBatch(xs, es, pending);
+  for (let u = 0; u < pending; u++) {
+    const alpha = alphaFromExp(p, getI64(es, u));
+    setI64(es, u, alpha);
+    const combined = getI64(queued, u), slot = slotOf(combined);
+    if (getI64(p.cacheKeys, slot) == combined) setI64(p.cacheVals, slot, alpha);
+  }
+
+  // (3) The EMA: decay the row's old bonds by (1 − alpha), add alpha·weight, cap at 1.
+  const out = csrAlloc(w.rows, nz);
+  const oldVal = sc.acc, oldStamp = sc.stamp;
+  let o = 0;
+  for (let i = 0; i < w.rows; i++) {
+    const ws = w.start(i), we = w.end(i);
+    if (ws != we) {
+      for (let k = bonds.start(i), e = bonds.end(i); k < e; k++) {
+        const j = getI32(bonds.col, k);
+        setI64(oldVal, j, getI64(bonds.val, k));
+        setI32(oldStamp, j, i);
+      }
+      for (let k = ws; k < we; k++) {
+        const j = getI32(w.col, k);
+        const nv = getI64(w.val, k);
+        let a = getI64(alphaOf, k);
+        if (a < 0) a = getI64(es, <i32>(-a - 1));
+        const decayed: i64 = getI32(oldStamp, j) == i ? mulSat(subSat(ONE, a), getI64(oldVal, j)) : 0;
+        let inc = mulSat(a, nv);
+        if (inc < 0) inc = 0;
+        let val = addSat(decayed, inc);
+        if (val > ONE) val = ONE;
+        if (val > 0) {
+          setI32(out.col, o, j);
+          setI64(out.val, o++, val);
+        }
       }
     }
     setI32(out.ptr, i + 1, o);
   }
   memory.fill(oldStamp, 0xff, <usize>sc.n << 2);
-  memory.fill(walkStamp, 0xff, <usize>sc.n << 2);
   return out;
 }
