@@ -202,14 +202,6 @@ export function divSat(a: i64, b: i64): i64 {
   return s;
 }
 
-/** `checked_add`: sets `overflowed` on overflow. */
-// @ts-ignore: decorator
-@inline export function addChecked(a: i64, b: i64): i64 {
-  const s = a + b;
-  if (((a ^ s) & (b ^ s)) < 0) overflowed = true;
-  return s;
-}
-
 /** `fixed_proportion_to_u16`: floor(x·65535) clamped to 0..65535. */
 // @ts-ignore: decorator
 @inline export function proportionToU16(x: i64): i32 {

@@ -10,7 +10,7 @@
 // Alpha depends on (consensus, weight, bond) only through the clamped difference `combined` in [0, 1], so results are
 // memoised by that value: many cells share it (0 whenever the weight sits between the bond and the consensus). The
 // differences not seen before go through the exp series in batches, four side by side (exp.ts).
-import { expSafe, expSafeBatch } from './exp';
+import { expSafeBatch } from './exp';
 import { addSat, divSat, HALF, mulSat, ONE, subSat } from './fixed';
 import { allocRaw, getI32, getI64, setI32, setI64 } from './mem';
 import { Csr, csrAlloc, Scratch } from './sparse';
@@ -54,11 +54,6 @@ export class AlphaParams {
 @inline function combinedDiff(c: i64, w: i64, b: i64): i64 {
   const d = w >= b ? subSat(w, c) : subSat(b, w);
   return d < 0 ? 0 : d > ONE ? ONE : d;
-}
-
-/** The chain's `alpha_sigmoid(consensus, weight, bond, low, high, steepness)` for one cell. */
-export function alphaSigmoid(p: AlphaParams, c: i64, w: i64, b: i64): i64 {
-  return alphaFromExp(p, expSafe(mulSat(p.slope, subSat(combinedDiff(c, w, b), HALF))));
 }
 
 /**
