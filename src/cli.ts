@@ -2,8 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { YumavalError } from './errors/index.js';
-import { epochCommand } from './cli/epoch-command.js';
-import { exampleCommand } from './cli/example-command.js';
+import { epochCommand, exampleCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 

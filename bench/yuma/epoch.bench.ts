@@ -6,7 +6,7 @@ import type { EpochInput } from '../../src/index.js';
 import { referenceEpoch } from '../../src/yuma/reference/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 import { validateEpochInput } from '../../src/yuma/validate.js';
-import { renderTable } from '../../src/cli/table.js';
+import { renderTable } from '../../src/cli/index.js';
 import { fmt, machine, medianMs, task, taskStats, writeResult } from '../report.js';
 
 interface Size {

@@ -1,0 +1,5 @@
+export { epochCommand } from './epoch-command.js';
+export { exampleCommand } from './example-command.js';
+export { readJsonInput, writeJson } from './read-input.js';
+export { renderTable } from './table.js';
+export type { Column } from './table.js';
