@@ -21,7 +21,8 @@ export function epochCommand(): Command {
       const doc = await readJsonInput(opts.input);
       // Validate everything before running anything: an array with one bad element is refused as a whole.
       const inputs = Array.isArray(doc) ? doc.map((d, i) => validateEpochInput(d, `[${i}].`)) : [validateEpochInput(doc)];
-      const outputs: EpochOutput[] = inputs.map((inp) => runEpoch(prepareNormalized(inp), { mode: opts.mode }));
+      // Spreading reads every lazy field while the run's result is still in the engine's heap (no recomputation).
+      const outputs: EpochOutput[] = inputs.map((inp) => ({ ...runEpoch(prepareNormalized(inp), { mode: opts.mode }) }));
       writeJson(Array.isArray(doc) ? outputs : outputs[0], opts.pretty === true);
     });
 }

@@ -58,3 +58,21 @@ export function getEngine(): YumaWasmExports {
   engine = exports;
   return engine;
 }
+
+let generation = 0;
+
+/**
+ * Resets the engine's heap for a new run and returns the run's generation. A result block stays readable until the
+ * next run starts: readers compare their generation with `currentGeneration()` before trusting the heap.
+ */
+export function startRun(): { engine: YumaWasmExports; generation: number } {
+  const e = getEngine();
+  e.reset();
+  generation++;
+  return { engine: e, generation };
+}
+
+/** The generation of the latest run on this thread's engine (0 before the first). */
+export function currentGeneration(): number {
+  return generation;
+}

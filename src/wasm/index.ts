@@ -1,3 +1,3 @@
-export { getEngine, WASM_URL } from './engine.js';
+export { currentGeneration, getEngine, startRun, WASM_URL } from './engine.js';
 export type { YumaWasmExports } from './engine.js';
 export { P, R, V, PARAM_SLOTS, RESULT_SLOTS, LAYOUT_VERSION } from './layout.js';

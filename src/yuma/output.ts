@@ -1,4 +1,4 @@
-import { R, RESULT_SLOTS, V } from '../wasm/index.js';
+import { currentGeneration, getEngine, R, RESULT_SLOTS, V } from '../wasm/index.js';
 import type { EpochBits, EpochMode, EpochOutput, SparseRow } from './types.js';
 
 const TWO32 = 4294967296;
@@ -28,8 +28,8 @@ function u64Strings(words: Uint32Array, from: number, n: number): string[] {
   return out;
 }
 
-function bools(buf: ArrayBuffer, ptr: number, n: number): boolean[] {
-  const v = new Uint8Array(buf, ptr, n);
+function bools(v: Uint8Array): boolean[] {
+  const n = v.length;
   const out = new Array<boolean>(n);
   for (let i = 0; i < n; i++) out[i] = v[i] !== 0;
   return out;
@@ -55,56 +55,127 @@ function bondRows(ptr: Int32Array, packed: Uint32Array, n: number): SparseRow[] 
   return rows;
 }
 
-/**
- * Defines `key` as an enumerable property built on first read, then stored as a plain value. A subnet of 4096 uids
- * has a million bond entries and 24,576 raw-bit strings; callers that only read incentives or dividends do not pay
- * for them, while JSON.stringify, spreading and deep equality still see the full values.
- */
-function defineLazy<K extends 'bonds' | 'bits'>(out: EpochOutput, key: K, build: () => EpochOutput[K]): void {
-  const store = (value: EpochOutput[K]): EpochOutput[K] => {
-    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-    return value;
-  };
-  Object.defineProperty(out, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => store(build()),
-    set: (value: EpochOutput[K]) => void store(value),
-  });
+/** The regions of one result block, as views on the engine's heap or as copies the output owns. */
+interface Regions {
+  active: Uint8Array;
+  permit: Uint8Array;
+  u16: Uint16Array;
+  emissions: Uint32Array;
+  bondsPtr: Int32Array;
+  bonds: Uint32Array;
+  words: Int32Array;
 }
 
-/** Builds the EpochOutput of the contract from the engine's result block. */
-export function readOutput(buf: ArrayBuffer, resPtr: number, n: number, mode: EpochMode): EpochOutput {
+function regionsAt(buf: ArrayBuffer, resPtr: number, n: number, copy: boolean): Regions {
   const slots = new BigInt64Array(buf, resPtr, RESULT_SLOTS);
   const at = (slot: number): number => Number(slots[slot]);
-  const u16 = new Uint16Array(buf, at(R.U16), 5 * n);
-  const emissions = new Uint32Array(buf, at(R.EMISSIONS), 6 * n);
-  // The wasm heap is reused by the next run, so what is built lazily is copied out now.
-  const bondsPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1).slice();
-  const bonds = new Uint32Array(buf, at(R.BONDS), bondsPtr[n] as number).slice();
-  const out = {
-    active: bools(buf, at(R.ACTIVE), n),
-    validatorPermit: bools(buf, at(R.PERMIT), n),
-    consensus: u16s(u16, n, n),
-    incentive: u16s(u16, 2 * n, n),
-    dividends: u16s(u16, 3 * n, n),
-    validatorTrust: u16s(u16, 4 * n, n),
-    stakeWeight: u16s(u16, 0, n),
-    serverEmission: u64Strings(emissions, 0, n),
-    validatorEmission: u64Strings(emissions, n, n),
-    emission: u64Strings(emissions, 2 * n, n),
-  } as EpochOutput;
-  defineLazy(out, 'bonds', () => bondRows(bondsPtr, bonds, n));
-  if (mode === 'exact') {
-    const words = new Int32Array(buf, at(R.VECTORS), 12 * n).slice();
-    defineLazy(out, 'bits', (): EpochBits => ({
-      stake: i64Strings(words, V.STAKE * n, n),
-      activeStake: i64Strings(words, V.ACTIVE_STAKE * n, n),
-      consensus: i64Strings(words, V.CONSENSUS * n, n),
-      incentive: i64Strings(words, V.INCENTIVE * n, n),
-      dividends: i64Strings(words, V.DIVIDENDS * n, n),
-      validatorTrust: i64Strings(words, V.TRUST * n, n),
-    }));
+  const bondsPtr = new Int32Array(buf, at(R.BONDS_PTR), n + 1);
+  const r: Regions = {
+    active: new Uint8Array(buf, at(R.ACTIVE), n),
+    permit: new Uint8Array(buf, at(R.PERMIT), n),
+    u16: new Uint16Array(buf, at(R.U16), 5 * n),
+    emissions: new Uint32Array(buf, at(R.EMISSIONS), 6 * n),
+    bondsPtr,
+    bonds: new Uint32Array(buf, at(R.BONDS), bondsPtr[n] as number),
+    words: new Int32Array(buf, at(R.VECTORS), 12 * n),
+  };
+  if (!copy) return r;
+  return {
+    active: r.active.slice(), permit: r.permit.slice(), u16: r.u16.slice(), emissions: r.emissions.slice(),
+    bondsPtr: r.bondsPtr.slice(), bonds: r.bonds.slice(), words: r.words.slice(),
+  };
+}
+
+/** Runs the engine again on the same prepared input; returns the new result block's address. */
+export type Recompute = () => number;
+
+/**
+ * Where an output's fields come from. The result block is read in place while no later run has reused the engine's
+ * heap; after that, the first read recomputes the epoch from its prepared input (the engine is deterministic, so
+ * the values are the same, bit for bit) and keeps a copy. Copying every result out eagerly would cost a fresh
+ * multi-megabyte buffer per run at n = 4096, and garbage collections over the caller's live inputs.
+ */
+export class ResultSource {
+  private copy: Regions | undefined;
+  private recompute: Recompute | undefined;
+
+  constructor(
+    private readonly resPtr: number,
+    private readonly generation: number,
+    readonly n: number,
+    recompute: Recompute,
+  ) {
+    this.recompute = recompute;
   }
+
+  /** The result's regions, valid until the caller's next engine run. */
+  regions(): Regions {
+    if (this.copy !== undefined) return this.copy;
+    if (currentGeneration() === this.generation) return regionsAt(getEngine().memory.buffer, this.resPtr, this.n, false);
+    const res = (this.recompute as Recompute)();
+    this.copy = regionsAt(getEngine().memory.buffer, res, this.n, true);
+    return this.copy;
+  }
+
+  /** Drops the prepared input once every field has been built. */
+  release(): void {
+    this.recompute = undefined;
+  }
+}
+
+type Key = keyof EpochOutput;
+
+/**
+ * Defines each key as an enumerable property built on first read, then stored as a plain value. JSON.stringify,
+ * spreading and deep equality still see the full values; callers that read only a few fields pay only for those.
+ */
+function defineLazy(out: EpochOutput, source: ResultSource, builders: Partial<{ [K in Key]: (r: Regions) => EpochOutput[K] }>): void {
+  let pending = Object.keys(builders).length;
+  for (const [key, build] of Object.entries(builders) as Array<[Key, (r: Regions) => EpochOutput[Key]]>) {
+    const store = (value: EpochOutput[Key]): EpochOutput[Key] => {
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      if (--pending === 0) source.release();
+      return value;
+    };
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => store(build(source.regions())),
+      set: (value: EpochOutput[Key]) => void store(value),
+    });
+  }
+}
+
+/** The EpochOutput of the contract over a result block, with every field built on first read. */
+export function lazyOutput(source: ResultSource, mode: EpochMode): EpochOutput {
+  const n = source.n;
+  const out = {} as EpochOutput;
+  const vec = (from: number) => (r: Regions): number[] => u16s(r.u16, from * n, n);
+  const bits = (v: number) => (r: Regions): string[] => i64Strings(r.words, v * n, n);
+  defineLazy(out, source, {
+    active: (r) => bools(r.active),
+    validatorPermit: (r) => bools(r.permit),
+    consensus: vec(1),
+    incentive: vec(2),
+    dividends: vec(3),
+    validatorTrust: vec(4),
+    stakeWeight: vec(0),
+    serverEmission: (r) => u64Strings(r.emissions, 0, n),
+    validatorEmission: (r) => u64Strings(r.emissions, n, n),
+    emission: (r) => u64Strings(r.emissions, 2 * n, n),
+    bonds: (r) => bondRows(r.bondsPtr, r.bonds, n),
+    ...(mode === 'exact'
+      ? {
+          bits: (r: Regions): EpochBits => ({
+            stake: bits(V.STAKE)(r),
+            activeStake: bits(V.ACTIVE_STAKE)(r),
+            consensus: bits(V.CONSENSUS)(r),
+            incentive: bits(V.INCENTIVE)(r),
+            dividends: bits(V.DIVIDENDS)(r),
+            validatorTrust: bits(V.TRUST)(r),
+          }),
+        }
+      : {}),
+  });
   return out;
 }

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { getEngine, P, PARAM_SLOTS } from '../wasm/index.js';
-import { readOutput } from './output.js';
+import { P, PARAM_SLOTS, startRun } from '../wasm/index.js';
+import { lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
 
@@ -23,13 +23,19 @@ function resolveOptions(options: RunEpochOptions | undefined): Required<RunEpoch
 
 /**
  * Runs one Yuma epoch in the wasm engine. Takes an EpochInput (validated here) or the form `prepareEpoch` returns,
- * and returns the EpochOutput of contracts/epoch-io.md.
+ * and returns the EpochOutput of contracts/epoch-io.md. Its fields are built on first read; an output read after
+ * later runs is still right (the engine recomputes it once from its prepared input, which must not be mutated).
  */
 export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOptions): EpochOutput {
   const { mode } = resolveOptions(options);
   const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
-  const e = getEngine();
-  e.reset();
+  const { res, generation } = compute(prep, mode);
+  return lazyOutput(new ResultSource(res, generation, prep.n, () => compute(prep, mode).res), mode);
+}
+
+/** Copies a prepared epoch into a fresh engine heap and runs it; the result block is valid until the next run. */
+function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generation: number } {
+  const { engine: e, generation } = startRun();
   const n = prep.n;
   const w = prep.weights;
   const b = prep.bonds;
@@ -67,5 +73,5 @@ export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOp
   new Uint16Array(buf, pBCol, b.col.length).set(b.col);
   new Uint16Array(buf, pBVal, b.val.length).set(b.val);
   const res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
-  return readOutput(e.memory.buffer, res, n, mode);
+  return { res, generation };
 }
