@@ -1,11 +1,15 @@
 // The same epoch in f64, for simulation and tuning speed. It follows the exact engine step by step (masks, entry
 // orders, fallbacks) with floats instead of I32F32, so its outputs track the chain's to within float rounding.
+// The weights are never materialised: each step re-reads the stored u16 entries (weights-f64.ts), and the original
+// bonds are fused into two passes (original-bonds-f64.ts). Yuma3 builds its matrices as the exact engine does.
 import { addColSums, emaF64, liquidAlphaF64, reciprocals } from './bonds-f64';
 import * as L from './layout';
 import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, previousPermits } from './masks';
-import { weightedMedianF64 } from './median-f64';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, setF64, setI32, setI64, setU16, setU64, setU8 } from './mem';
+import { consensusF64 } from './median-f64';
+import { originalBondsF64 } from './original-bonds-f64';
+import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, setF64, setI32, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64, sortI32 } from './sort';
+import { clipStats, WeightRows } from './weights-f64';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
@@ -44,102 +48,81 @@ export function epochF64(params: usize): usize {
   for (let i = 0; i < n; i++) setF64(activeStake, i, getU8(active, i) && getU8(permits, i) ? getF64(stake, i) : 0);
   normalize(activeStake, n);
 
-  const w = maskedWeights(params, n, permits, NORMALIZED_F64);
+  const w = new WeightRows(params, n, permits, activeStake);
   const consensus = vectorAt(vectors, n, L.V_CONSENSUS);
-  weightedMedianF64(activeStake, w, n, <f64>param(params, L.P_KAPPA) / 65535.0, consensus);
+  consensusF64(w, activeStake, <f64>param(params, L.P_KAPPA) / 65535.0, consensus);
 
-  // Clipping, validator trust and ranks in one pass. With the original bonds and a bonds penalty of 1, the clipped
-  // weights are only read again as the bonds delta, so the pass writes the delta (and its column sums) directly.
   const bpRaw = param(params, L.P_BONDS_PENALTY);
+  const ratio = <f64>bpRaw / 65535.0;
   const yuma3 = param(params, L.P_YUMA3) != 0;
-  const deltaInPlace = !yuma3 && bpRaw == 65535;
-  const deltaSums = allocZeroed(<usize>n << 3);
-  const clipped = csrAlloc(n, w.nnz());
   const trust = vectorAt(vectors, n, L.V_TRUST);
   const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    let t = 0.0;
-    const s = getF64(activeStake, i);
-    for (let e = w.start(i); e < w.end(i); e++) {
-      const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
-      if (c < v && !(c > 0)) continue;
-      const x = c < v ? c : v;
-      const weighted = s * x;
-      setI32(clipped.col, o, j);
-      if (deltaInPlace) {
-        setF64(clipped.val, o++, weighted);
-        setF64(deltaSums, j, getF64(deltaSums, j) + weighted);
-      } else {
-        setF64(clipped.val, o++, x);
-      }
-      t += x;
-      setF64(incentive, j, getF64(incentive, j) + weighted);
-    }
-    setF64(trust, i, t);
-    setI32(clipped.ptr, i + 1, o);
-  }
+  // The original bonds need the column sums of stake × weights for bonds; clipping computes them on its way.
+  const deltaSums: usize = yuma3 ? 0 : allocZeroed(<usize>n << 3);
+  clipStats(w, activeStake, consensus, ratio, trust, incentive, deltaSums);
   normalize(incentive, n);
 
-  const forBonds: Csr = bpRaw == 0 ? w : bpRaw == 65535 ? clipped : interpolateF64(w, clipped, <f64>bpRaw / 65535.0, sc);
-
   const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
-  const bonds = maskedBonds(params, n);
-  const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
-  const bondSums = allocZeroed(<usize>n << 3);
-  for (let e = 0, nz = bonds.nnz(); e < nz; e++) {
-    const v = <f64>getI64(bonds.val, e) * (yuma3 ? 1.0 / 65535.0 : 1.0);
-    setF64(bonds.val, e, v);
-    const j = getI32(bonds.col, e);
-    setF64(bondSums, j, getF64(bondSums, j) + v);
-  }
-  const emaSums = allocZeroed(<usize>n << 3);
-  let ema: Csr;
-  let colMax: usize = 0;
+  let bPtr: usize, bonds: usize;
   if (yuma3) {
-    let anyC = false;
-    for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
-    if (param(params, L.P_LIQUID_ALPHA) != 0 && anyC) {
-      ema = liquidAlphaF64(forBonds, bonds, consensus, params, sc);
-      addColSums(ema, emaSums);
-    } else {
-      ema = emaF64(forBonds, 0, bonds, 0, alpha, sc, emaSums);
-    }
-    const inv = reciprocals(emaSums, n);
-    for (let i = 0; i < n; i++) {
-      let t = 0.0;
-      for (let e = ema.start(i); e < ema.end(i); e++) {
-        const j = getI32(ema.col, e);
-        t += getF64(ema.val, e) * getF64(inv, j) * getF64(incentive, j);
-      }
-      setF64(dividends, i, t * getF64(activeStake, i));
-    }
+    const pair = yuma3BondsF64(params, n, permits, newPermits, activeStake, consensus, incentive, dividends, sc);
+    bPtr = load<usize>(pair);
+    bonds = load<usize>(pair + sizeof<usize>());
   } else {
-    // Delta = weights for bonds times the row's active stake; both inputs of the EMA are column-normalised on the fly.
-    if (!deltaInPlace) {
-      for (let i = 0; i < n; i++) {
-        const s = getF64(activeStake, i);
-        for (let e = forBonds.start(i); e < forBonds.end(i); e++) setF64(forBonds.val, e, getF64(forBonds.val, e) * s);
-      }
-      addColSums(forBonds, deltaSums);
-    }
-    ema = emaF64(forBonds, reciprocals(deltaSums, n), bonds, reciprocals(bondSums, n), alpha, sc, emaSums);
-    const inv = reciprocals(emaSums, n);
-    colMax = allocZeroed(<usize>n << 3);
-    for (let i = 0; i < n; i++) {
-      let t = 0.0;
-      for (let e = ema.start(i); e < ema.end(i); e++) {
-        const j = getI32(ema.col, e);
-        const v = getF64(ema.val, e) * getF64(inv, j);
-        setF64(ema.val, e, v);
-        t += getF64(incentive, j) * v;
-        if (getF64(colMax, j) < v) setF64(colMax, j, v);
-      }
-      setF64(dividends, i, t);
-    }
+    const pair = originalBondsF64(params, w, activeStake, consensus, ratio, deltaSums, incentive, newPermits, dividends, sc);
+    bPtr = load<usize>(pair);
+    bonds = load<usize>(pair + sizeof<usize>());
   }
   normalize(dividends, n);
-  return writeResultF64(n, active, newPermits, vectors, ema, colMax, <u64>param(params, L.P_RAO_EMISSION));
+  return writeResultF64(n, active, newPermits, vectors, bPtr, bonds, <u64>param(params, L.P_RAO_EMISSION));
+}
+
+/**
+ * Yuma3 bonds in f64 over materialised matrices (the weights for bonds and the stored bonds as u16 proportions):
+ * the EMA with a fixed alpha or liquid alpha, dividends from the column-normalised EMA. Returns [bondsPtr, bonds].
+ */
+function yuma3BondsF64(params: usize, n: i32, permits: usize, newPermits: usize, activeStake: usize, consensus: usize, incentive: usize, dividends: usize, sc: Scratch): usize {
+  const w = maskedWeights(params, n, permits, NORMALIZED_F64);
+  const bpRaw = param(params, L.P_BONDS_PENALTY);
+  let forBonds = w;
+  if (bpRaw != 0) {
+    const clipped = csrAlloc(n, w.nnz());
+    let o = 0;
+    for (let i = 0; i < n; i++) {
+      for (let e = w.start(i); e < w.end(i); e++) {
+        const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
+        if (!(c > 0) && c < v) continue;
+        setI32(clipped.col, o, j);
+        setF64(clipped.val, o++, min(c, v));
+      }
+      setI32(clipped.ptr, i + 1, o);
+    }
+    forBonds = bpRaw == 65535 ? clipped : interpolateF64(w, clipped, <f64>bpRaw / 65535.0, sc);
+  }
+  const bonds = maskedBonds(params, n);
+  for (let e = 0, nz = bonds.nnz(); e < nz; e++) setF64(bonds.val, e, <f64>getI64(bonds.val, e) * (1.0 / 65535.0));
+  const emaSums = allocZeroed(<usize>n << 3);
+  let ema: Csr;
+  let anyC = false;
+  for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
+  if (param(params, L.P_LIQUID_ALPHA) != 0 && anyC) {
+    ema = liquidAlphaF64(forBonds, bonds, consensus, params, sc);
+    addColSums(ema, emaSums);
+  } else {
+    const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
+    ema = emaF64(forBonds, 0, bonds, 0, alpha, sc, emaSums);
+  }
+  const inv = reciprocals(emaSums, n);
+  for (let i = 0; i < n; i++) {
+    let t = 0.0;
+    for (let e = ema.start(i); e < ema.end(i); e++) {
+      const j = getI32(ema.col, e);
+      t += getF64(ema.val, e) * getF64(inv, j) * getF64(incentive, j);
+    }
+    setF64(dividends, i, t * getF64(activeStake, i));
+  }
+  // Yuma3 stores the EMA itself (no upscaling), for the rows with a new permit.
+  return packBonds(n, ema, newPermits);
 }
 
 function normalize(p: usize, n: i32): void {
@@ -189,7 +172,7 @@ function interpolateF64(w: Csr, c: Csr, ratio: f64, sc: Scratch): Csr {
   return v <= 0 ? 0 : v >= 18446744073709551615.0 ? <u64>-1 : <u64>v;
 }
 
-function writeResultF64(n: i32, active: usize, newPermits: usize, vectors: usize, ema: Csr, colMax: usize, raoU: u64): usize {
+function writeResultF64(n: i32, active: usize, newPermits: usize, vectors: usize, bPtr: usize, bonds: usize, raoU: u64): usize {
   const stake = vectorAt(vectors, n, L.V_STAKE), activeStake = vectorAt(vectors, n, L.V_ACTIVE_STAKE);
   const incentive = vectorAt(vectors, n, L.V_INCENTIVE), dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   const rao = <f64>raoU;
@@ -211,19 +194,22 @@ function writeResultF64(n: i32, active: usize, newPermits: usize, vectors: usize
     const v = vectorAt(vectors, n, unchecked(order[f]));
     for (let i = 0; i < n; i++) setU16(u16s, f * n + i, toU16(getF64(v, i)));
   }
+  return resultBlock(active, newPermits, vectors, u16s, emissions, bPtr, bonds);
+}
+
+/** The rows of `ema` with a new permit in the result's packed form ((uid << 16) | u16); returns [bondsPtr, bonds]. */
+function packBonds(n: i32, ema: Csr, newPermits: usize): usize {
   const bPtr = allocZeroed(<usize>(n + 1) << 2);
   const bonds = allocRaw(<usize>ema.nnz() << 2);
   let o = 0;
   for (let i = 0; i < n; i++) {
     if (getU8(newPermits, i)) {
-      for (let e = ema.start(i); e < ema.end(i); e++) {
-        const j = getI32(ema.col, e);
-        let v = getF64(ema.val, e);
-        if (colMax != 0 && getF64(colMax, j) != 0) v /= getF64(colMax, j);
-        setI32(bonds, o++, (j << 16) | toU16(v));
-      }
+      for (let e = ema.start(i); e < ema.end(i); e++) setI32(bonds, o++, (getI32(ema.col, e) << 16) | toU16(getF64(ema.val, e)));
     }
     setI32(bPtr, i + 1, o);
   }
-  return resultBlock(active, newPermits, vectors, u16s, emissions, bPtr, bonds);
+  const pair = allocRaw(16);
+  store<usize>(pair, bPtr);
+  store<usize>(pair + sizeof<usize>(), bonds);
+  return pair;
 }

@@ -1,9 +1,9 @@
 // Consensus in f64, with the exact engine's selection: stakes and weights rounded to 32 fraction bits (far below the
 // float engine's tolerance), then the same rule (the smallest score whose cumulative stake exceeds sum − kappa, else
-// the largest), on packed keys read straight from the float weights.
+// the largest), on packed keys read straight from the stored weights.
 import { allocRaw, getF64, getI32, getI64, setF64, setI32, setI64 } from './mem';
-import { medianOfPacked, packColumns } from './median-packed';
-import { Csr } from './sparse';
+import { medianOfPacked } from './median-packed';
+import { packWeightColumns, WeightRows } from './weights-f64';
 
 const F32: f64 = 4294967296.0;
 
@@ -12,8 +12,9 @@ const F32: f64 = 4294967296.0;
   return <i64>(x * F32 + 0.5);
 }
 
-/** Stake-weighted median of each column of w (f64 values) over rows with stake > 0. Writes n values to out. */
-export function weightedMedianF64(stake: usize, w: Csr, n: i32, kappa: f64, out: usize): void {
+/** Consensus: the stake-weighted median of each column over the rows with active stake > 0. Writes n values to out. */
+export function consensusF64(w: WeightRows, stake: usize, kappa: f64, out: usize): void {
+  const n = w.n;
   memory.fill(out, 0, <usize>n << 3);
   const vidx = allocRaw(<usize>n << 2);
   let v = 0;
@@ -26,17 +27,15 @@ export function weightedMedianF64(stake: usize, w: Csr, n: i32, kappa: f64, out:
     }
   }
   if (v == 0) return;
-  const fixedOut = allocRaw(<usize>n << 3);
-  // Row-normalised float weights are at most 1 (keys at most 2^32) and n ≤ 65535 leaves fewer than 2^16
-  // validators, so the keys always fit.
-  const cols = packColumns<f64>(w, vidx, v, n)!;
-  const fixedStake = allocRaw(<usize>v << 3);
-  let fixedSum: i64 = 0;
+  const stakes = allocRaw(<usize>v << 3);
+  let sum: i64 = 0;
   for (let k = 0; k < v; k++) {
     const s = toFixed(getF64(stake, getI32(vidx, k)) / total);
-    setI64(fixedStake, k, s);
-    fixedSum += s;
+    setI64(stakes, k, s);
+    sum += s;
   }
-  medianOfPacked(cols, fixedStake, v, fixedSum, fixedSum - toFixed(kappa), n, fixedOut);
+  const fixedOut = allocRaw(<usize>n << 3);
+  medianOfPacked(packWeightColumns(w, vidx, v), stakes, v, sum, sum - toFixed(kappa), n, fixedOut);
   for (let j = 0; j < n; j++) setF64(out, j, <f64>getI64(fixedOut, j) / F32);
 }
+

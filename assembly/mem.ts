@@ -62,3 +62,17 @@ export function allocRaw(bytes: usize): usize {
 @inline export function setU8(base: usize, i: i32, v: bool): void {
   store<u8>(base + <usize>i, v ? 1 : 0);
 }
+
+/**
+ * min and max of two non-negative doubles. Their bit patterns order as i64, and the integer select compiles to a
+ * conditional move: V8's f64.min branches on the comparison, which costs a misprediction per entry where the
+ * order is random (clipping a weight to its consensus).
+ */
+// @ts-ignore: decorator
+@inline export function minNonNeg(a: f64, b: f64): f64 {
+  return reinterpret<f64>(min<i64>(reinterpret<i64>(a), reinterpret<i64>(b)));
+}
+// @ts-ignore: decorator
+@inline export function maxNonNeg(a: f64, b: f64): f64 {
+  return reinterpret<f64>(max<i64>(reinterpret<i64>(a), reinterpret<i64>(b)));
+}

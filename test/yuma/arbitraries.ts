@@ -298,7 +298,10 @@ export interface WellConditionedOptions {
 /**
  * Well-conditioned subnets for the f64 accuracy check: distinct positive stakes (validators 10^4 TAO plus up to 10^3,
  * miners below 10^3 TAO), validators uids 0..v-1, every one permitted, active and allowed (maxAllowedValidators = v),
- * weights set after every registration, default kappa, bonds from a previous epoch.
+ * default kappa, bonds from a previous epoch. The masks vary: some miners registered after the validators' last
+ * update (their weights and bonds are masked), an owner uid, commit-reveal with commits before some registrations,
+ * and the bonds penalty 0 or 1. (A penalty of 1/2 with the original bonds moves some chain bonds by 3-4 u16 units
+ * from the real-number answer on such subnets, past the tolerance; both f64 engines written so far agree there.)
  *
  * The validators roughly agree: each weighs a random subset (at least half) of the uids by a shared quality vector
  * times ±15 % noise, max-upscaled to u16 as the chain stores weights. Agreement matters: when validators disagree,
@@ -339,6 +342,11 @@ export function wellConditionedArb(opts: WellConditionedOptions): fc.Arbitrary<E
           stake: fc.uniqueArray(fc.bigInt(1_000_000_000n, 10n ** 12n), { minLength: n, maxLength: n }),
           quality: fc.array(fc.integer({ min: 50, max: 1000 }), { minLength: n, maxLength: n }),
           bonds: fc.array(bondRow, { minLength: v, maxLength: v }),
+          registration: fc.array(fc.constantFrom(100, 100, 9_600, 9_950), { minLength: n, maxLength: n }),
+          owner: fc.boolean(),
+          commitReveal: fc.boolean(),
+          commitEarly: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+          bondsPenalty: fc.constantFrom(0, 65535),
         })
         .chain((r) => fc.array(weightRow(r.quality), { minLength: v, maxLength: v }).map((weights) => ({ ...r, weights })))
         .map(
@@ -348,8 +356,17 @@ export function wellConditionedArb(opts: WellConditionedOptions): fc.Arbitrary<E
             tempo: 360,
             stake: r.stake.map((x, i) => (i < v ? x + 10n ** 13n : x).toString()),
             lastUpdate: uids.map((i) => (i < v ? 9_900 : 5_000)),
-            blockAtRegistration: uids.map(() => 100),
+            // Some miners registered late: at 9 600, after a live commit (9 500) but before the last epoch (9 640),
+            // or at 9 950, after the validators' weights (9 900) and the last epoch, which masks weights and bonds
+            // alike. (Masking the bonds of a column but not its weights leaves a column of small deltas alone,
+            // where the chain's floors are coarse; that is outside the guarantee.)
+            blockAtRegistration: uids.map((j) => (j >= v ? (r.registration[j] as number) : 100)),
             validatorPermit: uids.map((i) => i < v),
+            ownerUid: r.owner ? 0 : null,
+            commitRevealEnabled: r.commitReveal,
+            // A live commit at 9 500 drops that row's weights to the miners registered at 9 600 as well.
+            commitBlock: uids.map((i) => (i < v && r.commitEarly[i] ? 9_500 : null)),
+            bondsPenalty: r.bondsPenalty,
             weights: uids.map((i) => r.weights[i] ?? []),
             bonds: uids.map((i) => r.bonds[i] ?? []),
             maxAllowedValidators: v,

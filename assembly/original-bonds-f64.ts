@@ -1,0 +1,170 @@
+// The original (pre-Yuma3) bonds in f64, fused into two passes without intermediate matrices:
+//   delta = column-normalised (stake × weights for bonds), bonds = column-normalised stored bonds,
+//   ema = column-normalised (alpha·delta + (1 − alpha)·bonds), dividends = ema · incentive,
+//   stored bonds = ema max-upscaled per column.
+// Each column of alpha·delta + (1 − alpha)·bonds sums to alpha·[delta column non-zero] + (1 − alpha)·[bonds column
+// non-zero], so the EMA's column normalisation is known before the EMA is formed and needs no pass of its own.
+import * as L from './layout';
+import { lastTempo, param, paramPtr } from './masks';
+import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg, minNonNeg, setF64, setI32, setU8 } from './mem';
+import { sortI32 } from './sort';
+import { Scratch } from './sparse';
+import { WeightRows } from './weights-f64';
+
+/** The weights mask of row i (weights-f64.ts) with the row's values hoisted: diag is i, or -1 for the owner's row. */
+// @ts-ignore: decorator
+@inline function maskedW(j: i32, diag: i32, check: bool, reg: usize, lim: u64): bool {
+  return j == diag || (check && getU64(reg, j) >= lim);
+}
+
+function reciprocal(x: f64): f64 {
+  return x != 0 ? 1.0 / x : 1.0;
+}
+
+/**
+ * Dividends (unnormalised) into `dividends`, and the stored bonds of the rows with a new permit into the result's
+ * packed form; returns [bondsPtr, bonds] as two consecutive usize slots.
+ */
+export function originalBondsF64(
+  params: usize, w: WeightRows, stake: usize, consensus: usize, ratio: f64, deltaSums: usize, incentive: usize,
+  newPermits: usize, dividends: usize, sc: Scratch,
+): usize {
+  const n = w.n;
+  const bPtr = paramPtr(params, L.P_B_PTR), bCol = paramPtr(params, L.P_B_COL), bVal = paramPtr(params, L.P_B_VAL);
+  const reg = w.reg;
+  const last = lastTempo(params);
+  const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
+  const beta = 1.0 - alpha;
+
+  // Column sums of the unmasked stored bonds, and which rows are ascending.
+  const bondSums = allocZeroed(<usize>n << 3);
+  const bSorted = allocRaw(<usize>n);
+  for (let i = 0; i < n; i++) {
+    let prev = -1;
+    let asc = true;
+    for (let k = getI32(bPtr, i), e = getI32(bPtr, i + 1); k < e; k++) {
+      const j = getU16(bCol, k);
+      if (last <= getU64(reg, j)) continue;
+      setF64(bondSums, j, getF64(bondSums, j) + <f64>getU16(bVal, k));
+      asc = asc && j > prev;
+      prev = j;
+    }
+    setU8(bSorted, i, asc);
+  }
+  const invDelta = allocRaw(<usize>n << 3), invBonds = allocRaw(<usize>n << 3), invEma = allocRaw(<usize>n << 3);
+  for (let j = 0; j < n; j++) {
+    const d = getF64(deltaSums, j), b = getF64(bondSums, j);
+    setF64(invDelta, j, reciprocal(d));
+    setF64(invBonds, j, reciprocal(b));
+    setF64(invEma, j, reciprocal((d != 0 ? alpha : 0) + (b != 0 ? beta : 0)));
+  }
+
+  let cap = 0;
+  for (let i = 0; i < n; i++) {
+    if (getU8(newPermits, i)) cap += w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i);
+  }
+  const colMax = allocZeroed(<usize>n << 3);
+  // Entries kept for the rows with a new permit: packed (uid << 16; the u16 is or-ed in once the column maxima are
+  // known) and their values. Everything the inner loops touch is in locals: fields of an object live in memory.
+  const out = allocRaw(<usize>cap << 2), vals = allocRaw(<usize>cap << 3);
+  const wCol = w.col, wVal = w.val, owner = w.owner;
+  const outPtr = allocZeroed(<usize>(n + 1) << 2);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const s = getF64(stake, i);
+    // A row without active stake adds nothing to the delta: only its bonds decay.
+    const hasW = getU8(w.live, i) && s > 0;
+    const check = getU8(w.check, i), lim = getU64(w.limit, i);
+    const diag = i != owner ? i : -1;
+    const inv = getF64(w.inv, i);
+    const aS = alpha * s;
+    const keep = getU8(newPermits, i);
+    let div = 0.0;
+    let p = hasW ? w.start(i) : 0, we = hasW ? w.end(i) : 0;
+    let q = getI32(bPtr, i);
+    const be = getI32(bPtr, i + 1);
+    if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
+      while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
+      while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
+      while (p < we || q < be) {
+        const ja = p < we ? getU16(wCol, p) : 0x10000, jb = q < be ? getU16(bCol, q) : 0x10000;
+        const j = min(ja, jb);
+        let v = 0.0;
+        if (ja == j) {
+          const x = <f64>getU16(wVal, p) * inv;
+          const c = minNonNeg(x, getF64(consensus, j));
+          v = aS * (x + ratio * (c - x)) * getF64(invDelta, j);
+          p++;
+          while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
+        }
+        if (jb == j) {
+          v += beta * <f64>getU16(bVal, q) * getF64(invBonds, j);
+          q++;
+          while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
+        }
+        if (v > 0) {
+          v *= getF64(invEma, j);
+          div += getF64(incentive, j) * v;
+          setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+          if (keep) {
+            setI32(out, o, j << 16);
+            setF64(vals, o++, v);
+          }
+        }
+      }
+    } else {
+      // Unsorted rows: accumulate by column, then emit in ascending column order.
+      let len = 0;
+      for (; p < we; p++) {
+        const j = getU16(wCol, p);
+        if (maskedW(j, diag, check, reg, lim)) continue;
+        const x = <f64>getU16(wVal, p) * inv;
+        const c = minNonNeg(x, getF64(consensus, j));
+        setF64(sc.acc, j, aS * (x + ratio * (c - x)) * getF64(invDelta, j));
+        setI32(sc.stamp, j, i);
+        setI32(sc.list, len++, j);
+      }
+      for (; q < be; q++) {
+        const j = getU16(bCol, q);
+        if (last <= getU64(reg, j)) continue;
+        const add = beta * <f64>getU16(bVal, q) * getF64(invBonds, j);
+        if (getI32(sc.stamp, j) == i) {
+          setF64(sc.acc, j, getF64(sc.acc, j) + add);
+        } else {
+          setI32(sc.stamp, j, i);
+          setF64(sc.acc, j, add);
+          setI32(sc.list, len++, j);
+        }
+      }
+      sortI32(sc.list, len, sc.tmp);
+      for (let k = 0; k < len; k++) {
+        const j = getI32(sc.list, k);
+        let v = getF64(sc.acc, j);
+        if (v > 0) {
+          v *= getF64(invEma, j);
+          div += getF64(incentive, j) * v;
+          setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+          if (keep) {
+            setI32(out, o, j << 16);
+            setF64(vals, o++, v);
+          }
+        }
+      }
+    }
+    setF64(dividends, i, div);
+    setI32(outPtr, i + 1, o);
+  }
+  memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
+
+  // Max-upscale the kept entries per column and floor them to u16.
+  for (let k = 0; k < o; k++) {
+    const packed = getI32(out, k);
+    const v = getF64(vals, k) / getF64(colMax, packed >>> 16);
+    const u = Math.floor(v * 65535.0);
+    setI32(out, k, packed | (u <= 0 ? 0 : u >= 65535 ? 65535 : <i32>u));
+  }
+  const pair = allocRaw(16);
+  store<usize>(pair, outPtr);
+  store<usize>(pair + sizeof<usize>(), out);
+  return pair;
+}

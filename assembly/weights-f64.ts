@@ -1,0 +1,153 @@
+// The float engine's weights, read straight from the stored input. A row-normalised f64 copy of a dense subnet is
+// 12 MB at n = 4096; each later step instead re-reads the 4-byte stored entries, applies the masks on the fly and
+// scales by the row's reciprocal sum. The masks are those of maskedWeights (masks.ts).
+import * as L from './layout';
+import { param, paramPtr } from './masks';
+import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, minNonNeg, setF64, setI32, setI64, setU64, setU8 } from './mem';
+import { PackedColumns } from './median-packed';
+
+const F32: f64 = 4294967296.0;
+
+/** The stored weights with, per row, the mask limit, the reciprocal of the masked sum and whether columns ascend. */
+export class WeightRows {
+  ptr: usize;
+  col: usize;
+  val: usize;
+  reg: usize;
+  owner: i32;
+  /** u64 per row: an entry to a uid registered at or after this block is masked. */
+  limit: usize;
+  /** u8 per row: some uid is registered at or after the row's limit, so entries need the registration check. */
+  check: usize;
+  /** u8 per row: the row is kept (the uid had a permit). */
+  live: usize;
+  /** f64 per row: 1 / (sum of the unmasked values), or 1 when that sum is 0 (the values then are all 0). */
+  inv: usize;
+  /** u8 per row: the unmasked columns are strictly ascending. */
+  sorted: usize;
+  /** i32 per column, from index 1: the non-zero unmasked entries of the rows with stake (the median's rows). */
+  counts: usize;
+
+  constructor(params: usize, public n: i32, permits: usize, stake: usize) {
+    this.ptr = paramPtr(params, L.P_W_PTR);
+    this.col = paramPtr(params, L.P_W_COL);
+    this.val = paramPtr(params, L.P_W_VAL);
+    this.reg = paramPtr(params, L.P_REGISTRATION);
+    this.owner = <i32>param(params, L.P_OWNER);
+    this.limit = allocRaw(<usize>n << 3);
+    this.check = allocRaw(<usize>n);
+    this.live = permits;
+    this.inv = allocRaw(<usize>n << 3);
+    this.sorted = allocRaw(<usize>n);
+    this.counts = allocZeroed(<usize>(n + 1) << 2);
+    const lastUpdate = paramPtr(params, L.P_LAST_UPDATE), commit = paramPtr(params, L.P_COMMIT_BLOCK);
+    const commitReveal = param(params, L.P_COMMIT_REVEAL) != 0;
+    let maxReg: u64 = 0;
+    for (let j = 0; j < n; j++) maxReg = max(maxReg, getU64(this.reg, j));
+    for (let i = 0; i < n; i++) {
+      // Masked when last_update <= reg, or (commit-reveal) when the earliest live commit < reg, i.e. reg >= commit + 1.
+      let lim = getU64(lastUpdate, i);
+      const cb = getU64(commit, i);
+      if (commitReveal && cb != <u64>-1) lim = min(lim, cb + 1);
+      setU64(this.limit, i, lim);
+      setU8(this.check, i, maxReg >= lim);
+    }
+    this.rowSums(stake);
+  }
+
+  // @ts-ignore: decorator
+  @inline start(i: i32): i32 {
+    return getI32(this.ptr, i);
+  }
+
+  // @ts-ignore: decorator
+  @inline end(i: i32): i32 {
+    return getI32(this.ptr, i + 1);
+  }
+
+  /** Whether entry k of row i (to uid j) is masked; `check` and `lim` are the row's. */
+  // @ts-ignore: decorator
+  @inline masked(i: i32, j: i32, check: bool, lim: u64): bool {
+    return (j == i && i != this.owner) || (check && getU64(this.reg, j) >= lim);
+  }
+
+  private rowSums(stake: usize): void {
+    const col = this.col, val = this.val, reg = this.reg, counts = this.counts + 4;
+    for (let i = 0; i < this.n; i++) {
+      if (!getU8(this.live, i)) continue;
+      const check = getU8(this.check, i), lim = getU64(this.limit, i);
+      const diag = i != this.owner ? i : -1;
+      const counted = getF64(stake, i) > 0;
+      let sum: u64 = 0;
+      let prev = -1;
+      let asc = true;
+      for (let k = this.start(i), e = this.end(i); k < e; k++) {
+        const j = getU16(col, k);
+        if (j == diag || (check && getU64(reg, j) >= lim)) continue;
+        const v = getU16(val, k);
+        sum += <u64>v;
+        asc = asc && j > prev;
+        prev = j;
+        if (counted) setI32(counts, j, getI32(counts, j) + <i32>(v != 0));
+      }
+      setF64(this.inv, i, sum > 0 ? 1.0 / <f64>sum : 1.0);
+      setU8(this.sorted, i, asc);
+    }
+  }
+}
+
+/**
+ * The median's packed columns (median-packed.ts) for the rows vidx[0..v), read from the stored weights: keys are
+ * the row-normalised scores rounded to 32 fraction bits (at least 1 for a non-zero weight), packed with the row's
+ * index in vidx.
+ */
+export function packWeightColumns(w: WeightRows, vidx: usize, v: i32): PackedColumns {
+  const n = w.n;
+  const ptr = w.counts;
+  // Column counts come from the row sums' pass; one spare slot per column for the aggregated zero item.
+  for (let j = 0; j < n; j++) setI32(ptr, j + 1, getI32(ptr, j + 1) + getI32(ptr, j) + 1);
+  const fill = allocRaw(<usize>n << 2);
+  memory.copy(fill, ptr, <usize>n << 2);
+  const keys = allocRaw(<usize>getI32(ptr, n) << 3);
+  const col = w.col, val = w.val, reg = w.reg;
+  for (let k = 0; k < v; k++) {
+    const i = getI32(vidx, k);
+    const check = getU8(w.check, i), lim = getU64(w.limit, i);
+    const diag = i != w.owner ? i : -1;
+    const scale = getF64(w.inv, i) * F32;
+    for (let e = w.start(i), end = w.end(i); e < end; e++) {
+      const raw = getU16(val, e);
+      const j = getU16(col, e);
+      if (raw == 0 || j == diag || (check && getU64(reg, j) >= lim)) continue;
+      const x = max<i64>(1, <i64>(<f64>raw * scale + 0.5));
+      const at = getI32(fill, j);
+      setI32(fill, j, at + 1);
+      setI64(keys, at, (x << 16) | <i64>k);
+    }
+  }
+  return new PackedColumns(ptr, fill, keys);
+}
+
+/**
+ * Clipping without storing the clipped matrix: validator trust (row sums of min(w, consensus)), the incentive's
+ * column sums of stake × clipped, and, when `deltaSums` is non-zero, the column sums of stake × the weights for
+ * bonds, which are w + ratio·(clipped − w) (ratio = bonds penalty; 1 gives the clipped weights).
+ */
+export function clipStats(w: WeightRows, stake: usize, consensus: usize, ratio: f64, trust: usize, incentive: usize, deltaSums: usize): void {
+  for (let i = 0; i < w.n; i++) {
+    if (!getU8(w.live, i)) continue;
+    const check = getU8(w.check, i), lim = getU64(w.limit, i);
+    const inv = getF64(w.inv, i), s = getF64(stake, i);
+    let t = 0.0;
+    for (let e = w.start(i), end = w.end(i); e < end; e++) {
+      const j = getU16(w.col, e);
+      if (w.masked(i, j, check, lim)) continue;
+      const x = <f64>getU16(w.val, e) * inv;
+      const c = minNonNeg(x, getF64(consensus, j));
+      t += c;
+      setF64(incentive, j, getF64(incentive, j) + s * c);
+      if (deltaSums != 0) setF64(deltaSums, j, getF64(deltaSums, j) + s * (x + ratio * (c - x)));
+    }
+    setF64(trust, i, t);
+  }
+}
