@@ -51,12 +51,13 @@ export function originalBondsF64(
     }
     setU8(bSorted, i, asc);
   }
-  const invDelta = allocRaw(<usize>n << 3), invBonds = allocRaw(<usize>n << 3), invEma = allocRaw(<usize>n << 3);
+  // Per column: an entry of the normalised EMA is stake·(weight for bonds)·dF[j] + (stored bond)·bF[j].
+  const dF = allocRaw(<usize>n << 3), bF = allocRaw(<usize>n << 3);
   for (let j = 0; j < n; j++) {
     const d = getF64(deltaSums, j), b = getF64(bondSums, j);
-    setF64(invDelta, j, reciprocal(d));
-    setF64(invBonds, j, reciprocal(b));
-    setF64(invEma, j, reciprocal((d != 0 ? alpha : 0) + (b != 0 ? beta : 0)));
+    const invEma = reciprocal((d != 0 ? alpha : 0) + (b != 0 ? beta : 0));
+    setF64(dF, j, alpha * reciprocal(d) * invEma);
+    setF64(bF, j, beta * reciprocal(b) * invEma);
   }
 
   let cap = 0;
@@ -66,7 +67,9 @@ export function originalBondsF64(
   const colMax = allocZeroed(<usize>n << 3);
   // Entries kept for the rows with a new permit: packed (uid << 16; the u16 is or-ed in once the column maxima are
   // known) and their values. Everything the inner loops touch is in locals: fields of an object live in memory.
-  const out = allocRaw(<usize>cap << 2), vals = allocRaw(<usize>cap << 3);
+  // One spare slot: the dense path stores every column's entry and advances only past the kept ones.
+  const out = allocRaw(<usize>(cap + 1) << 2), vals = allocRaw(<usize>(cap + 1) << 3);
+  const rowBuf = allocRaw(<usize>n << 3);
   const wCol = w.col, wVal = w.val, owner = w.owner;
   const outPtr = allocZeroed(<usize>(n + 1) << 2);
   let o = 0;
@@ -77,13 +80,35 @@ export function originalBondsF64(
     const check = getU8(w.check, i), lim = getU64(w.limit, i);
     const diag = i != owner ? i : -1;
     const inv = getF64(w.inv, i);
-    const aS = alpha * s;
     const keep = getU8(newPermits, i);
     let div = 0.0;
     let p = hasW ? w.start(i) : 0, we = hasW ? w.end(i) : 0;
     let q = getI32(bPtr, i);
     const be = getI32(bPtr, i + 1);
-    if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
+    if ((we - p) + (be - q) >= (n >> 2) && n >= 64) {
+      // A dense row: the row in a dense buffer (no merge, no sort), then one walk over every column.
+      memory.fill(rowBuf, 0, <usize>n << 3);
+      for (; p < we; p++) {
+        const j = getU16(wCol, p);
+        if (maskedW(j, diag, check, reg, lim)) continue;
+        const x = <f64>getU16(wVal, p) * inv;
+        const c = minNonNeg(x, getF64(consensus, j));
+        setF64(rowBuf, j, s * (x + ratio * (c - x)) * getF64(dF, j));
+      }
+      for (; q < be; q++) {
+        const j = getU16(bCol, q);
+        if (last <= getU64(reg, j)) continue;
+        setF64(rowBuf, j, getF64(rowBuf, j) + <f64>getU16(bVal, q) * getF64(bF, j));
+      }
+      for (let j = 0; j < n; j++) {
+        const v = getF64(rowBuf, j);
+        div += getF64(incentive, j) * v;
+        setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+        setI32(out, o, j << 16);
+        setF64(vals, o, v);
+        o += <i32>(keep && v > 0);
+      }
+    } else if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
       while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
       while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
       while (p < we || q < be) {
@@ -93,17 +118,16 @@ export function originalBondsF64(
         if (ja == j) {
           const x = <f64>getU16(wVal, p) * inv;
           const c = minNonNeg(x, getF64(consensus, j));
-          v = aS * (x + ratio * (c - x)) * getF64(invDelta, j);
+          v = s * (x + ratio * (c - x)) * getF64(dF, j);
           p++;
           while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
         }
         if (jb == j) {
-          v += beta * <f64>getU16(bVal, q) * getF64(invBonds, j);
+          v += <f64>getU16(bVal, q) * getF64(bF, j);
           q++;
           while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
         }
         if (v > 0) {
-          v *= getF64(invEma, j);
           div += getF64(incentive, j) * v;
           setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
           if (keep) {
@@ -120,14 +144,14 @@ export function originalBondsF64(
         if (maskedW(j, diag, check, reg, lim)) continue;
         const x = <f64>getU16(wVal, p) * inv;
         const c = minNonNeg(x, getF64(consensus, j));
-        setF64(sc.acc, j, aS * (x + ratio * (c - x)) * getF64(invDelta, j));
+        setF64(sc.acc, j, s * (x + ratio * (c - x)) * getF64(dF, j));
         setI32(sc.stamp, j, i);
         setI32(sc.list, len++, j);
       }
       for (; q < be; q++) {
         const j = getU16(bCol, q);
         if (last <= getU64(reg, j)) continue;
-        const add = beta * <f64>getU16(bVal, q) * getF64(invBonds, j);
+        const add = <f64>getU16(bVal, q) * getF64(bF, j);
         if (getI32(sc.stamp, j) == i) {
           setF64(sc.acc, j, getF64(sc.acc, j) + add);
         } else {
@@ -141,7 +165,6 @@ export function originalBondsF64(
         const j = getI32(sc.list, k);
         let v = getF64(sc.acc, j);
         if (v > 0) {
-          v *= getF64(invEma, j);
           div += getF64(incentive, j) * v;
           setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
           if (keep) {
