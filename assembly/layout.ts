@@ -1,7 +1,7 @@
 // The call layout shared with src/wasm/layout.ts: slots of the i64 parameter block the host writes, and of the i64
 // result block the engine returns. Change both files together and bump LAYOUT_VERSION.
 
-export const LAYOUT_VERSION: i32 = 2;
+export const LAYOUT_VERSION: i32 = 3;
 
 // Parameter block (i64 slots).
 export const P_N: i32 = 0;

@@ -8,6 +8,7 @@ import * as L from './layout';
 import { lastTempo, param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg, minNonNeg, setF64, setI32, setU8 } from './mem';
 import { sortI32 } from './sort';
+import { runParts } from './parallel';
 import { Scratch } from './sparse';
 import { WeightRows } from './weights-f64';
 
@@ -60,134 +61,220 @@ export function originalBondsF64(
     setF64(bF, j, beta * reciprocal(b) * invEma);
   }
 
-  let cap = 0;
+  // Row ranges of the two parts, balanced by entries; part 1 writes its kept entries from base1 on, after part 0's
+  // room (plus the dense path's spare slot), and they are moved down once both parts are done.
+  const t = new BondsTask();
+  t.w = w; t.stake = stake; t.consensus = consensus; t.ratio = ratio; t.incentive = incentive; t.newPermits = newPermits;
+  t.dividends = dividends; t.dF = dF; t.bF = bF; t.bPtr = bPtr; t.bCol = bCol; t.bVal = bVal; t.bSorted = bSorted;
+  t.last = last;
+  let total: i64 = 0;
+  for (let i = 0; i < n; i++) total += <i64>(w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i));
+  let split = 0, seen: i64 = 0, cap0 = 0, cap = 0;
   for (let i = 0; i < n; i++) {
-    if (getU8(newPermits, i)) cap += w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i);
+    if (seen * 2 < total) split = i + 1;
+    const len = w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i);
+    seen += <i64>len;
+    if (getU8(newPermits, i)) {
+      cap += len;
+      if (i < split) cap0 = cap;
+    }
   }
-  const colMax = allocZeroed(<usize>n << 3);
+  t.split = split;
+  t.base1 = cap0 + 1;
   // Entries kept for the rows with a new permit: packed (uid << 16; the u16 is or-ed in once the column maxima are
-  // known) and their values. Everything the inner loops touch is in locals: fields of an object live in memory.
-  // One spare slot: the dense path stores every column's entry and advances only past the kept ones.
-  const out = allocRaw(<usize>(cap + 1) << 2), vals = allocRaw(<usize>(cap + 1) << 3);
-  const rowBuf = allocRaw(<usize>n << 3);
-  const wCol = w.col, wVal = w.val, owner = w.owner;
-  const outPtr = allocZeroed(<usize>(n + 1) << 2);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    const s = getF64(stake, i);
-    // A row without active stake adds nothing to the delta: only its bonds decay.
-    const hasW = getU8(w.live, i) && s > 0;
-    const check = getU8(w.check, i), lim = getU64(w.limit, i);
-    const diag = i != owner ? i : -1;
-    const inv = getF64(w.inv, i);
-    const keep = getU8(newPermits, i);
-    let div = 0.0;
-    let p = hasW ? w.start(i) : 0, we = hasW ? w.end(i) : 0;
-    let q = getI32(bPtr, i);
-    const be = getI32(bPtr, i + 1);
-    if ((we - p) + (be - q) >= (n >> 2) && n >= 64) {
-      // A dense row: the row in a dense buffer (no merge, no sort), then one walk over every column.
-      memory.fill(rowBuf, 0, <usize>n << 3);
-      for (; p < we; p++) {
-        const j = getU16(wCol, p);
-        if (maskedW(j, diag, check, reg, lim)) continue;
-        const x = <f64>getU16(wVal, p) * inv;
-        const c = minNonNeg(x, getF64(consensus, j));
-        setF64(rowBuf, j, s * (x + ratio * (c - x)) * getF64(dF, j));
-      }
-      for (; q < be; q++) {
-        const j = getU16(bCol, q);
-        if (last <= getU64(reg, j)) continue;
-        setF64(rowBuf, j, getF64(rowBuf, j) + <f64>getU16(bVal, q) * getF64(bF, j));
-      }
-      for (let j = 0; j < n; j++) {
-        const v = getF64(rowBuf, j);
-        div += getF64(incentive, j) * v;
-        setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-        setI32(out, o, j << 16);
-        setF64(vals, o, v);
-        o += <i32>(keep && v > 0);
-      }
-    } else if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
-      while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
-      while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
-      while (p < we || q < be) {
-        const ja = p < we ? getU16(wCol, p) : 0x10000, jb = q < be ? getU16(bCol, q) : 0x10000;
-        const j = min(ja, jb);
-        let v = 0.0;
-        if (ja == j) {
+  // known) and their values. One spare slot per part: the dense path stores every column's entry and advances only
+  // past the kept ones.
+  t.out = allocRaw(<usize>(cap + 2) << 2);
+  t.vals = allocRaw(<usize>(cap + 2) << 3);
+  t.outPtr = allocZeroed(<usize>(n + 1) << 2);
+  t.colMax0 = allocZeroed(<usize>n << 3);
+  t.colMax1 = allocZeroed(<usize>n << 3);
+  t.rowBuf0 = allocRaw(<usize>n << 3);
+  t.rowBuf1 = allocRaw(<usize>n << 3);
+  t.sc0 = sc;
+  t.sc1 = new Scratch(n);
+  runParts(bondsPart, changetype<usize>(t), total >= PARALLEL_ENTRIES);
+  // Part 1's entries move down to follow part 0's; the column maxima of both parts merge.
+  const out = t.out, vals = t.vals, outPtr = t.outPtr;
+  const o0 = getI32(outPtr, split), o1 = t.end1, gap = t.base1 - o0;
+  memory.copy(out + (<usize>o0 << 2), out + (<usize>t.base1 << 2), <usize>(o1 - t.base1) << 2);
+  memory.copy(vals + (<usize>o0 << 3), vals + (<usize>t.base1 << 3), <usize>(o1 - t.base1) << 3);
+  for (let i = split + 1; i <= n; i++) setI32(outPtr, i, getI32(outPtr, i) - gap);
+  const colMax = t.colMax0;
+  for (let j = 0; j < n; j++) setF64(colMax, j, maxNonNeg(getF64(colMax, j), getF64(t.colMax1, j)));
+  t.colMax0 = colMax;
+  t.count = o1 - gap;
+  runParts(upscalePart, changetype<usize>(t), t.count >= PARALLEL_ENTRIES);
+  const pair = allocRaw(16);
+  store<usize>(pair, outPtr);
+  store<usize>(pair + sizeof<usize>(), out);
+  return pair;
+}
+
+/** Below this many entries, a hand-off to the helper costs more than it saves. */
+const PARALLEL_ENTRIES: i64 = 1 << 16;
+
+/** What the two parts of the bonds pass share; each part touches only its rows and its own scratch. */
+class BondsTask {
+  w!: WeightRows;
+  stake: usize = 0;
+  consensus: usize = 0;
+  ratio: f64 = 0;
+  incentive: usize = 0;
+  newPermits: usize = 0;
+  dividends: usize = 0;
+  dF: usize = 0;
+  bF: usize = 0;
+  bPtr: usize = 0;
+  bCol: usize = 0;
+  bVal: usize = 0;
+  bSorted: usize = 0;
+  last: u64 = 0;
+  split: i32 = 0;
+  base1: i32 = 0;
+  end1: i32 = 0;
+  count: i32 = 0;
+  out: usize = 0;
+  vals: usize = 0;
+  outPtr: usize = 0;
+  colMax0: usize = 0;
+  colMax1: usize = 0;
+  rowBuf0: usize = 0;
+  rowBuf1: usize = 0;
+  sc0!: Scratch;
+  sc1!: Scratch;
+}
+
+/** The EMA, dividends and kept entries of the rows of one part (rows before `split`, or from it). */
+function bondsPart(ctx: usize, part: i32): void {
+  const t = changetype<BondsTask>(ctx);
+  const w = t.w, n = w.n;
+  const i0 = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : n;
+  const stake = t.stake, consensus = t.consensus, ratio = t.ratio, incentive = t.incentive;
+  const newPermits = t.newPermits, dividends = t.dividends, dF = t.dF, bF = t.bF;
+  const bPtr = t.bPtr, bCol = t.bCol, bVal = t.bVal, bSorted = t.bSorted, last = t.last;
+  const out = t.out, vals = t.vals, outPtr = t.outPtr;
+  const colMax = part == 0 ? t.colMax0 : t.colMax1, rowBuf = part == 0 ? t.rowBuf0 : t.rowBuf1;
+  const sc = part == 0 ? t.sc0 : t.sc1;
+  const reg = w.reg, wCol = w.col, wVal = w.val, owner = w.owner;
+  let o = part == 0 ? 0 : t.base1;
+    for (let i = i0; i < i1; i++) {
+      const s = getF64(stake, i);
+      // A row without active stake adds nothing to the delta: only its bonds decay.
+      const hasW = getU8(w.live, i) && s > 0;
+      const check = getU8(w.check, i), lim = getU64(w.limit, i);
+      const diag = i != owner ? i : -1;
+      const inv = getF64(w.inv, i);
+      const keep = getU8(newPermits, i);
+      let div = 0.0;
+      let p = hasW ? w.start(i) : 0, we = hasW ? w.end(i) : 0;
+      let q = getI32(bPtr, i);
+      const be = getI32(bPtr, i + 1);
+      if ((we - p) + (be - q) >= (n >> 2) && n >= 64) {
+        // A dense row: the row in a dense buffer (no merge, no sort), then one walk over every column.
+        memory.fill(rowBuf, 0, <usize>n << 3);
+        for (; p < we; p++) {
+          const j = getU16(wCol, p);
+          if (maskedW(j, diag, check, reg, lim)) continue;
           const x = <f64>getU16(wVal, p) * inv;
           const c = minNonNeg(x, getF64(consensus, j));
-          v = s * (x + ratio * (c - x)) * getF64(dF, j);
-          p++;
-          while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
+          setF64(rowBuf, j, s * (x + ratio * (c - x)) * getF64(dF, j));
         }
-        if (jb == j) {
-          v += <f64>getU16(bVal, q) * getF64(bF, j);
-          q++;
-          while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
+        for (; q < be; q++) {
+          const j = getU16(bCol, q);
+          if (last <= getU64(reg, j)) continue;
+          setF64(rowBuf, j, getF64(rowBuf, j) + <f64>getU16(bVal, q) * getF64(bF, j));
         }
-        if (v > 0) {
+        for (let j = 0; j < n; j++) {
+          const v = getF64(rowBuf, j);
           div += getF64(incentive, j) * v;
           setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-          if (keep) {
-            setI32(out, o, j << 16);
-            setF64(vals, o++, v);
+          setI32(out, o, j << 16);
+          setF64(vals, o, v);
+          o += <i32>(keep && v > 0);
+        }
+      } else if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
+        while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
+        while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
+        while (p < we || q < be) {
+          const ja = p < we ? getU16(wCol, p) : 0x10000, jb = q < be ? getU16(bCol, q) : 0x10000;
+          const j = min(ja, jb);
+          let v = 0.0;
+          if (ja == j) {
+            const x = <f64>getU16(wVal, p) * inv;
+            const c = minNonNeg(x, getF64(consensus, j));
+            v = s * (x + ratio * (c - x)) * getF64(dF, j);
+            p++;
+            while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
+          }
+          if (jb == j) {
+            v += <f64>getU16(bVal, q) * getF64(bF, j);
+            q++;
+            while (q < be && last <= getU64(reg, getU16(bCol, q))) q++;
+          }
+          if (v > 0) {
+            div += getF64(incentive, j) * v;
+            setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+            if (keep) {
+              setI32(out, o, j << 16);
+              setF64(vals, o++, v);
+            }
           }
         }
-      }
-    } else {
-      // Unsorted rows: accumulate by column, then emit in ascending column order.
-      let len = 0;
-      for (; p < we; p++) {
-        const j = getU16(wCol, p);
-        if (maskedW(j, diag, check, reg, lim)) continue;
-        const x = <f64>getU16(wVal, p) * inv;
-        const c = minNonNeg(x, getF64(consensus, j));
-        setF64(sc.acc, j, s * (x + ratio * (c - x)) * getF64(dF, j));
-        setI32(sc.stamp, j, i);
-        setI32(sc.list, len++, j);
-      }
-      for (; q < be; q++) {
-        const j = getU16(bCol, q);
-        if (last <= getU64(reg, j)) continue;
-        const add = <f64>getU16(bVal, q) * getF64(bF, j);
-        if (getI32(sc.stamp, j) == i) {
-          setF64(sc.acc, j, getF64(sc.acc, j) + add);
-        } else {
+      } else {
+        // Unsorted rows: accumulate by column, then emit in ascending column order.
+        let len = 0;
+        for (; p < we; p++) {
+          const j = getU16(wCol, p);
+          if (maskedW(j, diag, check, reg, lim)) continue;
+          const x = <f64>getU16(wVal, p) * inv;
+          const c = minNonNeg(x, getF64(consensus, j));
+          setF64(sc.acc, j, s * (x + ratio * (c - x)) * getF64(dF, j));
           setI32(sc.stamp, j, i);
-          setF64(sc.acc, j, add);
           setI32(sc.list, len++, j);
         }
-      }
-      sortI32(sc.list, len, sc.tmp);
-      for (let k = 0; k < len; k++) {
-        const j = getI32(sc.list, k);
-        let v = getF64(sc.acc, j);
-        if (v > 0) {
-          div += getF64(incentive, j) * v;
-          setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-          if (keep) {
-            setI32(out, o, j << 16);
-            setF64(vals, o++, v);
+        for (; q < be; q++) {
+          const j = getU16(bCol, q);
+          if (last <= getU64(reg, j)) continue;
+          const add = <f64>getU16(bVal, q) * getF64(bF, j);
+          if (getI32(sc.stamp, j) == i) {
+            setF64(sc.acc, j, getF64(sc.acc, j) + add);
+          } else {
+            setI32(sc.stamp, j, i);
+            setF64(sc.acc, j, add);
+            setI32(sc.list, len++, j);
+          }
+        }
+        sortI32(sc.list, len, sc.tmp);
+        for (let k = 0; k < len; k++) {
+          const j = getI32(sc.list, k);
+          let v = getF64(sc.acc, j);
+          if (v > 0) {
+            div += getF64(incentive, j) * v;
+            setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+            if (keep) {
+              setI32(out, o, j << 16);
+              setF64(vals, o++, v);
+            }
           }
         }
       }
+      setF64(dividends, i, div);
+      setI32(outPtr, i + 1, o);
     }
-    setF64(dividends, i, div);
-    setI32(outPtr, i + 1, o);
-  }
   memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
+  if (part == 1) t.end1 = o;
+}
 
-  // Max-upscale the kept entries per column and floor them to u16.
-  for (let k = 0; k < o; k++) {
+/** Max-upscales one half of the kept entries per column and floors them to u16. */
+function upscalePart(ctx: usize, part: i32): void {
+  const t = changetype<BondsTask>(ctx);
+  const out = t.out, vals = t.vals, colMax = t.colMax0;
+  const half = t.count >> 1;
+  for (let k = part == 0 ? 0 : half, e = part == 0 ? half : t.count; k < e; k++) {
     const packed = getI32(out, k);
     const v = getF64(vals, k) / getF64(colMax, packed >>> 16);
     const u = Math.floor(v * 65535.0);
     setI32(out, k, packed | (u <= 0 ? 0 : u >= 65535 ? 65535 : <i32>u));
   }
-  const pair = allocRaw(16);
-  store<usize>(pair, outPtr);
-  store<usize>(pair + sizeof<usize>(), out);
-  return pair;
 }

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { instantiateSync } from '@assemblyscript/loader';
 import { EngineAbortError, WasmLoadError } from '../errors/index.js';
+import { startHelper } from './helper.js';
 import { LAYOUT_VERSION } from './layout.js';
 
 /** The functions the wasm module exports (assembly/index.ts). i64 values cross the boundary as bigint. */
 export interface YumaWasmExports {
   memory: { readonly buffer: ArrayBuffer };
+  controlBlock(): number;
+  setHelpers(k: number): void;
+  helperTask(): void;
   alloc(bytes: number): number;
   reset(): void;
   layoutVersion(): number;
@@ -23,7 +27,17 @@ export interface YumaWasmExports {
 /** Where the release build puts the module: build/ at the package root (two levels above src/wasm and dist/wasm). */
 export const WASM_URL = new URL('../../build/yuma.wasm', import.meta.url);
 
+/**
+ * The engine's memory: 2 GiB, shared with the helper thread, and fixed in size. V8 compiles accesses to a growable
+ * shared memory with bounds checks that cost a third of the engine's speed; a fixed reservation costs only address
+ * space, since pages are backed on first touch.
+ */
+export const MEMORY_PAGES = 32768;
+
 let engine: YumaWasmExports | undefined;
+let compiled: { module: WebAssembly.Module; memory: WebAssembly.Memory } | undefined;
+/** 'off' before a helper is asked for, then 'on' or the reason there is none. */
+let helperState = 'off';
 
 /**
  * The engine of this thread, instantiated on first use and then reused: one instance per thread (each worker
@@ -39,14 +53,18 @@ export function getEngine(): YumaWasmExports {
   }
   let exports: YumaWasmExports;
   try {
-    const module = instantiateSync<Record<string, unknown>>(bytes, {
+    const module = new WebAssembly.Module(bytes);
+    const memory = new WebAssembly.Memory({ initial: MEMORY_PAGES, maximum: MEMORY_PAGES, shared: true });
+    compiled = { module, memory };
+    const instance = instantiateSync<Record<string, unknown>>(module, {
       env: {
+        memory,
         abort(_msg: number, _file: number, line: number, column: number): never {
           throw new EngineAbortError(`at assembly line ${line}:${column}`);
         },
       },
     });
-    exports = module.exports as unknown as YumaWasmExports;
+    exports = instance.exports as unknown as YumaWasmExports;
   } catch (err) {
     throw new WasmLoadError(err instanceof Error ? err.message : String(err), { cause: err });
   }
@@ -57,6 +75,19 @@ export function getEngine(): YumaWasmExports {
   }
   engine = exports;
   return engine;
+}
+
+/**
+ * Starts the helper thread that runs half of the big steps, once, when a run is large enough to gain from it. Not
+ * on one core, nor with YUMAVAL_THREADS=1. Returns 'on' or the reason there is no helper.
+ */
+export function ensureHelper(): string {
+  if (helperState !== 'off') return helperState;
+  const e = getEngine();
+  const { module, memory } = compiled as { module: WebAssembly.Module; memory: WebAssembly.Memory };
+  helperState = startHelper(module, memory);
+  e.setHelpers(helperState === 'on' ? 1 : 0);
+  return helperState;
 }
 
 let generation = 0;

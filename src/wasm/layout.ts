@@ -2,7 +2,7 @@
  * The call layout of the wasm engine, mirrored from assembly/layout.ts: slots of the i64 parameter block the host
  * writes and of the result block the engine returns. Change both files together and bump LAYOUT_VERSION.
  */
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 
 export const P = Object.freeze({
   N: 0,

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { P, PARAM_SLOTS, startRun } from '../wasm/index.js';
+import { EngineAbortError } from '../errors/index.js';
+import { ensureHelper, helperFailed, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
 import { lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
@@ -12,6 +13,9 @@ export interface RunEpochOptions {
 
 /** Defaults of `runEpoch`'s options. */
 export const RUN_EPOCH_DEFAULTS: Readonly<Required<RunEpochOptions>> = Object.freeze({ mode: 'exact' });
+
+/** Entries (weights + bonds) from which a run starts the helper thread (assembly/parallel.ts splits from 2^16). */
+const HELPER_MIN_ENTRIES = 1 << 16;
 
 const MODES: ReadonlySet<string> = new Set(['exact', 'f64']);
 
@@ -35,6 +39,8 @@ export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOp
 
 /** Copies a prepared epoch into a fresh engine heap and runs it; the result block is valid until the next run. */
 function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generation: number } {
+  // The engine hands half of its big steps to a helper thread; below this size the hand-off costs more than it saves.
+  if (prep.weights.col.length + prep.bonds.col.length >= HELPER_MIN_ENTRIES) ensureHelper();
   const { engine: e, generation } = startRun();
   const n = prep.n;
   const w = prep.weights;
@@ -73,5 +79,6 @@ function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generatio
   new Uint16Array(buf, pBCol, b.col.length).set(b.col);
   new Uint16Array(buf, pBVal, b.val.length).set(b.val);
   const res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
+  if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
   return { res, generation };
 }

@@ -1,0 +1,74 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * The helper thread's program. It instantiates the same module on the same shared memory, then waits on the
+ * control block (assembly/parallel.ts) and runs part 1 of each task. It is plain JavaScript evaluated in the worker,
+ * so that it runs the same from the sources (tests) and from dist/.
+ */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ready } = workerData;
+const flag = new Int32Array(ready);
+let x;
+try {
+  x = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('abort'); } } }).exports;
+} catch (err) {
+  Atomics.store(flag, 0, 2);
+  Atomics.notify(flag, 0);
+  throw err;
+}
+const i32 = new Int32Array(memory.buffer);
+const seqAt = x.controlBlock() >> 2;
+let seen = Atomics.load(i32, seqAt);
+Atomics.store(flag, 0, 1);
+Atomics.notify(flag, 0);
+for (;;) {
+  Atomics.wait(i32, seqAt, seen);
+  seen = Atomics.load(i32, seqAt);
+  try {
+    x.helperTask();
+  } catch {
+    // The caller is blocked until this part is marked done: mark the failure, then done.
+    Atomics.store(flag, 1, 1);
+  }
+  Atomics.store(i32, seqAt + 1, seen);
+  Atomics.notify(i32, seqAt + 1);
+}
+`;
+
+/** How long the first large run waits for the helper to start before it runs alone. */
+const START_TIMEOUT_MS = 5000;
+
+let failures: Int32Array | undefined;
+
+/**
+ * Starts the helper thread on `module` and `memory` and waits until it listens. Returns 'on', or the reason it
+ * did not start (the engine then runs every part on the calling thread).
+ */
+export function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): string {
+  if (process.env.YUMAVAL_THREADS === '1') return 'disabled by YUMAVAL_THREADS=1';
+  if (availableParallelism() < 2) return 'one core';
+  const ready = new SharedArrayBuffer(8);
+  const flag = new Int32Array(ready);
+  let worker: Worker;
+  try {
+    worker = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, ready } });
+  } catch (err) {
+    return `could not start: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  // The helper never exits by itself; it must not keep the process alive either.
+  worker.unref();
+  worker.on('error', () => undefined);
+  if (Atomics.wait(flag, 0, 0, START_TIMEOUT_MS) === 'timed-out' || Atomics.load(flag, 0) !== 1) {
+    void worker.terminate();
+    return 'did not start in time';
+  }
+  failures = flag;
+  return 'on';
+}
+
+/** True once a task part failed on the helper thread (its results are then not to be trusted). */
+export function helperFailed(): boolean {
+  return failures !== undefined && Atomics.load(failures, 1) !== 0;
+}
