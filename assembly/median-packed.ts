@@ -63,12 +63,24 @@ export function packColumns<T>(w: Csr, vidx: usize, v: i32, n: i32): PackedColum
  * median.ts). `stake` holds the v validators' stakes (i64); writes the selected scores (I32F32 bits) to out.
  */
 export function medianOfPacked(cols: PackedColumns, stake: usize, v: i32, stakeSum: i64, minority: i64, n: i32, out: usize): void {
-  // Slot v of the stake table holds the current column's zero item.
+  const stakeOf = stakeTable(stake, v);
+  medianColumns(cols, stakeOf, allocRaw(<usize>(v + 1) << 3), v, stakeSum, minority, 0, n, out);
+}
+
+/** A copy of the v stakes with one more slot, where medianColumns puts each column's zero item. */
+export function stakeTable(stake: usize, v: i32): usize {
   const stakeOf = allocRaw(<usize>(v + 1) << 3);
   memory.copy(stakeOf, stake, <usize>v << 3);
-  const buf = allocRaw(<usize>(v + 1) << 3);
+  return stakeOf;
+}
+
+/**
+ * medianOfPacked on the columns j0..j1, with a stake table from stakeTable and a buffer of v + 1 keys, both the
+ * caller's own (two threads may run disjoint column ranges at once).
+ */
+export function medianColumns(cols: PackedColumns, stakeOf: usize, buf: usize, v: i32, stakeSum: i64, minority: i64, j0: i32, j1: i32, out: usize): void {
   const keys = cols.keys;
-  for (let j = 0; j < n; j++) {
+  for (let j = j0; j < j1; j++) {
     const a = getI32(cols.ptr, j), b = getI32(cols.fill, j);
     let len = b - a;
     if (len < v) {

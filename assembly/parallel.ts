@@ -45,3 +45,11 @@ export function runParts(task: Task, ctx: usize, parallel: bool): void {
     done = atomic.load<i32>(CTL, 4);
   }
 }
+
+/** The row where a CSR's entries (i32 row offsets `ptr`) reach half: rows before it are part 0's, the rest part 1's. */
+export function splitRows(ptr: usize, n: i32): i32 {
+  const total = load<i32>(ptr + (<usize>n << 2));
+  let split = 0;
+  while (split < n && load<i32>(ptr + (<usize>split << 2)) * 2 < total) split++;
+  return split;
+}

@@ -5,6 +5,7 @@ import * as L from './layout';
 import { param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, minNonNeg, setF64, setI32, setI64, setU64, setU8 } from './mem';
 import { PackedColumns } from './median-packed';
+import { runParts, splitRows } from './parallel';
 
 const F32: f64 = 4294967296.0;
 
@@ -27,6 +28,8 @@ export class WeightRows {
   sorted: usize;
   /** i32 per column, from index 1: the non-zero unmasked entries of the rows with stake (the median's rows). */
   counts: usize;
+  /** The first row of the second part when passes over the rows run in two parts (parallel.ts). */
+  split: i32 = 0;
 
   constructor(params: usize, public n: i32, permits: usize, stake: usize) {
     this.ptr = paramPtr(params, L.P_W_PTR);
@@ -52,7 +55,13 @@ export class WeightRows {
       setU64(this.limit, i, lim);
       setU8(this.check, i, maxReg >= lim);
     }
-    this.rowSums(stake);
+    this.split = splitRows(this.ptr, n);
+    const t = new RowsTask();
+    t.w = this;
+    t.stake = stake;
+    t.counts1 = allocZeroed(<usize>(n + 1) << 2);
+    runParts(rowSumsPart, changetype<usize>(t), getI32(this.ptr, n) >= PARALLEL_ENTRIES);
+    for (let j = 1; j <= n; j++) setI32(this.counts, j, getI32(this.counts, j) + getI32(t.counts1, j));
   }
 
   // @ts-ignore: decorator
@@ -71,45 +80,72 @@ export class WeightRows {
     return (j == i && i != this.owner) || (check && getU64(this.reg, j) >= lim);
   }
 
-  private rowSums(stake: usize): void {
-    const col = this.col, val = this.val, reg = this.reg, counts = this.counts + 4;
-    for (let i = 0; i < this.n; i++) {
-      if (!getU8(this.live, i)) continue;
-      const check = getU8(this.check, i), lim = getU64(this.limit, i);
-      const diag = i != this.owner ? i : -1;
-      const counted = getF64(stake, i) > 0;
-      let sum: u64 = 0;
-      let prev = -1;
-      let asc = true;
-      for (let k = this.start(i), e = this.end(i); k < e; k++) {
-        const j = getU16(col, k);
-        if (j == diag || (check && getU64(reg, j) >= lim)) continue;
-        const v = getU16(val, k);
-        sum += <u64>v;
-        asc = asc && j > prev;
-        prev = j;
-        if (counted) setI32(counts, j, getI32(counts, j) + <i32>(v != 0));
-      }
-      setF64(this.inv, i, sum > 0 ? 1.0 / <f64>sum : 1.0);
-      setU8(this.sorted, i, asc);
+}
+
+/** Below this many entries, a hand-off to the helper costs more than it saves. */
+const PARALLEL_ENTRIES: i32 = 1 << 16;
+
+/** What the two row parts of the row sums and of clipping share; part 1 accumulates columns in its own arrays. */
+class RowsTask {
+  w!: WeightRows;
+  stake: usize = 0;
+  counts1: usize = 0;
+  consensus: usize = 0;
+  ratio: f64 = 0;
+  trust: usize = 0;
+  incentive: usize = 0;
+  incentive1: usize = 0;
+  deltaSums: usize = 0;
+  deltaSums1: usize = 0;
+}
+
+/** Row sums (their reciprocals), ascending flags, and the median rows' column counts, for one part's rows. */
+function rowSumsPart(ctx: usize, part: i32): void {
+  const t = changetype<RowsTask>(ctx);
+  const w = t.w, stake = t.stake;
+  const col = w.col, val = w.val, reg = w.reg;
+  const counts = (part == 0 ? w.counts : t.counts1) + 4;
+  for (let i = part == 0 ? 0 : w.split, i1 = part == 0 ? w.split : w.n; i < i1; i++) {
+    if (!getU8(w.live, i)) continue;
+    const check = getU8(w.check, i), lim = getU64(w.limit, i);
+    const diag = i != w.owner ? i : -1;
+    const counted = getF64(stake, i) > 0;
+    let sum: u64 = 0;
+    let prev = -1;
+    let asc = true;
+    for (let k = w.start(i), e = w.end(i); k < e; k++) {
+      const j = getU16(col, k);
+      if (j == diag || (check && getU64(reg, j) >= lim)) continue;
+      const v = getU16(val, k);
+      sum += <u64>v;
+      asc = asc && j > prev;
+      prev = j;
+      if (counted) setI32(counts, j, getI32(counts, j) + <i32>(v != 0));
     }
+    setF64(w.inv, i, sum > 0 ? 1.0 / <f64>sum : 1.0);
+    setU8(w.sorted, i, asc);
   }
 }
 
 /**
- * The median's packed columns (median-packed.ts) for the rows vidx[0..v), read from the stored weights: keys are
- * the row-normalised scores rounded to 32 fraction bits (at least 1 for a non-zero weight), packed with the row's
- * index in vidx.
+ * The median's packed columns (median-packed.ts) for the rows with stake: their offsets from the counts of the row
+ * sums' pass, with one spare slot per column for the aggregated zero item. fillColumns writes the keys.
  */
-export function packWeightColumns(w: WeightRows, vidx: usize, v: i32): PackedColumns {
+export function packedColumnsFor(w: WeightRows): PackedColumns {
   const n = w.n;
   const ptr = w.counts;
-  // Column counts come from the row sums' pass; one spare slot per column for the aggregated zero item.
   for (let j = 0; j < n; j++) setI32(ptr, j + 1, getI32(ptr, j + 1) + getI32(ptr, j) + 1);
   const fill = allocRaw(<usize>n << 2);
   memory.copy(fill, ptr, <usize>n << 2);
-  const keys = allocRaw(<usize>getI32(ptr, n) << 3);
-  const col = w.col, val = w.val, reg = w.reg;
+  return new PackedColumns(ptr, fill, allocRaw(<usize>getI32(ptr, n) << 3));
+}
+
+/**
+ * Writes the keys of columns j0..j1 for the rows vidx[0..v): the row-normalised scores rounded to 32 fraction bits
+ * (at least 1 for a non-zero weight), packed with the row's index in vidx.
+ */
+export function fillColumns(w: WeightRows, vidx: usize, v: i32, cols: PackedColumns, j0: i32, j1: i32): void {
+  const col = w.col, val = w.val, reg = w.reg, fill = cols.fill, keys = cols.keys;
   for (let k = 0; k < v; k++) {
     const i = getI32(vidx, k);
     const check = getU8(w.check, i), lim = getU64(w.limit, i);
@@ -118,14 +154,13 @@ export function packWeightColumns(w: WeightRows, vidx: usize, v: i32): PackedCol
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
       const raw = getU16(val, e);
       const j = getU16(col, e);
-      if (raw == 0 || j == diag || (check && getU64(reg, j) >= lim)) continue;
+      if (j < j0 || j >= j1 || raw == 0 || j == diag || (check && getU64(reg, j) >= lim)) continue;
       const x = max<i64>(1, <i64>(<f64>raw * scale + 0.5));
       const at = getI32(fill, j);
       setI32(fill, j, at + 1);
       setI64(keys, at, (x << 16) | <i64>k);
     }
   }
-  return new PackedColumns(ptr, fill, keys);
 }
 
 /**
@@ -134,20 +169,44 @@ export function packWeightColumns(w: WeightRows, vidx: usize, v: i32): PackedCol
  * bonds, which are w + ratio·(clipped − w) (ratio = bonds penalty; 1 gives the clipped weights).
  */
 export function clipStats(w: WeightRows, stake: usize, consensus: usize, ratio: f64, trust: usize, incentive: usize, deltaSums: usize): void {
-  for (let i = 0; i < w.n; i++) {
+  const n = w.n;
+  const t = new RowsTask();
+  t.w = w;
+  t.stake = stake;
+  t.consensus = consensus;
+  t.ratio = ratio;
+  t.trust = trust;
+  t.incentive = incentive;
+  t.incentive1 = allocZeroed(<usize>n << 3);
+  t.deltaSums = deltaSums;
+  t.deltaSums1 = deltaSums != 0 ? allocZeroed(<usize>n << 3) : 0;
+  // Both parts always run (here or on the helper) and their sums are added in one order, so the result does not
+  // depend on whether there is a helper.
+  runParts(clipPart, changetype<usize>(t), getI32(w.ptr, n) >= PARALLEL_ENTRIES);
+  for (let j = 0; j < n; j++) setF64(incentive, j, getF64(incentive, j) + getF64(t.incentive1, j));
+  if (deltaSums != 0) for (let j = 0; j < n; j++) setF64(deltaSums, j, getF64(deltaSums, j) + getF64(t.deltaSums1, j));
+}
+
+function clipPart(ctx: usize, part: i32): void {
+  const t = changetype<RowsTask>(ctx);
+  const w = t.w, stake = t.stake, consensus = t.consensus, ratio = t.ratio, trust = t.trust;
+  const incentive = part == 0 ? t.incentive : t.incentive1, deltaSums = part == 0 ? t.deltaSums : t.deltaSums1;
+  const col = w.col, val = w.val, reg = w.reg;
+  for (let i = part == 0 ? 0 : w.split, i1 = part == 0 ? w.split : w.n; i < i1; i++) {
     if (!getU8(w.live, i)) continue;
     const check = getU8(w.check, i), lim = getU64(w.limit, i);
+    const diag = i != w.owner ? i : -1;
     const inv = getF64(w.inv, i), s = getF64(stake, i);
-    let t = 0.0;
+    let tr = 0.0;
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
-      const j = getU16(w.col, e);
-      if (w.masked(i, j, check, lim)) continue;
-      const x = <f64>getU16(w.val, e) * inv;
+      const j = getU16(col, e);
+      if (j == diag || (check && getU64(reg, j) >= lim)) continue;
+      const x = <f64>getU16(val, e) * inv;
       const c = minNonNeg(x, getF64(consensus, j));
-      t += c;
+      tr += c;
       setF64(incentive, j, getF64(incentive, j) + s * c);
       if (deltaSums != 0) setF64(deltaSums, j, getF64(deltaSums, j) + s * (x + ratio * (c - x)));
     }
-    setF64(trust, i, t);
+    setF64(trust, i, tr);
   }
 }
