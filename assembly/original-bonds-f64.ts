@@ -8,7 +8,7 @@ import * as L from './layout';
 import { lastTempo, param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg, minNonNeg, setF64, setI32, setU8 } from './mem';
 import { sortI32 } from './sort';
-import { runParts } from './parallel';
+import { runParts, splitRows } from './parallel';
 import { Scratch } from './sparse';
 import { WeightRows } from './weights-f64';
 
@@ -37,21 +37,16 @@ export function originalBondsF64(
   const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
   const beta = 1.0 - alpha;
 
-  // Column sums of the unmasked stored bonds, and which rows are ascending.
-  const bondSums = allocZeroed(<usize>n << 3);
-  const bSorted = allocRaw(<usize>n);
-  for (let i = 0; i < n; i++) {
-    let prev = -1;
-    let asc = true;
-    for (let k = getI32(bPtr, i), e = getI32(bPtr, i + 1); k < e; k++) {
-      const j = getU16(bCol, k);
-      if (last <= getU64(reg, j)) continue;
-      setF64(bondSums, j, getF64(bondSums, j) + <f64>getU16(bVal, k));
-      asc = asc && j > prev;
-      prev = j;
-    }
-    setU8(bSorted, i, asc);
-  }
+  // Column sums of the unmasked stored bonds (in two row parts, added in one order), and which rows ascend.
+  const t = new BondsTask();
+  t.w = w; t.bPtr = bPtr; t.bCol = bCol; t.bVal = bVal; t.last = last;
+  t.split = splitRows(bPtr, n);
+  t.bSorted = allocRaw(<usize>n);
+  t.colMax0 = allocZeroed(<usize>n << 3);
+  t.colMax1 = allocZeroed(<usize>n << 3);
+  runParts(bondSumsPart, changetype<usize>(t), getI32(bPtr, n) >= <i32>PARALLEL_ENTRIES);
+  const bondSums = t.colMax0, bSorted = t.bSorted;
+  for (let j = 0; j < n; j++) setF64(bondSums, j, getF64(bondSums, j) + getF64(t.colMax1, j));
   // Per column: an entry of the normalised EMA is stake·(weight for bonds)·dF[j] + (stored bond)·bF[j].
   const dF = allocRaw(<usize>n << 3), bF = allocRaw(<usize>n << 3);
   for (let j = 0; j < n; j++) {
@@ -63,10 +58,8 @@ export function originalBondsF64(
 
   // Row ranges of the two parts, balanced by entries; part 1 writes its kept entries from base1 on, after part 0's
   // room (plus the dense path's spare slot), and they are moved down once both parts are done.
-  const t = new BondsTask();
-  t.w = w; t.stake = stake; t.consensus = consensus; t.ratio = ratio; t.incentive = incentive; t.newPermits = newPermits;
-  t.dividends = dividends; t.dF = dF; t.bF = bF; t.bPtr = bPtr; t.bCol = bCol; t.bVal = bVal; t.bSorted = bSorted;
-  t.last = last;
+  t.stake = stake; t.consensus = consensus; t.ratio = ratio; t.incentive = incentive; t.newPermits = newPermits;
+  t.dividends = dividends; t.dF = dF; t.bF = bF;
   let total: i64 = 0;
   for (let i = 0; i < n; i++) total += <i64>(w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i));
   let split = 0, seen: i64 = 0, cap0 = 0, cap = 0;
@@ -94,17 +87,16 @@ export function originalBondsF64(
   t.sc0 = sc;
   t.sc1 = new Scratch(n);
   runParts(bondsPart, changetype<usize>(t), total >= PARALLEL_ENTRIES);
-  // Part 1's entries move down to follow part 0's; the column maxima of both parts merge.
-  const out = t.out, vals = t.vals, outPtr = t.outPtr;
-  const o0 = getI32(outPtr, split), o1 = t.end1, gap = t.base1 - o0;
-  memory.copy(out + (<usize>o0 << 2), out + (<usize>t.base1 << 2), <usize>(o1 - t.base1) << 2);
-  memory.copy(vals + (<usize>o0 << 3), vals + (<usize>t.base1 << 3), <usize>(o1 - t.base1) << 3);
-  for (let i = split + 1; i <= n; i++) setI32(outPtr, i, getI32(outPtr, i) - gap);
+  // The column maxima of both parts merge; each part upscales its own entries; then part 1's packed entries move
+  // down to follow part 0's.
+  const out = t.out, outPtr = t.outPtr;
   const colMax = t.colMax0;
   for (let j = 0; j < n; j++) setF64(colMax, j, maxNonNeg(getF64(colMax, j), getF64(t.colMax1, j)));
-  t.colMax0 = colMax;
-  t.count = o1 - gap;
-  runParts(upscalePart, changetype<usize>(t), t.count >= PARALLEL_ENTRIES);
+  const o0 = getI32(outPtr, split), o1 = t.end1, gap = t.base1 - o0;
+  t.end0 = o0;
+  runParts(upscalePart, changetype<usize>(t), o1 - gap >= PARALLEL_ENTRIES);
+  memory.copy(out + (<usize>o0 << 2), out + (<usize>t.base1 << 2), <usize>(o1 - t.base1) << 2);
+  for (let i = split + 1; i <= n; i++) setI32(outPtr, i, getI32(outPtr, i) - gap);
   const pair = allocRaw(16);
   store<usize>(pair, outPtr);
   store<usize>(pair + sizeof<usize>(), out);
@@ -132,8 +124,8 @@ class BondsTask {
   last: u64 = 0;
   split: i32 = 0;
   base1: i32 = 0;
+  end0: i32 = 0;
   end1: i32 = 0;
-  count: i32 = 0;
   out: usize = 0;
   vals: usize = 0;
   outPtr: usize = 0;
@@ -266,12 +258,30 @@ function bondsPart(ctx: usize, part: i32): void {
   if (part == 1) t.end1 = o;
 }
 
-/** Max-upscales one half of the kept entries per column and floors them to u16. */
+/** Column sums of one part's unmasked stored bonds (into colMax0 or colMax1, used here as plain sums). */
+function bondSumsPart(ctx: usize, part: i32): void {
+  const t = changetype<BondsTask>(ctx);
+  const bPtr = t.bPtr, bCol = t.bCol, bVal = t.bVal, reg = t.w.reg, last = t.last, bSorted = t.bSorted;
+  const sums = part == 0 ? t.colMax0 : t.colMax1;
+  for (let i = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : t.w.n; i < i1; i++) {
+    let prev = -1;
+    let asc = true;
+    for (let k = getI32(bPtr, i), e = getI32(bPtr, i + 1); k < e; k++) {
+      const j = getU16(bCol, k);
+      if (last <= getU64(reg, j)) continue;
+      setF64(sums, j, getF64(sums, j) + <f64>getU16(bVal, k));
+      asc = asc && j > prev;
+      prev = j;
+    }
+    setU8(bSorted, i, asc);
+  }
+}
+
+/** Max-upscales the kept entries of one part per column and floors them to u16. */
 function upscalePart(ctx: usize, part: i32): void {
   const t = changetype<BondsTask>(ctx);
   const out = t.out, vals = t.vals, colMax = t.colMax0;
-  const half = t.count >> 1;
-  for (let k = part == 0 ? 0 : half, e = part == 0 ? half : t.count; k < e; k++) {
+  for (let k = part == 0 ? 0 : t.base1, e = part == 0 ? t.end0 : t.end1; k < e; k++) {
     const packed = getI32(out, k);
     const v = getF64(vals, k) / getF64(colMax, packed >>> 16);
     const u = Math.floor(v * 65535.0);

@@ -26,6 +26,8 @@ export class WeightRows {
   inv: usize;
   /** u8 per row: the unmasked columns are strictly ascending. */
   sorted: usize;
+  /** u8 per row: the stored columns, masked ones included, are strictly ascending (rows with a permit only). */
+  sortedRaw: usize;
   /** i32 per column, from index 1: the non-zero unmasked entries of the rows with stake (the median's rows). */
   counts: usize;
   /** The first row of the second part when passes over the rows run in two parts (parallel.ts). */
@@ -42,6 +44,7 @@ export class WeightRows {
     this.live = permits;
     this.inv = allocRaw(<usize>n << 3);
     this.sorted = allocRaw(<usize>n);
+    this.sortedRaw = allocRaw(<usize>n);
     this.counts = allocZeroed(<usize>(n + 1) << 2);
     const lastUpdate = paramPtr(params, L.P_LAST_UPDATE), commit = paramPtr(params, L.P_COMMIT_BLOCK);
     const commitReveal = param(params, L.P_COMMIT_REVEAL) != 0;
@@ -111,10 +114,12 @@ function rowSumsPart(ctx: usize, part: i32): void {
     const diag = i != w.owner ? i : -1;
     const counted = getF64(stake, i) > 0;
     let sum: u64 = 0;
-    let prev = -1;
-    let asc = true;
+    let prev = -1, prevRaw = -1;
+    let asc = true, ascRaw = true;
     for (let k = w.start(i), e = w.end(i); k < e; k++) {
       const j = getU16(col, k);
+      ascRaw = ascRaw && j > prevRaw;
+      prevRaw = j;
       if (j == diag || (check && getU64(reg, j) >= lim)) continue;
       const v = getU16(val, k);
       sum += <u64>v;
@@ -124,6 +129,7 @@ function rowSumsPart(ctx: usize, part: i32): void {
     }
     setF64(w.inv, i, sum > 0 ? 1.0 / <f64>sum : 1.0);
     setU8(w.sorted, i, asc);
+    setU8(w.sortedRaw, i, ascRaw);
   }
 }
 
@@ -151,7 +157,13 @@ export function fillColumns(w: WeightRows, vidx: usize, v: i32, cols: PackedColu
     const check = getU8(w.check, i), lim = getU64(w.limit, i);
     const diag = i != w.owner ? i : -1;
     const scale = getF64(w.inv, i) * F32;
-    for (let e = w.start(i), end = w.end(i); e < end; e++) {
+    let e = w.start(i), end = w.end(i);
+    if (getU8(w.sortedRaw, i)) {
+      // A stored row in column order: only the entries of columns j0..j1, found by bisection.
+      e = lowerBoundU16(col, e, end, j0);
+      end = lowerBoundU16(col, e, end, j1);
+    }
+    for (; e < end; e++) {
       const raw = getU16(val, e);
       const j = getU16(col, e);
       if (j < j0 || j >= j1 || raw == 0 || j == diag || (check && getU64(reg, j) >= lim)) continue;
@@ -161,6 +173,16 @@ export function fillColumns(w: WeightRows, vidx: usize, v: i32, cols: PackedColu
       setI64(keys, at, (x << 16) | <i64>k);
     }
   }
+}
+
+/** The first index in lo..hi whose u16 at `p` is at least x, for ascending values. */
+function lowerBoundU16(p: usize, lo: i32, hi: i32, x: i32): i32 {
+  while (lo < hi) {
+    const m = (lo + hi) >>> 1;
+    if (getU16(p, m) < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }
 
 /**
