@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { EngineAbortError } from '../errors/index.js';
-import { ensureHelper, helperFailed, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
+import { currentGeneration, ensureHelper, helperFailed, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
 import { lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
@@ -37,10 +37,18 @@ export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOp
   return lazyOutput(new ResultSource(res, generation, prep.n, () => compute(prep, mode).res), mode);
 }
 
-/** Copies a prepared epoch into a fresh engine heap and runs it; the result block is valid until the next run. */
+/**
+ * The prepared epoch whose arrays the engine's heap still holds, and the run that copied them. The engine only reads
+ * its input arrays, and a run allocates them first, at the same addresses each time; so when the same prepared epoch
+ * runs again right after, its arrays are already in place (repeated runs: benchmarks, both modes, recomputed outputs).
+ */
+let resident: { prep: PreparedEpoch; generation: number } | undefined;
+
+/** Copies a prepared epoch into a fresh engine heap (unless it is still there) and runs it; the result block is valid until the next run. */
 function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generation: number } {
   // The engine hands half of its big steps to a helper thread; below this size the hand-off costs more than it saves.
   if (prep.weights.col.length + prep.bonds.col.length >= HELPER_MIN_ENTRIES) ensureHelper();
+  const inPlace = resident !== undefined && resident.prep === prep && resident.generation === currentGeneration();
   const { engine: e, generation } = startRun();
   const n = prep.n;
   const w = prep.weights;
@@ -61,24 +69,32 @@ function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generatio
   const buf = e.memory.buffer;
   const params = new BigInt64Array(buf, pParams, PARAM_SLOTS);
   params.set(prep.params);
+  const at = { stake: pStake, lastUpdate: pLastUpdate, reg: pReg, commit: pCommit, permit: pPermit, wPtr: pWPtr, wCol: pWCol, wVal: pWVal, bPtr: pBPtr, bCol: pBCol, bVal: pBVal };
   const ptrs: Array<[number, number]> = [
-    [P.STAKE, pStake], [P.LAST_UPDATE, pLastUpdate], [P.REGISTRATION, pReg], [P.COMMIT_BLOCK, pCommit],
-    [P.PERMIT, pPermit], [P.W_PTR, pWPtr], [P.W_COL, pWCol], [P.W_VAL, pWVal], [P.B_PTR, pBPtr], [P.B_COL, pBCol],
-    [P.B_VAL, pBVal],
+    [P.STAKE, at.stake], [P.LAST_UPDATE, at.lastUpdate], [P.REGISTRATION, at.reg], [P.COMMIT_BLOCK, at.commit],
+    [P.PERMIT, at.permit], [P.W_PTR, at.wPtr], [P.W_COL, at.wCol], [P.W_VAL, at.wVal], [P.B_PTR, at.bPtr], [P.B_COL, at.bCol],
+    [P.B_VAL, at.bVal],
   ];
   for (const [slot, ptr] of ptrs) params[slot] = BigInt(ptr);
-  new BigUint64Array(buf, pStake, n).set(prep.stake);
-  new BigUint64Array(buf, pLastUpdate, n).set(prep.lastUpdate);
-  new BigUint64Array(buf, pReg, n).set(prep.registration);
-  new BigUint64Array(buf, pCommit, n).set(prep.commitBlock);
-  new Uint8Array(buf, pPermit, n).set(prep.permit);
-  new Int32Array(buf, pWPtr, n + 1).set(w.ptr);
-  new Uint16Array(buf, pWCol, w.col.length).set(w.col);
-  new Uint16Array(buf, pWVal, w.val.length).set(w.val);
-  new Int32Array(buf, pBPtr, n + 1).set(b.ptr);
-  new Uint16Array(buf, pBCol, b.col.length).set(b.col);
-  new Uint16Array(buf, pBVal, b.val.length).set(b.val);
+  if (!inPlace) copyInputs(buf, at, prep);
+  resident = { prep, generation };
   const res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
   if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
   return { res, generation };
+}
+
+/** Copies the prepared arrays to their addresses in the engine's heap. */
+function copyInputs(buf: ArrayBufferLike, at: Record<'stake' | 'lastUpdate' | 'reg' | 'commit' | 'permit' | 'wPtr' | 'wCol' | 'wVal' | 'bPtr' | 'bCol' | 'bVal', number>, prep: PreparedEpoch): void {
+  const n = prep.n, w = prep.weights, b = prep.bonds;
+  new BigUint64Array(buf, at.stake, n).set(prep.stake);
+  new BigUint64Array(buf, at.lastUpdate, n).set(prep.lastUpdate);
+  new BigUint64Array(buf, at.reg, n).set(prep.registration);
+  new BigUint64Array(buf, at.commit, n).set(prep.commitBlock);
+  new Uint8Array(buf, at.permit, n).set(prep.permit);
+  new Int32Array(buf, at.wPtr, n + 1).set(w.ptr);
+  new Uint16Array(buf, at.wCol, w.col.length).set(w.col);
+  new Uint16Array(buf, at.wVal, w.val.length).set(w.val);
+  new Int32Array(buf, at.bPtr, n + 1).set(b.ptr);
+  new Uint16Array(buf, at.bCol, b.col.length).set(b.col);
+  new Uint16Array(buf, at.bVal, b.val.length).set(b.val);
 }
