@@ -79,7 +79,8 @@ export function getEngine(): YumaWasmExports {
 
 /**
  * Starts the helper thread that runs half of the big steps, once, when a run is large enough to gain from it. Not
- * on one core, nor with YUMAVAL_THREADS=1. Returns 'on' or the reason there is no helper.
+ * on one core, nor with YUMAVAL_THREADS=1, nor on a worker thread unless YUMAVAL_THREADS=2. Returns 'on' or the
+ * reason there is no helper.
  */
 export function ensureHelper(): string {
   if (helperState !== 'off') return helperState;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 
 /**
  * The helper thread's program. It instantiates the same module on the same shared memory, then waits on the
@@ -44,11 +44,15 @@ let failures: Int32Array | undefined;
 
 /**
  * Starts the helper thread on `module` and `memory` and waits until it listens. Returns 'on', or the reason it
- * did not start (the engine then runs every part on the calling thread).
+ * did not start (the engine then runs every part on the calling thread). YUMAVAL_THREADS=1 never starts one; by
+ * default only the main thread gets one; YUMAVAL_THREADS=2 gives one to worker threads too.
  */
 export function startHelper(module: WebAssembly.Module, memory: WebAssembly.Memory): string {
-  if (process.env.YUMAVAL_THREADS === '1') return 'disabled by YUMAVAL_THREADS=1';
+  const setting = process.env.YUMAVAL_THREADS;
+  if (setting === '1') return 'disabled by YUMAVAL_THREADS=1';
   if (availableParallelism() < 2) return 'one core';
+  // A pool of worker threads already runs one engine per core: a helper per worker would only oversubscribe.
+  if (!isMainThread && setting !== '2') return 'not on a worker thread (YUMAVAL_THREADS=2 allows it)';
   const ready = new SharedArrayBuffer(8);
   const flag = new Int32Array(ready);
   let worker: Worker;

@@ -13,6 +13,25 @@ import { syntheticSubnet } from '../../src/yuma/synthetic.js';
  */
 
 const DIST_INDEX = new URL('../../dist/index.js', import.meta.url);
+const DIST_WASM = new URL('../../dist/wasm/index.js', import.meta.url);
+
+/** What ensureHelper() says on a fresh worker thread of the built package with the given YUMAVAL_THREADS. */
+function helperOnWorker(setting: string | undefined): Promise<string> {
+  const env: Record<string, string | undefined> = { ...process.env, YUMAVAL_THREADS: setting };
+  if (setting === undefined) delete env.YUMAVAL_THREADS;
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.wasm).then((m) => parentPort.postMessage(m.ensureHelper()), (err) => parentPort.postMessage('error: ' + err));`,
+      { eval: true, env, workerData: { wasm: DIST_WASM.href } },
+    );
+    worker.once('message', (msg: string) => {
+      void worker.terminate();
+      resolve(msg);
+    });
+    worker.once('error', reject);
+  });
+}
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -55,6 +74,16 @@ describe('the helper thread', () => {
       ctx.skip();
     }
     expect(ensureHelper()).toBe('on');
+  });
+
+  it('is not started on worker threads unless YUMAVAL_THREADS=2, nor anywhere with YUMAVAL_THREADS=1', async (ctx) => {
+    if (cores < 2) {
+      console.log(`helper test skipped: this machine has ${cores} core`);
+      ctx.skip();
+    }
+    expect(await helperOnWorker(undefined)).toMatch(/^not on a worker thread/);
+    expect(await helperOnWorker('1')).toBe('disabled by YUMAVAL_THREADS=1');
+    expect(await helperOnWorker('2')).toBe('on');
   });
 
   it('changes no bit of the output, in both modes', async () => {
