@@ -13,7 +13,7 @@ export {
   proportionToU16 as fxProportionToU16,
 } from './fixed';
 export { expSafe as fxExpSafe } from './exp';
-export { controlBlock, helperTask, setHelpers } from './parallel';
+export { controlBlock, helperTask, setHelpers, settle } from './parallel';
 
 /** The layout version of the parameter and result blocks; the host refuses a mismatch. */
 export function layoutVersion(): i32 {

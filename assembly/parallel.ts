@@ -27,6 +27,19 @@ export function helperTask(): void {
   task(<usize>load<i32>(CTL, 12), 1);
 }
 
+/**
+ * Waits until the helper has finished every part handed to it. After this thread trapped in the middle of a task,
+ * the helper may still be writing into the heap that the next run will reuse.
+ */
+export function settle(): void {
+  const seq = atomic.load<i32>(CTL);
+  let done = atomic.load<i32>(CTL, 4);
+  while (helpers != 0 && done != seq) {
+    memory.atomic.wait32(CTL + 4, done, -1);
+    done = atomic.load<i32>(CTL, 4);
+  }
+}
+
 /** Runs both parts of `task` on ctx, one on the helper when there is one and the work is worth a hand-off. */
 export function runParts(task: Task, ctx: usize, parallel: bool): void {
   if (helpers == 0 || !parallel) {

@@ -10,6 +10,7 @@ export interface YumaWasmExports {
   controlBlock(): number;
   setHelpers(k: number): void;
   helperTask(): void;
+  settle(): void;
   alloc(bytes: number): number;
   reset(): void;
   layoutVersion(): number;
@@ -59,8 +60,9 @@ export function getEngine(): YumaWasmExports {
     const instance = instantiateSync<Record<string, unknown>>(module, {
       env: {
         memory,
-        abort(_msg: number, _file: number, line: number, column: number): never {
-          throw new EngineAbortError(`at assembly line ${line}:${column}`);
+        abort(msg: number, file: number, line: number, column: number): never {
+          const text = readString(memory, msg), where = readString(memory, file);
+          throw new EngineAbortError(`${text === '' ? 'abort' : text} at ${where === '' ? 'assembly' : where}:${line}:${column}`);
         },
       },
     });
@@ -89,6 +91,15 @@ export function ensureHelper(): string {
   helperState = startHelper(module, memory);
   e.setHelpers(helperState === 'on' ? 1 : 0);
   return helperState;
+}
+
+/** An AssemblyScript string (UTF-16, byte length in the word before it) from the engine's memory, or ''. */
+function readString(memory: WebAssembly.Memory, ptr: number): string {
+  const buf = memory.buffer;
+  if (ptr < 4 || ptr >= buf.byteLength) return '';
+  const bytes = new Uint32Array(buf, ptr - 4, 1)[0] as number;
+  if (bytes > 4096 || ptr + bytes > buf.byteLength) return '';
+  return String.fromCharCode(...new Uint16Array(buf.slice(ptr, ptr + (bytes & ~1))));
 }
 
 let generation = 0;

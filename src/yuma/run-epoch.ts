@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { EngineAbortError } from '../errors/index.js';
-import { currentGeneration, ensureHelper, helperFailed, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
+import { EngineAbortError, YumavalError } from '../errors/index.js';
+import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
 import { lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
@@ -78,7 +78,16 @@ function compute(prep: PreparedEpoch, mode: EpochMode): { res: number; generatio
   for (const [slot, ptr] of ptrs) params[slot] = BigInt(ptr);
   if (!inPlace) copyInputs(buf, at, prep);
   resident = { prep, generation };
-  const res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
+  let res: number;
+  try {
+    res = mode === 'exact' ? e.epochExact(pParams) : e.epochF64(pParams);
+  } catch (err) {
+    // The helper may still be working on its part of the task this thread left; let it finish before the heap is reused.
+    e.settle();
+    if (err instanceof YumavalError && !(err instanceof EngineAbortError)) throw err;
+    const detail = err instanceof EngineAbortError ? err.message.replace(/^the wasm engine aborted: /, '') : err instanceof Error ? err.message : String(err);
+    throw new EngineAbortError(`${detail} (n = ${n}, ${w.col.length} weights and ${b.col.length} bonds; the engine's heap is ${MEMORY_PAGES / 16384} GiB)`);
+  }
   if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
   return { res, generation };
 }
