@@ -4,7 +4,14 @@ import * as L from './layout';
 import { param } from './masks';
 import { allocZeroed, getF64, getI32, setF64, setI32 } from './mem';
 import { isAscendingI32, sortI32 } from './sort';
+import { runParts, splitRows } from './parallel';
 import { Csr, csrAlloc, Scratch } from './sparse';
+
+/** `cond ? a : b` through an integer select (a conditional move, not a branch). */
+// @ts-ignore: decorator
+@inline function pick(a: f64, b: f64, cond: bool): f64 {
+  return reinterpret<f64>(select<i64>(reinterpret<i64>(a), reinterpret<i64>(b), cond));
+}
 
 /** Adds the column sums of an f64 CSR into `sums` (n wide). */
 export function addColSums(m: Csr, sums: usize): void {
@@ -91,11 +98,50 @@ export function emaF64(a: Csr, scaleA: usize, b: Csr, scaleB: usize, alpha: f64,
 
 /** Yuma3's liquid-alpha EMA in f64 (see liquid-alpha.ts for the rules reproduced from the chain's merge walk). */
 export function liquidAlphaF64(w: Csr, bonds: Csr, consensus: usize, params: usize, sc: Scratch): Csr {
-  const lo = <f64>param(params, L.P_ALPHA_LOW) / 65535.0, hi = <f64>param(params, L.P_ALPHA_HIGH) / 65535.0;
-  const slope = <f64>param(params, L.P_ALPHA_STEEPNESS) / -100.0;
-  const out = csrAlloc(w.rows, w.nnz());
-  let o = 0;
-  for (let i = 0; i < w.rows; i++) {
+  const t = new AlphaTask();
+  t.w = w;
+  t.bonds = bonds;
+  t.consensus = consensus;
+  t.lo = <f64>param(params, L.P_ALPHA_LOW) / 65535.0;
+  t.hi = <f64>param(params, L.P_ALPHA_HIGH) / 65535.0;
+  t.slope = <f64>param(params, L.P_ALPHA_STEEPNESS) / -100.0;
+  // A row has at most as many entries as its weights row: part 1 writes from where its rows' weights start, and its
+  // entries move down to follow part 0's afterwards.
+  t.out = csrAlloc(w.rows, w.nnz());
+  t.split = splitRows(w.ptr, w.rows);
+  t.sc0 = sc;
+  t.sc1 = new Scratch(sc.n);
+  runParts(alphaPart, changetype<usize>(t), w.nnz() >= 1 << 16);
+  const out = t.out, split = t.split;
+  const o0 = out.start(split), base = w.start(split), gap = base - o0;
+  memory.copy(out.col + (<usize>o0 << 2), out.col + (<usize>base << 2), <usize>(t.end1 - base) << 2);
+  memory.copy(out.val + (<usize>o0 << 3), out.val + (<usize>base << 3), <usize>(t.end1 - base) << 3);
+  for (let i = split + 1; i <= w.rows; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
+  return out;
+}
+
+/** What the two row parts of liquid alpha share; each part has its own scratch. */
+class AlphaTask {
+  w!: Csr;
+  bonds!: Csr;
+  consensus: usize = 0;
+  lo: f64 = 0;
+  hi: f64 = 0;
+  slope: f64 = 0;
+  out!: Csr;
+  split: i32 = 0;
+  end1: i32 = 0;
+  sc0!: Scratch;
+  sc1!: Scratch;
+}
+
+function alphaPart(ctx: usize, part: i32): void {
+  const t = changetype<AlphaTask>(ctx);
+  const w = t.w, bonds = t.bonds, consensus = t.consensus, lo = t.lo, hi = t.hi, slope = t.slope, out = t.out;
+  const sc = part == 0 ? t.sc0 : t.sc1;
+  const i0 = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : w.rows;
+  let o = part == 0 ? 0 : w.start(t.split);
+  for (let i = i0; i < i1; i++) {
     if (w.start(i) == w.end(i)) {
       setI32(out.ptr, i + 1, o);
       continue;
@@ -118,8 +164,9 @@ export function liquidAlphaF64(w: Csr, bonds: Csr, consensus: usize, params: usi
       if (j > maxCol) maxCol = j;
       const bv = getI32(sc.stamp2, j) == i ? getF64(sc.acc2, j) : 0.0;
       const c = getF64(consensus, j);
-      const d = wv >= bv ? wv - c : bv - wv;
-      const combined = d < 0 ? 0 : d > 1 ? 1 : d;
+      // Selects on the bit patterns: the comparison is random, and V8 branches on float selects.
+      const d = pick(wv - c, bv - wv, wv >= bv);
+      const combined = pick(0.0, pick(1.0, d, d > 1), d < 0);
       const x = min(20.0, max(-20.0, slope * (combined - 0.5)));
       const a = min(hi, max(lo, lo + (hi - lo) / (1.0 + Math.exp(x))));
       const decayed = getI32(sc.stamp, j) == i ? (1.0 - a) * getF64(sc.acc, j) : 0.0;
@@ -133,5 +180,5 @@ export function liquidAlphaF64(w: Csr, bonds: Csr, consensus: usize, params: usi
   }
   memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
   memory.fill(sc.stamp2, 0xff, <usize>sc.n << 2);
-  return out;
+  if (part == 1) t.end1 = o;
 }

@@ -7,7 +7,7 @@ import * as L from './layout';
 import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, previousPermits } from './masks';
 import { consensusF64 } from './median-f64';
 import { originalBondsF64 } from './original-bonds-f64';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, setF64, setI32, setU16, setU64, setU8 } from './mem';
+import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, minNonNeg, setF64, setI32, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64, sortI32 } from './sort';
 import { clipStats, WeightRows } from './weights-f64';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
@@ -93,7 +93,7 @@ function yuma3BondsF64(params: usize, n: i32, permits: usize, newPermits: usize,
         const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
         if (!(c > 0) && c < v) continue;
         setI32(clipped.col, o, j);
-        setF64(clipped.val, o++, min(c, v));
+        setF64(clipped.val, o++, minNonNeg(c, v));
       }
       setI32(clipped.ptr, i + 1, o);
     }
