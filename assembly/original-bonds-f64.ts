@@ -10,13 +10,8 @@ import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg
 import { sortI32 } from './sort';
 import { runParts, splitRows } from './parallel';
 import { Scratch } from './sparse';
-import { WeightRows } from './weights-f64';
+import { maskedW, WeightRows } from './weights-f64';
 
-/** The weights mask of row i (weights-f64.ts) with the row's values hoisted: diag is i, or -1 for the owner's row. */
-// @ts-ignore: decorator
-@inline function maskedW(j: i32, diag: i32, check: bool, reg: usize, lim: u64): bool {
-  return j == diag || (check && getU64(reg, j) >= lim);
-}
 
 function reciprocal(x: f64): f64 {
   return x != 0 ? 1.0 / x : 1.0;
@@ -247,7 +242,7 @@ function bondsPart(ctx: usize, part: i32): void {
         sortI32(sc.list, len, sc.tmp);
         for (let k = 0; k < len; k++) {
           const j = getI32(sc.list, k);
-          let v = getF64(sc.acc, j);
+          const v = getF64(sc.acc, j);
           if (v > 0) {
             div += getF64(incentive, j) * v;
             setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));

@@ -9,6 +9,15 @@ import { runParts, splitRows } from './parallel';
 
 const F32: f64 = 4294967296.0;
 
+/**
+ * Whether a stored weight of row i to uid j is masked, with the row's values hoisted: `diag` is i (or -1 for the
+ * owner's row, which keeps its self-weight), and `check`, `lim` are the row's registration check and limit.
+ */
+// @ts-ignore: decorator
+@inline export function maskedW(j: i32, diag: i32, check: bool, reg: usize, lim: u64): bool {
+  return j == diag || (check && getU64(reg, j) >= lim);
+}
+
 /** The stored weights with, per row, the mask limit, the reciprocal of the masked sum and whether columns ascend. */
 export class WeightRows {
   ptr: usize;
@@ -76,13 +85,6 @@ export class WeightRows {
   @inline end(i: i32): i32 {
     return getI32(this.ptr, i + 1);
   }
-
-  /** Whether entry k of row i (to uid j) is masked; `check` and `lim` are the row's. */
-  // @ts-ignore: decorator
-  @inline masked(i: i32, j: i32, check: bool, lim: u64): bool {
-    return (j == i && i != this.owner) || (check && getU64(this.reg, j) >= lim);
-  }
-
 }
 
 /** Below this many entries, a hand-off to the helper costs more than it saves. */
@@ -120,7 +122,7 @@ function rowSumsPart(ctx: usize, part: i32): void {
       const j = getU16(col, k);
       ascRaw = ascRaw && j > prevRaw;
       prevRaw = j;
-      if (j == diag || (check && getU64(reg, j) >= lim)) continue;
+      if (maskedW(j, diag, check, reg, lim)) continue;
       const v = getU16(val, k);
       sum += <u64>v;
       asc = asc && j > prev;
@@ -166,7 +168,7 @@ export function fillColumns(w: WeightRows, vidx: usize, v: i32, cols: PackedColu
     for (; e < end; e++) {
       const raw = getU16(val, e);
       const j = getU16(col, e);
-      if (j < j0 || j >= j1 || raw == 0 || j == diag || (check && getU64(reg, j) >= lim)) continue;
+      if (j < j0 || j >= j1 || raw == 0 || maskedW(j, diag, check, reg, lim)) continue;
       const x = max<i64>(1, <i64>(<f64>raw * scale + 0.5));
       const at = getI32(fill, j);
       setI32(fill, j, at + 1);
@@ -222,7 +224,7 @@ function clipPart(ctx: usize, part: i32): void {
     let tr = 0.0;
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
       const j = getU16(col, e);
-      if (j == diag || (check && getU64(reg, j) >= lim)) continue;
+      if (maskedW(j, diag, check, reg, lim)) continue;
       const x = <f64>getU16(val, e) * inv;
       const c = minNonNeg(x, getF64(consensus, j));
       tr += c;
