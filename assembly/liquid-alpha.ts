@@ -13,6 +13,7 @@
 import { expSafeBatch } from './exp';
 import { addSat, divSat, HALF, mulSat, ONE, subSat } from './fixed';
 import { allocRaw, getI32, getI64, setI32, setI64 } from './mem';
+import { runParts } from './parallel';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
 const CACHE_BITS: i32 = 14;
@@ -41,6 +42,30 @@ export class AlphaParams {
   // clamp_value: min with high first, then max with low.
   const capped = raw < p.high ? raw : p.high;
   return capped > p.low ? capped : p.low;
+}
+
+/** The queued differences of one epoch, run through the sigmoid in two halves. */
+class SigmoidTask {
+  p!: AlphaParams;
+  queued: usize = 0;
+  xs: usize = 0;
+  es: usize = 0;
+  pending: i32 = 0;
+}
+
+function sigmoidPart(ctx: usize, part: i32): void {
+  const t = changetype<SigmoidTask>(ctx);
+  const p = t.p, queued = t.queued, half = t.pending >> 1;
+  const u0 = part == 0 ? 0 : half, u1 = part == 0 ? half : t.pending;
+  const xs = t.xs + (<usize>u0 << 3), es = t.es + (<usize>u0 << 3);
+  for (let u = u0; u < u1; u++) setI64(t.xs, u, mulSat(p.slope, subSat(getI64(queued, u), HALF)));
+  expSafeBatch(xs, es, u1 - u0);
+  for (let u = u0; u < u1; u++) {
+    const alpha = alphaFromExp(p, getI64(t.es, u));
+    setI64(t.es, u, alpha);
+    const combined = getI64(queued, u), slot = slotOf(combined);
+    if (getI64(p.cacheKeys, slot) == combined) setI64(p.cacheVals, slot, alpha);
+  }
 }
 
 /** The slot of a combined difference in the memo. */
@@ -104,16 +129,17 @@ export function matEmaLiquidAlpha(w: Csr, bonds: Csr, consensus: usize, p: Alpha
   }
   memory.fill(walkStamp, 0xff, <usize>sc.n << 2);
 
-  // (2) The queued differences: exp inputs, the exp series in batches, then alpha; the memo learns the results.
-  const xs = allocRaw(<usize>pending << 3), es = allocRaw(<usize>pending << 3);
-  for (let u = 0; u < pending; u++) setI64(xs, u, mulSat(p.slope, subSat(getI64(queued, u), HALF)));
-  expSafeBatch(xs, es, pending);
-  for (let u = 0; u < pending; u++) {
-    const alpha = alphaFromExp(p, getI64(es, u));
-    setI64(es, u, alpha);
-    const combined = getI64(queued, u), slot = slotOf(combined);
-    if (getI64(p.cacheKeys, slot) == combined) setI64(p.cacheVals, slot, alpha);
-  }
+  // (2) The queued differences: exp inputs, the exp series in batches, then alpha; the memo learns the results. The
+  // queue splits in two halves (the second on the helper thread): each difference is queued once, and only the half
+  // holding the difference a memo slot is keyed by writes that slot.
+  const t = new SigmoidTask();
+  t.p = p;
+  t.queued = queued;
+  t.xs = allocRaw(<usize>pending << 3);
+  t.es = allocRaw(<usize>pending << 3);
+  t.pending = pending;
+  runParts(sigmoidPart, changetype<usize>(t), pending >= 4096);
+  const es = t.es;
 
   // (3) The EMA: decay the row's old bonds by (1 − alpha), add alpha·weight, cap at 1.
   const out = csrAlloc(w.rows, nz);
