@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { YumavalError } from './errors/index.js';
-import { epochCommand, exampleCommand } from './cli/index.js';
+import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -22,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(epochCommand().exitOverride());
   program.addCommand(exampleCommand().exitOverride());
+  program.addCommand(simulateCommand().exitOverride());
   return program;
 }
 

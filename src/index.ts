@@ -1,2 +1,3 @@
 export * from './yuma/index.js';
 export * from './errors/index.js';
+export * from './simulation/index.js';

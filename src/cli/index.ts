@@ -1,5 +1,6 @@
 export { epochCommand } from './epoch-command.js';
 export { exampleCommand } from './example-command.js';
+export { simulateCommand } from './simulate-command.js';
 export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';

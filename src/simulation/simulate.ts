@@ -1,0 +1,80 @@
+import { InvalidOptionError } from '../errors/index.js';
+import { runEpoch } from '../yuma/run-epoch.js';
+import type { EpochInput, EpochOutput, SparseRow } from '../yuma/types.js';
+import { maxUpscaleU16 } from './max-upscale.js';
+import type { NormalizedScenario, SimulateOptions, SimulationResult, Variant } from './types.js';
+import { validateScenario } from './validate-scenario.js';
+
+/** Defaults of `simulate`'s options. */
+export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgress'>>> = Object.freeze({ mode: 'exact' });
+
+/** The chain state a variant carries from run to run. */
+interface SubnetState {
+  weights: SparseRow[];
+  lastUpdate: number[];
+  permits: boolean[];
+  bonds: SparseRow[];
+  stake: string[];
+}
+
+function runVariant(s: NormalizedScenario, variant: Variant, options: Required<Omit<SimulateOptions, 'onProgress'>>, tick: () => void): EpochOutput[] {
+  const n = s.n;
+  // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
+  const state: SubnetState = {
+    weights: Array.from({ length: n }, () => []),
+    lastUpdate: new Array<number>(n).fill(0),
+    permits: new Array<boolean>(n).fill(false),
+    bonds: Array.from({ length: n }, () => []),
+    stake: s.stake.map(String),
+  };
+  const { name: _name, ...overrides } = variant;
+  const outputs: EpochOutput[] = [];
+  for (let k = 0; k < s.blocks.length; k++) {
+    const block = s.blocks[k] as number;
+    const e = s.warmup ? k - 1 : k;
+    const epoch = e >= 0 ? s.epochs[e] : undefined;
+    if (epoch !== undefined) {
+      if (epoch.stake !== null) state.stake = epoch.stake.map(String);
+      // Rows set before this run are stored as the chain stores them; their uid's lastUpdate is the block before.
+      for (const [uid, row] of epoch.weights) {
+        const stored = maxUpscaleU16(row.map(([, v]) => v));
+        state.weights[uid] = row.map(([j], q): [number, number] => [j, stored[q] as number]);
+        state.lastUpdate[uid] = block - 1;
+      }
+    }
+    const input: EpochInput = {
+      ...s.hyperparams,
+      ...overrides,
+      n,
+      block,
+      stake: state.stake,
+      lastUpdate: state.lastUpdate.slice(),
+      blockAtRegistration: new Array<number>(n).fill(0),
+      validatorPermit: state.permits,
+      weights: state.weights.map((r) => r.slice()),
+      bonds: state.bonds,
+    };
+    const out = { ...runEpoch(input, { mode: options.mode }) };
+    state.bonds = out.bonds;
+    state.permits = out.validatorPermit;
+    if (epoch !== undefined) outputs.push(out);
+    tick();
+  }
+  return outputs;
+}
+
+/**
+ * Runs a scenario (contracts/scenario.md): every variant over every epoch, carrying weights, last updates, permits and
+ * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
+ */
+export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
+  const merged = { ...SIMULATE_DEFAULTS, ...options };
+  if (merged.mode !== 'exact' && merged.mode !== 'f64') {
+    throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
+  }
+  const s = validateScenario(scenario);
+  const total = s.variants.length * s.blocks.length;
+  let done = 0;
+  const tick = (): void => options?.onProgress?.(++done, total);
+  return { variants: s.variants.map((v) => ({ name: v.name, epochs: runVariant(s, v, { mode: merged.mode }, tick) })) };
+}

@@ -1,0 +1,56 @@
+import type { EpochInput, EpochMode, EpochOutput, SparseRow } from '../yuma/types.js';
+
+/** Hyperparameters a scenario or a variant may set: the EpochInput fields that are not per-uid state. */
+export type Hyperparams = Omit<
+  EpochInput,
+  'n' | 'block' | 'stake' | 'lastUpdate' | 'blockAtRegistration' | 'validatorPermit' | 'weights' | 'bonds' | 'commitBlock'
+>;
+
+/** One compared configuration: a name and the hyperparameters it overrides. */
+export interface Variant extends Hyperparams {
+  name: string;
+}
+
+/** One epoch of a scenario: weights rows set before it runs, and optionally new stakes from it on. */
+export interface ScenarioEpoch {
+  weights?: Record<string, SparseRow>;
+  stake?: Array<number | string>;
+}
+
+/** A simulation scenario in the explicit form of contracts/scenario.md. */
+export interface Scenario {
+  name?: string;
+  n: number;
+  validators?: number[];
+  stake: Array<number | string>;
+  hyperparams?: Hyperparams;
+  variants?: Variant[];
+  warmupEmptyEpoch?: boolean;
+  blocks?: number[];
+  epochs: ScenarioEpoch[];
+}
+
+/** A scenario after validation: stakes as bigints, weights rows keyed by uid, one block per run. */
+export interface NormalizedScenario {
+  name: string;
+  n: number;
+  stake: bigint[];
+  hyperparams: Hyperparams;
+  variants: Variant[];
+  warmup: boolean;
+  /** Block of each run, the warm-up included. */
+  blocks: number[];
+  epochs: Array<{ weights: Map<number, SparseRow>; stake: bigint[] | null }>;
+}
+
+/** Options of `simulate`. */
+export interface SimulateOptions {
+  mode?: EpochMode;
+  /** Called after each epoch run with (runs done, runs in all), for progress bars. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The `--json` output of contracts/scenario.md. */
+export interface SimulationResult {
+  variants: Array<{ name: string; epochs: EpochOutput[] }>;
+}
