@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileReadError, InvalidOptionError } from '../errors/index.js';
-import { simulate } from '../simulation/index.js';
+import { CATALOGUE, simulate } from '../simulation/index.js';
 import type { SimulationResult } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
 import { readJsonInput, writeJson } from './read-input.js';
@@ -40,7 +40,9 @@ function summary(result: SimulationResult, n: number): string {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('run a multi-epoch scenario (explicit weights per epoch), carrying bonds, permits and last updates between epochs')
-    .argument('<scenario>', 'scenario JSON file (contracts/scenario.md), or - for stdin')
+    .argument('[scenario]', 'scenario JSON file (contracts/scenario.md), - for stdin, or a built-in name (see --list)')
+    .option('--list', 'list the built-in scenarios')
+    .option('-e, --epochs <n>', 'run this many epochs (fewer than the scenario lists, or more: extra epochs set no explicit weights)')
     .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(['exact', 'f64']).default('exact'))
     .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table')
     .option('--out <dir>', 'also write each variant\'s epochs as <dir>/<variant>.json')
@@ -48,13 +50,29 @@ export function simulateCommand(): Command {
       'after',
       '\nThe scenario gives n, stake (rao per uid), optional hyperparams and variants, and per-epoch weights rows.\n' +
         'Invalid scenarios exit 2 with one line naming the place, e.g. epochs[3].weights["7"][0][0].\n' +
-        'Built-in scenarios by name and behaviours (copiers, cartels, noise) are not available yet.',
+        'Behaviours (honest with noise, late, copier, cartel) produce weights epoch by epoch: see docs/simulation.md.',
     )
-    .action(async (source: string, opts: { mode: EpochMode; json?: boolean; out?: string }) => {
-      if (source !== '-' && !source.toLowerCase().endsWith('.json')) {
-        throw new InvalidOptionError('<scenario>', `"${source}" is not a .json file; the built-in catalogue of named scenarios is not available yet`);
+    .action(async (source: string | undefined, opts: { mode: EpochMode; json?: boolean; out?: string; list?: boolean; epochs?: string }) => {
+      if (opts.list === true) {
+        const entries = [...CATALOGUE].map(([name, make]) => ({ name, description: make().description ?? '' }));
+        if (opts.json === true) writeJson(entries);
+        else process.stdout.write(`${renderTable([{ header: 'name', align: 'left' }, { header: 'description', align: 'left' }], entries.map((e) => [e.name, e.description]))}\n`);
+        return;
       }
-      const raw = await readJsonInput(source);
+      if (source === undefined) throw new InvalidOptionError('<scenario>', 'give a scenario file, - for stdin, or a built-in name (yumaval simulate --list)');
+      let raw: unknown;
+      const builtIn = CATALOGUE.get(source);
+      if (builtIn !== undefined) raw = builtIn();
+      else if (source === '-' || source.toLowerCase().endsWith('.json')) raw = await readJsonInput(source);
+      else throw new InvalidOptionError('<scenario>', `"${source}" is neither a .json file nor a built-in scenario (the catalogue: ${[...CATALOGUE.keys()].join(', ')})`);
+      if (opts.epochs !== undefined) {
+        const count = Number(opts.epochs);
+        if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidOptionError('--epochs', `expected an integer in 1..100000, got ${JSON.stringify(opts.epochs)}`);
+        if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { epochs?: unknown }).epochs)) {
+          const sc = raw as { epochs: unknown[]; epochCount?: number };
+          raw = { ...sc, epochs: sc.epochs.slice(0, count), epochCount: count };
+        }
+      }
       const result = simulate(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') });
       if (opts.out !== undefined) {
         try {

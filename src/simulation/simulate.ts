@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { runEpoch } from '../yuma/run-epoch.js';
 import type { EpochInput, EpochOutput, SparseRow } from '../yuma/types.js';
+import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { NormalizedScenario, SimulateOptions, SimulationResult, Variant } from './types.js';
 import { validateScenario } from './validate-scenario.js';
@@ -29,14 +30,18 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
   };
   const { name: _name, ...overrides } = variant;
   const outputs: EpochOutput[] = [];
+  const produced = s.plan === null ? null : new BehaviourWeights(s.plan);
+  const consensusAt = (epoch: number): number[] | undefined => (epoch >= 0 ? outputs[epoch]?.consensus : undefined);
   for (let k = 0; k < s.blocks.length; k++) {
     const block = s.blocks[k] as number;
     const e = s.warmup ? k - 1 : k;
     const epoch = e >= 0 ? s.epochs[e] : undefined;
     if (epoch !== undefined) {
       if (epoch.stake !== null) state.stake = epoch.stake.map(String);
-      // Rows set before this run are stored as the chain stores them; their uid's lastUpdate is the block before.
-      for (const [uid, row] of epoch.weights) {
+      // Behaviours first, explicit rows over them. Rows set before this run are stored as the chain stores them;
+      // their uid's lastUpdate is the block before.
+      const rows = produced === null ? epoch.weights : new Map([...produced.rows(e, consensusAt), ...epoch.weights]);
+      for (const [uid, row] of rows) {
         const stored = maxUpscaleU16(row.map(([, v]) => v));
         state.weights[uid] = row.map(([j], q): [number, number] => [j, stored[q] as number]);
         state.lastUpdate[uid] = block - 1;

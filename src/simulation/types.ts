@@ -1,4 +1,7 @@
 import type { EpochInput, EpochMode, EpochOutput, SparseRow } from '../yuma/types.js';
+import type { Behaviour, BehaviourPlan, Quality } from './behaviours.js';
+
+export type { Behaviour, BehaviourPlan, Quality };
 
 /** Hyperparameters a scenario or a variant may set: the EpochInput fields that are not per-uid state. */
 export type Hyperparams = Omit<
@@ -20,6 +23,7 @@ export interface ScenarioEpoch {
 /** A simulation scenario in the explicit form of contracts/scenario.md. */
 export interface Scenario {
   name?: string;
+  description?: string;
   n: number;
   validators?: number[];
   stake: Array<number | string>;
@@ -28,6 +32,12 @@ export interface Scenario {
   warmupEmptyEpoch?: boolean;
   blocks?: number[];
   epochs: ScenarioEpoch[];
+  /** Run this many epochs (epochs beyond the listed ones set no explicit weights). */
+  epochCount?: number;
+  /** Weights produced epoch by epoch (docs/simulation.md). */
+  behaviours?: Behaviour[];
+  quality?: Quality;
+  seed?: number;
 }
 
 /** A scenario after validation: stakes as bigints, weights rows keyed by uid, one block per run. */
@@ -41,6 +51,8 @@ export interface NormalizedScenario {
   /** Block of each run, the warm-up included. */
   blocks: number[];
   epochs: Array<{ weights: Map<number, SparseRow>; stake: bigint[] | null }>;
+  /** Behaviours that produce weights epoch by epoch, or null. */
+  plan: BehaviourPlan | null;
 }
 
 /** Options of `simulate`. */

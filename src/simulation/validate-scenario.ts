@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/index.js';
 import type { SparseRow } from '../yuma/types.js';
 import { readInt, readU64, validateEpochInput } from '../yuma/validate.js';
+import { validateBehaviours } from './behaviours.js';
 import type { Hyperparams, NormalizedScenario, Variant } from './types.js';
 
 /*
@@ -19,6 +20,7 @@ export const HYPERPARAM_KEYS: ReadonlySet<string> = new Set([
 
 const SCENARIO_KEYS: ReadonlySet<string> = new Set([
   'name', 'description', 'n', 'validators', 'stake', 'hyperparams', 'variants', 'warmupEmptyEpoch', 'blocks', 'epochs',
+  'epochCount', 'behaviours', 'quality', 'seed',
 ]);
 
 function isObj(v: unknown): v is Obj {
@@ -111,6 +113,11 @@ export function validateScenario(raw: unknown): NormalizedScenario {
     }
     return { weights, stake: e.stake === undefined ? null : stakes(e.stake, `${path}.stake`, n) };
   });
+  if (raw.epochCount !== undefined) {
+    const count = readInt(raw.epochCount, 'epochCount', epochs.length, 100_000);
+    while (epochs.length < count) epochs.push({ weights: new Map(), stake: null });
+  }
+  const plan = validateBehaviours(raw, n);
   const runs = epochs.length + (warmup ? 1 : 0);
   let blocks: number[];
   if (raw.blocks !== undefined) {
@@ -126,5 +133,5 @@ export function validateScenario(raw: unknown): NormalizedScenario {
     const tempo = base.tempo ?? 360;
     blocks = Array.from({ length: runs }, (_, k) => (k + 1) * (tempo + 1));
   }
-  return { name: typeof raw.name === 'string' ? raw.name : 'scenario', n, stake, hyperparams: base, variants, warmup, blocks, epochs };
+  return { name: typeof raw.name === 'string' ? raw.name : 'scenario', n, stake, hyperparams: base, variants, warmup, blocks, epochs, plan };
 }

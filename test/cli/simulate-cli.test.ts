@@ -57,10 +57,20 @@ describe('yumaval simulate', () => {
     expect(saved.epochs).toHaveLength(3);
   });
 
+  it('--list names the catalogue; a built-in name runs, and --epochs shortens it', () => {
+    const list = JSON.parse(cli(['simulate', '--list', '--json']).out) as Array<{ name: string }>;
+    expect(list.map((e) => e.name)).toEqual(expect.arrayContaining(['kappa-moves-first', 'copier-lag-1', 'copier-lag-3', 'cartel-40']));
+    const r = cli(['simulate', 'kappa-moves-second', '--epochs', '4', '--json']);
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.out) as { variants: Array<{ name: string; epochs: unknown[] }> };
+    expect(got.variants.map((v) => [v.name, v.epochs.length])).toEqual([['original', 4], ['yuma3', 4], ['yuma3-liquid-alpha', 4]]);
+  });
+
   it('refuses a bad scenario with exit 2 and one line naming the place', () => {
     expectInputError(cli(['simulate', file('bad1.json', { ...scenario, stake: [1, 2] }), '--json']), /stake: expected 5 stakes/);
     expectInputError(cli(['simulate', file('bad2.json', { ...scenario, epochs: [{ weights: { 1: [[5, 1]] } }] })]), /epochs\[0\]\.weights\["1"\]\[0\]\[0\]/);
     expectInputError(cli(['simulate', file('bad3.json', '{"n": 3,')]), /JSON/);
-    expectInputError(cli(['simulate', 'copier-lag-1']), /catalogue/);
+    expectInputError(cli(['simulate', 'no-such-case']), /catalogue: kappa-moves-first/);
+    expectInputError(cli(['simulate', file('bad4.json', { ...scenario, quality: { miners: [3, 4], values: [1, 1] }, behaviours: [{ type: 'sybil', uids: [0] }] })]), /behaviours\[0\]\.type: unknown behaviour "sybil"/);
   });
 });

@@ -1,0 +1,100 @@
+import type { Scenario } from './types.js';
+
+/*
+ * The built-in scenarios (`yumaval simulate --list`). The yuma-simulation cases use its three validators (stakes 0.8,
+ * 0.1, 0.1 of 1000 TAO) and two servers, with subtensor's Yuma3 test hyperparameters; they are compared under
+ * original Yuma, Yuma3 and Yuma3 with liquid alpha. The copier and cartel cases use behaviours.
+ */
+
+type Row = Array<[number, number]>;
+const S1: Row = [[3, 65535], [4, 0]];
+const S2: Row = [[3, 0], [4, 65535]];
+const TAO = 1_000_000_000;
+
+const VARIANTS = [
+  { name: 'original', yuma3: false, liquidAlpha: false },
+  { name: 'yuma3', yuma3: true, liquidAlpha: false },
+  { name: 'yuma3-liquid-alpha', yuma3: true, liquidAlpha: true },
+];
+
+/** A three-validator, two-server case from per-epoch rows of validators A, B, C (S1 or S2). */
+function threeValidators(name: string, description: string, plan: Array<[Row, Row, Row]>): Scenario {
+  return {
+    name, description, n: 5, validators: [0, 1, 2],
+    stake: [800 * TAO, 100 * TAO, 100 * TAO, 0, 0],
+    hyperparams: {
+      kappa: 32767, bondsPenalty: 65535, bondsMovingAverage: 975000, alphaLow: 6553, alphaHigh: 19660,
+      alphaSigmoidSteepness: 1000, maxAllowedValidators: 3,
+    },
+    variants: VARIANTS,
+    warmupEmptyEpoch: true,
+    epochs: plan.map(([a, b, c]) => ({ weights: { 0: a, 1: b, 2: c } })),
+  };
+}
+
+/** `count` epochs where the validators switch from S1 to S2 at the given epochs (A, B, C). */
+function switching(name: string, description: string, switchAt: [number, number, number], count = 40): Scenario {
+  return threeValidators(
+    name, description,
+    Array.from({ length: count }, (_, e) => switchAt.map((at) => (e >= at ? S2 : S1)) as [Row, Row, Row]),
+  );
+}
+
+/** A copier of the consensus with lag d among eight honest validators; miners' quality drifts. */
+function copier(lag: number): Scenario {
+  const n = 24, honest = [0, 1, 2, 3, 4, 5, 6, 7];
+  const miners = Array.from({ length: 15 }, (_, k) => 9 + k);
+  return {
+    name: `copier-lag-${lag}`,
+    description: `uid 8 copies the consensus published ${lag} epoch(s) earlier from epoch 20 on (honest before); 8 honest validators; quality drifts 20% per epoch`,
+    n, validators: [...honest, 8],
+    stake: Array.from({ length: n }, (_, i) => (i <= 8 ? String((10_000 + i * 1500) * TAO) : '0')),
+    hyperparams: { maxAllowedValidators: 9, bondsPenalty: 65535 },
+    variants: VARIANTS,
+    warmupEmptyEpoch: true,
+    epochs: [],
+    epochCount: 60,
+    seed: 7,
+    quality: { miners, values: miners.map((_, k) => 1 + k), drift: 0.2 },
+    behaviours: [{ type: 'honest', uids: honest, noise: 0.05 }, { type: 'copier', uids: [8], lag, start: 20 }],
+  };
+}
+
+/** A cartel holding `share` of the validators' stake that weighs its own two miners to the top. */
+function cartel(share: number): Scenario {
+  const n = 30, validators = Array.from({ length: 10 }, (_, i) => i);
+  const cartelSize = Math.round(share * 10);
+  const miners = Array.from({ length: 20 }, (_, k) => 10 + k);
+  return {
+    name: `cartel-${Math.round(share * 100)}`,
+    description: `validators 0..${cartelSize - 1} (${Math.round(share * 100)}% of stake) boost miners 10 and 11; the rest weigh quality`,
+    n, validators,
+    stake: Array.from({ length: n }, (_, i) => (i < 10 ? String(10_000 * TAO) : '0')),
+    hyperparams: { maxAllowedValidators: 10 },
+    variants: VARIANTS,
+    warmupEmptyEpoch: true,
+    epochs: [],
+    epochCount: 30,
+    seed: 11,
+    quality: { miners, values: miners.map((_, k) => 1 + (k % 7)), drift: 0.05 },
+    behaviours: [
+      ...(cartelSize > 0 ? [{ type: 'cartel' as const, uids: validators.slice(0, cartelSize), miners: [10, 11] }] : []),
+      { type: 'honest' as const, uids: validators.slice(cartelSize) },
+    ],
+  };
+}
+
+/** Every built-in scenario by name. */
+export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, () => Scenario>([
+  ['kappa-moves-first', () => switching('kappa-moves-first', 'big validator A switches S1 to S2 at epoch 1, B at 2, C at 3', [1, 2, 3])],
+  ['kappa-moves-second', () => switching('kappa-moves-second', 'B switches first (epoch 1), A second (2), C last (3)', [2, 1, 3])],
+  ['kappa-moves-third', () => switching('kappa-moves-third', 'B at epoch 1, C at 2, A last at 3', [3, 1, 2])],
+  ['all-validators-switch', () => switching('all-validators-switch', 'everyone switches S1 to S2 at epoch 1', [1, 1, 1])],
+  ['kappa-delayed', () => switching('kappa-delayed', 'B and C switch at epoch 1; A stays on S1 until epoch 10 (late validator)', [10, 1, 1])],
+  ['copier-lag-1', () => copier(1)],
+  ['copier-lag-2', () => copier(2)],
+  ['copier-lag-3', () => copier(3)],
+  ['cartel-10', () => cartel(0.1)],
+  ['cartel-20', () => cartel(0.2)],
+  ['cartel-40', () => cartel(0.4)],
+]);

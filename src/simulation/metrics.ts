@@ -1,0 +1,37 @@
+import type { EpochOutput } from '../yuma/types.js';
+
+/** The median of a non-empty list. */
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** Each uid's validator emission per 1000 TAO of its stake, in TAO, for one epoch (NaN where the stake is 0). */
+export function dividendsPer1000Tao(out: EpochOutput, stake: ReadonlyArray<bigint | number | string>): number[] {
+  return out.validatorEmission.map((rao, i) => {
+    const s = Number(BigInt(stake[i] as bigint | number | string));
+    return s === 0 ? Number.NaN : (Number(BigInt(rao)) / s) * 1000;
+  });
+}
+
+/**
+ * Copier gain G (Opentensor, "Weight Copying in Bittensor"): the copier's dividend per stake over the median honest
+ * validator's, averaged over the epochs from `from` on. G > 1 means copying pays better than validating.
+ */
+export function copierGain(epochs: EpochOutput[], stake: ReadonlyArray<bigint | number | string>, copier: number, honest: number[], from = 0): number {
+  let sum = 0, count = 0;
+  for (let e = from; e < epochs.length; e++) {
+    const d = dividendsPer1000Tao(epochs[e] as EpochOutput, stake);
+    const base = median(honest.map((u) => d[u] as number));
+    if (!(base > 0)) continue;
+    sum += (d[copier] as number) / base;
+    count++;
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/** Incentive share of `miners` in one epoch (0..1). */
+export function incentiveShare(out: EpochOutput, miners: number[]): number {
+  return miners.reduce((a, j) => a + (out.incentive[j] as number), 0) / 65535;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CATALOGUE, copierGain, simulate } from '../../src/index.js';
+import type { EpochOutput } from '../../src/index.js';
+
+const byName = (result: ReturnType<typeof simulate>, name: string): EpochOutput[] =>
+  (result.variants.find((v) => v.name === name) as { epochs: EpochOutput[] }).epochs;
+
+describe('the built-in catalogue', () => {
+  it('every case runs, every variant, one output per epoch', () => {
+    for (const [name, make] of CATALOGUE) {
+      const sc = make();
+      const r = simulate(sc, { mode: 'f64' });
+      expect(r.variants.length, name).toBe(sc.variants?.length ?? 1);
+      for (const v of r.variants) expect(v.epochs.length, `${name} ${v.name}`).toBe(Math.max(sc.epochs.length, sc.epochCount ?? 0));
+    }
+  });
+
+  it('kappa moves first: incentive follows the big validator at once; a small one\'s dividends dip to 0, then recover', () => {
+    const r = simulate(CATALOGUE.get('kappa-moves-first')!());
+    for (const v of r.variants) {
+      expect(v.epochs.slice(1).every((o) => o.incentive[4] === 65535), v.name).toBe(true);
+      const b = v.epochs.map((o) => o.dividends[1] as number);
+      expect(b[1], v.name).toBe(0);
+      for (let e = 2; e < 12; e++) expect(b[e], `${v.name} epoch ${e}`).toBeGreaterThan(b[e - 1] as number);
+    }
+    // Yuma3 gives the followers their share back faster than the original bonds.
+    expect(byName(r, 'yuma3')[5]!.dividends[1]).toBeGreaterThan(byName(r, 'original')[5]!.dividends[1] as number);
+  });
+
+  it('kappa moves second: a lone small mover is a clipped minority, then rewarded once the big validator follows', () => {
+    const y3 = byName(simulate(CATALOGUE.get('kappa-moves-second')!()), 'yuma3');
+    expect(y3[1]!.incentive[3]).toBe(65535);
+    expect(y3[1]!.dividends[1]).toBeLessThan(y3[0]!.dividends[1] as number);
+    expect(y3[2]!.incentive[4]).toBe(65535);
+    expect(y3[2]!.dividends[1]).toBeGreaterThan(y3[0]!.dividends[1] as number);
+  });
+
+  it('weight copiers (Yuma3, bonds penalty 1): the gain G falls as the lag grows, and the original bonds pay the copier more', () => {
+    const honest = [0, 1, 2, 3, 4, 5, 6, 7];
+    const rows: string[] = [];
+    const g: Record<string, number[]> = { original: [], yuma3: [], 'yuma3-liquid-alpha': [] };
+    for (const lag of [1, 2, 3]) {
+      const sc = CATALOGUE.get(`copier-lag-${lag}`)!();
+      const r = simulate(sc);
+      for (const v of r.variants) g[v.name]!.push(copierGain(v.epochs, sc.stake, 8, honest, 25));
+    }
+    for (const [name, values] of Object.entries(g)) rows.push(`${name}: ${values.map((x) => x.toFixed(4)).join(' ')}`);
+    console.log(`copier gain G by lag 1, 2, 3 (epochs 25..59):\n${rows.join('\n')}`);
+    const y3 = g.yuma3!, orig = g.original!;
+    expect(y3[1]).toBeLessThan(y3[0] as number);
+    expect(y3[2]).toBeLessThan(y3[1] as number);
+    for (let d = 0; d < 3; d++) expect(orig[d], `lag ${d + 1}`).toBeGreaterThan(y3[d] as number);
+  });
+});
