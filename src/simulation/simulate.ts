@@ -1,6 +1,8 @@
 import { InvalidOptionError } from '../errors/index.js';
+import { prepareNormalized } from '../yuma/prepare.js';
 import { runEpoch } from '../yuma/run-epoch.js';
-import type { EpochInput, EpochOutput, SparseRow } from '../yuma/types.js';
+import { validateEpochInput } from '../yuma/validate.js';
+import type { EpochInput, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { NormalizedScenario, SimulateOptions, SimulationResult, Variant } from './types.js';
@@ -29,6 +31,12 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
     stake: s.stake.map(String),
   };
   const { name: _name, ...overrides } = variant;
+  const probe: EpochInput = {
+    ...s.hyperparams, ...overrides, n, block: 0, stake: new Array<number>(n).fill(0), lastUpdate: new Array<number>(n).fill(0),
+    blockAtRegistration: new Array<number>(n).fill(0), validatorPermit: new Array<boolean>(n).fill(false),
+    weights: Array.from({ length: n }, () => []), bonds: Array.from({ length: n }, () => []),
+  };
+  const template = validateEpochInput(probe, `variants["${variant.name}"].`);
   const outputs: EpochOutput[] = [];
   const produced = s.plan === null ? null : new BehaviourWeights(s.plan);
   const consensusAt = (epoch: number): number[] | undefined => (epoch >= 0 ? outputs[epoch]?.consensus : undefined);
@@ -47,19 +55,18 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
         state.lastUpdate[uid] = block - 1;
       }
     }
-    const input: EpochInput = {
-      ...s.hyperparams,
-      ...overrides,
-      n,
-      block,
-      stake: state.stake,
-      lastUpdate: state.lastUpdate.slice(),
-      blockAtRegistration: new Array<number>(n).fill(0),
+    // The scenario was validated as a whole; each run's input is built in normalized form from the variant's checked
+    // hyperparameters, without validating a whole EpochInput per epoch.
+    const input: NormalizedEpochInput = {
+      ...template,
+      block: BigInt(block),
+      stake: state.stake.map((x) => BigInt(x)),
+      lastUpdate: state.lastUpdate.map((x) => BigInt(x)),
       validatorPermit: state.permits,
-      weights: state.weights.map((r) => r.slice()),
+      weights: state.weights,
       bonds: state.bonds,
     };
-    const out = { ...runEpoch(input, { mode: options.mode }) };
+    const out = { ...runEpoch(prepareNormalized(input), { mode: options.mode }) };
     state.bonds = out.bonds;
     state.permits = out.validatorPermit;
     if (epoch !== undefined) outputs.push(out);
