@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileReadError, InvalidOptionError } from '../errors/index.js';
-import { CATALOGUE, simulate } from '../simulation/index.js';
+import { CATALOGUE, renderReport, simulate, toCsv } from '../simulation/index.js';
 import type { SimulationResult } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
 import { readJsonInput, writeJson } from './read-input.js';
@@ -45,7 +45,7 @@ export function simulateCommand(): Command {
     .option('-e, --epochs <n>', 'run this many epochs (fewer than the scenario lists, or more: extra epochs set no explicit weights)')
     .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(['exact', 'f64']).default('exact'))
     .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table')
-    .option('--out <dir>', 'also write each variant\'s epochs as <dir>/<variant>.json')
+    .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs) and <dir>/report.html (charts, offline)')
     .addHelpText(
       'after',
       '\nThe scenario gives n, stake (rao per uid), optional hyperparams and variants, and per-epoch weights rows.\n' +
@@ -78,8 +78,12 @@ export function simulateCommand(): Command {
         try {
           await mkdir(opts.out, { recursive: true });
           for (const v of result.variants) {
-            await writeFile(join(opts.out, `${v.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`), `${JSON.stringify(v)}\n`);
+            const base = join(opts.out, v.name.replace(/[^A-Za-z0-9._-]+/g, '_'));
+            await writeFile(`${base}.json`, `${JSON.stringify(v)}\n`);
+            await writeFile(`${base}.csv`, toCsv(v.epochs));
           }
+          const title = (raw as { name?: unknown }).name;
+          await writeFile(join(opts.out, 'report.html'), renderReport(result, typeof title === 'string' ? title : 'yumaval simulation'));
         } catch (err) {
           throw new FileReadError(opts.out, `cannot write the results: ${(err as Error).message}`);
         }

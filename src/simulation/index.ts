@@ -4,3 +4,4 @@ export { maxUpscaleU16 } from './max-upscale.js';
 export type { Behaviour, BehaviourPlan, Hyperparams, NormalizedScenario, Quality, Scenario, ScenarioEpoch, SimulateOptions, SimulationResult, Variant } from './types.js';
 export { copierGain, dividendsPer1000Tao, incentiveShare } from './metrics.js';
 export { CATALOGUE } from './catalogue.js';
+export { relativeDividends, renderReport, toCsv } from './report.js';
