@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileReadError, InvalidOptionError } from '../errors/index.js';
-import { CATALOGUE, renderReport, simulate, toCsv } from '../simulation/index.js';
-import type { SimulationResult } from '../simulation/index.js';
+import { CATALOGUE, renderReport, scenarioMetrics, simulate, toCsv } from '../simulation/index.js';
+import type { Scenario, SimulationResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
 import { readJsonInput, writeJson } from './read-input.js';
 import { renderTable } from './table.js';
@@ -34,6 +34,26 @@ function summary(result: SimulationResult, n: number): string {
     }),
   ]);
   return renderTable([{ header: 'uid' }, ...cols], rows);
+}
+
+/** Per variant: copier gains, cartel gain and miner incentive instability. */
+function metricsTable(metrics: VariantMetrics[]): string {
+  const copiers = [...new Set(metrics.flatMap((m) => Object.keys(m.copierGain)))];
+  const hasCartel = metrics.some((m) => m.cartelGain !== null);
+  return renderTable(
+    [
+      { header: 'variant', align: 'left' },
+      ...copiers.map((u) => ({ header: `copier ${u} G` })),
+      ...(hasCartel ? [{ header: 'cartel gain' }] : []),
+      { header: 'incentive instability' },
+    ],
+    metrics.map((m) => [
+      m.name,
+      ...copiers.map((u) => (m.copierGain[Number(u)] ?? Number.NaN).toFixed(4)),
+      ...(hasCartel ? [(m.cartelGain ?? Number.NaN).toFixed(4)] : []),
+      m.incentiveInstability.toFixed(4),
+    ]),
+  );
 }
 
 /** `yumaval simulate`: a multi-epoch scenario (contracts/scenario.md), every variant side by side. */
@@ -74,8 +94,10 @@ export function simulateCommand(): Command {
         }
       }
       const result = simulate(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') });
+      const metrics = opts.json === true && opts.out === undefined ? [] : scenarioMetrics(raw as Scenario, result, { mode: opts.mode });
       if (opts.out !== undefined) {
         try {
+          await writeFile(join(opts.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
           await mkdir(opts.out, { recursive: true });
           for (const v of result.variants) {
             const base = join(opts.out, v.name.replace(/[^A-Za-z0-9._-]+/g, '_'));
@@ -95,5 +117,6 @@ export function simulateCommand(): Command {
       const n = (raw as { n: number }).n;
       const epochs = result.variants[0]?.epochs.length ?? 0;
       process.stdout.write(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(result, n)}\n`);
+      process.stdout.write(`\n${metricsTable(metrics)}\n`);
     });
 }

@@ -32,6 +32,22 @@ function threeValidators(name: string, description: string, plan: Array<[Row, Ro
   };
 }
 
+/** A three-server case: the servers' u16 weights per validator row. */
+function rowOf(values: number[]): Row {
+  const max = Math.max(...values);
+  return values.map((v, k): [number, number] => [3 + k, max > 0 ? Math.round((v / max) * 65535) : 0]);
+}
+
+/** Big validator moves second; a stable miner (server 0) keeps `share` of every row while the others migrate 1 → 2. */
+function stableMiner(share: number): Scenario {
+  const before = rowOf([share, 1 - share, 0]), after = rowOf([share, 0, 1 - share]);
+  const sc = threeValidators(
+    `stable-miner-${share}`, `three servers; server 0 keeps ${share} of every row while B (epoch 1), A (2) and C (3) move from server 1 to server 2`,
+    Array.from({ length: 40 }, (_, e) => [e >= 2 ? after : before, e >= 1 ? after : before, e >= 3 ? after : before] as [Row, Row, Row]),
+  );
+  return { ...sc, n: 6, stake: [800 * TAO, 100 * TAO, 100 * TAO, 0, 0, 0] };
+}
+
 /** `count` epochs where the validators switch from S1 to S2 at the given epochs (A, B, C). */
 function switching(name: string, description: string, switchAt: [number, number, number], count = 40): Scenario {
   return threeValidators(
@@ -91,6 +107,20 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['kappa-moves-third', () => switching('kappa-moves-third', 'B at epoch 1, C at 2, A last at 3', [3, 1, 2])],
   ['all-validators-switch', () => switching('all-validators-switch', 'everyone switches S1 to S2 at epoch 1', [1, 1, 1])],
   ['kappa-delayed', () => switching('kappa-delayed', 'B and C switch at epoch 1; A stays on S1 until epoch 10 (late validator)', [10, 1, 1])],
+  ['persistent-disagreement', () => threeValidators('persistent-disagreement', 'A (0.8) weighs S2 and B, C weigh S1, for 40 epochs', Array.from({ length: 40 }, () => [S2, S1, S1] as [Row, Row, Row]))],
+  ['one-epoch-switch', () => ({
+    ...threeValidators('one-epoch-switch', 'equal stakes; everyone on S1, C deviates to S2 for epoch 20 only', Array.from({ length: 40 }, (_, e) => [S1, S1, e === 20 ? S2 : S1] as [Row, Row, Row])),
+    stake: [330 * TAO, 330 * TAO, 340 * TAO, 0, 0],
+  })],
+  ['small-validators-merged', () => {
+    const sc = threeValidators('small-validators-merged', 'constant weights on S1; at epoch 5 C\'s stake moves to B ([.8,.1,.1] to [.8,.2,0])', Array.from({ length: 40 }, () => [S1, S1, S1] as [Row, Row, Row]));
+    sc.epochs[5] = { ...sc.epochs[5], stake: [800 * TAO, 200 * TAO, 0, 0, 0] };
+    return sc;
+  }],
+  ['stable-miner-0.25', () => stableMiner(0.25)],
+  ['stable-miner-0.5', () => stableMiner(0.5)],
+  ['stable-miner-0.75', () => stableMiner(0.75)],
+  ['stable-miner-0.9', () => stableMiner(0.9)],
   ['copier-lag-1', () => copier(1)],
   ['copier-lag-2', () => copier(2)],
   ['copier-lag-3', () => copier(3)],

@@ -5,3 +5,6 @@ export type { Behaviour, BehaviourPlan, Hyperparams, NormalizedScenario, Quality
 export { copierGain, dividendsPer1000Tao, incentiveShare } from './metrics.js';
 export { CATALOGUE } from './catalogue.js';
 export { relativeDividends, renderReport, toCsv } from './report.js';
+export { incentiveInstability, meanIncentiveShare } from './metrics.js';
+export { scenarioMetrics } from './summary.js';
+export type { VariantMetrics } from './summary.js';

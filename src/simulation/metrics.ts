@@ -35,3 +35,26 @@ export function copierGain(epochs: EpochOutput[], stake: ReadonlyArray<bigint | 
 export function incentiveShare(out: EpochOutput, miners: number[]): number {
   return miners.reduce((a, j) => a + (out.incentive[j] as number), 0) / 65535;
 }
+
+/** Miner incentive stability: the mean total-variation distance between consecutive epochs' incentive shares (0 = still). */
+export function incentiveInstability(epochs: EpochOutput[], from = 1): number {
+  let sum = 0, count = 0;
+  for (let e = Math.max(1, from); e < epochs.length; e++) {
+    const a = (epochs[e - 1] as EpochOutput).incentive, b = (epochs[e] as EpochOutput).incentive;
+    let tv = 0;
+    for (let j = 0; j < b.length; j++) tv += Math.abs((b[j] as number) - (a[j] as number));
+    sum += tv / 2 / 65535;
+    count++;
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
+/** Mean incentive share of `miners` over the epochs from `from` on. */
+export function meanIncentiveShare(epochs: EpochOutput[], miners: number[], from = 0): number {
+  let sum = 0, count = 0;
+  for (let e = from; e < epochs.length; e++) {
+    sum += incentiveShare(epochs[e] as EpochOutput, miners);
+    count++;
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}

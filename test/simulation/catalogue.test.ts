@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, copierGain, simulate } from '../../src/index.js';
+import { CATALOGUE, copierGain, incentiveInstability, scenarioMetrics, simulate } from '../../src/index.js';
 import type { EpochOutput } from '../../src/index.js';
 
 const byName = (result: ReturnType<typeof simulate>, name: string): EpochOutput[] =>
@@ -33,6 +33,55 @@ describe('the built-in catalogue', () => {
     expect(y3[1]!.dividends[1]).toBeLessThan(y3[0]!.dividends[1] as number);
     expect(y3[2]!.incentive[4]).toBe(65535);
     expect(y3[2]!.dividends[1]).toBeGreaterThan(y3[0]!.dividends[1] as number);
+  });
+
+  it('persistent disagreement: the kappa holder takes the incentive and the dividends; the minority gets nothing', () => {
+    const y3 = byName(simulate(CATALOGUE.get('persistent-disagreement')!()), 'yuma3');
+    expect(y3.every((o) => o.incentive[4] === 65535 && o.dividends[0] === 65535 && o.dividends[1] === 0)).toBe(true);
+  });
+
+  it('one-epoch switch: incentive never leaves S1; the deviator\'s dividends dip at the switch, then recover', () => {
+    const y3 = byName(simulate(CATALOGUE.get('one-epoch-switch')!()), 'yuma3');
+    expect(y3.every((o) => o.incentive[3] === 65535)).toBe(true);
+    const c = y3.map((o) => o.dividends[2] as number);
+    expect(c[20]).toBeLessThan(c[19] as number);
+    for (let e = 22; e < 40; e++) expect(c[e], `epoch ${e}`).toBeGreaterThan(c[e - 1] as number);
+  });
+
+  it('small validators merged: dividends follow the stake that moved', () => {
+    const y3 = byName(simulate(CATALOGUE.get('small-validators-merged')!()), 'yuma3');
+    expect(y3[4]!.dividends[1]).toBe(y3[4]!.dividends[2]);
+    expect(y3[5]!.dividends[2]).toBe(0);
+    expect(y3[5]!.dividends[1]).toBeGreaterThan(1.9 * (y3[4]!.dividends[1] as number));
+  });
+
+  it('stable miner: the miner nobody moves away from keeps its share of incentive through the migration', () => {
+    for (const share of [0.25, 0.5, 0.75, 0.9]) {
+      const r = simulate(CATALOGUE.get(`stable-miner-${share}`)!());
+      for (const v of r.variants) {
+        const last = v.epochs[v.epochs.length - 1]!;
+        expect(Math.abs((last.incentive[3] as number) / 65535 - share), `${share} ${v.name}`).toBeLessThan(0.001);
+        expect(last.incentive[4], `${share} ${v.name}`).toBe(0);
+      }
+    }
+  });
+
+  it('cartels: the boosted miners gain more incentive the more stake the cartel holds, and clipping keeps it small', () => {
+    const gains = [10, 20, 40].map((pct) => {
+      const sc = CATALOGUE.get(`cartel-${pct}`)!();
+      const m = scenarioMetrics(sc, simulate(sc, { mode: 'f64' }), { mode: 'f64' });
+      return m[1]!.cartelGain as number;
+    });
+    expect(gains[0]).toBeGreaterThanOrEqual(0.99);
+    expect(gains[1]).toBeGreaterThan(gains[0] as number);
+    expect(gains[2]).toBeGreaterThan(gains[1] as number);
+    expect(gains[2]).toBeLessThan(1.5);
+  });
+
+  it('incentive instability is 0 for a subnet that does not move and positive for one that migrates', () => {
+    const still = byName(simulate(CATALOGUE.get('persistent-disagreement')!()), 'yuma3');
+    expect(incentiveInstability(still)).toBe(0);
+    expect(incentiveInstability(byName(simulate(CATALOGUE.get('kappa-moves-first')!()), 'yuma3'))).toBeGreaterThan(0);
   });
 
   it('weight copiers (Yuma3, bonds penalty 1): the gain G falls as the lag grows, and the original bonds pay the copier more', () => {
