@@ -7,7 +7,7 @@ import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ']);
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 function fail(message: string, code: number): void {
   process.stderr.write(`yumaval: ${message.replace(/\s*\n\s*/g, ' ')}\n`);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileReadError, InvalidOptionError } from '../errors/index.js';
+import { FileWriteError, InvalidOptionError } from '../errors/index.js';
 import { CATALOGUE, renderReport, scenarioMetrics, simulate, toCsv } from '../simulation/index.js';
 import type { Scenario, SimulationResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
@@ -97,8 +97,8 @@ export function simulateCommand(): Command {
       const metrics = opts.json === true && opts.out === undefined ? [] : scenarioMetrics(raw as Scenario, result, { mode: opts.mode });
       if (opts.out !== undefined) {
         try {
-          await writeFile(join(opts.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
           await mkdir(opts.out, { recursive: true });
+          await writeFile(join(opts.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
           for (const v of result.variants) {
             const base = join(opts.out, v.name.replace(/[^A-Za-z0-9._-]+/g, '_'));
             await writeFile(`${base}.json`, `${JSON.stringify(v)}\n`);
@@ -107,7 +107,7 @@ export function simulateCommand(): Command {
           const title = (raw as { name?: unknown }).name;
           await writeFile(join(opts.out, 'report.html'), renderReport(result, typeof title === 'string' ? title : 'yumaval simulation'));
         } catch (err) {
-          throw new FileReadError(opts.out, `cannot write the results: ${(err as Error).message}`);
+          throw new FileWriteError(opts.out, (err as Error).message);
         }
       }
       if (opts.json === true) {

@@ -58,3 +58,10 @@ export class FileReadError extends YumavalError {
     super(`cannot read ${file}: ${detail}`, 'ERR_FILE_READ');
   }
 }
+
+/** A result file or folder could not be written (the path, then the system's reason). */
+export class FileWriteError extends YumavalError {
+  constructor(path: string, detail: string) {
+    super(`cannot write ${path}: ${detail}`, 'ERR_FILE_WRITE');
+  }
+}

@@ -6,4 +6,5 @@ export {
   WasmLoadError,
   EngineAbortError,
   FileReadError,
+  FileWriteError,
 } from './errors.js';
