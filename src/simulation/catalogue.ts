@@ -107,6 +107,19 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['kappa-moves-third', () => switching('kappa-moves-third', 'B at epoch 1, C at 2, A last at 3', [3, 1, 2])],
   ['all-validators-switch', () => switching('all-validators-switch', 'everyone switches S1 to S2 at epoch 1', [1, 1, 1])],
   ['kappa-delayed', () => switching('kappa-delayed', 'B and C switch at epoch 1; A stays on S1 until epoch 10 (late validator)', [10, 1, 1])],
+  ['kappa-moves-second-then-third', () => {
+    // S1 -> S2: B at 1, A at 2, C at 3; server 1 (uid 3) re-registers at 20; S2 -> S1: B at 21, C at 22, A at 23.
+    const sc = threeValidators('kappa-moves-second-then-third', 'two migrations (S1 to S2 at epochs 1-3, back at 21-23, A moving second then third) with server 1 re-registered at epoch 20',
+      Array.from({ length: 40 }, (_, e) => [[2, 23], [1, 21], [3, 22]].map(([go, back]) => (e >= (back as number) ? S1 : e >= (go as number) ? S2 : S1)) as [Row, Row, Row]));
+    sc.epochs[20] = { ...sc.epochs[20], register: [3] };
+    return sc;
+  }],
+  ['kappa-moves-second-then-all-switch', () => {
+    const sc = threeValidators('kappa-moves-second-then-all-switch', 'S1 to S2 with B at 1, A at 2, C at 3; server 1 re-registers at epoch 21 and everyone returns to it',
+      Array.from({ length: 40 }, (_, e) => [2, 1, 3].map((go) => (e >= 21 ? S1 : e >= go ? S2 : S1)) as [Row, Row, Row]));
+    sc.epochs[21] = { ...sc.epochs[21], register: [3] };
+    return sc;
+  }],
   ['persistent-disagreement', () => threeValidators('persistent-disagreement', 'A (0.8) weighs S2 and B, C weigh S1, for 40 epochs', Array.from({ length: 40 }, () => [S2, S1, S1] as [Row, Row, Row]))],
   ['one-epoch-switch', () => ({
     ...threeValidators('one-epoch-switch', 'equal stakes; everyone on S1, C deviates to S2 for epoch 20 only', Array.from({ length: 40 }, (_, e) => [S1, S1, e === 20 ? S2 : S1] as [Row, Row, Row])),

@@ -14,6 +14,7 @@ export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgr
 /** The chain state a variant carries from run to run. */
 interface SubnetState {
   weights: SparseRow[];
+  registration: number[];
   lastUpdate: number[];
   permits: boolean[];
   bonds: SparseRow[];
@@ -25,6 +26,7 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
   // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
   const state: SubnetState = {
     weights: Array.from({ length: n }, () => []),
+    registration: new Array<number>(n).fill(0),
     lastUpdate: new Array<number>(n).fill(0),
     permits: new Array<boolean>(n).fill(false),
     bonds: Array.from({ length: n }, () => []),
@@ -46,6 +48,14 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
     const epoch = e >= 0 ? s.epochs[e] : undefined;
     if (epoch !== undefined) {
       if (epoch.stake !== null) state.stake = epoch.stake.map(String);
+      // A re-registered uid starts afresh in the block before this run: no weights of its own, no bonds, and, by the
+      // epoch's masks, no bonds to it and no weights to it that were set before it registered.
+      for (const uid of epoch.register) {
+        state.registration[uid] = block - 1;
+        state.weights[uid] = [];
+        state.bonds = state.bonds.map((row, i) => (i === uid ? [] : row));
+        state.lastUpdate[uid] = block - 1;
+      }
       // Behaviours first, explicit rows over them. Rows set before this run are stored as the chain stores them;
       // their uid's lastUpdate is the block before.
       const rows = produced === null ? epoch.weights : new Map([...produced.rows(e, consensusAt), ...epoch.weights]);
@@ -60,6 +70,7 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
     const input: NormalizedEpochInput = {
       ...template,
       block: BigInt(block),
+      blockAtRegistration: state.registration.map((x) => BigInt(x)),
       stake: state.stake.map((x) => BigInt(x)),
       lastUpdate: state.lastUpdate.map((x) => BigInt(x)),
       validatorPermit: state.permits,

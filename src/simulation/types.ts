@@ -18,6 +18,8 @@ export interface Variant extends Hyperparams {
 export interface ScenarioEpoch {
   weights?: Record<string, SparseRow>;
   stake?: Array<number | string>;
+  /** uids that deregister and register anew just before this epoch (their rows and the bonds to them reset). */
+  register?: number[];
 }
 
 /** A simulation scenario in the explicit form of contracts/scenario.md. */
@@ -50,7 +52,8 @@ export interface NormalizedScenario {
   warmup: boolean;
   /** Block of each run, the warm-up included. */
   blocks: number[];
-  epochs: Array<{ weights: Map<number, SparseRow>; stake: bigint[] | null }>;
+  /** Per epoch: rows set before it, new stakes from it on, and the uids that re-register before it. */
+  epochs: Array<{ weights: Map<number, SparseRow>; stake: bigint[] | null; register: number[] }>;
   /** Behaviours that produce weights epoch by epoch, or null. */
   plan: BehaviourPlan | null;
 }

@@ -100,7 +100,7 @@ export function validateScenario(raw: unknown): NormalizedScenario {
     const path = `epochs[${i}]`;
     if (!isObj(e)) throw new InvalidInputError(path, 'expected an epoch object ({} for an epoch without new weights)');
     for (const key of Object.keys(e)) {
-      if (key !== 'weights' && key !== 'stake') throw new InvalidInputError(`${path}.${key}`, 'is not an epoch field (expected weights or stake)');
+      if (key !== 'weights' && key !== 'stake' && key !== 'register') throw new InvalidInputError(`${path}.${key}`, 'is not an epoch field (expected weights, stake or register)');
     }
     const weights = new Map<number, SparseRow>();
     if (e.weights !== undefined) {
@@ -111,11 +111,16 @@ export function validateScenario(raw: unknown): NormalizedScenario {
         weights.set(readInt(Number(key), rowPath, 0, n - 1), weightRow(row, rowPath, n));
       }
     }
-    return { weights, stake: e.stake === undefined ? null : stakes(e.stake, `${path}.stake`, n) };
+    let register: number[] = [];
+    if (e.register !== undefined) {
+      if (!Array.isArray(e.register)) throw new InvalidInputError(`${path}.register`, 'expected an array of uids that re-register before this epoch');
+      register = e.register.map((u, k) => readInt(u, `${path}.register[${k}]`, 0, n - 1));
+    }
+    return { weights, stake: e.stake === undefined ? null : stakes(e.stake, `${path}.stake`, n), register };
   });
   if (raw.epochCount !== undefined) {
     const count = readInt(raw.epochCount, 'epochCount', epochs.length, 100_000);
-    while (epochs.length < count) epochs.push({ weights: new Map(), stake: null });
+    while (epochs.length < count) epochs.push({ weights: new Map(), stake: null, register: [] });
   }
   const plan = validateBehaviours(raw, n);
   const runs = epochs.length + (warmup ? 1 : 0);

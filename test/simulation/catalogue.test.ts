@@ -35,6 +35,26 @@ describe('the built-in catalogue', () => {
     expect(y3[2]!.dividends[1]).toBeGreaterThan(y3[0]!.dividends[1] as number);
   });
 
+  it('a re-registered server loses every bond to it, then rebuilds them once the validators return', () => {
+    for (const [name, reset] of [['kappa-moves-second-then-third', 20], ['kappa-moves-second-then-all-switch', 21]] as const) {
+      for (const v of simulate(CATALOGUE.get(name)!()).variants) {
+        const bondsTo3 = (e: number): number => v.epochs[e]!.bonds.slice(0, 3).reduce((a, row) => a + (row.find(([j]) => j === 3)?.[1] ?? 0), 0);
+        expect(bondsTo3(reset - 1), `${name} ${v.name}`).toBeGreaterThan(0);
+        expect(bondsTo3(reset), `${name} ${v.name}`).toBe(0);
+        expect(v.epochs[39]!.incentive[3], `${name} ${v.name}`).toBe(65535);
+        expect(bondsTo3(39), `${name} ${v.name}`).toBeGreaterThan(0);
+        // Yuma3 stores the EMA itself, so the rebuilding shows; the original bonds are max-upscaled per column.
+        if (v.name.startsWith('yuma3')) expect(bondsTo3(39), `${name} ${v.name}`).toBeGreaterThan(bondsTo3(reset + 4));
+      }
+    }
+  });
+
+  it('refuses a re-registration of a uid that does not exist, naming the place', () => {
+    const sc = CATALOGUE.get('kappa-moves-first')!();
+    sc.epochs[2] = { ...sc.epochs[2], register: [9] };
+    expect(() => simulate(sc)).toThrow(/epochs\[2\]\.register\[0\]/);
+  });
+
   it('persistent disagreement: the kappa holder takes the incentive and the dividends; the minority gets nothing', () => {
     const y3 = byName(simulate(CATALOGUE.get('persistent-disagreement')!()), 'yuma3');
     expect(y3.every((o) => o.incentive[4] === 65535 && o.dividends[0] === 65535 && o.dividends[1] === 0)).toBe(true);
