@@ -120,6 +120,11 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
     sc.epochs[21] = { ...sc.epochs[21], register: [3] };
     return sc;
   }],
+  ['clipping-demo', () => ({
+    ...threeValidators('clipping-demo', 'stakes .49/.49/.02 with fractional weights (A .6/.4, B .4/.6, C .5/.5): no single kappa holder, the median clips A and B',
+      Array.from({ length: 40 }, () => [[[3, 65535], [4, 43690]], [[3, 43690], [4, 65535]], [[3, 65535], [4, 65535]]] as [Row, Row, Row])),
+    stake: [490 * TAO, 490 * TAO, 20 * TAO, 0, 0],
+  })],
   ['persistent-disagreement', () => threeValidators('persistent-disagreement', 'A (0.8) weighs S2 and B, C weigh S1, for 40 epochs', Array.from({ length: 40 }, () => [S2, S1, S1] as [Row, Row, Row]))],
   ['one-epoch-switch', () => ({
     ...threeValidators('one-epoch-switch', 'equal stakes; everyone on S1, C deviates to S2 for epoch 20 only', Array.from({ length: 40 }, (_, e) => [S1, S1, e === 20 ? S2 : S1] as [Row, Row, Row])),

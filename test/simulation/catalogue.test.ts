@@ -55,6 +55,24 @@ describe('the built-in catalogue', () => {
     expect(() => simulate(sc)).toThrow(/epochs\[2\]\.register\[0\]/);
   });
 
+  it('kappa moves third: the early minorities are clipped (incentive stays on S1, their dividends dip) until the big validator follows', () => {
+    const y3 = byName(simulate(CATALOGUE.get('kappa-moves-third')!()), 'yuma3');
+    expect(y3[1]!.incentive[3]).toBe(65535);
+    expect(y3[2]!.incentive[3]).toBe(65535);
+    expect(y3[3]!.incentive[4]).toBe(65535);
+    expect(y3[1]!.dividends[1]).toBeLessThan(y3[0]!.dividends[1] as number);
+    expect(y3[2]!.dividends[2]).toBeLessThan(y3[0]!.dividends[2] as number);
+  });
+
+  it('clipping demo: the median splits the incentive evenly and clips the two large validators, not the small one', () => {
+    for (const v of simulate(CATALOGUE.get('clipping-demo')!()).variants) {
+      const last = v.epochs[v.epochs.length - 1]!;
+      expect(Math.abs((last.incentive[3] as number) - (last.incentive[4] as number)), v.name).toBeLessThanOrEqual(1);
+      expect(last.validatorTrust[0], v.name).toBeLessThan(last.validatorTrust[2] as number);
+      expect(last.validatorTrust[1], v.name).toBeLessThan(last.validatorTrust[2] as number);
+    }
+  });
+
   it('persistent disagreement: the kappa holder takes the incentive and the dividends; the minority gets nothing', () => {
     const y3 = byName(simulate(CATALOGUE.get('persistent-disagreement')!()), 'yuma3');
     expect(y3.every((o) => o.incentive[4] === 65535 && o.dividends[0] === 65535 && o.dividends[1] === 0)).toBe(true);
