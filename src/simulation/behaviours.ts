@@ -14,7 +14,8 @@ export type Behaviour =
   | { type: 'honest'; uids: number[]; noise?: number }
   | { type: 'late'; uids: number[]; lag: number; noise?: number }
   | { type: 'copier'; uids: number[]; lag: number; start?: number; noise?: number }
-  | { type: 'cartel'; uids: number[]; miners: number[]; noise?: number };
+  | { type: 'cartel'; uids: number[]; miners: number[]; noise?: number }
+  | { type: 'sybil'; uids: number[]; of: number };
 
 /** The hidden quality the honest validators measure: over `miners`, starting at `values`, drifting by `drift`. */
 export interface Quality {
@@ -81,8 +82,17 @@ export function validateBehaviours(raw: { behaviours?: unknown; quality?: unknow
         };
       case 'cartel':
         return { type: 'cartel', uids, miners: uidList(o.miners, `${path}.miners`, n), noise: nonNegative(o.noise, `${path}.noise`, DEFAULT_NOISE) };
+      case 'sybil': {
+        // Sybil miners serve the same answers as the miner `of`: validators measure them at its quality.
+        const of = uidList([o.of], `${path}.of`, n)[0] as number;
+        if (!miners.includes(of)) throw new InvalidInputError(`${path}.of`, `uid ${of} is not one of quality.miners`);
+        uids.forEach((u, k) => {
+          if (!miners.includes(u)) throw new InvalidInputError(`${path}.uids[${k}]`, `uid ${u} is not one of quality.miners`);
+        });
+        return { type: 'sybil', uids, of };
+      }
       default:
-        throw new InvalidInputError(`${path}.type`, `unknown behaviour ${JSON.stringify(o.type)} (expected honest, late, copier or cartel)`);
+        throw new InvalidInputError(`${path}.type`, `unknown behaviour ${JSON.stringify(o.type)} (expected honest, late, copier, cartel or sybil)`);
     }
   });
   return { behaviours, quality, seed };
@@ -114,7 +124,13 @@ export class BehaviourWeights {
     while (this.qualityPath.length <= e) {
       const prev = this.qualityPath[this.qualityPath.length - 1] ?? q.values;
       const sigma = q.drift ?? 0;
-      this.qualityPath.push(this.qualityPath.length === 0 ? prev.slice() : prev.map((v) => v * Math.exp(sigma * this.drift.normal())));
+      const next = this.qualityPath.length === 0 ? prev.slice() : prev.map((v) => v * Math.exp(sigma * this.drift.normal()));
+      for (const b of this.plan.behaviours) {
+        if (b.type !== 'sybil') continue;
+        const src = next[q.miners.indexOf(b.of)] as number;
+        for (const u of b.uids) next[q.miners.indexOf(u)] = src;
+      }
+      this.qualityPath.push(next);
     }
     return this.qualityPath[e] as number[];
   }
@@ -128,6 +144,7 @@ export class BehaviourWeights {
     const out = new Map<number, SparseRow>();
     const miners = this.plan.quality.miners;
     for (const b of this.plan.behaviours) {
+      if (b.type === 'sybil') continue;
       for (const uid of b.uids) {
         if (b.type === 'honest') out.set(uid, toRow(miners, this.noisy(this.qualityAt(e), b.noise ?? DEFAULT_NOISE)));
         else if (b.type === 'late') out.set(uid, toRow(miners, this.noisy(this.qualityAt(Math.max(0, e - b.lag)), b.noise ?? DEFAULT_NOISE)));

@@ -100,6 +100,29 @@ function cartel(share: number): Scenario {
   };
 }
 
+/** Ten honest validators; the operator of miner 10 adds `count` sybil miners that serve the same answers. */
+function sybils(count: number): Scenario {
+  const n = 40, validators = Array.from({ length: 10 }, (_, i) => i);
+  const miners = Array.from({ length: 30 }, (_, k) => 10 + k);
+  return {
+    name: `sybil-${count}`,
+    description: `miner 10's operator runs ${count} sybil miners (uids 11..${10 + count}) serving its answers; 10 honest validators`,
+    n, validators,
+    stake: Array.from({ length: n }, (_, i) => (i < 10 ? String(10_000 * TAO) : '0')),
+    hyperparams: { maxAllowedValidators: 10 },
+    variants: VARIANTS,
+    warmupEmptyEpoch: true,
+    epochs: [],
+    epochCount: 20,
+    seed: 5,
+    quality: { miners, values: miners.map((_, k) => 1 + (k % 5)), drift: 0.02 },
+    behaviours: [
+      { type: 'honest', uids: validators },
+      ...(count > 0 ? [{ type: 'sybil' as const, uids: Array.from({ length: count }, (_, k) => 11 + k), of: 10 }] : []),
+    ],
+  };
+}
+
 /** Every built-in scenario by name. */
 export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, () => Scenario>([
   ['kappa-moves-first', () => switching('kappa-moves-first', 'big validator A switches S1 to S2 at epoch 1, B at 2, C at 3', [1, 2, 3])],
@@ -142,6 +165,8 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['copier-lag-1', () => copier(1)],
   ['copier-lag-2', () => copier(2)],
   ['copier-lag-3', () => copier(3)],
+  ['sybil-0', () => sybils(0)],
+  ['sybil-4', () => sybils(4)],
   ['cartel-10', () => cartel(0.1)],
   ['cartel-20', () => cartel(0.2)],
   ['cartel-40', () => cartel(0.4)],

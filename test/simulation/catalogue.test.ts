@@ -116,6 +116,17 @@ describe('the built-in catalogue', () => {
     expect(gains[2]).toBeLessThan(1.5);
   });
 
+  it('sybil miners: an operator serving the same answers from five uids takes about five times the incentive of one', () => {
+    const share = (name: string, group: number[]): number => {
+      const last = byName(simulate(CATALOGUE.get(name)!(), { mode: 'f64' }), 'yuma3').at(-1)!;
+      return group.reduce((a, j) => a + (last.incentive[j] as number), 0) / 65535;
+    };
+    const alone = share('sybil-0', [10]), withSybils = share('sybil-4', [10, 11, 12, 13, 14]);
+    expect(alone).toBeGreaterThan(0);
+    // Yuma alone does not stop it: every copy is weighed at the operator's quality.
+    expect(withSybils / alone).toBeGreaterThan(4);
+  });
+
   it('incentive instability is 0 for a subnet that does not move and positive for one that migrates', () => {
     const still = byName(simulate(CATALOGUE.get('persistent-disagreement')!()), 'yuma3');
     expect(incentiveInstability(still)).toBe(0);
