@@ -143,6 +143,11 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
     sc.epochs[21] = { ...sc.epochs[21], register: [3] };
     return sc;
   }],
+  ['residual-weight', () => {
+    const sc = switching('residual-weight', 'everyone switches S1 to S2 at epoch 1, but C keeps a 0.001 weight on S1 to hold its bonds there (bond squatting)', [1, 1, 1]);
+    sc.epochs = sc.epochs.map((ep, e) => (e >= 1 ? { weights: { ...ep.weights, 2: [[3, 66], [4, 65535]] } } : ep));
+    return sc;
+  }],
   ['clipping-demo', () => ({
     ...threeValidators('clipping-demo', 'stakes .49/.49/.02 with fractional weights (A .6/.4, B .4/.6, C .5/.5): no single kappa holder, the median clips A and B',
       Array.from({ length: 40 }, () => [[[3, 65535], [4, 43690]], [[3, 43690], [4, 65535]], [[3, 65535], [4, 65535]]] as [Row, Row, Row])),

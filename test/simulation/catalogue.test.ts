@@ -64,6 +64,17 @@ describe('the built-in catalogue', () => {
     expect(y3[2]!.dividends[2]).toBeLessThan(y3[0]!.dividends[2] as number);
   });
 
+  it('residual weight: keeping 0.001 on the old server does not pay (its weight is clipped; it earns no more than B)', () => {
+    const r = simulate(CATALOGUE.get('residual-weight')!());
+    for (const v of r.variants) {
+      const last = v.epochs.at(-1)!;
+      expect(last.dividends[2], v.name).toBeLessThanOrEqual(last.dividends[1] as number);
+    }
+    const y3 = byName(r, 'yuma3').at(-1)!;
+    const toS1 = (i: number): number => y3.bonds[i]!.find(([j]) => j === 3)?.[1] ?? 0;
+    expect(toS1(2)).toBe(toS1(0));
+  });
+
   it('clipping demo: the median splits the incentive evenly and clips the two large validators, not the small one', () => {
     for (const v of simulate(CATALOGUE.get('clipping-demo')!()).variants) {
       const last = v.epochs[v.epochs.length - 1]!;
