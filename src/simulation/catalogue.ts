@@ -143,6 +143,13 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
     sc.epochs[21] = { ...sc.epochs[21], register: [3] };
     return sc;
   }],
+  ['big-validator-lags-twice', () => {
+    // B and C move S1 -> S2 at 1 and back at 21; A follows one epoch late each time; server 1 re-registers at 20.
+    const sc = threeValidators('big-validator-lags-twice', 'B and C switch S1 to S2 at epoch 1 and back at 21; A (0.8) follows one epoch late both times, like a lazy copier; server 1 re-registers at 20',
+      Array.from({ length: 40 }, (_, e) => [[2, 22], [1, 21], [1, 21]].map(([go, back]) => (e >= (back as number) ? S1 : e >= (go as number) ? S2 : S1)) as [Row, Row, Row]));
+    sc.epochs[20] = { ...sc.epochs[20], register: [3] };
+    return sc;
+  }],
   ['residual-weight', () => {
     const sc = switching('residual-weight', 'everyone switches S1 to S2 at epoch 1, but C keeps a 0.001 weight on S1 to hold its bonds there (bond squatting)', [1, 1, 1]);
     sc.epochs = sc.epochs.map((ep, e) => (e >= 1 ? { weights: { ...ep.weights, 2: [[3, 66], [4, 65535]] } } : ep));

@@ -64,6 +64,17 @@ describe('the built-in catalogue', () => {
     expect(y3[2]!.dividends[2]).toBeLessThan(y3[0]!.dividends[2] as number);
   });
 
+  it('big validator lags twice: with 80% of stake it decides the consensus, so lagging costs it nothing and the early movers pay', () => {
+    for (const v of simulate(CATALOGUE.get('big-validator-lags-twice')!()).variants) {
+      const e = v.epochs;
+      expect(e[1]!.incentive[3], v.name).toBe(65535);
+      expect(e[2]!.incentive[4], v.name).toBe(65535);
+      expect(e[1]!.dividends[0], v.name).toBeGreaterThanOrEqual(e[0]!.dividends[0] as number);
+      expect(e[21]!.dividends[0], v.name).toBeGreaterThanOrEqual(e[20]!.dividends[0] as number);
+      expect(e[1]!.dividends[1], v.name).toBeLessThanOrEqual(e[0]!.dividends[1] as number);
+    }
+  });
+
   it('residual weight: keeping 0.001 on the old server does not pay (its weight is clipped; it earns no more than B)', () => {
     const r = simulate(CATALOGUE.get('residual-weight')!());
     for (const v of r.variants) {
