@@ -84,7 +84,8 @@ export function validateBehaviours(raw: { behaviours?: unknown; quality?: unknow
         return { type: 'cartel', uids, miners: uidList(o.miners, `${path}.miners`, n), noise: nonNegative(o.noise, `${path}.noise`, DEFAULT_NOISE) };
       case 'sybil': {
         // Sybil miners serve the same answers as the miner `of`: validators measure them at its quality.
-        const of = uidList([o.of], `${path}.of`, n)[0] as number;
+        const of = o.of;
+        if (typeof of !== 'number' || !Number.isInteger(of) || of < 0 || of >= n) throw new InvalidInputError(`${path}.of`, `expected a miner uid in 0..${n - 1}, got ${JSON.stringify(of)}`);
         if (!miners.includes(of)) throw new InvalidInputError(`${path}.of`, `uid ${of} is not one of quality.miners`);
         uids.forEach((u, k) => {
           if (!miners.includes(u)) throw new InvalidInputError(`${path}.uids[${k}]`, `uid ${u} is not one of quality.miners`);

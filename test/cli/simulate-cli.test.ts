@@ -71,6 +71,6 @@ describe('yumaval simulate', () => {
     expectInputError(cli(['simulate', file('bad2.json', { ...scenario, epochs: [{ weights: { 1: [[5, 1]] } }] })]), /epochs\[0\]\.weights\["1"\]\[0\]\[0\]/);
     expectInputError(cli(['simulate', file('bad3.json', '{"n": 3,')]), /JSON/);
     expectInputError(cli(['simulate', 'no-such-case']), /catalogue: kappa-moves-first/);
-    expectInputError(cli(['simulate', file('bad4.json', { ...scenario, quality: { miners: [3, 4], values: [1, 1] }, behaviours: [{ type: 'sybil', uids: [0] }] })]), /behaviours\[0\]\.type: unknown behaviour "sybil"/);
+    expectInputError(cli(['simulate', file('bad4.json', { ...scenario, quality: { miners: [3, 4], values: [1, 1] }, behaviours: [{ type: 'spam', uids: [0] }] })]), /behaviours\[0\]\.type: unknown behaviour "spam"/);
   });
 });
