@@ -56,6 +56,17 @@ function switching(name: string, description: string, switchAt: [number, number,
   );
 }
 
+/**
+ * 40 epochs where A, B and C move from S1 to S2 at the epochs `go` and back to S1 at the epochs `back`, with server 1
+ * (uid 3) re-registered just before epoch `resetAt`.
+ */
+function twoMigrations(name: string, description: string, go: [number, number, number], back: [number, number, number], resetAt: number): Scenario {
+  const sc = threeValidators(name, description,
+    Array.from({ length: 40 }, (_, e) => go.map((at, v) => (e >= (back[v] as number) ? S1 : e >= at ? S2 : S1)) as [Row, Row, Row]));
+  sc.epochs[resetAt] = { ...sc.epochs[resetAt], register: [3] };
+  return sc;
+}
+
 /** A copier of the consensus with lag d among eight honest validators; miners' quality drifts. */
 function copier(lag: number): Scenario {
   const n = 24, honest = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -130,26 +141,9 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['kappa-moves-third', () => switching('kappa-moves-third', 'B at epoch 1, C at 2, A last at 3', [3, 1, 2])],
   ['all-validators-switch', () => switching('all-validators-switch', 'everyone switches S1 to S2 at epoch 1', [1, 1, 1])],
   ['kappa-delayed', () => switching('kappa-delayed', 'B and C switch at epoch 1; A stays on S1 until epoch 10 (late validator)', [10, 1, 1])],
-  ['kappa-moves-second-then-third', () => {
-    // S1 -> S2: B at 1, A at 2, C at 3; server 1 (uid 3) re-registers at 20; S2 -> S1: B at 21, C at 22, A at 23.
-    const sc = threeValidators('kappa-moves-second-then-third', 'two migrations (S1 to S2 at epochs 1-3, back at 21-23, A moving second then third) with server 1 re-registered at epoch 20',
-      Array.from({ length: 40 }, (_, e) => [[2, 23], [1, 21], [3, 22]].map(([go, back]) => (e >= (back as number) ? S1 : e >= (go as number) ? S2 : S1)) as [Row, Row, Row]));
-    sc.epochs[20] = { ...sc.epochs[20], register: [3] };
-    return sc;
-  }],
-  ['kappa-moves-second-then-all-switch', () => {
-    const sc = threeValidators('kappa-moves-second-then-all-switch', 'S1 to S2 with B at 1, A at 2, C at 3; server 1 re-registers at epoch 21 and everyone returns to it',
-      Array.from({ length: 40 }, (_, e) => [2, 1, 3].map((go) => (e >= 21 ? S1 : e >= go ? S2 : S1)) as [Row, Row, Row]));
-    sc.epochs[21] = { ...sc.epochs[21], register: [3] };
-    return sc;
-  }],
-  ['big-validator-lags-twice', () => {
-    // B and C move S1 -> S2 at 1 and back at 21; A follows one epoch late each time; server 1 re-registers at 20.
-    const sc = threeValidators('big-validator-lags-twice', 'B and C switch S1 to S2 at epoch 1 and back at 21; A (0.8) follows one epoch late both times, like a lazy copier; server 1 re-registers at 20',
-      Array.from({ length: 40 }, (_, e) => [[2, 22], [1, 21], [1, 21]].map(([go, back]) => (e >= (back as number) ? S1 : e >= (go as number) ? S2 : S1)) as [Row, Row, Row]));
-    sc.epochs[20] = { ...sc.epochs[20], register: [3] };
-    return sc;
-  }],
+  ['kappa-moves-second-then-third', () => twoMigrations('kappa-moves-second-then-third', 'two migrations (S1 to S2 at epochs 1-3, back at 21-23, A moving second then third) with server 1 re-registered at epoch 20', [2, 1, 3], [23, 21, 22], 20)],
+  ['kappa-moves-second-then-all-switch', () => twoMigrations('kappa-moves-second-then-all-switch', 'S1 to S2 with B at 1, A at 2, C at 3; server 1 re-registers at epoch 21 and everyone returns to it', [2, 1, 3], [21, 21, 21], 21)],
+  ['big-validator-lags-twice', () => twoMigrations('big-validator-lags-twice', 'B and C switch S1 to S2 at epoch 1 and back at 21; A (0.8) follows one epoch late both times, like a lazy copier; server 1 re-registers at 20', [2, 1, 1], [22, 21, 21], 20)],
   ['residual-weight', () => {
     const sc = switching('residual-weight', 'everyone switches S1 to S2 at epoch 1, but C keeps a 0.001 weight on S1 to hold its bonds there (bond squatting)', [1, 1, 1]);
     sc.epochs = sc.epochs.map((ep, e) => (e >= 1 ? { weights: { ...ep.weights, 2: [[3, 66], [4, 65535]] } } : ep));
