@@ -10,6 +10,7 @@ import { originalBondsF64 } from './original-bonds-f64';
 import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, minNonNeg, setF64, setI32, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64, sortI32 } from './sort';
 import { clipStats, WeightRows } from './weights-f64';
+import { winnerTakesAllF64 } from './winner-takes-all';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 import { Csr, csrAlloc, Scratch } from './sparse';
 
@@ -61,6 +62,7 @@ export function epochF64(params: usize): usize {
   const deltaSums: usize = yuma3 ? 0 : allocZeroed(<usize>n << 3);
   clipStats(w, activeStake, consensus, ratio, trust, incentive, deltaSums);
   normalize(incentive, n);
+  if (param(params, L.P_WINNER_TAKES_ALL) != 0) winnerTakesAllF64(incentive, n);
 
   const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
   let bPtr: usize, bonds: usize;

@@ -12,6 +12,7 @@ import { allocRaw, allocZeroed, getI32, getI64, getU8, setI32, setI64, setU16, s
 import { argsortStableI64 } from './sort';
 import { ColumnSums, Csr, csrAlloc, interpolateSparse, matEmaSparse, normalizeVec, Scratch, sumVec } from './sparse';
 import { normalizeStake } from './stake';
+import { winnerTakesAllI64 } from './winner-takes-all';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 
 /** Runs one exact epoch on the parameter block; returns the result block (layout.ts). */
@@ -52,6 +53,7 @@ export function epochExact(params: usize): usize {
   const deltaSums: ColumnSums | null = !yuma3 && bp == ONE ? new ColumnSums(n) : null;
   const clipped = clipTrustRanks(w, consensus, activeStake, trust, incentive, n, deltaSums);
   normalizeVec(incentive, n);
+  if (param(params, L.P_WINNER_TAKES_ALL) != 0) winnerTakesAllI64(incentive, n);
 
   // 4.9 bonds penalty.
   const forBonds: Csr = bp == 0 ? w : bp == ONE ? clipped : interpolateSparse(w, clipped, bp, sc);

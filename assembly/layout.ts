@@ -1,7 +1,7 @@
 // The call layout shared with src/wasm/layout.ts: slots of the i64 parameter block the host writes, and of the i64
 // result block the engine returns. Change both files together and bump LAYOUT_VERSION.
 
-export const LAYOUT_VERSION: i32 = 3;
+export const LAYOUT_VERSION: i32 = 4;
 
 // Parameter block (i64 slots).
 export const P_N: i32 = 0;
@@ -33,7 +33,9 @@ export const P_W_VAL: i32 = 25; // u16[nnz]
 export const P_B_PTR: i32 = 26;
 export const P_B_COL: i32 = 27;
 export const P_B_VAL: i32 = 28;
-export const PARAM_SLOTS: i32 = 29;
+// Simulation-only (not a chain feature): the incentive goes to its maximum, split evenly among ties.
+export const P_WINNER_TAKES_ALL: i32 = 29;
+export const PARAM_SLOTS: i32 = 30;
 
 // Result block (i64 slots holding pointers).
 export const R_ACTIVE: i32 = 0; // u8[n]

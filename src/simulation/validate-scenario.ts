@@ -15,7 +15,7 @@ type Obj = Record<string, unknown>;
 export const HYPERPARAM_KEYS: ReadonlySet<string> = new Set([
   'tempo', 'activityCutoffFactorMilli', 'activityCutoff', 'stakeThreshold', 'ownerUid', 'maxAllowedValidators', 'kappa',
   'bondsPenalty', 'bondsMovingAverage', 'yuma3', 'liquidAlpha', 'alphaLow', 'alphaHigh', 'alphaSigmoidSteepness',
-  'lastMechanismStepBlock', 'commitRevealEnabled', 'raoEmission',
+  'lastMechanismStepBlock', 'commitRevealEnabled', 'raoEmission', 'winnerTakesAll',
 ]);
 
 const SCENARIO_KEYS: ReadonlySet<string> = new Set([

@@ -2,7 +2,7 @@
  * The call layout of the wasm engine, mirrored from assembly/layout.ts: slots of the i64 parameter block the host
  * writes and of the result block the engine returns. Change both files together and bump LAYOUT_VERSION.
  */
-export const LAYOUT_VERSION = 3;
+export const LAYOUT_VERSION = 4;
 
 export const P = Object.freeze({
   N: 0,
@@ -34,8 +34,10 @@ export const P = Object.freeze({
   B_PTR: 26,
   B_COL: 27,
   B_VAL: 28,
+  /** Simulation-only: incentive to the maximum, split among ties. */
+  WINNER_TAKES_ALL: 29,
 });
-export const PARAM_SLOTS = 29;
+export const PARAM_SLOTS = 30;
 
 /** Result block slots. VECTORS holds six consecutive vectors of n 8-byte values (V gives their order). */
 export const R = Object.freeze({

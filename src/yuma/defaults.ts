@@ -19,6 +19,7 @@ export const EPOCH_DEFAULTS = Object.freeze({
   lastMechanismStepBlock: 0n,
   commitRevealEnabled: false,
   raoEmission: 1_000_000_000n,
+  winnerTakesAll: false,
 } as const);
 
 /** The largest u64, the range limit of stakes, rao amounts and blocks. */

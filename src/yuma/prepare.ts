@@ -75,6 +75,7 @@ export function prepareNormalized(input: NormalizedEpochInput): PreparedEpoch {
   s[P.COMMIT_REVEAL] = input.commitRevealEnabled ? 1n : 0n;
   s[P.RAO_EMISSION] = BigInt.asIntN(64, input.raoEmission);
   s[P.TEMPO] = BigInt(input.tempo);
+  s[P.WINNER_TAKES_ALL] = input.winnerTakesAll ? 1n : 0n;
   return new PreparedEpoch(
     n,
     s,

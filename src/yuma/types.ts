@@ -32,6 +32,11 @@ export interface EpochInput {
   commitRevealEnabled?: boolean;
   commitBlock?: Array<number | null>;
   raoEmission?: U64Like;
+  /**
+   * Simulation-only, not a chain feature (yuma-simulation's server-side winner-take-all): the whole incentive goes to
+   * the miners with the highest rank, split evenly among ties. Dividends follow it.
+   */
+  winnerTakesAll?: boolean;
 }
 
 /**
@@ -66,6 +71,7 @@ export interface NormalizedEpochInput {
   commitRevealEnabled: boolean;
   commitBlock: Array<bigint | null>;
   raoEmission: bigint;
+  winnerTakesAll: boolean;
 }
 
 /** Raw I32F32 bits of the epoch's intermediate vectors, as signed decimal strings. */

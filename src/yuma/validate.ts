@@ -180,6 +180,7 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
     commitRevealEnabled: optional(o, 'commitRevealEnabled', d.commitRevealEnabled, bool, p),
     commitBlock,
     raoEmission: optional(o, 'raoEmission', d.raoEmission, (v, path) => readU64(v, path), p),
+    winnerTakesAll: optional(o, 'winnerTakesAll', d.winnerTakesAll, bool, p),
   };
 }
 

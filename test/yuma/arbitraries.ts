@@ -116,6 +116,8 @@ interface Scalars {
   alphaSigmoidSteepness: number | undefined;
   raoEmission: U64Like | undefined;
   commitRevealEnabled: boolean | undefined;
+  /** Simulation-only: rarely drawn, so the chain paths keep most of the runs. */
+  winnerTakesAll: boolean | undefined;
 }
 
 function scalarsArb(minN: number, maxN: number): fc.Arbitrary<Scalars> {
@@ -157,6 +159,7 @@ function scalarsArb(minN: number, maxN: number): fc.Arbitrary<Scalars> {
       ),
     ),
     commitRevealEnabled: optional(fc.boolean()),
+    winnerTakesAll: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.boolean() }),
   }).map(({ blockBase, ...s }): Scalars => ({
     ...s,
     block: blockBase + s.block,
@@ -277,6 +280,7 @@ export function subnetArb(opts: SubnetArbOptions): fc.Arbitrary<EpochInput> {
         set('alphaSigmoidSteepness', s.alphaSigmoidSteepness);
         set('raoEmission', s.raoEmission);
         set('commitRevealEnabled', s.commitRevealEnabled);
+        set('winnerTakesAll', s.winnerTakesAll);
         set('commitBlock', r.commitBlock);
         set('ownerUid', owner);
         set('maxAllowedValidators', r.maxValidators === undefined ? undefined : Math.min(Math.max(r.maxValidators, 0), 65535));

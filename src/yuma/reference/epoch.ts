@@ -30,7 +30,7 @@ import {
   vecMaskSparseMatrix,
   type FixedMatrix,
 } from './sparse.js';
-import { isTopkNonzero, isZero, maskVector, normalize, normalize64, normalizeUsingSum, vecMul } from './vector.js';
+import { isTopkNonzero, isZero, maskVector, normalize, normalize64, normalizeUsingSum, vecMul, winnerTakesAll } from './vector.js';
 
 /*
  * The exact BigInt reference of subtensor's `epoch_mechanism` (the sparse production path), one mechanism, every uid
@@ -181,7 +181,8 @@ export function referenceEpoch(input: NormalizedEpochInput): EpochOutput {
   const consensus = weightedMedianColSparse(activeStake, weights, n, u16Ratio(input.kappa));
   const clippedWeights = colClipSparse(weights, consensus);
   const validatorTrust = rowSumSparse(clippedWeights);
-  const incentive = normalize(matmulSparse(clippedWeights, activeStake, n));
+  const ranked = normalize(matmulSparse(clippedWeights, activeStake, n));
+  const incentive = input.winnerTakesAll ? winnerTakesAll(ranked) : ranked;
 
   // §4.9 bonds penalty
   const weightsForBonds = interpolateSparse(weights, clippedWeights, n, u16Ratio(input.bondsPenalty));

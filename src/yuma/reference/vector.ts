@@ -22,6 +22,19 @@ export function normalize(xs: readonly bigint[]): bigint[] {
   return xs.map((x) => I32F32.safeDiv(x, total));
 }
 
+/**
+ * Simulation-only winner-take-all (yuma-simulation's server-side mode; not a chain feature): I32F32 ONE / ties to each
+ * maximum, 0 elsewhere; an all-zero vector is returned unchanged.
+ */
+export function winnerTakesAll(xs: readonly bigint[]): bigint[] {
+  let max = 0n;
+  for (const x of xs) if (x > max) max = x;
+  if (max <= 0n) return xs.slice();
+  const ties = BigInt(xs.filter((x) => x === max).length);
+  const share = (1n << 32n) / ties;
+  return xs.map((x) => (x === max ? share : 0n));
+}
+
 /** `inplace_normalize_using_sum`: `x / s` with safe_div; unchanged when s is 0. */
 export function normalizeUsingSum(xs: readonly bigint[], total: bigint): bigint[] {
   if (total === 0n) return xs.slice();

@@ -10,6 +10,7 @@ import {
   normalizeUsingSum,
   sum,
   vecMul,
+  winnerTakesAll,
 } from '../../../src/yuma/reference/vector.js';
 import { expectClose, expectVecClose, fx, fx64, vecToFixed } from './helpers.js';
 
@@ -130,5 +131,27 @@ describe('vec_mul', () => {
   it('an overflowing product becomes 0 (checked_mul), a fractional one floors', () => {
     expect(vecMul([I32F32.MAX, fx(2)], [fx(2), fx(3)])).toEqual([0n, fx(6)]);
     expect(vecMul([-1n], [fx(0.5)])).toEqual([-1n]);
+  });
+});
+
+// Not in math.rs: the simulation-only server-side winner-take-all of yuma-simulation.
+describe('winnerTakesAll', () => {
+  it('gives ONE to a single maximum and 0 elsewhere', () => {
+    expect(winnerTakesAll([fx(0.2), fx(0.5), fx(0.3)])).toEqual([0n, 1n << 32n, 0n]);
+  });
+
+  it('splits ONE among ties, truncating', () => {
+    expect(winnerTakesAll([fx(0.25), fx(0.25), 0n, fx(0.25), fx(0.25)])).toEqual([1n << 30n, 1n << 30n, 0n, 1n << 30n, 1n << 30n]);
+    const three = winnerTakesAll([5n, 5n, 5n]);
+    expect(three).toEqual([1431655765n, 1431655765n, 1431655765n]); // floor(2^32 / 3)
+  });
+
+  it('leaves an all-zero vector (nobody ranked) unchanged, and the input untouched', () => {
+    const zeros = [0n, 0n];
+    expect(winnerTakesAll(zeros)).toEqual([0n, 0n]);
+    expect(winnerTakesAll([])).toEqual([]);
+    const xs = [1n, 2n];
+    winnerTakesAll(xs);
+    expect(xs).toEqual([1n, 2n]);
   });
 });
