@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileWriteError, InvalidOptionError } from '../errors/index.js';
-import { CATALOGUE, renderReport, scenarioMetrics, simulate, toCsv } from '../simulation/index.js';
+import { CATALOGUE, renderReport, scenarioMetrics, simulate, stakePath, toCsv } from '../simulation/index.js';
 import type { Scenario, SimulationResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
 import { readJsonInput, writeJson } from './read-input.js';
@@ -56,6 +56,22 @@ function metricsTable(metrics: VariantMetrics[]): string {
   );
 }
 
+/** Per validator (at most `limit`, in uid order) and variant: mean dividends per 1000 TAO, relative, and vs honest. */
+function validatorsTable(metrics: VariantMetrics[], limit = 16): string {
+  const uids = [...new Set(metrics.flatMap((m) => Object.keys(m.validators).map(Number)))].sort((a, b) => a - b);
+  const withBaseline = metrics.some((m) => Object.values(m.validators).some((v) => v.vsHonest !== null));
+  const f = (x: number | null | undefined): string => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toPrecision(4));
+  const table = renderTable(
+    [{ header: 'uid' }, ...metrics.flatMap((m) => [{ header: `${m.name} /1000 TAO` }, { header: `${m.name} rel` }, ...(withBaseline ? [{ header: `${m.name} vs honest` }] : [])])],
+    uids.slice(0, limit).map((u) => [u, ...metrics.flatMap((m) => {
+      const v = m.validators[u];
+      return [f(v?.dividendsPer1000Tao), f(v?.relativeDividends), ...(withBaseline ? [f(v?.vsHonest)] : [])];
+    })]),
+  );
+  const more = uids.length > limit ? `\n(${uids.length - limit} more validators in metrics.json with --out)` : '';
+  return `Validators, means over the run (rel = dividend share - stake share${withBaseline ? '; vs honest = over the all-honest rerun' : ''}):\n${table}${more}`;
+}
+
 /** `yumaval simulate`: a multi-epoch scenario (contracts/scenario.md), every variant side by side. */
 export function simulateCommand(): Command {
   return new Command('simulate')
@@ -105,7 +121,7 @@ export function simulateCommand(): Command {
             await writeFile(`${base}.csv`, toCsv(v.epochs));
           }
           const title = (raw as { name?: unknown }).name;
-          await writeFile(join(opts.out, 'report.html'), renderReport(result, typeof title === 'string' ? title : 'yumaval simulation'));
+          await writeFile(join(opts.out, 'report.html'), renderReport(result, typeof title === 'string' ? title : 'yumaval simulation', { stakes: stakePath(raw), metrics }));
         } catch (err) {
           throw new FileWriteError(opts.out, (err as Error).message);
         }
@@ -118,5 +134,6 @@ export function simulateCommand(): Command {
       const epochs = result.variants[0]?.epochs.length ?? 0;
       process.stdout.write(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(result, n)}\n`);
       process.stdout.write(`\n${metricsTable(metrics)}\n`);
+      process.stdout.write(`\n${validatorsTable(metrics)}\n`);
     });
 }

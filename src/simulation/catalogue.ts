@@ -1,3 +1,4 @@
+import { Prng } from '../random/index.js';
 import type { Scenario } from './types.js';
 
 /*
@@ -65,6 +66,34 @@ function twoMigrations(name: string, description: string, go: [number, number, n
     Array.from({ length: 40 }, (_, e) => go.map((at, v) => (e >= (back[v] as number) ? S1 : e >= at ? S2 : S1)) as [Row, Row, Row]));
   sc.epochs[resetAt] = { ...sc.epochs[resetAt], register: [3] };
   return sc;
+}
+
+/**
+ * Winner-take-all (yuma-simulation cases 19-22): three validators score `servers` servers of close true performance
+ * with seeded Gaussian noise (the first validator less noisy). Client-side, each validator puts its whole row on its
+ * argmax; server-side, the rows stay proportional and the variants give the whole incentive to the top-ranked server.
+ */
+function winnerTakesAll(side: 'client' | 'server', servers: 2 | 3): Scenario {
+  const perf = servers === 2 ? [0.6, 0.55] : [0.3, 0.35, 0.4];
+  const noise = servers === 2 ? [0.05, 0.15, 0.15] : [0.05, 0.1, 0.1];
+  const stake = servers === 2 ? [490, 490, 20] : [340, 330, 330];
+  const rng = new Prng(42);
+  const plan = Array.from({ length: 40 }, () => noise.map((sd) => {
+    const scores = perf.map((p) => Math.min(1, Math.max(0, p + sd * rng.normal())));
+    if (side === 'server') return rowOf(scores);
+    const best = scores.indexOf(Math.max(...scores));
+    return scores.map((_, k): [number, number] => [3 + k, k === best ? 65535 : 0]);
+  }) as [Row, Row, Row]);
+  const name = `wta-${side}-${servers}-servers`;
+  const sc = threeValidators(name, side === 'client'
+    ? `${servers} servers of close quality (${perf.join(', ')}); each validator weighs only its noisy argmax (client-side winner-take-all)`
+    : `${servers} servers of close quality (${perf.join(', ')}); proportional noisy weights, and the epoch gives the whole incentive to the top-ranked server (server-side winner-take-all, simulation-only)`,
+  plan);
+  return {
+    ...sc, n: 3 + servers,
+    stake: [...stake.map((t) => t * TAO), ...new Array<number>(servers).fill(0)],
+    variants: side === 'server' ? VARIANTS.map((v) => ({ ...v, winnerTakesAll: true })) : VARIANTS,
+  };
 }
 
 /** A copier of the consensus with lag d among eight honest validators; miners' quality drifts. */
@@ -144,6 +173,7 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['kappa-moves-second-then-third', () => twoMigrations('kappa-moves-second-then-third', 'two migrations (S1 to S2 at epochs 1-3, back at 21-23, A moving second then third) with server 1 re-registered at epoch 20', [2, 1, 3], [23, 21, 22], 20)],
   ['kappa-moves-second-then-all-switch', () => twoMigrations('kappa-moves-second-then-all-switch', 'S1 to S2 with B at 1, A at 2, C at 3; server 1 re-registers at epoch 21 and everyone returns to it', [2, 1, 3], [21, 21, 21], 21)],
   ['big-validator-lags-twice', () => twoMigrations('big-validator-lags-twice', 'B and C switch S1 to S2 at epoch 1 and back at 21; A (0.8) follows one epoch late both times, like a lazy copier; server 1 re-registers at 20', [2, 1, 1], [22, 21, 21], 20)],
+  ['late-movers-both-ways', () => twoMigrations('late-movers-both-ways', 'B and C switch S1 to S2 at epoch 1 and A (0.8) at 2; server 1 re-registers at 21, when C alone moves back; A and B follow at 22', [2, 1, 1], [22, 22, 21], 21)],
   ['residual-weight', () => {
     const sc = switching('residual-weight', 'everyone switches S1 to S2 at epoch 1, but C keeps a 0.001 weight on S1 to hold its bonds there (bond squatting)', [1, 1, 1]);
     sc.epochs = sc.epochs.map((ep, e) => (e >= 1 ? { weights: { ...ep.weights, 2: [[3, 66], [4, 65535]] } } : ep));
@@ -168,6 +198,10 @@ export const CATALOGUE: ReadonlyMap<string, () => Scenario> = new Map<string, ()
   ['stable-miner-0.5', () => stableMiner(0.5)],
   ['stable-miner-0.75', () => stableMiner(0.75)],
   ['stable-miner-0.9', () => stableMiner(0.9)],
+  ['wta-client-2-servers', () => winnerTakesAll('client', 2)],
+  ['wta-server-2-servers', () => winnerTakesAll('server', 2)],
+  ['wta-client-3-servers', () => winnerTakesAll('client', 3)],
+  ['wta-server-3-servers', () => winnerTakesAll('server', 3)],
   ['copier-lag-1', () => copier(1)],
   ['copier-lag-2', () => copier(2)],
   ['copier-lag-3', () => copier(3)],

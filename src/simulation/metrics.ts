@@ -7,8 +7,23 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
+/** One stake per uid, in rao. */
+export type StakeVector = ReadonlyArray<bigint | number | string>;
+
+/** A stake vector for every epoch, or one for all of them. */
+export type Stakes = StakeVector | ReadonlyArray<StakeVector>;
+
+/** The stakes in force at epoch `e`. */
+export function stakeAt(stakes: Stakes, e: number): StakeVector {
+  if (stakes.length > 0 && Array.isArray(stakes[0])) {
+    const perEpoch = stakes as ReadonlyArray<StakeVector>;
+    return perEpoch[Math.min(e, perEpoch.length - 1)] as StakeVector;
+  }
+  return stakes as StakeVector;
+}
+
 /** Each uid's validator emission per 1000 TAO of its stake, in TAO, for one epoch (NaN where the stake is 0). */
-export function dividendsPer1000Tao(out: EpochOutput, stake: ReadonlyArray<bigint | number | string>): number[] {
+export function dividendsPer1000Tao(out: EpochOutput, stake: StakeVector): number[] {
   return out.validatorEmission.map((rao, i) => {
     const s = Number(BigInt(stake[i] as bigint | number | string));
     return s === 0 ? Number.NaN : (Number(BigInt(rao)) / s) * 1000;
@@ -16,13 +31,33 @@ export function dividendsPer1000Tao(out: EpochOutput, stake: ReadonlyArray<bigin
 }
 
 /**
+ * Relative dividends as yuma-simulation and Opentensor report them: each uid's dividend share minus its stake share
+ * (both of 65535). 0 means paid exactly in proportion to stake; below 0, the validator earns less than its stake's due.
+ */
+export function relativeDividends(o: EpochOutput): number[] {
+  return o.dividends.map((d, u) => (d - (o.stakeWeight[u] ?? 0)) / 65535);
+}
+
+/** Mean over the epochs from `from` on of `pick(epoch, e)[uid]`, skipping NaN (NaN when none is left). */
+export function meanOf(epochs: EpochOutput[], uid: number, pick: (o: EpochOutput, e: number) => number[], from = 0): number {
+  let sum = 0, count = 0;
+  for (let e = from; e < epochs.length; e++) {
+    const x = pick(epochs[e] as EpochOutput, e)[uid] as number;
+    if (Number.isNaN(x)) continue;
+    sum += x;
+    count++;
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/**
  * Copier gain G (Opentensor, "Weight Copying in Bittensor"): the copier's dividend per stake over the median honest
  * validator's, averaged over the epochs from `from` on. G > 1 means copying pays better than validating.
  */
-export function copierGain(epochs: EpochOutput[], stake: ReadonlyArray<bigint | number | string>, copier: number, honest: number[], from = 0): number {
+export function copierGain(epochs: EpochOutput[], stakes: Stakes, copier: number, honest: number[], from = 0): number {
   let sum = 0, count = 0;
   for (let e = from; e < epochs.length; e++) {
-    const d = dividendsPer1000Tao(epochs[e] as EpochOutput, stake);
+    const d = dividendsPer1000Tao(epochs[e] as EpochOutput, stakeAt(stakes, e));
     const base = median(honest.map((u) => d[u] as number));
     if (!(base > 0)) continue;
     sum += (d[copier] as number) / base;

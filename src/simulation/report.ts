@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EpochOutput } from '../yuma/types.js';
+import { dividendsPer1000Tao, relativeDividends, stakeAt } from './metrics.js';
+import type { Stakes } from './metrics.js';
+import type { VariantMetrics } from './summary.js';
 import type { SimulationResult } from './types.js';
 
 /*
@@ -17,31 +20,29 @@ interface Chart {
   lines: Array<{ label: string; values: number[] }>;
 }
 
-/** The uids with the largest peak, at most `count`, so that a chart stays readable. */
-function top(epochs: EpochOutput[], pick: (o: EpochOutput) => number[], count: number): number[] {
-  const n = epochs[0] === undefined ? 0 : pick(epochs[0]).length;
-  const peak = Array.from({ length: n }, (_, u) => Math.max(...epochs.map((o) => pick(o)[u] ?? 0)));
+/** The uids with the largest peak magnitude, at most `count`, so that a chart stays readable. */
+function top(at: number[][], count: number): number[] {
+  const n = at[0]?.length ?? 0;
+  const peak = Array.from({ length: n }, (_, u) => Math.max(...at.map((xs) => Math.abs(xs[u] ?? 0) || 0)));
   return peak.map((p, u) => [p, u] as const).filter(([p]) => p > 0).sort((a, b) => b[0] - a[0]).slice(0, count).map(([, u]) => u).sort((a, b) => a - b);
 }
 
-function chart(title: string, epochs: EpochOutput[], pick: (o: EpochOutput) => number[], scale = 1 / 65535): Chart {
-  return { title, lines: top(epochs, pick, 12).map((u) => ({ label: `uid ${u}`, values: epochs.map((o) => (pick(o)[u] ?? 0) * scale) })) };
-}
-
-/** Dividend share over stake share, per uid (0 where the uid has no stake weight). */
-export function relativeDividends(o: EpochOutput): number[] {
-  return o.dividends.map((d, u) => ((o.stakeWeight[u] ?? 0) > 0 ? d / (o.stakeWeight[u] as number) : 0));
+function chart(title: string, epochs: EpochOutput[], pick: (o: EpochOutput, e: number) => number[], scale = 1 / 65535): Chart {
+  const at = epochs.map((o, e) => pick(o, e));
+  // NaN (a uid without stake that epoch) becomes a gap in the line: JSON carries it as null.
+  return { title, lines: top(at, 12).map((u) => ({ label: `uid ${u}`, values: at.map((xs) => (xs[u] ?? 0) * scale) })) };
 }
 
 /** The charts of one variant. */
-function variantCharts(epochs: EpochOutput[]): Chart[] {
+function variantCharts(epochs: EpochOutput[], stakes: Stakes | undefined): Chart[] {
   const bondTotals = (o: EpochOutput): number[] => o.bonds.map((row) => row.reduce((a, [, v]) => a + v, 0));
   return [
     chart('Weights: consensus per miner', epochs, (o) => o.consensus),
     chart('Bonds: sum of each validator\'s stored bonds (u16 units / 65535)', epochs, bondTotals),
     chart('Dividends (share)', epochs, (o) => o.dividends),
+    ...(stakes === undefined ? [] : [chart('Dividends per 1000 TAO of stake per epoch (TAO)', epochs, (o, e) => dividendsPer1000Tao(o, stakeAt(stakes, e)), 1)]),
     chart('Incentive (share)', epochs, (o) => o.incentive),
-    chart('Relative dividends (dividend share / stake share)', epochs, relativeDividends, 1),
+    chart('Relative dividends (dividend share − stake share)', epochs, relativeDividends, 1),
   ];
 }
 
@@ -63,11 +64,31 @@ function summaryTable(result: SimulationResult): string {
   return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** The run's metrics per variant: copier gains, cartel gain, instability, and each validator's dividends. */
+function metricsTable(metrics: VariantMetrics[]): string {
+  const f = (x: number | null): string => (x === null || Number.isNaN(x) ? '–' : x.toFixed(4));
+  const uids = [...new Set(metrics.flatMap((m) => Object.keys(m.validators).map(Number)))].sort((a, b) => a - b);
+  const copiers = [...new Set(metrics.flatMap((m) => Object.keys(m.copierGain).map(Number)))];
+  const head = `<tr><th>variant</th>${copiers.map((u) => `<th>copier ${u} G</th>`).join('')}<th>cartel gain</th><th>incentive instability</th>${
+    uids.map((u) => `<th>uid ${u}: per 1000 TAO</th><th>relative</th><th>vs honest</th>`).join('')}</tr>`;
+  const rows = metrics.map((m) => `<tr><td>${escapeHtml(m.name)}</td>${copiers.map((u) => `<td>${f(m.copierGain[u] ?? null)}</td>`).join('')}<td>${f(m.cartelGain)}</td><td>${f(m.incentiveInstability)}</td>${
+    uids.map((u) => { const v = m.validators[u]; return v === undefined ? '<td></td><td></td><td></td>' : `<td>${f(v.dividendsPer1000Tao)}</td><td>${f(v.relativeDividends)}</td><td>${f(v.vsHonest)}</td>`; }).join('')}</tr>`);
+  return `<table><thead>${head}</thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** What a report may add to the per-epoch outputs. */
+export interface ReportExtras {
+  /** The stakes per epoch (or one vector), for the dividends-per-1000-TAO chart. */
+  stakes?: Stakes;
+  /** The run's metrics, shown as a table (means over the run). */
+  metrics?: VariantMetrics[];
+}
+
 /** The HTML report of a simulation result, with the chart library inlined. */
-export function renderReport(result: SimulationResult, title: string): string {
+export function renderReport(result: SimulationResult, title: string, extras: ReportExtras = {}): string {
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
-  const data = result.variants.map((v) => ({ name: v.name, charts: variantCharts(v.epochs) }));
+  const data = result.variants.map((v) => ({ name: v.name, charts: variantCharts(v.epochs, extras.stakes) }));
   // JSON inside a script element: no "</script>" may appear in it.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -79,8 +100,9 @@ h2{font-size:16px;margin:8px 0}h3{font-size:13px;margin:12px 0 4px;font-weight:6
 table{border-collapse:collapse;font-size:12px;margin-top:16px}td,th{border:1px solid #ccc;padding:3px 6px;text-align:right}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
-<p>yumaval simulation report: ${data.length} variant(s), ${result.variants[0]?.epochs.length ?? 0} epochs. Shares are of 65535; relative dividends are dividend share over stake share.</p>
+<p>yumaval simulation report: ${data.length} variant(s), ${result.variants[0]?.epochs.length ?? 0} epochs. Shares are of 65535; relative dividends are dividend share minus stake share (0: paid in proportion to stake).</p>
 <div class="grid" id="grid"></div>
+${extras.metrics === undefined ? '' : `<h2>Metrics (means over the run)</h2>\n${metricsTable(extras.metrics)}`}
 <h2>Last epoch</h2>
 ${summaryTable(result)}
 <script>${js}</script>

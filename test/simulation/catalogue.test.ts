@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, copierGain, incentiveInstability, scenarioMetrics, simulate } from '../../src/index.js';
+import { CATALOGUE, copierGain, incentiveInstability, relativeDividends, scenarioMetrics, simulate } from '../../src/index.js';
 import type { EpochOutput } from '../../src/index.js';
 
 const byName = (result: ReturnType<typeof simulate>, name: string): EpochOutput[] =>
@@ -25,6 +25,68 @@ describe('the built-in catalogue', () => {
     }
     // Yuma3 gives the followers their share back faster than the original bonds.
     expect(byName(r, 'yuma3')[5]!.dividends[1]).toBeGreaterThan(byName(r, 'original')[5]!.dividends[1] as number);
+  });
+
+  it('kappa moves first, in relative dividends (dividend share - stake share): the small validators dip below 0 and recover', () => {
+    for (const v of simulate(CATALOGUE.get('kappa-moves-first')!()).variants) {
+      const rel = v.epochs.map((o) => relativeDividends(o));
+      // Paid in proportion to stake before the move (within the u16 rounding of the shares).
+      for (const u of [0, 1, 2]) expect(Math.abs(rel[0]![u] as number), `${v.name} uid ${u}`).toBeLessThan(1e-4);
+      // The big validator moves first and holds kappa: it takes what the small ones lose, so its line rises, not dips.
+      expect(rel[1]![0], v.name).toBeCloseTo(0.2, 3);
+      expect(rel[1]![1], v.name).toBeCloseTo(-0.1, 3);
+      for (let e = 2; e < 40; e++) expect(rel[e]![1], `${v.name} epoch ${e}`).toBeGreaterThanOrEqual(rel[e - 1]![1] as number);
+      // Recovery: Yuma3 is back near the stake's due by the end; the original bonds, max-upscaled, take longer.
+      const bound = v.name === 'original' ? 0.1 : 0.01;
+      for (const u of [0, 1, 2]) expect(Math.abs(rel[39]![u] as number), `${v.name} uid ${u}`).toBeLessThan(bound);
+    }
+  });
+
+  it('late movers both ways: whoever moves before the kappa holder is clipped, in each direction; the late big validator gains', () => {
+    for (const v of simulate(CATALOGUE.get('late-movers-both-ways')!()).variants) {
+      const d = (e: number, u: number): number => v.epochs[e]!.dividends[u] as number;
+      // Epoch 1: B and C move to S2, A (0.8) stays; incentive stays on S1 and the early movers lose dividends to A.
+      expect(v.epochs[1]!.incentive[3], v.name).toBe(65535);
+      expect(d(1, 1), v.name).toBeLessThan(d(0, 1));
+      expect(d(1, 2), v.name).toBeLessThan(d(0, 2));
+      expect(d(1, 0), v.name).toBeGreaterThan(d(0, 0));
+      // Epoch 21: C alone moves back to the re-registered S1; incentive stays on S2 and only C loses.
+      expect(v.epochs[21]!.incentive[4], v.name).toBe(65535);
+      expect(d(21, 2), v.name).toBeLessThan(d(20, 2));
+      expect(d(21, 1), v.name).toBeGreaterThanOrEqual(d(20, 1));
+      expect(d(21, 0), v.name).toBeGreaterThan(d(20, 0));
+      // Once A follows, the incentive moves and dividends return to the stake split.
+      expect(v.epochs[22]!.incentive[3], v.name).toBe(65535);
+      expect(Math.abs(d(39, 2) - d(39, 1)), v.name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('winner-take-all, client-side: three validators on three close servers can leave no server with a kappa majority', () => {
+    for (const servers of [2, 3]) {
+      for (const v of simulate(CATALOGUE.get(`wta-client-${servers}-servers`)!()).variants) {
+        const inc = v.epochs.map((o) => o.incentive.slice(3));
+        expect(inc.every((x) => x.every((y) => y === 0 || y === 65535)), v.name).toBe(true);
+        // The best server (the last of 3; the first of 2) wins most epochs.
+        const best = servers === 2 ? 0 : 2;
+        expect(inc.filter((x) => x[best] === 65535).length, `${servers} ${v.name}`).toBeGreaterThan(20);
+        if (servers === 3) expect(inc.some((x) => x.every((y) => y === 0)), v.name).toBe(true);
+      }
+    }
+  });
+
+  it('winner-take-all, server-side: every epoch pays one server in full, as the f64 engine agrees; without the flag the same weights split it', () => {
+    for (const servers of [2, 3]) {
+      const sc = CATALOGUE.get(`wta-server-${servers}-servers`)!();
+      const exact = simulate(sc), float = simulate(sc, { mode: 'f64' });
+      const split = simulate({ ...sc, variants: sc.variants!.map((v) => ({ ...v, winnerTakesAll: false })) });
+      exact.variants.forEach((v, k) => {
+        const inc = v.epochs.map((o) => o.incentive.slice(3));
+        expect(inc.every((x) => x.filter((y) => y === 65535).length === 1 && x.every((y) => y === 0 || y === 65535)), v.name).toBe(true);
+        expect(float.variants[k]!.epochs.map((o) => o.incentive.slice(3)), v.name).toEqual(inc);
+        const shared = split.variants[k]!.epochs.map((o) => o.incentive.slice(3));
+        expect(shared.some((x) => x.filter((y) => y > 0).length > 1), v.name).toBe(true);
+      });
+    }
   });
 
   it('kappa moves second: a lone small mover is a clipped minority, then rewarded once the big validator follows', () => {
@@ -147,6 +209,20 @@ describe('the built-in catalogue', () => {
     expect(alone).toBeGreaterThan(0);
     // Yuma alone does not stop it: every copy is weighed at the operator's quality.
     expect(withSybils / alone).toBeGreaterThan(4);
+  });
+
+  it('relative dividends against the honest baseline: the copier earns less than if it validated; the honest ones a little more', () => {
+    const sc = CATALOGUE.get('copier-lag-2')!();
+    const m = scenarioMetrics(sc, simulate(sc, { mode: 'f64' }), { mode: 'f64' });
+    for (const v of m) {
+      expect(v.validators[8]!.vsHonest, v.name).toBeLessThan(1);
+      for (const u of [0, 1, 2, 3, 4, 5, 6, 7]) expect(v.validators[u]!.vsHonest, `${v.name} uid ${u}`).toBeGreaterThan(0.999);
+      expect(v.validators[8]!.relativeDividends, v.name).toBeLessThan(0);
+      expect(Object.keys(v.validators)).toHaveLength(9);
+    }
+    // Scenarios of explicit weights have no dishonest behaviour to replace, so no baseline.
+    const plain = CATALOGUE.get('kappa-moves-first')!();
+    expect(scenarioMetrics(plain, simulate(plain))[0]!.validators[0]!.vsHonest).toBeNull();
   });
 
   it('incentive instability is 0 for a subnet that does not move and positive for one that migrates', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CATALOGUE, renderReport, simulate, toCsv } from '../../src/index.js';
+import { CATALOGUE, renderReport, scenarioMetrics, simulate, stakePath, toCsv } from '../../src/index.js';
 
 /*
  * The HTML report opens in Debian's chromium (headless, playwright-core), draws a chart per metric and variant, and
@@ -21,8 +21,10 @@ interface Canvas {
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
 describe('the simulation report', () => {
-  const result = simulate(CATALOGUE.get('kappa-moves-first')!(), { mode: 'f64' });
-  const html = renderReport(result, 'kappa moves first');
+  const scenario = CATALOGUE.get('kappa-moves-first')!();
+  const result = simulate(scenario, { mode: 'f64' });
+  const metrics = scenarioMetrics(scenario, result, { mode: 'f64' });
+  const html = renderReport(result, 'kappa moves first', { stakes: stakePath(scenario), metrics });
 
   it('is one self-contained file: the chart library inline, no remote resource', () => {
     expect(html).toMatch(/uPlot/);
@@ -30,6 +32,14 @@ describe('the simulation report', () => {
     expect(html).not.toMatch(/<link[^>]+href=/);
     // (A URL may appear in the library's licence comment; nothing loads one: no src, href, url() or fetch.)
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?https?:|url\(\s*["']?https?:|fetch\(|import\(/);
+  });
+
+  it('shows the metrics table: one row per variant, each validator\'s dividends per 1000 TAO and relative dividends', () => {
+    const table = html.slice(html.indexOf('<h2>Metrics'), html.indexOf('<h2>Last epoch'));
+    expect(table).toMatch(/uid 0: per 1000 TAO/);
+    for (const v of result.variants) expect(table).toContain(`<td>${v.name}</td>`);
+    // The big validator's mean relative dividend, as computed, appears in its column.
+    expect(table).toContain(`<td>${metrics[1]!.validators[0]!.relativeDividends.toFixed(4)}</td>`);
   });
 
   it('writes every epoch and uid as CSV', () => {
@@ -61,8 +71,9 @@ describe('the simulation report', () => {
       }));
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
-      // Five charts per variant, three variants, each with a canvas of real size.
-      expect(charts.length).toBe(15);
+      // Six charts per variant (weights, bonds, dividends, per 1000 TAO, incentive, relative), three variants, each
+      // with a canvas of real size.
+      expect(charts.length).toBe(18);
       for (const [w, h] of charts) expect((w as number) * (h as number)).toBeGreaterThan(10_000);
       // A chart that drew lines has pixels that are not the background.
       const inked = await page.$eval('.chart canvas', (el) => {
