@@ -91,7 +91,8 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
  * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
  */
 export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
-  const merged = { ...SIMULATE_DEFAULTS, ...options };
+  // An option given as undefined takes its default, as if it were left out.
+  const merged = { ...SIMULATE_DEFAULTS, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
   if (merged.mode !== 'exact' && merged.mode !== 'f64') {
     throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
   }

@@ -117,4 +117,10 @@ describe('simulate', () => {
     bad({ blocks: [1, 2] }, /blocks: expected 7 blocks/);
     bad({ n: undefined }, /n: is required/);
   });
+
+  it('takes the default mode when an option is given as undefined, and refuses an unknown mode', () => {
+    const plain = simulate(kappaMovesFirst());
+    expect(simulate(kappaMovesFirst(), { mode: undefined })).toEqual(plain);
+    expect(() => simulate(kappaMovesFirst(), { mode: 'f32' as never })).toThrow(/option mode: expected "exact" or "f64", got "f32"/);
+  });
 });
