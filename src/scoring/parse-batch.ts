@@ -1,0 +1,209 @@
+import { InvalidInputError } from '../errors/index.js';
+import { resolveScoringParams } from './params.js';
+import type { MinerResponse, ScoreBatch, ScoringParams } from './types.js';
+
+/*
+ * The JSON input of `yumaval score` (contracts/weights-and-scores.md) read into a ScoreBatch.
+ *
+ * Two kinds of bad input are told apart. A malformed batch (missing or ill-typed structure, a target out of range, a
+ * uid given twice, rows of the wrong count or length, unknown keys) is refused with an InvalidInputError naming the
+ * place. Hostile content inside a miner's rows is never an error: it is carried into the typed arrays in a form the
+ * engines treat as a garbage row (a NaN probability, an id of −1), and the row scores the worst loss.
+ */
+
+type Obj = Record<string, unknown>;
+
+/** The largest vocabulary accepted (a dense row is one float32 per outcome). */
+export const MAX_VOCAB = 1 << 20;
+/** The largest number of queries in one batch. */
+export const MAX_QUERIES = 1 << 20;
+/** The largest uid: uids are u16 on chain. */
+export const MAX_UID = 65535;
+
+const TOP_KEYS: ReadonlySet<string> = new Set(['targets', 'responses', 'vocab', 'params']);
+const RESPONSE_KEYS: ReadonlySet<string> = new Set(['uid', 'dense', 'topk', 'floor', 'error']);
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function has(obj: Obj, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return String(v);
+}
+
+function readInt(v: unknown, path: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describe(v)}`);
+  }
+  return v;
+}
+
+/**
+ * A probability (or floor) as the wire carries it: a finite non-negative number becomes its float32 value; anything
+ * else (null, a string, a boolean, an object, a negative number of any size) becomes NaN, which makes its row garbage.
+ * A number above the float32 range becomes Infinity, which also makes its row garbage.
+ */
+export function wireProbability(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.fround(v) : Number.NaN;
+}
+
+/** An outcome id as the engines read it: an integer in 0..vocab−1, else −1 (which makes its row garbage). */
+export function wireOutcomeId(v: unknown, vocab: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < vocab ? v : -1;
+}
+
+function readRows(v: unknown, path: string, queries: number, what: string): unknown[] {
+  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${queries} ${what} (one per target), got ${describe(v)}`);
+  if (v.length !== queries) {
+    throw new InvalidInputError(path, `expected ${queries} ${what} (one per target), got ${v.length}`);
+  }
+  return v;
+}
+
+/**
+ * A dense response from rows of numbers: row b is a distribution over `vocab` outcomes. Entries are read by
+ * wireProbability (hostile entries become NaN); the count of rows and their lengths are the structure and are checked.
+ * @param path the name of the rows in messages, e.g. `responses[2].dense`
+ */
+export function denseResponse(rows: unknown, queries: number, vocab: number, path = 'dense'): MinerResponse {
+  const list = readRows(rows, path, queries, 'rows of probabilities');
+  const probs = new Float32Array(queries * vocab);
+  list.forEach((row, b) => {
+    if (!Array.isArray(row)) {
+      throw new InvalidInputError(`${path}[${b}]`, `expected a row of ${vocab} probabilities, got ${describe(row)}`);
+    }
+    if (row.length !== vocab) {
+      throw new InvalidInputError(`${path}[${b}]`, `expected ${vocab} probabilities (vocab = ${vocab}), got ${row.length}`);
+    }
+    for (let v = 0; v < vocab; v++) probs[b * vocab + v] = wireProbability(row[v]);
+  });
+  return { kind: 'dense', probs };
+}
+
+/**
+ * A top-k response from rows of [outcome, probability] pairs and one floor per row. Each row and the floor array are
+ * structure and are checked; their content is not: an id that is not an integer in 0..vocab−1 becomes −1, a probability
+ * or floor that is not a finite non-negative number becomes NaN, and a pair that is not a 2-element array is carried as
+ * (−1, NaN). Each of these makes its row garbage (so does an id listed twice, which the engines detect).
+ * @param path the name of the response in messages, e.g. `responses[2]` (→ `responses[2].topk[1]`)
+ */
+export function topkResponse(rows: unknown, floor: unknown, queries: number, vocab: number, path = ''): MinerResponse {
+  const prefix = path === '' ? '' : `${path}.`;
+  const list = readRows(rows, `${prefix}topk`, queries, 'rows of [outcome, probability] pairs');
+  const floors = readRows(floor, `${prefix}floor`, queries, 'floor probabilities');
+  const ptr = new Int32Array(queries + 1);
+  let total = 0;
+  list.forEach((row, b) => {
+    if (!Array.isArray(row)) {
+      throw new InvalidInputError(`${prefix}topk[${b}]`, `expected a row of [outcome, probability] pairs, got ${describe(row)}`);
+    }
+    total += row.length;
+    ptr[b + 1] = total;
+  });
+  const ids = new Int32Array(total);
+  const probs = new Float32Array(total);
+  list.forEach((row, b) => {
+    const start = ptr[b] as number;
+    (row as unknown[]).forEach((pair, i) => {
+      if (Array.isArray(pair) && pair.length === 2) {
+        ids[start + i] = wireOutcomeId(pair[0], vocab);
+        probs[start + i] = wireProbability(pair[1]);
+      } else {
+        ids[start + i] = -1;
+        probs[start + i] = Number.NaN;
+      }
+    });
+  });
+  return { kind: 'topk', ptr, ids, probs, floor: Float32Array.from(floors, wireProbability) };
+}
+
+function readResponse(raw: Obj, path: string, queries: number, vocab: number): MinerResponse {
+  if (has(raw, 'error')) return { kind: 'none' };
+  const dense = has(raw, 'dense');
+  const topk = has(raw, 'topk');
+  if (dense && topk) throw new InvalidInputError(path, 'has both dense and topk: give one of them');
+  if (dense) {
+    if (has(raw, 'floor')) throw new InvalidInputError(`${path}.floor`, 'only a topk response has a floor');
+    return denseResponse(raw.dense, queries, vocab, `${path}.dense`);
+  }
+  if (topk) {
+    if (!has(raw, 'floor')) throw new InvalidInputError(`${path}.floor`, 'is required with topk (the probability of every outcome not listed, one per row)');
+    return topkResponse(raw.topk, raw.floor, queries, vocab, path);
+  }
+  throw new InvalidInputError(path, 'expected one of dense, topk (with floor) or error');
+}
+
+/**
+ * Reads the batch part of a `yumaval score` input (everything but `params`; a `params` key is allowed and ignored).
+ *
+ * Rules beyond the contract's text:
+ * - `vocab` is an integer in 2..2^20; `targets` a non-empty array (at most 2^20) of integers in 0..vocab−1.
+ * - `responses` is an array (possibly empty). Each entry is null or an object with `uid` (an integer in 0..65535,
+ *   distinct across the batch) and one of `dense`, `topk` + `floor`, or `error`. No other key is accepted.
+ * - A response with an `error` key (whatever its value) is unresponsive (`{ kind: 'none' }`); its other keys, if any,
+ *   are not read: the miner's answer failed, so whatever came with it is not scored.
+ * - A **null response is skipped**. It names no uid, so it cannot be attributed to a miner, and it cannot be told from
+ *   any other uid's slot. Skipping it has the same effect on every other miner as an unresponsive miner would (an
+ *   unresponsive miner counts in no mean, in no pair and not in R), and no uid receives anything from it; a caller that
+ *   wants a miner recorded as unresponsive writes `{ "uid": u, "error": "..." }`.
+ * - The uids keep the order of the responses.
+ * @throws InvalidInputError naming the place of a malformed batch
+ */
+export function parseScoreBatch(json: unknown): ScoreBatch {
+  if (!isObj(json)) throw new InvalidInputError('', `expected a score input object ({ targets, responses, vocab, params? }), got ${describe(json)}`);
+  for (const key of Object.keys(json)) {
+    if (!TOP_KEYS.has(key)) throw new InvalidInputError(key, `is not a score input field (expected one of ${[...TOP_KEYS].join(', ')})`);
+  }
+  if (!has(json, 'vocab')) throw new InvalidInputError('vocab', 'is required (the number of outcomes of a query)');
+  const vocab = readInt(json.vocab, 'vocab', 2, MAX_VOCAB);
+  if (!has(json, 'targets')) throw new InvalidInputError('targets', 'is required (the true outcome of each query)');
+  const rawTargets = json.targets;
+  if (!Array.isArray(rawTargets) || rawTargets.length === 0) {
+    throw new InvalidInputError('targets', `expected a non-empty array of outcomes (integers in 0..${vocab - 1}), got ${describe(rawTargets)}`);
+  }
+  if (rawTargets.length > MAX_QUERIES) throw new InvalidInputError('targets', `has ${rawTargets.length} queries, more than ${MAX_QUERIES}`);
+  const targets = Int32Array.from(rawTargets, (t, b) => readInt(t, `targets[${b}]`, 0, vocab - 1));
+  const queries = targets.length;
+
+  if (!has(json, 'responses')) throw new InvalidInputError('responses', 'is required (one entry per queried miner)');
+  const rawResponses = json.responses;
+  if (!Array.isArray(rawResponses)) throw new InvalidInputError('responses', `expected an array of responses, got ${describe(rawResponses)}`);
+  const uids: number[] = [];
+  const responses: MinerResponse[] = [];
+  const seen = new Map<number, number>();
+  rawResponses.forEach((raw, i) => {
+    const path = `responses[${i}]`;
+    if (raw === null) return;
+    if (!isObj(raw)) throw new InvalidInputError(path, `expected a response object ({ uid, dense } | { uid, topk, floor } | { uid, error }) or null, got ${describe(raw)}`);
+    for (const key of Object.keys(raw)) {
+      if (!RESPONSE_KEYS.has(key)) throw new InvalidInputError(`${path}.${key}`, `is not a response field (expected uid and one of dense, topk + floor, error)`);
+    }
+    if (!has(raw, 'uid')) throw new InvalidInputError(`${path}.uid`, 'is required');
+    const uid = readInt(raw.uid, `${path}.uid`, 0, MAX_UID);
+    const first = seen.get(uid);
+    if (first !== undefined) throw new InvalidInputError(`${path}.uid`, `uid ${uid} is given twice (first at responses[${first}])`);
+    seen.set(uid, i);
+    uids.push(uid);
+    responses.push(readResponse(raw, path, queries, vocab));
+  });
+  return { vocab, targets, uids, responses };
+}
+
+/**
+ * Reads a whole `yumaval score` input: the batch (parseScoreBatch) and its optional `params`, merged with the
+ * defaults by resolveScoringParams.
+ * @throws InvalidInputError naming the place of a malformed batch or parameter
+ */
+export function parseScoreRequest(json: unknown): { batch: ScoreBatch; params: ScoringParams } {
+  const batch = parseScoreBatch(json);
+  const params = resolveScoringParams((json as Obj).params, 'params');
+  return { batch, params };
+}
