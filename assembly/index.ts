@@ -4,6 +4,7 @@ import { LAYOUT_VERSION } from './layout';
 
 export { epochExact } from './epoch';
 export { epochF64 } from './epoch-f64';
+export { scoreRun } from './infovalue';
 export {
   mulSat as fxMulSat,
   mulCheckedOrZero as fxMulCheckedOrZero,

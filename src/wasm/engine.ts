@@ -16,6 +16,7 @@ export interface YumaWasmExports {
   layoutVersion(): number;
   epochExact(params: number): number;
   epochF64(params: number): number;
+  scoreRun(desc: number): number;
   fxMulSat(a: bigint, b: bigint): bigint;
   fxMulCheckedOrZero(a: bigint, b: bigint): bigint;
   fxSafeDiv(a: bigint, b: bigint): bigint;

@@ -1,0 +1,101 @@
+import { EngineAbortError, InvalidInputError, YumavalError } from '../errors/index.js';
+import { ensureHelper, helperFailed, MEMORY_PAGES, startRun } from '../wasm/index.js';
+import { checkBatchShape } from './check-batch.js';
+import type { ScoreBatch, ScoreResult, ScoringParams } from './types.js';
+import { KIND, MINER_SLOTS, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wasm-layout.js';
+
+/** Below this many pair-query products the helper thread costs more than it saves. */
+const HELPER_MIN_WORK = 200_000;
+
+/** Bytes the engine's heap needs for a batch: inputs, per-row state, the K×K matrix and the outputs. */
+function heapBytes(batch: ScoreBatch): number {
+  const K = batch.responses.length, B = batch.targets.length, V = batch.vocab;
+  let inputs = 0;
+  for (const r of batch.responses) {
+    if (r.kind === 'dense') inputs += r.probs.length * 4;
+    else if (r.kind === 'topk') inputs += (r.ptr.length + r.ids.length + r.probs.length + r.floor.length) * 4;
+  }
+  return inputs + K * K * 8 + K * B * 25 + K * 120 + V * 20 + 4096;
+}
+
+/**
+ * Scores a batch in the WASM engine (assembly/infovalue.ts): losses, the scaling law, base Shapley values, the pair
+ * synergy matrix, the divergence penalty and the Shapley vector. Hostile content (NaN, negatives, bad ids, all-zero
+ * rows) is scored row by row, never thrown; only a malformed batch shape throws InvalidInputError.
+ */
+export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResult {
+  checkBatchShape(batch);
+  const K = batch.responses.length, B = batch.targets.length, V = batch.vocab;
+  const need = heapBytes(batch), have = MEMORY_PAGES * 65536 - (64 << 20);
+  if (need > have) {
+    throw new InvalidInputError('responses', `the batch needs ${(need / 2 ** 30).toFixed(2)} GiB of engine heap (K = ${K}, B = ${B}, V = ${V}); the heap holds ${(have / 2 ** 30).toFixed(2)} GiB: score fewer miners per batch`);
+  }
+  if (K * K * B >= HELPER_MIN_WORK) ensureHelper();
+  const { engine: e } = startRun();
+  // Allocate everything first, then write through views of the final buffer.
+  const pDesc = e.alloc(SCORE_SLOTS * 8);
+  const pTargets = e.alloc(B * 4);
+  const pMiners = e.alloc(K * MINER_SLOTS * 4);
+  const places = batch.responses.map((r) => {
+    if (r.kind === 'dense') return [e.alloc(r.probs.length * 4)];
+    if (r.kind === 'topk') return [e.alloc(r.ptr.length * 4), e.alloc(r.ids.length * 4), e.alloc(r.probs.length * 4), e.alloc(r.floor.length * 4)];
+    return [];
+  });
+  const buf = e.memory.buffer;
+  const desc = new DataView(buf, pDesc, SCORE_SLOTS * 8);
+  const setInt = (slot: number, v: number): void => desc.setBigInt64(slot * 8, BigInt(v), true);
+  const setF64 = (slot: number, v: number): void => desc.setFloat64(slot * 8, v, true);
+  setInt(SD.K, K);
+  setInt(SD.B, B);
+  setInt(SD.V, V);
+  setInt(SD.TARGETS, pTargets);
+  setInt(SD.MINERS, pMiners);
+  setF64(SD.SCALING_POWER, params.scalingLawPower);
+  setF64(SD.SYNERGY_POWER, params.synergyScalingLawPower);
+  setF64(SD.DIVERGENCE_WEIGHT, params.divergenceWeight);
+  setF64(SD.LOSS_FLOOR, params.lossFloor);
+  setF64(SD.WORST_LOSS, params.worstLoss);
+  new Int32Array(buf, pTargets, B).set(batch.targets);
+  const table = new Int32Array(buf, pMiners, K * MINER_SLOTS);
+  batch.responses.forEach((r, k) => {
+    const at = places[k] as number[];
+    if (r.kind === 'dense') {
+      table[k * MINER_SLOTS] = KIND.DENSE;
+      table[k * MINER_SLOTS + 1] = at[0] as number;
+      new Float32Array(buf, at[0], r.probs.length).set(r.probs);
+    } else if (r.kind === 'topk') {
+      table[k * MINER_SLOTS] = KIND.TOPK;
+      for (let s = 0; s < 4; s++) table[k * MINER_SLOTS + 1 + s] = at[s] as number;
+      new Int32Array(buf, at[0], r.ptr.length).set(r.ptr);
+      new Int32Array(buf, at[1], r.ids.length).set(r.ids);
+      new Float32Array(buf, at[2], r.probs.length).set(r.probs);
+      new Float32Array(buf, at[3], r.floor.length).set(r.floor);
+    } else {
+      table[k * MINER_SLOTS] = KIND.NONE;
+    }
+  });
+  let res: number;
+  try {
+    res = e.scoreRun(pDesc);
+  } catch (err) {
+    e.settle();
+    if (err instanceof YumavalError && !(err instanceof EngineAbortError)) throw err;
+    throw new EngineAbortError(`${err instanceof Error ? err.message : String(err)} (scoring K = ${K}, B = ${B}, V = ${V})`);
+  }
+  if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
+  const slots = new Int32Array(buf, res, SCORE_RESULT_SLOTS);
+  const f64 = (slot: number, len: number): Float64Array => new Float64Array(buf, slots[slot] as number, len).slice();
+  return {
+    uids: batch.uids.slice(),
+    responsive: Array.from(new Uint8Array(buf, slots[SR.RESPONSIVE] as number, K), (x) => x !== 0),
+    lossPerQuery: f64(SR.LOSS_PER_QUERY, K * B),
+    loss: f64(SR.LOSS, K),
+    estParams: f64(SR.EST_PARAMS, K),
+    baseParams: f64(SR.BASE_PARAMS, K),
+    synergy: f64(SR.SYNERGY, K * K),
+    synergyTotal: f64(SR.SYNERGY_TOTAL, K),
+    divergence: f64(SR.DIVERGENCE, K),
+    divergenceExcess: f64(SR.EXCESS, K),
+    shapley: f64(SR.SHAPLEY, K),
+  };
+}
