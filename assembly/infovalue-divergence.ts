@@ -50,6 +50,14 @@ function denseDistance2(row: usize, scale: f64, sm: usize, V: i32): f64 {
 }
 
 /**
+ * The probability of each unlisted outcome of a top-k row. When every outcome is listed the floor carries no mass,
+ * and it is taken as 0: its scaled value could be huge, and the sums over all outcomes would cancel it badly.
+ */
+function floorShare(miners: usize, k: i32, b: i32, scale: f64, V: i32, listed: i32): f64 {
+  return listed >= V ? 0 : <f64>load<f32>(minerSlot(miners, k, 4) + (<usize>b << 2)) * scale;
+}
+
+/**
  * Fills divergence (mean distance) and excess (mean excess) per miner. `dist` is f64[K] scratch, `m` and `sm` f64[V].
  */
 export function divergencePass(rows: Rows, miners: usize, divergence: usize, excess: usize, dist: usize, m: usize, sm: usize): void {
@@ -75,9 +83,10 @@ export function divergencePass(rows: Rows, miners: usize, divergence: usize, exc
         addScaled(m, minerSlot(miners, k, 1) + ((<usize>b * V) << 2), scale, V);
       } else {
         const ptr = minerSlot(miners, k, 1), ids = minerSlot(miners, k, 2), probs = minerSlot(miners, k, 3);
-        const floor = <f64>load<f32>(minerSlot(miners, k, 4) + (<usize>b << 2)) * scale;
+        const start = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2));
+        const floor = floorShare(miners, k, b, scale, V, end - start);
         floors += floor;
-        for (let e = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2)); e < end; e++) {
+        for (let e = start; e < end; e++) {
           const at2 = m + (<usize>load<i32>(ids + (<usize>e << 2)) << 3);
           store<f64>(at2, load<f64>(at2) + <f64>load<f32>(probs + (<usize>e << 2)) * scale - floor);
         }
@@ -110,9 +119,10 @@ export function divergencePass(rows: Rows, miners: usize, divergence: usize, exc
         } else {
           // Every outcome at the floor, then the listed ones corrected: Σ (sc − sm)² = V·c − 2·sc·Σ sm + Σ m.
           const ptr = minerSlot(miners, k, 1), ids = minerSlot(miners, k, 2), probs = minerSlot(miners, k, 3);
-          const c = <f64>load<f32>(minerSlot(miners, k, 4) + (<usize>b << 2)) * scale, sc = Math.sqrt(c);
+          const start = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2));
+          const c = floorShare(miners, k, b, scale, V, end - start), sc = Math.sqrt(c);
           t = <f64>V * c - 2 * sc * sumSqrt + sumM;
-          for (let e = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2)); e < end; e++) {
+          for (let e = start; e < end; e++) {
             const smv = load<f64>(sm + (<usize>load<i32>(ids + (<usize>e << 2)) << 3));
             const dl = Math.sqrt(<f64>load<f32>(probs + (<usize>e << 2)) * scale) - smv, df = sc - smv;
             t += dl * dl - df * df;

@@ -97,7 +97,8 @@ export function rowPass(rows: Rows, miners: usize, targets: usize, worstLoss: f6
         const scale = 1.0 / total;
         store<u8>(rows.valid + at, 1);
         store<f64>(rows.scale + (at << 3), scale);
-        const p = pTarget * scale;
+        // Divided, not multiplied by the scale: p near 1 has a loss near 0, where one rounding more shows.
+        const p = pTarget / total;
         if (p > 0) {
           const l = -Math.log(p);
           if (l < worstLoss) { loss = l; q = Math.exp(-l); }

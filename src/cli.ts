@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { YumavalError } from './errors/index.js';
 import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
+import { scoreCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   program.addCommand(epochCommand().exitOverride());
   program.addCommand(exampleCommand().exitOverride());
   program.addCommand(simulateCommand().exitOverride());
+  program.addCommand(scoreCommand().exitOverride());
   return program;
 }
 
