@@ -68,32 +68,32 @@ describe('scoreReference: two complementary miners (V = 3, B = 2)', () => {
     expectClose(r.lossPerQuery[0], l00);
     expectClose(r.lossPerQuery[1], l01);
     expectClose(r.lossPerQuery[0], 1.8325814861000522);
-    expectClose(r.lossPerQuery[1], 4.6051702176530591);
-    expectClose(r.lossPerQuery[2], 4.6051702176530591);
+    expectClose(r.lossPerQuery[1], 4.605170217653059);
+    expectClose(r.lossPerQuery[2], 4.605170217653059);
     expectClose(r.lossPerQuery[3], 1.8325814861000522);
     expectClose(r.loss[0], (l00 + l01) / 2);
-    expectClose(r.loss[0], 3.2188758518765556);
-    expectClose(r.loss[1], 3.2188758518765556);
+    expectClose(r.loss[0], 3.2188758518765557);
+    expectClose(r.loss[1], 3.2188758518765557);
   });
 
   it('estParams is Kaplan’s law of the mean loss, baseParams its square root', () => {
-    expectClose(r.estParams[0], kaplan(3.2188758518765556), 1e-11);
+    expectClose(r.estParams[0], kaplan(3.2188758518765557), 1e-11);
     expectClose(r.estParams[0], 18372315.657053888);
-    expectClose(r.baseParams[0], 4286.2939303148457);
+    expectClose(r.baseParams[0], 4286.293930314846);
     expectClose(r.baseParams[1], Math.sqrt(r.estParams[1] as number));
   });
 
   it('the pair’s synergy: (N(measured)^½ − N(expected)^½) / 2 / R, shared by both', () => {
     const q = (l: number): number => Math.exp(-l);
-    const measured = -Math.log((q(1.8325814861000522) + q(4.6051702176530591)) / 2);
-    const byHand = (Math.sqrt(kaplan(measured)) - Math.sqrt(kaplan(3.2188758518765556))) / 2 / 2;
+    const measured = -Math.log((q(1.8325814861000522) + q(4.605170217653059)) / 2);
+    const byHand = (Math.sqrt(kaplan(measured)) - Math.sqrt(kaplan(3.2188758518765557))) / 2 / 2;
     expectClose(r.synergy[1], byHand, 1e-10);
-    expectClose(r.synergy[1], 5127.3721721028118);
-    expectClose(r.synergy[2], 5127.3721721028118);
+    expectClose(r.synergy[1], 5127.372172102811);
+    expectClose(r.synergy[2], 5127.372172102811);
     expect(r.synergy[0]).toBe(0);
     expect(r.synergy[3]).toBe(0);
-    expectClose(r.synergyTotal[0], 5127.3721721028118);
-    expectClose(r.synergyTotal[1], 5127.3721721028118);
+    expectClose(r.synergyTotal[0], 5127.372172102811);
+    expectClose(r.synergyTotal[1], 5127.372172102811);
   });
 
   it('divergence is the mean Hellinger distance from the mean distribution; two miners never exceed avg + std', () => {
@@ -104,8 +104,8 @@ describe('scoreReference: two complementary miners (V = 3, B = 2)', () => {
   });
 
   it('shapley = base + synergy when nothing diverges', () => {
-    expectClose(r.shapley[0], 9413.6661024176576);
-    expectClose(r.shapley[1], 9413.6661024176576);
+    expectClose(r.shapley[0], 9413.666102417657);
+    expectClose(r.shapley[1], 9413.666102417657);
     expect(r.responsive).toEqual([true, true]);
     expect(r.uids).toEqual([0, 1]);
   });
@@ -124,7 +124,7 @@ describe('scoreReference: garbage rows, an unresponsive miner and top-k (V = 2, 
     expectClose(r.loss[0], 10.178337480484316);
     expectClose(r.lossPerQuery[4], -Math.log(f(0.6) / (f(0.6) + f(0.1))));
     expectClose(r.lossPerQuery[5], -Math.log(f(0.9) / (f(0.9) + f(0.05))));
-    expectClose(r.loss[2], 0.10410894986408554);
+    expectClose(r.loss[2], 0.10410894986408555);
   });
 
   it('the unresponsive miner: NaN losses and divergence, zero everything else', () => {
@@ -142,48 +142,48 @@ describe('scoreReference: garbage rows, an unresponsive miner and top-k (V = 2, 
   });
 
   it('scaling law values, and a loss under the floor counts as the floor', () => {
-    expectClose(r.estParams[0], 4.8481583503088105);
+    expectClose(r.estParams[0], 4.84815835030881);
     expectClose(r.estParams[0], kaplan(10.178337480484316), 1e-11);
-    expectClose(r.baseParams[0], 2.2018533898306696);
-    expectClose(r.estParams[2], 88302581638.872551);
+    expectClose(r.baseParams[0], 2.20185338983067);
+    expectClose(r.estParams[2], 88302581638.87256);
     expectClose(r.estParams[2], kaplan(1.69), 1e-11);
     expectClose(r.shapley[2], 297157.5030835879);
   });
 
   it('a garbage row is at distance 1; no synergy when the pair’s loss is under the floor', () => {
     expectClose(r.divergence[0], 0.531707411512732);
-    expectClose(r.divergence[2], 0.036163648348843311);
+    expectClose(r.divergence[2], 0.03616364834884331);
     expect(r.synergy[0 * 3 + 2]).toBe(0);
-    expectClose(r.shapley[0], 2.2018533898306696);
+    expectClose(r.shapley[0], 2.20185338983067);
   });
 });
 
 describe('scoreReference: the divergence penalty', () => {
   it('3 agreeing miners and an outlier: the outlier’s excess is ((n−1)/√n − 1)^3 = 1/8 (n = 4)', () => {
     const r = scoreReference(batch(2, [0], [dense([[0.5, 0.5]]), dense([[0.5, 0.5]]), dense([[0.5, 0.5]]), dense([[0.9, 0.1]])]), P);
-    expectClose(r.divergenceExcess[3], 0.12499999592591237, 1e-9);
-    expectClose(r.divergence[3], 0.25525100449965968);
-    expectClose(r.divergence[0], 0.071160711768077834);
+    expectClose(r.divergenceExcess[3], 0.12499999592591236, 1e-9);
+    expectClose(r.divergence[3], 0.2552510044996597);
+    expectClose(r.divergence[0], 0.07116071176807784);
     for (let k = 0; k < 3; k++) expect(r.divergenceExcess[k]).toBe(0);
     const base = Math.sqrt(kaplan(1.69));
     expectClose(r.shapley[0], base, 1e-11);
-    expectClose(r.shapley[3], base / (1 + W * 0.12499999592591237), 1e-11);
-    expectClose(r.shapley[3], 296416.85673113911);
+    expectClose(r.shapley[3], base / (1 + W * 0.12499999592591236), 1e-11);
+    expectClose(r.shapley[3], 296416.8567311391);
   });
 
   it('15 agreeing miners and an outlier: the excess (2.75^3) is capped at 10', () => {
     const agree = Array.from({ length: 15 }, () => dense([[0.5, 0.5]]));
     const r = scoreReference(batch(2, [0], [...agree, dense([[0.9, 0.1]])]), P);
     expect(r.divergenceExcess[15]).toBe(10);
-    expectClose(r.divergence[15], 0.30768278476651317);
-    expectClose(r.shapley[15], 247653.29642758228);
+    expectClose(r.divergence[15], 0.3076827847665132);
+    expectClose(r.shapley[15], 247653.29642758227);
     expectClose(r.shapley[15], Math.sqrt(kaplan(1.69)) / (1 + W * 10), 1e-11);
   });
 
   it('divergenceWeight scales the penalty: shapley / (1 + w · excess)', () => {
     const responses = [dense([[0.5, 0.5]]), dense([[0.5, 0.5]]), dense([[0.5, 0.5]]), dense([[0.9, 0.1]])];
     const r = scoreReference(batch(2, [0], responses), { ...P, divergenceWeight: 1 });
-    expectClose(r.shapley[3], Math.sqrt(kaplan(1.69)) / (1 + 0.12499999592591237), 1e-11);
+    expectClose(r.shapley[3], Math.sqrt(kaplan(1.69)) / (1 + 0.12499999592591236), 1e-11);
     const off = scoreReference(batch(2, [0], responses), { ...P, divergenceWeight: 0 });
     expectClose(off.shapley[3], Math.sqrt(kaplan(1.69)), 1e-11);
   });
@@ -236,8 +236,8 @@ describe('scoreReference: synergy facts', () => {
     expect(r.synergy[0 * 3 + 1]).toBeLessThan(1e-9 * base);
     // Each twin still gains from the complementary miner, now shared among R = 3.
     const q = (l: number): number => Math.exp(-l);
-    const measured = -Math.log((q(1.8325814861000522) + q(4.6051702176530591)) / 2);
-    const byHand = (Math.sqrt(kaplan(measured)) - Math.sqrt(kaplan(3.2188758518765556))) / 2 / 3;
+    const measured = -Math.log((q(1.8325814861000522) + q(4.605170217653059)) / 2);
+    const byHand = (Math.sqrt(kaplan(measured)) - Math.sqrt(kaplan(3.2188758518765557))) / 2 / 3;
     expectClose(r.synergy[0 * 3 + 2], byHand, 1e-10);
     expectClose(r.synergy[1 * 3 + 2], byHand, 1e-10);
     expectClose(r.synergyTotal[2], 2 * byHand, 1e-10);
@@ -253,8 +253,8 @@ describe('scoreReference: synergy facts', () => {
   it('synergyScalingLawPower 1: the share is the difference of the estimated parameters', () => {
     const r = scoreReference(batch(3, [0, 1], [dense(good0), dense(good1)]), { ...P, synergyScalingLawPower: 1, scalingLawPower: 1 });
     const q = (l: number): number => Math.exp(-l);
-    const measured = -Math.log((q(1.8325814861000522) + q(4.6051702176530591)) / 2);
-    expectClose(r.synergy[1], (kaplan(measured) - kaplan(3.2188758518765556)) / 4, 1e-10);
+    const measured = -Math.log((q(1.8325814861000522) + q(4.605170217653059)) / 2);
+    expectClose(r.synergy[1], (kaplan(measured) - kaplan(3.2188758518765557)) / 4, 1e-10);
     expectClose(r.baseParams[0], r.estParams[0] as number);
   });
 });
