@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { YumavalError } from './errors/index.js';
 import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 import { scoreCommand } from './cli/index.js';
+import { weightsCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(exampleCommand().exitOverride());
   program.addCommand(simulateCommand().exitOverride());
   program.addCommand(scoreCommand().exitOverride());
+  program.addCommand(weightsCommand().exitOverride());
   return program;
 }
 
