@@ -348,6 +348,9 @@ describe('scoreReference: structure errors', () => {
     expect(code(batch(2, [0], [good]), { ...P, lossFloor: -1 })).toBe('params.lossFloor');
     expect(code(batch(2, [0], [good]), { ...P, worstLoss: Number.NaN })).toBe('params.worstLoss');
     expect(code(batch(2, [0], [good]))).toBe('no error');
+    expect(code(batch(2, [0], [good], [70000]))).toBe('no error');
+    expect(code(batch(2, [0], [good], [-1]))).toBe('batch.uids[0]');
+    expect(code(batch(2, [0], [good], [1.5]))).toBe('batch.uids[0]');
   });
 });
 

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../../errors/index.js';
-import { MAX_UID, MAX_VOCAB } from '../parse-batch.js';
+import { MAX_VOCAB } from '../parse-batch.js';
 import { resolveScoringParams } from '../params.js';
 import type { ScoreBatch, ScoringParams } from '../types.js';
 
@@ -38,7 +38,8 @@ export function checkScoreBatch(batch: ScoreBatch): void {
   }
   const seen = new Set<number>();
   batch.uids.forEach((u, k) => {
-    const uid = checkInt(u, `batch.uids[${k}]`, 0, MAX_UID);
+    // Any non-negative integer: the JSON path caps uids at 65535 (chain u16), the library does not.
+    const uid = checkInt(u, `batch.uids[${k}]`, 0, Number.MAX_SAFE_INTEGER);
     if (seen.has(uid)) fail(`batch.uids[${k}]`, `uid ${uid} is given twice`);
     seen.add(uid);
   });
