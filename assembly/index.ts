@@ -4,7 +4,7 @@ import { LAYOUT_VERSION } from './layout';
 
 export { epochExact } from './epoch';
 export { epochF64 } from './epoch-f64';
-export { scoreRun } from './infovalue';
+export { scoreMirror, scoreRun } from './infovalue';
 export {
   mulSat as fxMulSat,
   mulCheckedOrZero as fxMulCheckedOrZero,

@@ -134,7 +134,10 @@ function synergyPart(ctx: usize, part: i32): void {
   else pairsChunked(t, i0, i1);
 }
 
-/** Runs the pair pass (both parts, one on the helper thread when there is one), then mirrors and sums it. */
+/**
+ * Runs the pair pass (both parts, one on the helper thread when there is one) and sums each miner's shares. The pass
+ * writes only the upper triangle; a miner's total is its row there plus its column, both read in order.
+ */
 export function synergyPass(t: SynergyTask, totals: usize): void {
   const K = t.k;
   // Balance the pairs: row i holds K − 1 − i of them.
@@ -143,8 +146,31 @@ export function synergyPass(t: SynergyTask, totals: usize): void {
   while (split < K && acc * 2 < all) { acc += K - 1 - split; split++; }
   t.split = split;
   runParts(synergyPart, changetype<usize>(t), <i64>K * K * t.b > 200_000);
-  // Mirror the upper triangle in tiles (so both sides stay in cache) and zero the diagonal.
-  const out = t.out, TILE = 32;
+  const out = t.out;
+  memory.fill(totals, 0, <usize>K << 3);
+  for (let i = 0; i < K; i++) {
+    const row = out + ((<usize>i * K) << 3);
+    let s: f64 = 0;
+    let j = i + 1;
+    // Row i's shares go to i and, column-wise, to each j: the column sums are one SIMD add per two entries.
+    for (; j + 2 <= K; j += 2) {
+      const x = v128.load(row + (<usize>j << 3));
+      const at = totals + (<usize>j << 3);
+      v128.store(at, f64x2.add(v128.load(at), x));
+      s += f64x2.extract_lane(x, 0) + f64x2.extract_lane(x, 1);
+    }
+    for (; j < K; j++) {
+      const x = load<f64>(row + (<usize>j << 3));
+      store<f64>(totals + (<usize>j << 3), load<f64>(totals + (<usize>j << 3)) + x);
+      s += x;
+    }
+    store<f64>(totals + (<usize>i << 3), load<f64>(totals + (<usize>i << 3)) + s);
+  }
+}
+
+/** Completes the K×K matrix from its upper triangle: the lower one mirrored (in tiles, to stay in cache), 0 diagonal. */
+export function mirrorSynergy(out: usize, K: i32): void {
+  const TILE = 32;
   for (let i0 = 0; i0 < K; i0 += TILE) {
     const i1 = i0 + TILE < K ? i0 + TILE : K;
     for (let j0 = 0; j0 <= i0; j0 += TILE) {
@@ -154,11 +180,5 @@ export function synergyPass(t: SynergyTask, totals: usize): void {
       }
     }
   }
-  for (let i = 0; i < K; i++) {
-    store<f64>(out + ((<usize>i * K + i) << 3), 0);
-    let s: f64 = 0;
-    const row = out + ((<usize>i * K) << 3);
-    for (let j = 0; j < K; j++) s += load<f64>(row + (<usize>j << 3));
-    store<f64>(totals + (<usize>i << 3), s);
-  }
+  for (let i = 0; i < K; i++) store<f64>(out + ((<usize>i * K + i) << 3), 0);
 }

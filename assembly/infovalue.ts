@@ -5,7 +5,7 @@
 
 import { divergencePass } from './infovalue-divergence';
 import { Rows, rowPass } from './infovalue-rows';
-import { powParams, SynergyTask, synergyPass } from './infovalue-synergy';
+import { mirrorSynergy, powParams, SynergyTask, synergyPass } from './infovalue-synergy';
 import { allocRaw, allocZeroed } from './mem';
 import * as S from './score-layout';
 
@@ -87,7 +87,15 @@ export function scoreRun(desc: usize): usize {
     store<f64>(shapley + at, value);
   }
 
-  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley];
+  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley, <usize>K];
   for (let i = 0; i < S.SCORE_RESULT_SLOTS; i++) store<i32>(result + (<usize>i << 2), <i32>slots[i]);
   return result;
+}
+
+/**
+ * Completes the synergy matrix of the result block `result` (the pair pass writes its upper triangle only; most
+ * callers read the totals, and the full matrix is built when someone reads it).
+ */
+export function scoreMirror(result: usize): void {
+  mirrorSynergy(<usize>load<i32>(result + (<usize>S.R_SYNERGY << 2)), load<i32>(result + (<usize>S.R_K << 2)));
 }

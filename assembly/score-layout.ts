@@ -26,12 +26,13 @@ export const R_LOSS_PER_QUERY: i32 = 1; // f64[K·B]
 export const R_LOSS: i32 = 2; // f64[K]
 export const R_EST_PARAMS: i32 = 3;
 export const R_BASE_PARAMS: i32 = 4;
-export const R_SYNERGY: i32 = 5; // f64[K·K]
+export const R_SYNERGY: i32 = 5; // f64[K·K]: upper triangle only until scoreMirror runs
 export const R_SYNERGY_TOTAL: i32 = 6;
 export const R_DIVERGENCE: i32 = 7;
 export const R_EXCESS: i32 = 8;
 export const R_SHAPLEY: i32 = 9;
-export const SCORE_RESULT_SLOTS: i32 = 10;
+export const R_K: i32 = 10; // K itself, for scoreMirror
+export const SCORE_RESULT_SLOTS: i32 = 11;
 
 /** Hellinger distances whose square is below this are rounding noise: they count as 0 (see docs/scoring.md). */
 export const DIVERGENCE_NOISE: f64 = 1e-12;

@@ -1,5 +1,5 @@
 import { EngineAbortError, InvalidInputError, YumavalError } from '../errors/index.js';
-import { ensureHelper, helperFailed, MEMORY_PAGES, startRun } from '../wasm/index.js';
+import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, startRun } from '../wasm/index.js';
 import { checkBatchShape } from './check-batch.js';
 import type { ScoreBatch, ScoreResult, ScoringParams } from './types.js';
 import { KIND, MINER_SLOTS, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wasm-layout.js';
@@ -31,7 +31,7 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
     throw new InvalidInputError('responses', `the batch needs ${(need / 2 ** 30).toFixed(2)} GiB of engine heap (K = ${K}, B = ${B}, V = ${V}); the heap holds ${(have / 2 ** 30).toFixed(2)} GiB: score fewer miners per batch`);
   }
   if (K * K * B >= HELPER_MIN_WORK) ensureHelper();
-  const { engine: e } = startRun();
+  const { engine: e, generation } = startRun();
   // Allocate everything first, then write through views of the final buffer.
   const pDesc = e.alloc(SCORE_SLOTS * 8);
   const pTargets = e.alloc(B * 4);
@@ -85,17 +85,32 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
   if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
   const slots = new Int32Array(buf, res, SCORE_RESULT_SLOTS);
   const f64 = (slot: number, len: number): Float64Array => new Float64Array(buf, slots[slot] as number, len).slice();
-  return {
+  const result = {
     uids: batch.uids.slice(),
     responsive: Array.from(new Uint8Array(buf, slots[SR.RESPONSIVE] as number, K), (x) => x !== 0),
     lossPerQuery: f64(SR.LOSS_PER_QUERY, K * B),
     loss: f64(SR.LOSS, K),
     estParams: f64(SR.EST_PARAMS, K),
     baseParams: f64(SR.BASE_PARAMS, K),
-    synergy: f64(SR.SYNERGY, K * K),
     synergyTotal: f64(SR.SYNERGY_TOTAL, K),
     divergence: f64(SR.DIVERGENCE, K),
     divergenceExcess: f64(SR.EXCESS, K),
     shapley: f64(SR.SHAPLEY, K),
+  } as ScoreResult;
+  // The K×K matrix is built and copied out on first read: at K = 4096 it is 128 MiB, and most callers only need the
+  // totals (fresh memory costs a page fault per 4 KiB, which here is most of the time of a copy). Read after a later
+  // run has reused the engine's heap, it is recomputed from the batch.
+  let synergy: Float64Array | undefined;
+  const synergyMatrix = (): Float64Array => {
+    if (synergy !== undefined) return synergy;
+    if (currentGeneration() !== generation) {
+      synergy = scoreBatch(batch, params).synergy;
+    } else {
+      e.scoreMirror(res);
+      synergy = new Float64Array(e.memory.buffer, new Int32Array(e.memory.buffer, res, SCORE_RESULT_SLOTS)[SR.SYNERGY] as number, K * K).slice();
+    }
+    return synergy;
   };
+  Object.defineProperty(result, 'synergy', { enumerable: true, configurable: false, get: synergyMatrix });
+  return result;
 }

@@ -32,5 +32,6 @@ export const SR = Object.freeze({
   DIVERGENCE: 7,
   EXCESS: 8,
   SHAPLEY: 9,
+  K: 10,
 });
-export const SCORE_RESULT_SLOTS = 10;
+export const SCORE_RESULT_SLOTS = 11;

@@ -17,6 +17,7 @@ export interface YumaWasmExports {
   epochExact(params: number): number;
   epochF64(params: number): number;
   scoreRun(desc: number): number;
+  scoreMirror(result: number): void;
   fxMulSat(a: bigint, b: bigint): bigint;
   fxMulCheckedOrZero(a: bigint, b: bigint): bigint;
   fxSafeDiv(a: bigint, b: bigint): bigint;
