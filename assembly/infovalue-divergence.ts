@@ -58,17 +58,42 @@ function floorShare(miners: usize, k: i32, b: i32, scale: f64, V: i32, listed: i
 }
 
 /**
- * Fills divergence (mean distance) and excess (mean excess) per miner. `dist` is f64[K] scratch, `m` and `sm` f64[V].
+ * Σ_v (√p_v − sm_v)² of a top-k row outcome by outcome: the listed probabilities are spread into `scratch` (f64[V],
+ * NaN where unlisted), summed, and `scratch` is left as it was found.
  */
-export function divergencePass(rows: Rows, miners: usize, divergence: usize, excess: usize, dist: usize, m: usize, sm: usize): void {
+function topkDistance2Direct(ptr: usize, ids: usize, probs: usize, b: i32, scale: f64, c: f64, sm: usize, V: i32, scratch: usize): f64 {
+  const start = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2));
+  for (let e = start; e < end; e++) {
+    store<f64>(scratch + (<usize>load<i32>(ids + (<usize>e << 2)) << 3), <f64>load<f32>(probs + (<usize>e << 2)) * scale);
+  }
+  const sc = Math.sqrt(c);
+  let t: f64 = 0;
+  for (let v = 0; v < V; v++) {
+    const pv = load<f64>(scratch + (<usize>v << 3));
+    const d = (pv == pv ? Math.sqrt(pv) : sc) - load<f64>(sm + (<usize>v << 3));
+    t += d * d;
+  }
+  for (let e = start; e < end; e++) store<f64>(scratch + (<usize>load<i32>(ids + (<usize>e << 2)) << 3), NaN);
+  return t;
+}
+
+/**
+ * Fills divergence (mean distance) and excess (mean excess) per miner. `dist` is f64[K] scratch; `m`, `sm` and
+ * `scratch` f64[V].
+ */
+export function divergencePass(rows: Rows, miners: usize, divergence: usize, excess: usize, dist: usize, m: usize, sm: usize, scratch: usize): void {
   const K = rows.k, B = rows.b, V = rows.v;
+  for (let v = 0; v < V; v++) store<f64>(scratch + (<usize>v << 3), NaN);
   let responsive = 0;
   for (let k = 0; k < K; k++) {
     if (<i32>minerSlot(miners, k, 0) != KIND_NONE) responsive++;
     store<f64>(divergence + (<usize>k << 3), 0);
     store<f64>(excess + (<usize>k << 3), 0);
   }
-  if (responsive == 0) return;
+  if (responsive == 0) {
+    for (let k = 0; k < K; k++) store<f64>(divergence + (<usize>k << 3), NaN);
+    return;
+  }
   for (let b = 0; b < B; b++) {
     // The mean distribution of the valid rows: dense rows in full, top-k rows as their floor (summed once, spread
     // over every outcome at the end) plus each listed outcome's difference from the floor.
@@ -122,11 +147,16 @@ export function divergencePass(rows: Rows, miners: usize, divergence: usize, exc
           const start = load<i32>(ptr + (<usize>b << 2)), end = load<i32>(ptr + (<usize>(b + 1) << 2));
           const c = floorShare(miners, k, b, scale, V, end - start), sc = Math.sqrt(c);
           t = <f64>V * c - 2 * sc * sumSqrt + sumM;
+          let magnitude = <f64>V * c + 2 * sc * sumSqrt + sumM;
           for (let e = start; e < end; e++) {
             const smv = load<f64>(sm + (<usize>load<i32>(ids + (<usize>e << 2)) << 3));
             const dl = Math.sqrt(<f64>load<f32>(probs + (<usize>e << 2)) * scale) - smv, df = sc - smv;
             t += dl * dl - df * df;
+            magnitude += dl * dl + df * df;
           }
+          // The sums above cancel: their rounding is about 1e-16 of their magnitude. A row that close to the mean
+          // (a copy, a sybil) is summed outcome by outcome instead, as a dense row is.
+          if (t < 1e-4 * magnitude) t = topkDistance2Direct(ptr, ids, probs, b, scale, c, sm, V, scratch);
         }
         const half = 0.5 * t;
         d = half < DIVERGENCE_NOISE ? 0 : Math.sqrt(half);

@@ -77,7 +77,7 @@ export function scoreRun(desc: usize): usize {
   }
   synergyPass(t, totals);
 
-  divergencePass(rows, miners, divergence, excess, allocRaw(k8), allocRaw(<usize>V << 3), allocRaw(<usize>V << 3));
+  divergencePass(rows, miners, divergence, excess, allocRaw(k8), allocRaw(<usize>V << 3), allocRaw(<usize>V << 3), allocRaw(<usize>V << 3));
 
   for (let k = 0; k < K; k++) {
     const at = <usize>k << 3;

@@ -67,7 +67,10 @@ export interface ScoreResult {
   synergy: Float64Array;
   /** Per miner: the sum of its synergy row. */
   synergyTotal: Float64Array;
-  /** Per miner: the mean over queries of its Hellinger distance from the mean distribution; NaN when unresponsive. */
+  /**
+   * Per miner: the mean over queries of its Hellinger distance from the mean distribution (1 for a garbage row; 0 when
+   * its square is below 1e−12, rounding noise); NaN when unresponsive.
+   */
   divergence: Float64Array;
   /** Per miner: the mean over queries of clamp(((d − (avg + std)) / (std + 1e−9))^3, 0, 10); 0 when unresponsive. */
   divergenceExcess: Float64Array;

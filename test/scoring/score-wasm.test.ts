@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { scoreReference } from '../../src/scoring/reference/index.js';
 import { scoreBatch } from '../../src/scoring/score.js';
 import { SCORING_DEFAULTS } from '../../src/scoring/params.js';
@@ -9,7 +9,8 @@ import type { MinerResponse, ScoreBatch, ScoreResult, ScoringParams } from '../.
  * The WASM engine against the float64 TypeScript reference, on random batches of dense and top-k answers with hostile
  * rows (NaN, ±Infinity, negatives, all zeros, repeated or out-of-range ids), exact copies and near-duplicates, and
  * unresponsive miners. Both see the same float32 inputs. Agreement is within 1e-9 relative; where a quantity is a
- * difference of two large terms (a synergy share) the tolerance is relative to those terms.
+ * difference of two large terms (a synergy share) the tolerance is relative to those terms, and the divergence excess,
+ * a ratio over the spread of near-equal distances, is held to 1e-7 absolute (see below).
  */
 
 const HOSTILE = [Number.NaN, Number.POSITIVE_INFINITY, -0.25, -1e-30];
@@ -95,7 +96,9 @@ function close(a: number, b: number, tol: number, scale = 0): boolean {
 function compare(w: ScoreResult, r: ScoreResult, p: ScoringParams): string | null {
   const K = r.uids.length;
   if (JSON.stringify(w.responsive) !== JSON.stringify(r.responsive)) return 'responsive';
-  const per: Array<[keyof ScoreResult, number]> = [['lossPerQuery', 0], ['loss', 0], ['estParams', 0], ['baseParams', 0]];
+  // A loss is −ln p with p known to about 1e-16 absolute (the order of a row's sum), so near 0 a loss is known to
+  // 1e-16 absolute, not relative: losses below 1e-6 nats are compared to within 1e-15.
+  const per: Array<[keyof ScoreResult, number]> = [['lossPerQuery', 1e-6], ['loss', 1e-6], ['estParams', 0], ['baseParams', 0]];
   for (const [field, scale] of per) {
     const a = w[field] as Float64Array, b = r[field] as Float64Array;
     if (a.length !== b.length) return `${field} length`;
@@ -112,9 +115,13 @@ function compare(w: ScoreResult, r: ScoreResult, p: ScoringParams): string | nul
     const rowScale = r.responsive[i] ? Math.max(...Array.from({ length: K }, (_, j) => (r.responsive[j] ? Math.max(powOf(i), powOf(j)) / (2 * R) : 0))) : 0;
     if (!close(w.synergyTotal[i] as number, r.synergyTotal[i] as number, 1e-9 * K, rowScale)) return `synergyTotal[${i}]`;
     if (!close(w.divergence[i] as number, r.divergence[i] as number, 1e-9, 1)) return `divergence[${i}]: wasm ${w.divergence[i]} reference ${r.divergence[i]}`;
-    if (!close(w.divergenceExcess[i] as number, r.divergenceExcess[i] as number, 1e-6, 1)) return `divergenceExcess[${i}]: wasm ${w.divergenceExcess[i]} reference ${r.divergenceExcess[i]}`;
-    const sScale = (r.baseParams[i] as number) + rowScale * K;
-    if (!close(w.shapley[i] as number, r.shapley[i] as number, 1e-6, sScale)) return `shapley[${i}]: wasm ${w.shapley[i]} reference ${r.shapley[i]}`;
+    // The excess divides by the spread of the distances: for near-copies that spread is small and the last bits of
+    // the distances show (seen at 2e-9 in 12 000 runs), hence 1e-7 absolute on a quantity in [0, 10].
+    const EXCESS_TOL = 1e-7;
+    if (!close(w.divergenceExcess[i] as number, r.divergenceExcess[i] as number, EXCESS_TOL, 1)) return `divergenceExcess[${i}]: wasm ${w.divergenceExcess[i]} reference ${r.divergenceExcess[i]}`;
+    const sScale = (r.baseParams[i] as number) + (r.synergyTotal[i] as number) + rowScale * K;
+    const sTol = 1e-9 * sScale + Math.abs(r.shapley[i] as number) * p.divergenceWeight * EXCESS_TOL;
+    if (!(Math.abs((w.shapley[i] as number) - (r.shapley[i] as number)) <= sTol)) return `shapley[${i}]: wasm ${w.shapley[i]} reference ${r.shapley[i]} (tolerance ${sTol}, base ${r.baseParams[i]}, scale ${sScale})`;
   }
   return null;
 }

@@ -14,14 +14,22 @@ const EXCESS_EPSILON = 1e-9;
 /** The cap of the per-query divergence excess. */
 const EXCESS_CAP = 10;
 
-/** The Hellinger distance sqrt(½ Σ_v (√p_v − √m_v)²) of two distributions over the same outcomes. */
+/**
+ * Squared Hellinger distances below this are rounding noise and count as 0. The excess divides by the standard
+ * deviation of the distances, so without a floor, near-identical answers (copies, sybils) would be penalised or not
+ * by the last bits of a sum: a distance of 1e-6 is already a difference no answer can carry in float32.
+ */
+export const DIVERGENCE_NOISE = 1e-12;
+
+/** The Hellinger distance sqrt(½ Σ_v (√p_v − √m_v)²) of two distributions over the same outcomes (0 below the noise). */
 export function hellinger(p: Float64Array, m: Float64Array): number {
   let sum = 0;
   for (let v = 0; v < p.length; v++) {
     const diff = Math.sqrt(p[v] as number) - Math.sqrt(m[v] as number);
     sum += diff * diff;
   }
-  return Math.sqrt(0.5 * sum);
+  const half = 0.5 * sum;
+  return half < DIVERGENCE_NOISE ? 0 : Math.sqrt(half);
 }
 
 /** The loss of a valid row: −ln(p_target), capped at worstLoss (p_target = 0 gives worstLoss). */
