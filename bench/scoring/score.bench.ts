@@ -73,7 +73,7 @@ export async function benchScore(): Promise<void> {
     [{ header: 'case', align: 'left' }, { header: 'wasm' }, { header: 'TS reference' }, { header: 'speed-up' }, { header: 'targets', align: 'left' }],
     rows,
   );
-  process.stdout.write(`\nScoring, median ms per batch (tinybench): inputs copied in and every output copied out.\n${table}\n`);
+  process.stdout.write(`\nScoring, median ms per batch (tinybench): inputs copied in, outputs copied out (the K×K synergy matrix is built when read, and not read here).\n${table}\n`);
   const file = writeResult('score', { suite: 'score', date: new Date().toISOString(), machine: machine(), results });
   process.stdout.write(`wrote ${file}\n`);
 }

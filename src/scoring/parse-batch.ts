@@ -16,7 +16,7 @@ type Obj = Record<string, unknown>;
 /** The largest vocabulary accepted (a dense row is one float32 per outcome). */
 export const MAX_VOCAB = 1 << 20;
 /** The largest number of queries in one batch. */
-export const MAX_QUERIES = 1 << 20;
+export const MAX_QUERIES = 1 << 16;
 /** The largest uid: uids are u16 on chain. */
 export const MAX_UID = 65535;
 
