@@ -1,8 +1,11 @@
 import { InvalidInputError } from '../errors/index.js';
 import type { ScoreBatch } from './types.js';
 
-/** The largest vocabulary and batch the engine accepts: its heap is 2 GiB and every size below must fit in it. */
-export const BATCH_LIMITS = Object.freeze({ vocab: 1 << 20, queries: 1 << 16, miners: 1 << 14 });
+/**
+ * The largest vocabulary and batch the engine accepts. Its heap is 2 GiB and allocates at most 1 GiB at once, which
+ * bounds the K×K synergy matrix (8 bytes a pair) to 11 585 miners.
+ */
+export const BATCH_LIMITS = Object.freeze({ vocab: 1 << 20, queries: 1 << 16, miners: 11_585 });
 
 /**
  * Checks the shape of a batch (not its content: hostile probabilities are the engine's business, row by row).
@@ -12,7 +15,7 @@ export function checkBatchShape(batch: ScoreBatch): void {
   const V = batch.vocab, B = batch.targets.length, K = batch.responses.length;
   if (!Number.isInteger(V) || V < 2 || V > BATCH_LIMITS.vocab) throw new InvalidInputError('vocab', `expected an integer in 2..${BATCH_LIMITS.vocab}, got ${V}`);
   if (B < 1 || B > BATCH_LIMITS.queries) throw new InvalidInputError('targets', `expected 1..${BATCH_LIMITS.queries} queries, got ${B}`);
-  if (K > BATCH_LIMITS.miners) throw new InvalidInputError('responses', `expected at most ${BATCH_LIMITS.miners} miners, got ${K}`);
+  if (K > BATCH_LIMITS.miners) throw new InvalidInputError('responses', `expected at most ${BATCH_LIMITS.miners} miners per batch (their ${K}×${K} synergy matrix must fit one 1 GiB allocation), got ${K}`);
   if (batch.uids.length !== K) throw new InvalidInputError('uids', `expected one uid per response (${K}), got ${batch.uids.length}`);
   batch.targets.forEach((t, b) => {
     if (!(t >= 0 && t < V)) throw new InvalidInputError(`targets[${b}]`, `expected an outcome in 0..${V - 1}, got ${t}`);

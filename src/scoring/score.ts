@@ -80,7 +80,8 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
   } catch (err) {
     e.settle();
     if (err instanceof YumavalError && !(err instanceof EngineAbortError)) throw err;
-    throw new EngineAbortError(`${err instanceof Error ? err.message : String(err)} (scoring K = ${K}, B = ${B}, V = ${V})`);
+    const detail = err instanceof EngineAbortError ? err.message.replace(/^the wasm engine aborted: /, '') : err instanceof Error ? err.message : String(err);
+    throw new EngineAbortError(`${detail} (scoring K = ${K}, B = ${B}, V = ${V})`);
   }
   if (helperFailed()) throw new EngineAbortError('a task failed on the helper thread; set YUMAVAL_THREADS=1 to run without it');
   const slots = new Int32Array(buf, res, SCORE_RESULT_SLOTS);
