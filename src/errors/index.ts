@@ -8,3 +8,4 @@ export {
   FileReadError,
   FileWriteError,
 } from './errors.js';
+export { describeValue } from './describe-value.js';

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors/index.js';
 import type { ScoringParams } from './types.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The scoring parameters (ScoringParams) with the 2022 core validator's values as defaults, and the one place a caller's
@@ -44,13 +45,6 @@ const CHECKS: Readonly<Record<keyof ScoringParams, Check>> = {
 
 const KEYS = Object.keys(CHECKS) as Array<keyof ScoringParams>;
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 /**
  * Merges a caller's partial parameters with SCORING_DEFAULTS and checks every value.
@@ -63,7 +57,7 @@ function describe(v: unknown): string {
 export function resolveScoringParams(partial: unknown, path = 'params'): ScoringParams {
   if (partial === undefined) return { ...SCORING_DEFAULTS };
   if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new InvalidInputError(path, `expected an object of scoring parameters, got ${describe(partial)}`);
+    throw new InvalidInputError(path, `expected an object of scoring parameters, got ${describeValue(partial)}`);
   }
   const given = partial as Record<string, unknown>;
   for (const key of Object.keys(given)) {
@@ -77,7 +71,7 @@ export function resolveScoringParams(partial: unknown, path = 'params'): Scoring
     const v = given[key];
     if (v === undefined) continue;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidInputError(`${path}.${key}`, `expected a finite number, got ${describe(v)}`);
+      throw new InvalidInputError(`${path}.${key}`, `expected a finite number, got ${describeValue(v)}`);
     }
     const problem = CHECKS[key](v);
     if (problem !== null) throw new InvalidInputError(`${path}.${key}`, `${problem}, got ${v}`);

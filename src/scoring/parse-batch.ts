@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/index.js';
 import { resolveScoringParams } from './params.js';
 import type { MinerResponse, ScoreBatch, ScoringParams } from './types.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The JSON input of `yumaval score` (contracts/weights-and-scores.md) read into a ScoreBatch.
@@ -31,17 +32,10 @@ function has(obj: Obj, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(obj, key);
 }
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 function readInt(v: unknown, path: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -61,7 +55,7 @@ export function wireOutcomeId(v: unknown, vocab: number): number {
 }
 
 function readRows(v: unknown, path: string, queries: number, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${queries} ${what} (one per target), got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${queries} ${what} (one per target), got ${describeValue(v)}`);
   if (v.length !== queries) {
     throw new InvalidInputError(path, `expected ${queries} ${what} (one per target), got ${v.length}`);
   }
@@ -78,7 +72,7 @@ export function denseResponse(rows: unknown, queries: number, vocab: number, pat
   const probs = new Float32Array(queries * vocab);
   list.forEach((row, b) => {
     if (!Array.isArray(row)) {
-      throw new InvalidInputError(`${path}[${b}]`, `expected a row of ${vocab} probabilities, got ${describe(row)}`);
+      throw new InvalidInputError(`${path}[${b}]`, `expected a row of ${vocab} probabilities, got ${describeValue(row)}`);
     }
     if (row.length !== vocab) {
       throw new InvalidInputError(`${path}[${b}]`, `expected ${vocab} probabilities (vocab = ${vocab}), got ${row.length}`);
@@ -103,7 +97,7 @@ export function topkResponse(rows: unknown, floor: unknown, queries: number, voc
   let total = 0;
   list.forEach((row, b) => {
     if (!Array.isArray(row)) {
-      throw new InvalidInputError(`${prefix}topk[${b}]`, `expected a row of [outcome, probability] pairs, got ${describe(row)}`);
+      throw new InvalidInputError(`${prefix}topk[${b}]`, `expected a row of [outcome, probability] pairs, got ${describeValue(row)}`);
     }
     total += row.length;
     ptr[b + 1] = total;
@@ -158,7 +152,7 @@ function readResponse(raw: Obj, path: string, queries: number, vocab: number): M
  * @throws InvalidInputError naming the place of a malformed batch
  */
 export function parseScoreBatch(json: unknown): ScoreBatch {
-  if (!isObj(json)) throw new InvalidInputError('', `expected a score input object ({ targets, responses, vocab, params? }), got ${describe(json)}`);
+  if (!isObj(json)) throw new InvalidInputError('', `expected a score input object ({ targets, responses, vocab, params? }), got ${describeValue(json)}`);
   for (const key of Object.keys(json)) {
     if (!TOP_KEYS.has(key)) throw new InvalidInputError(key, `is not a score input field (expected one of ${[...TOP_KEYS].join(', ')})`);
   }
@@ -167,7 +161,7 @@ export function parseScoreBatch(json: unknown): ScoreBatch {
   if (!has(json, 'targets')) throw new InvalidInputError('targets', 'is required (the true outcome of each query)');
   const rawTargets = json.targets;
   if (!Array.isArray(rawTargets) || rawTargets.length === 0) {
-    throw new InvalidInputError('targets', `expected a non-empty array of outcomes (integers in 0..${vocab - 1}), got ${describe(rawTargets)}`);
+    throw new InvalidInputError('targets', `expected a non-empty array of outcomes (integers in 0..${vocab - 1}), got ${describeValue(rawTargets)}`);
   }
   if (rawTargets.length > MAX_QUERIES) throw new InvalidInputError('targets', `has ${rawTargets.length} queries, more than ${MAX_QUERIES}`);
   const targets = Int32Array.from(rawTargets, (t, b) => readInt(t, `targets[${b}]`, 0, vocab - 1));
@@ -175,14 +169,14 @@ export function parseScoreBatch(json: unknown): ScoreBatch {
 
   if (!has(json, 'responses')) throw new InvalidInputError('responses', 'is required (one entry per queried miner)');
   const rawResponses = json.responses;
-  if (!Array.isArray(rawResponses)) throw new InvalidInputError('responses', `expected an array of responses, got ${describe(rawResponses)}`);
+  if (!Array.isArray(rawResponses)) throw new InvalidInputError('responses', `expected an array of responses, got ${describeValue(rawResponses)}`);
   const uids: number[] = [];
   const responses: MinerResponse[] = [];
   const seen = new Map<number, number>();
   rawResponses.forEach((raw, i) => {
     const path = `responses[${i}]`;
     if (raw === null) return;
-    if (!isObj(raw)) throw new InvalidInputError(path, `expected a response object ({ uid, dense } | { uid, topk, floor } | { uid, error }) or null, got ${describe(raw)}`);
+    if (!isObj(raw)) throw new InvalidInputError(path, `expected a response object ({ uid, dense } | { uid, topk, floor } | { uid, error }) or null, got ${describeValue(raw)}`);
     for (const key of Object.keys(raw)) {
       if (!RESPONSE_KEYS.has(key)) throw new InvalidInputError(`${path}.${key}`, `is not a response field (expected uid and one of dense, topk + floor, error)`);
     }

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors/index.js';
 import { MAX_UID } from './parse-batch.js';
 import { SCORING_DEFAULTS } from './params.js';
 import type { ScoringParams } from './types.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The score book: the exponential moving average of each miner's Shapley value, the 2022 core validator's "zeroing"
@@ -41,13 +42,6 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 function join(path: string, key: string): string {
   return path === '' ? key : `${path}.${key}`;
@@ -55,19 +49,19 @@ function join(path: string, key: string): string {
 
 function checkUid(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_UID) {
-    throw new InvalidInputError(path, `expected a uid, an integer in 0..${MAX_UID}, got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected a uid, an integer in 0..${MAX_UID}, got ${describeValue(v)}`);
   }
   return v;
 }
 
 function checkHotkey(v: unknown, path: string): string {
-  if (typeof v !== 'string' || v === '') throw new InvalidInputError(path, `expected a non-empty hotkey string, got ${describe(v)}`);
+  if (typeof v !== 'string' || v === '') throw new InvalidInputError(path, `expected a non-empty hotkey string, got ${describeValue(v)}`);
   return v;
 }
 
 function checkAlpha(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1) {
-    throw new InvalidInputError(path, `expected the EMA factor α, a number in (0, 1], got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected the EMA factor α, a number in (0, 1], got ${describeValue(v)}`);
   }
   return v;
 }
@@ -98,20 +92,20 @@ export class ScoreBook {
    *   was not queried, or a responsive entry without a finite Shapley value (NaN and ±Infinity are refused)
    */
   update(entries: readonly ScoreBookEntry[]): void {
-    if (!Array.isArray(entries)) throw new InvalidInputError('entries', `expected an array of score book entries, got ${describe(entries)}`);
+    if (!Array.isArray(entries)) throw new InvalidInputError('entries', `expected an array of score book entries, got ${describeValue(entries)}`);
     const seen = new Set<number>();
     entries.forEach((e: unknown, i) => {
       const path = `entries[${i}]`;
-      if (!isObj(e)) throw new InvalidInputError(path, `expected { uid, hotkey, queried, responsive, shapley? }, got ${describe(e)}`);
+      if (!isObj(e)) throw new InvalidInputError(path, `expected { uid, hotkey, queried, responsive, shapley? }, got ${describeValue(e)}`);
       const uid = checkUid(e.uid, `${path}.uid`);
       if (seen.has(uid)) throw new InvalidInputError(`${path}.uid`, `uid ${uid} is given twice in one update`);
       seen.add(uid);
       checkHotkey(e.hotkey, `${path}.hotkey`);
-      if (typeof e.queried !== 'boolean') throw new InvalidInputError(`${path}.queried`, `expected true or false, got ${describe(e.queried)}`);
-      if (typeof e.responsive !== 'boolean') throw new InvalidInputError(`${path}.responsive`, `expected true or false, got ${describe(e.responsive)}`);
+      if (typeof e.queried !== 'boolean') throw new InvalidInputError(`${path}.queried`, `expected true or false, got ${describeValue(e.queried)}`);
+      if (typeof e.responsive !== 'boolean') throw new InvalidInputError(`${path}.responsive`, `expected true or false, got ${describeValue(e.responsive)}`);
       if (e.responsive && !e.queried) throw new InvalidInputError(`${path}.responsive`, 'a miner that was not queried cannot be responsive');
       if (e.responsive && (typeof e.shapley !== 'number' || !Number.isFinite(e.shapley))) {
-        throw new InvalidInputError(`${path}.shapley`, `a responsive miner needs a finite Shapley value, got ${describe(e.shapley)}`);
+        throw new InvalidInputError(`${path}.shapley`, `a responsive miner needs a finite Shapley value, got ${describeValue(e.shapley)}`);
       }
     });
     const a = this.alpha;
@@ -144,7 +138,7 @@ export class ScoreBook {
   /** The scores of uids 0..n−1 (0 for a uid never seen); uids ≥ n are left out. */
   scores(n: number): Float64Array {
     if (!Number.isInteger(n) || n < 0 || n > MAX_UID + 1) {
-      throw new InvalidInputError('n', `expected a number of uids in 0..${MAX_UID + 1}, got ${describe(n)}`);
+      throw new InvalidInputError('n', `expected a number of uids in 0..${MAX_UID + 1}, got ${describeValue(n)}`);
     }
     const out = new Float64Array(n);
     for (const [uid, slot] of this.slots) if (uid < n) out[uid] = slot.score;
@@ -166,22 +160,22 @@ export class ScoreBook {
    *   finite), a uid given twice
    */
   static fromJSON(json: unknown, path = ''): ScoreBook {
-    if (!isObj(json)) throw new InvalidInputError(path, `expected a score book object ({ version, alpha, entries }), got ${describe(json)}`);
+    if (!isObj(json)) throw new InvalidInputError(path, `expected a score book object ({ version, alpha, entries }), got ${describeValue(json)}`);
     for (const key of Object.keys(json)) {
       if (key !== 'version' && key !== 'alpha' && key !== 'entries') {
         throw new InvalidInputError(join(path, key), 'is not a score book field (expected version, alpha, entries)');
       }
     }
     if (json.version !== 1) {
-      throw new InvalidInputError(join(path, 'version'), `expected 1 (the only score book format), got ${describe(json.version)}`);
+      throw new InvalidInputError(join(path, 'version'), `expected 1 (the only score book format), got ${describeValue(json.version)}`);
     }
     const book = new ScoreBook({ emaAlpha: checkAlpha(json.alpha, join(path, 'alpha')) });
     const entries = json.entries;
     const entriesPath = join(path, 'entries');
-    if (!Array.isArray(entries)) throw new InvalidInputError(entriesPath, `expected an array of { uid, hotkey, score }, got ${describe(entries)}`);
+    if (!Array.isArray(entries)) throw new InvalidInputError(entriesPath, `expected an array of { uid, hotkey, score }, got ${describeValue(entries)}`);
     entries.forEach((e: unknown, i) => {
       const at = `${entriesPath}[${i}]`;
-      if (!isObj(e)) throw new InvalidInputError(at, `expected { uid, hotkey, score }, got ${describe(e)}`);
+      if (!isObj(e)) throw new InvalidInputError(at, `expected { uid, hotkey, score }, got ${describeValue(e)}`);
       for (const key of Object.keys(e)) {
         if (key !== 'uid' && key !== 'hotkey' && key !== 'score') {
           throw new InvalidInputError(`${at}.${key}`, 'is not a score book entry field (expected uid, hotkey, score)');
@@ -191,7 +185,7 @@ export class ScoreBook {
       if (book.slots.has(uid)) throw new InvalidInputError(`${at}.uid`, `uid ${uid} is given twice`);
       const hotkey = checkHotkey(e.hotkey, `${at}.hotkey`);
       if (typeof e.score !== 'number' || !Number.isFinite(e.score)) {
-        throw new InvalidInputError(`${at}.score`, `expected a finite number, got ${describe(e.score)}`);
+        throw new InvalidInputError(`${at}.score`, `expected a finite number, got ${describeValue(e.score)}`);
       }
       book.slots.set(uid, { hotkey, score: e.score });
     });

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/index.js';
 import { EPOCH_DEFAULTS, U64_MAX } from './defaults.js';
 import type { NormalizedEpochInput, SparseRow } from './types.js';
+import { describeValue } from '../errors/describe-value.js';
 
 /*
  * Validation of an EpochInput (contracts/epoch-io.md). Every rule names the field and index that breaks it, so an
@@ -11,14 +12,6 @@ type Obj = Record<string, unknown>;
 
 const DECIMAL = /^[0-9]+$/;
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (typeof v === 'bigint') return `${v}n`;
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 /** Reads an unsigned integer that may exceed 2^53: a number, a decimal string or a bigint, in 0..max. */
 export function readU64(v: unknown, path: string, max: bigint = U64_MAX): bigint {
@@ -27,7 +20,7 @@ export function readU64(v: unknown, path: string, max: bigint = U64_MAX): bigint
   else if (typeof v === 'number' && Number.isInteger(v)) out = BigInt(v);
   else if (typeof v === 'string' && DECIMAL.test(v)) out = BigInt(v);
   if (out === undefined || out < 0n || out > max) {
-    throw new InvalidInputError(path, `expected an integer in 0..${max} (number or decimal string), got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected an integer in 0..${max} (number or decimal string), got ${describeValue(v)}`);
   }
   return out;
 }
@@ -35,7 +28,7 @@ export function readU64(v: unknown, path: string, max: bigint = U64_MAX): bigint
 /** Reads a plain JSON integer in [min, max]. */
 export function readInt(v: unknown, path: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -49,12 +42,12 @@ function readBlock(v: unknown, path: string): bigint {
 }
 
 function readBool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') throw new InvalidInputError(path, `expected true or false, got ${describe(v)}`);
+  if (typeof v !== 'boolean') throw new InvalidInputError(path, `expected true or false, got ${describeValue(v)}`);
   return v;
 }
 
 function readArray(v: unknown, path: string, length: number, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${length} ${what}, got ${describe(v)}`);
+  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${length} ${what}, got ${describeValue(v)}`);
   if (v.length !== length) {
     throw new InvalidInputError(path, `expected ${length} entries (one per uid, n = ${length}), got ${v.length}`);
   }
@@ -70,12 +63,12 @@ function readSparseMatrix(v: unknown, path: string, n: number): SparseRow[] {
   const seen = new Int32Array(n).fill(-1);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    if (!Array.isArray(row)) throw new InvalidInputError(`${path}[${i}]`, `expected an array of [uid, value] pairs, got ${describe(row)}`);
+    if (!Array.isArray(row)) throw new InvalidInputError(`${path}[${i}]`, `expected an array of [uid, value] pairs, got ${describeValue(row)}`);
     if (row.length > n) throw new InvalidInputError(`${path}[${i}]`, `has ${row.length} entries, more than n = ${n} uids`);
     for (let k = 0; k < row.length; k++) {
       const pair: unknown = row[k];
       if (!Array.isArray(pair) || pair.length !== 2) {
-        throw new InvalidInputError(`${path}[${i}][${k}]`, `expected a [uid, value] pair, got ${describe(pair)}`);
+        throw new InvalidInputError(`${path}[${i}][${k}]`, `expected a [uid, value] pair, got ${describeValue(pair)}`);
       }
       const uid: unknown = pair[0];
       const value: unknown = pair[1];
@@ -108,7 +101,7 @@ function optional<T>(obj: Obj, key: string, fallback: T, read: (v: unknown, path
  */
 export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochInput {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidInputError(prefix.replace(/\.$/, ''), `expected an EpochInput object, got ${describe(raw)}`);
+    throw new InvalidInputError(prefix.replace(/\.$/, ''), `expected an EpochInput object, got ${describeValue(raw)}`);
   }
   const o = raw as Obj;
   const p = prefix;

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../../errors/index.js';
 import type { WeightsInput } from './types.js';
+import { describeValue } from '../../errors/describe-value.js';
 
 /*
  * Validation of one `weights process` request (contracts/weights-and-scores.md), key by key, each failure naming
@@ -11,17 +12,10 @@ const KEYS = ['uids', 'weights', 'n', 'minAllowedWeights', 'maxWeightLimit', 'ex
 const MAX_N = 65536;
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-function describe(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
 
 function readInt(v: unknown, path: string, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describe(v)}`);
+    throw new InvalidInputError(path, `expected an integer in ${min}..${max}, got ${describeValue(v)}`);
   }
   return v;
 }
@@ -33,7 +27,7 @@ function readInt(v: unknown, path: string, min: number, max: number): number {
  */
 export function validateWeightsInput(raw: unknown, prefix = ''): Required<WeightsInput> & { uids: number[]; weights: number[] } {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidInputError(prefix.replace(/\.$/, ''), `expected an object { uids, weights, n, minAllowedWeights, ... }, got ${describe(raw)}`);
+    throw new InvalidInputError(prefix.replace(/\.$/, ''), `expected an object { uids, weights, n, minAllowedWeights, ... }, got ${describeValue(raw)}`);
   }
   const o = raw as Record<string, unknown>;
   const p = prefix;
@@ -51,7 +45,7 @@ export function validateWeightsInput(raw: unknown, prefix = ''): Required<Weight
   const n = readInt(req('n'), `${p}n`, 1, MAX_N);
 
   const uidsRaw = req('uids');
-  if (!Array.isArray(uidsRaw)) throw new InvalidInputError(`${p}uids`, `expected an array of uids, got ${describe(uidsRaw)}`);
+  if (!Array.isArray(uidsRaw)) throw new InvalidInputError(`${p}uids`, `expected an array of uids, got ${describeValue(uidsRaw)}`);
   const seen = new Map<number, number>();
   const uids = uidsRaw.map((u: unknown, i) => {
     const uid = readInt(u, `${p}uids[${i}]`, 0, n - 1);
@@ -62,12 +56,12 @@ export function validateWeightsInput(raw: unknown, prefix = ''): Required<Weight
   });
 
   const weightsRaw = req('weights');
-  if (!Array.isArray(weightsRaw)) throw new InvalidInputError(`${p}weights`, `expected an array of numbers, got ${describe(weightsRaw)}`);
+  if (!Array.isArray(weightsRaw)) throw new InvalidInputError(`${p}weights`, `expected an array of numbers, got ${describeValue(weightsRaw)}`);
   if (weightsRaw.length !== uids.length) {
     throw new InvalidInputError(`${p}weights`, `expected ${uids.length} entries (one per uid), got ${weightsRaw.length}`);
   }
   const weights = weightsRaw.map((w: unknown, i) => {
-    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`${p}weights[${i}]`, `expected a finite number, got ${describe(w)}`);
+    if (typeof w !== 'number' || !Number.isFinite(w)) throw new InvalidInputError(`${p}weights[${i}]`, `expected a finite number, got ${describeValue(w)}`);
     if (Math.abs(w) > FLOAT32_MAX && !Number.isFinite(Math.fround(w))) {
       throw new InvalidInputError(`${p}weights[${i}]`, `${w} is beyond float32's range (weights are read as float32, as the SDK does)`);
     }
@@ -80,7 +74,7 @@ export function validateWeightsInput(raw: unknown, prefix = ''): Required<Weight
   if (has('maxWeightLimit')) {
     const v = o.maxWeightLimit;
     if (typeof v !== 'number' || !(v > 0 && v <= 1)) {
-      throw new InvalidInputError(`${p}maxWeightLimit`, `expected a number in (0, 1] (MaxWeightsLimit / 65535), got ${describe(v)}`);
+      throw new InvalidInputError(`${p}maxWeightLimit`, `expected a number in (0, 1] (MaxWeightsLimit / 65535), got ${describeValue(v)}`);
     }
     maxWeightLimit = v;
   }
@@ -88,7 +82,7 @@ export function validateWeightsInput(raw: unknown, prefix = ''): Required<Weight
   if (has('excludeQuantile')) {
     const v = o.excludeQuantile;
     if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
-      throw new InvalidInputError(`${p}excludeQuantile`, `expected a number in [0, 1] (exclude_quantile / 65535), got ${describe(v)}`);
+      throw new InvalidInputError(`${p}excludeQuantile`, `expected a number in [0, 1] (exclude_quantile / 65535), got ${describeValue(v)}`);
     }
     excludeQuantile = v;
   }
