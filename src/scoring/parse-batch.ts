@@ -54,51 +54,40 @@ export function wireOutcomeId(v: unknown, vocab: number): number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < vocab ? v : -1;
 }
 
-function readRows(v: unknown, path: string, queries: number, what: string): unknown[] {
-  if (!Array.isArray(v)) throw new InvalidInputError(path, `expected an array of ${queries} ${what} (one per target), got ${describeValue(v)}`);
-  if (v.length !== queries) {
-    throw new InvalidInputError(path, `expected ${queries} ${what} (one per target), got ${v.length}`);
-  }
-  return v;
+
+/** The rows a miner sent, as a list of B entries: what is missing (or not a list at all) is undefined. */
+function rowsOf(v: unknown, queries: number): unknown[] {
+  const list = Array.isArray(v) ? v : [];
+  return Array.from({ length: queries }, (_, b) => list[b]);
 }
 
 /**
- * A dense response from rows of numbers: row b is a distribution over `vocab` outcomes. Entries are read by
- * wireProbability (hostile entries become NaN); the count of rows and their lengths are the structure and are checked.
- * @param path the name of the rows in messages, e.g. `responses[2].dense`
+ * A dense response from rows of numbers: row b is a distribution over `vocab` outcomes. Everything in it is the miner's
+ * content, so nothing here throws: entries are read by wireProbability (hostile entries become NaN), and a row that is
+ * missing, not an array, or not of length `vocab` is all NaN: a garbage row. Rows past the B-th are ignored.
  */
-export function denseResponse(rows: unknown, queries: number, vocab: number, path = 'dense'): MinerResponse {
-  const list = readRows(rows, path, queries, 'rows of probabilities');
+export function denseResponse(rows: unknown, queries: number, vocab: number): MinerResponse {
   const probs = new Float32Array(queries * vocab);
-  list.forEach((row, b) => {
-    if (!Array.isArray(row)) {
-      throw new InvalidInputError(`${path}[${b}]`, `expected a row of ${vocab} probabilities, got ${describeValue(row)}`);
-    }
-    if (row.length !== vocab) {
-      throw new InvalidInputError(`${path}[${b}]`, `expected ${vocab} probabilities (vocab = ${vocab}), got ${row.length}`);
-    }
-    for (let v = 0; v < vocab; v++) probs[b * vocab + v] = wireProbability(row[v]);
+  rowsOf(rows, queries).forEach((row, b) => {
+    const ok = Array.isArray(row) && row.length === vocab;
+    for (let v = 0; v < vocab; v++) probs[b * vocab + v] = ok ? wireProbability((row as unknown[])[v]) : Number.NaN;
   });
   return { kind: 'dense', probs };
 }
 
 /**
- * A top-k response from rows of [outcome, probability] pairs and one floor per row. Each row and the floor array are
- * structure and are checked; their content is not: an id that is not an integer in 0..vocab−1 becomes −1, a probability
- * or floor that is not a finite non-negative number becomes NaN, and a pair that is not a 2-element array is carried as
- * (−1, NaN). Each of these makes its row garbage (so does an id listed twice, which the engines detect).
- * @param path the name of the response in messages, e.g. `responses[2]` (→ `responses[2].topk[1]`)
+ * A top-k response from rows of [outcome, probability] pairs and one floor per row. Nothing here throws: an id that is
+ * not an integer in 0..vocab−1 becomes −1, a probability or floor that is not a finite non-negative number becomes NaN,
+ * a pair that is not a 2-element array is carried as (−1, NaN), and a row or floor that is missing or not an array
+ * makes a row of one (−1, NaN) pair. Each of these makes its row garbage (so does an id listed twice, which the
+ * engines detect).
  */
-export function topkResponse(rows: unknown, floor: unknown, queries: number, vocab: number, path = ''): MinerResponse {
-  const prefix = path === '' ? '' : `${path}.`;
-  const list = readRows(rows, `${prefix}topk`, queries, 'rows of [outcome, probability] pairs');
-  const floors = readRows(floor, `${prefix}floor`, queries, 'floor probabilities');
+export function topkResponse(rows: unknown, floor: unknown, queries: number, vocab: number): MinerResponse {
+  const list = rowsOf(rows, queries).map((row) => (Array.isArray(row) ? row : [null]));
+  const floors = rowsOf(floor, queries);
   const ptr = new Int32Array(queries + 1);
   let total = 0;
   list.forEach((row, b) => {
-    if (!Array.isArray(row)) {
-      throw new InvalidInputError(`${prefix}topk[${b}]`, `expected a row of [outcome, probability] pairs, got ${describeValue(row)}`);
-    }
     total += row.length;
     ptr[b + 1] = total;
   });
@@ -106,7 +95,7 @@ export function topkResponse(rows: unknown, floor: unknown, queries: number, voc
   const probs = new Float32Array(total);
   list.forEach((row, b) => {
     const start = ptr[b] as number;
-    (row as unknown[]).forEach((pair, i) => {
+    row.forEach((pair, i) => {
       if (Array.isArray(pair) && pair.length === 2) {
         ids[start + i] = wireOutcomeId(pair[0], vocab);
         probs[start + i] = wireProbability(pair[1]);
@@ -119,20 +108,19 @@ export function topkResponse(rows: unknown, floor: unknown, queries: number, voc
   return { kind: 'topk', ptr, ids, probs, floor: Float32Array.from(floors, wireProbability) };
 }
 
-function readResponse(raw: Obj, path: string, queries: number, vocab: number): MinerResponse {
+/**
+ * One miner's answer. An `error` key, or no answer field at all, is unresponsive. Anything else is content, scored
+ * row by row: an answer with both `dense` and `topk` is all garbage, a `topk` without `floor` has garbage rows, and a
+ * `floor` beside `dense` is not read.
+ */
+function readResponse(raw: Obj, queries: number, vocab: number): MinerResponse {
   if (has(raw, 'error')) return { kind: 'none' };
   const dense = has(raw, 'dense');
   const topk = has(raw, 'topk');
-  if (dense && topk) throw new InvalidInputError(path, 'has both dense and topk: give one of them');
-  if (dense) {
-    if (has(raw, 'floor')) throw new InvalidInputError(`${path}.floor`, 'only a topk response has a floor');
-    return denseResponse(raw.dense, queries, vocab, `${path}.dense`);
-  }
-  if (topk) {
-    if (!has(raw, 'floor')) throw new InvalidInputError(`${path}.floor`, 'is required with topk (the probability of every outcome not listed, one per row)');
-    return topkResponse(raw.topk, raw.floor, queries, vocab, path);
-  }
-  throw new InvalidInputError(path, 'expected one of dense, topk (with floor) or error');
+  if (dense && topk) return denseResponse(null, queries, vocab);
+  if (dense) return denseResponse(raw.dense, queries, vocab);
+  if (topk) return topkResponse(raw.topk, raw.floor, queries, vocab);
+  return { kind: 'none' };
 }
 
 /**
@@ -141,7 +129,10 @@ function readResponse(raw: Obj, path: string, queries: number, vocab: number): M
  * Rules beyond the contract's text:
  * - `vocab` is an integer in 2..2^20; `targets` a non-empty array (at most 2^20) of integers in 0..vocab−1.
  * - `responses` is an array (possibly empty). Each entry is null or an object with `uid` (an integer in 0..65535,
- *   distinct across the batch) and one of `dense`, `topk` + `floor`, or `error`. No other key is accepted.
+ *   distinct across the batch) and one of `dense`, `topk` + `floor`, or `error`. No other key is accepted (a misspelt
+ *   `dense` must not pass as silence). What a miner put inside `dense`, `topk` or `floor` is content, never an error:
+ *   rows that are missing, of the wrong length or not arrays are garbage rows (contracts/weights-and-scores.md: only a
+ *   malformed batch is refused). A response with no answer field is unresponsive.
  * - A response with an `error` key (whatever its value) is unresponsive (`{ kind: 'none' }`); its other keys, if any,
  *   are not read: the miner's answer failed, so whatever came with it is not scored.
  * - A **null response is skipped**. It names no uid, so it cannot be attributed to a miner, and it cannot be told from
@@ -186,7 +177,7 @@ export function parseScoreBatch(json: unknown): ScoreBatch {
     if (first !== undefined) throw new InvalidInputError(`${path}.uid`, `uid ${uid} is given twice (first at responses[${first}])`);
     seen.set(uid, i);
     uids.push(uid);
-    responses.push(readResponse(raw, path, queries, vocab));
+    responses.push(readResponse(raw, queries, vocab));
   });
   return { vocab, targets, uids, responses };
 }

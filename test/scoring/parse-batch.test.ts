@@ -169,28 +169,44 @@ describe('parseScoreRequest: a malformed batch is refused, naming the place', ()
     expect(() => parseScoreRequest(base([{ uid: 4, error: 'x' }, { uid: 4, error: 'y' }]))).toThrow('given twice (first at responses[0])');
   });
 
-  it('response shape', () => {
+  it('response shape: what names no miner or is not a response field is refused', () => {
     expect(pathOf(base(['timeout']))).toBe('responses[0]');
-    expect(pathOf(base([{ uid: 0 }]))).toBe('responses[0]');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], [1, 0, 0]], topk: [[], []], floor: [0, 0] }]))).toBe('responses[0]');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], [1, 0, 0]], floor: [0, 0] }]))).toBe('responses[0].floor');
+    expect(pathOf(base([{ dense: [[1, 0, 0], [1, 0, 0]] }]))).toBe('responses[0].uid');
+    expect(pathOf(base([{ uid: 0, dnese: [[1, 0, 0], [1, 0, 0]] }]))).toBe('responses[0].dnese');
     expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], [1, 0, 0]], probs: 1 }]))).toBe('responses[0].probs');
-    expect(pathOf(base([{ uid: 0, topk: [[], []] }]))).toBe('responses[0].floor');
   });
 
-  it('dense rows', () => {
-    expect(pathOf(base([{ uid: 0, dense: 'x' }]))).toBe('responses[0].dense');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0]] }]))).toBe('responses[0].dense');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], null] }]))).toBe('responses[0].dense[1]');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], [1, 0]] }]))).toBe('responses[0].dense[1]');
-    expect(pathOf(base([{ uid: 0, dense: [[1, 0, 0], [1, 0, 0, 0]] }]))).toBe('responses[0].dense[1]');
+  // contracts/weights-and-scores.md: only a malformed batch is refused. What a miner put in its answer is content,
+  // scored row by row: the engine sees NaN (or an id of −1) and gives the row the worst loss.
+  const garbageRows = (r: MinerResponse): boolean[] => {
+    const result = scoreReference({ vocab: 3, targets: Int32Array.of(1, 0), uids: [0], responses: [r] }, SCORING_DEFAULTS);
+    return Array.from(result.lossPerQuery, (l) => l === SCORING_DEFAULTS.worstLoss);
+  };
+
+  it('an answer of the wrong shape is content: its bad rows are garbage, the good ones score', () => {
+    expect(garbageRows(only(base([{ uid: 0, dense: 'x' }])))).toEqual([true, true]);
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0]] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], null] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0]] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0, 0]] }])))).toEqual([false, true]);
+    // Rows past the B-th are not read.
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0], 'extra'] }])))).toEqual([false, false]);
+    // Both kinds at once is all garbage; a floor beside dense is not read.
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0]], topk: [[], []], floor: [0, 0] }])))).toEqual([true, true]);
+    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0]], floor: 'x' }])))).toEqual([false, false]);
   });
 
-  it('top-k rows and floors', () => {
-    expect(pathOf(base([{ uid: 0, topk: [[]], floor: [0, 0] }]))).toBe('responses[0].topk');
-    expect(pathOf(base([{ uid: 0, topk: [[], 'x'], floor: [0, 0] }]))).toBe('responses[0].topk[1]');
-    expect(pathOf(base([{ uid: 0, topk: [[], []], floor: [0] }]))).toBe('responses[0].floor');
-    expect(pathOf(base([{ uid: 0, topk: [[], []], floor: 0.1 }]))).toBe('responses[0].floor');
+  it('top-k rows and floors of the wrong shape are garbage rows', () => {
+    expect(garbageRows(only(base([{ uid: 0, topk: [[[1, 0.9]]], floor: [0.05, 0.05] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, topk: [[[1, 0.9]], 'x'], floor: [0.05, 0.05] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, topk: [[[1, 0.9]], [[0, 0.9]]], floor: [0.05] }])))).toEqual([false, true]);
+    expect(garbageRows(only(base([{ uid: 0, topk: [[[1, 0.9]], [[0, 0.9]]], floor: 0.1 }])))).toEqual([true, true]);
+    expect(garbageRows(only(base([{ uid: 0, topk: [[[1, 0.9]], [[0, 0.9]]] }])))).toEqual([true, true]);
+  });
+
+  it('a response with no answer field is unresponsive, as one with an error', () => {
+    expect(only(base([{ uid: 0 }]))).toEqual({ kind: 'none' });
+    expect(only(base([{ uid: 0, error: null, dense: 'ignored' }]))).toEqual({ kind: 'none' });
   });
 
   it('params are checked by resolveScoringParams', () => {
@@ -200,9 +216,7 @@ describe('parseScoreRequest: a malformed batch is refused, naming the place', ()
   });
 
   it('messages say what was expected', () => {
-    expect(() => parseScoreRequest(base([{ uid: 0, dense: [[1, 0, 0], [1, 0]] }]))).toThrow(
-      'responses[0].dense[1]: expected 3 probabilities (vocab = 3), got 2',
-    );
+    expect(() => parseScoreRequest(base([{ uid: 0, dnese: [] }]))).toThrow(/responses\[0\]\.dnese: is not a response field/);
     expect(() => parseScoreRequest(base([], { targets: [0, 3] }))).toThrow('targets[1]: expected an integer in 0..2, got 3');
   });
 });

@@ -100,3 +100,26 @@ export function processWeights(
   }
   return { uids: keptUids, weights: normalizeMaxWeight(Float32Array.from(kept), maxWeightLimit) };
 }
+
+/** A subnet's weight hyperparameters in chain units, as `process_weights_for_netuid` reads them from the chain. */
+export interface SubnetWeightParams {
+  /** Neurons in the subnet (metagraph n). */
+  n: number;
+  /** MinAllowedWeights. */
+  minAllowedWeights: number;
+  /** MaxWeightsLimit, a u16 proportion (65535, the chain's default, means no limit). */
+  maxWeightsLimit?: number;
+}
+
+/**
+ * The SDK's process_weights_for_netuid: process_weights with the subnet's n, MinAllowedWeights and MaxWeightsLimit
+ * (read as the SDK's u16_normalized_float, x / 65535), and `excludeQuantile` in the SDK's u16 units (0..65535).
+ */
+export function processWeightsForNetuid(uids: ArrayLike<number>, weights: ArrayLike<number>, subnet: SubnetWeightParams, excludeQuantile = 0): ProcessedWeights {
+  const limit = subnet.maxWeightsLimit ?? 65535;
+  if (!(Number.isInteger(limit) && limit >= 1 && limit <= 65535)) throw new InvalidInputError('maxWeightsLimit', `expected a u16 in 1..65535, got ${limit}`);
+  if (!(Number.isInteger(excludeQuantile) && excludeQuantile >= 0 && excludeQuantile <= 65535)) {
+    throw new InvalidInputError('excludeQuantile', `expected a u16 in 0..65535 (the SDK's units), got ${excludeQuantile}`);
+  }
+  return processWeights(uids, weights, subnet.n, subnet.minAllowedWeights, limit / 65535, excludeQuantile / 65535);
+}
