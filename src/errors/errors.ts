@@ -65,3 +65,10 @@ export class FileWriteError extends YumavalError {
     super(`cannot write ${path}: ${detail}`, 'ERR_FILE_WRITE');
   }
 }
+
+/** The devnet's runtime data (metadata, its constants) is missing or unusable. */
+export class RuntimeDataError extends YumavalError {
+  constructor(detail: string) {
+    super(`the devnet runtime data is unusable: ${detail}`, 'ERR_RUNTIME_DATA');
+  }
+}

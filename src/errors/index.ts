@@ -7,5 +7,6 @@ export {
   EngineAbortError,
   FileReadError,
   FileWriteError,
+  RuntimeDataError,
 } from './errors.js';
 export { describeValue } from './describe-value.js';
