@@ -1,3 +1,4 @@
+import { YumavalError } from '../errors/index.js';
 import type { BlockContext } from './chain.js';
 import type { StorageCodec, Hex } from './storage-codec.js';
 
@@ -42,14 +43,13 @@ export interface RuntimeModule {
 }
 
 /** A call that failed with one of the runtime's Module errors, by name (e.g. SubtensorModule's SettingWeightsTooFast). */
-export class DispatchError extends Error {
+export class DispatchError extends YumavalError {
   constructor(
     /** The pallet in the metadata's camelCase, e.g. `subtensorModule`. */
     readonly pallet: string,
     /** The error variant's name, e.g. `SettingWeightsTooFast`. */
     readonly error: string,
   ) {
-    super(`${pallet}.${error}`);
-    this.name = 'DispatchError';
+    super(`${pallet}.${error}`, 'ERR_DISPATCH');
   }
 }

@@ -1,3 +1,4 @@
+import { YumavalError } from '../errors/index.js';
 import type { Chain } from './chain.js';
 import type { DevnetRuntime } from './runtime.js';
 import type { StateStore } from './state-store.js';
@@ -18,18 +19,18 @@ export type TxStatus =
   | { dropped: string };
 
 /**
- * An extrinsic refused at submission, as a node refuses it: JSON-RPC error `code` (1010 invalid transaction, 1011
+ * An extrinsic refused at submission, as a node refuses it: JSON-RPC error `rpcCode` (1010 invalid transaction, 1011
  * unknown validity, 1012 temporarily banned, 1013 already imported, 1014 priority too low), `message` and `data`
  * (e.g. code 1010, message "Invalid Transaction", data "Transaction has a bad signature").
  */
-export class TxRejected extends Error {
+export class TxRejected extends YumavalError {
   constructor(
-    readonly code: number,
+    /** The JSON-RPC error code a node answers with (1010 ...). */
+    readonly rpcCode: number,
     message: string,
     readonly data: string,
   ) {
-    super(message);
-    this.name = 'TxRejected';
+    super(message, 'ERR_TX_REJECTED');
   }
 }
 
