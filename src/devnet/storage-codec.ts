@@ -48,7 +48,8 @@ export class StorageCodec {
 
   /** Encodes a value of an item from its JSON-like form (numbers, strings, arrays, objects as polkadot-js takes them). */
   encode(pallet: string, item: string, value: unknown): Hex {
-    return this.runtime.registry.createTypeUnsafe(this.valueType(pallet, item), [value]).toHex() as Hex;
+    // The SCALE bytes: `toHex()` of an integer type is its big-endian number, not its encoding.
+    return u8aToHex(this.runtime.registry.createTypeUnsafe(this.valueType(pallet, item), [value]).toU8a()) as Hex;
   }
 
   /** Decodes a stored value of an item; `null` (absent) decodes to the item's default, as the chain reads it. */
