@@ -1,0 +1,141 @@
+import { InvalidInputError } from '../../errors/index.js';
+import { TxRejected } from '../node-types.js';
+import { ADMIN_PREFIX, callAdmin } from './methods-devnet.js';
+import type { CallContext, MethodDef, RpcDef, SubscriptionDef } from './method-types.js';
+import { Params } from './params.js';
+import type { RpcErrorObject } from './rpc-error.js';
+import { RpcError, internalError, invalidParams, invalidRequest, methodNotFound, parseError } from './rpc-error.js';
+import type { ConnectionSubscriptions } from './subscriptions.js';
+
+/*
+ * JSON-RPC 2.0 over text frames, transport-free: a frame in, the reply frame out (or none), plus what to run once the
+ * reply is sent (a new subscription's first notifications must follow the reply that carries its id). Requests and
+ * batches are checked as jsonrpsee checks them; notifications (requests without an id) get no reply and run nothing,
+ * as jsonrpsee ignores them. Whatever a method throws becomes an error reply: nothing a client sends escapes here.
+ */
+
+type Entry =
+  | { type: 'method'; def: MethodDef }
+  | { type: 'subscribe'; def: SubscriptionDef }
+  | { type: 'unsubscribe'; def: SubscriptionDef };
+
+/** The outcome of one frame. */
+export interface HandledFrame {
+  /** The reply frame, or null when nothing is to be answered (only notifications). */
+  reply: string | null;
+  /** To run, in order, after the reply was written. */
+  after: Array<() => void>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON-RPC id is a string, a number or null. */
+const isValidId = (id: unknown): boolean => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+
+function errorFrame(id: unknown, error: RpcErrorObject): string {
+  return `{"jsonrpc":"2.0","id":${JSON.stringify(id ?? null)},"error":${JSON.stringify(error)}}`;
+}
+
+/** The method table of one server and the processing of frames against it. */
+export class RpcHandler {
+  private readonly table = new Map<string, Entry>();
+  /** Every method name served, sorted (what rpc_methods returns). */
+  readonly methodNames: readonly string[];
+
+  constructor(
+    defs: readonly RpcDef[],
+    private readonly ctx: CallContext,
+    private readonly log: (line: string) => void,
+  ) {
+    const add = (name: string, entry: Entry): void => {
+      if (this.table.has(name)) throw new RangeError(`rpc: method ${name} is declared twice`);
+      this.table.set(name, entry);
+    };
+    for (const def of defs) {
+      if (def.kind === 'method') {
+        for (const name of [def.name, ...(def.aliases ?? [])]) add(name, { type: 'method', def });
+      } else {
+        for (const name of [def.name, ...(def.aliases ?? [])]) add(name, { type: 'subscribe', def });
+        for (const name of [def.unsubscribe, ...(def.unsubscribeAliases ?? [])]) add(name, { type: 'unsubscribe', def });
+      }
+    }
+    const admin = (ctx.node.adminMethods?.() ?? []).map((m) => `${ADMIN_PREFIX}${m}`);
+    const names = [...new Set([...this.table.keys(), 'rpc_methods', ...admin])].sort();
+    this.methodNames = names;
+    // Current Substrate nodes answer { methods } only (the old `version: 1` field is gone).
+    add('rpc_methods', { type: 'method', def: { kind: 'method', name: 'rpc_methods', params: [], call: () => ({ methods: names }) } });
+  }
+
+  /**
+   * Handles one text frame from a client.
+   * @param subs the connection's subscriptions, or null on a transport without them (HTTP)
+   */
+  async handle(text: string, subs: ConnectionSubscriptions | null): Promise<HandledFrame> {
+    const after: Array<() => void> = [];
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return { reply: errorFrame(null, parseError().toObject()), after };
+    }
+    if (!Array.isArray(message)) return { reply: await this.request(message, subs, after), after };
+    if (message.length === 0) return { reply: errorFrame(null, invalidRequest().toObject()), after };
+    const replies: string[] = [];
+    for (const item of message) {
+      const reply = await this.request(item, subs, after);
+      if (reply !== null) replies.push(reply);
+    }
+    return { reply: replies.length === 0 ? null : `[${replies.join(',')}]`, after };
+  }
+
+  /** One request object: its response frame, or null for a notification. */
+  private async request(req: unknown, subs: ConnectionSubscriptions | null, after: Array<() => void>): Promise<string | null> {
+    if (!isObject(req)) return errorFrame(null, invalidRequest().toObject());
+    const hasId = Object.prototype.hasOwnProperty.call(req, 'id');
+    if (hasId && !isValidId(req.id)) return errorFrame(null, invalidRequest().toObject());
+    const id = hasId ? req.id : null;
+    if (req.jsonrpc !== '2.0' || typeof req.method !== 'string') return errorFrame(id, invalidRequest().toObject());
+    if (!hasId) return null;
+    try {
+      const result = await this.call(req.method, req.params, subs, after);
+      return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result ?? null)}}`;
+    } catch (err) {
+      return errorFrame(id, this.errorObject(err, req.method));
+    }
+  }
+
+  private call(method: string, params: unknown, subs: ConnectionSubscriptions | null, after: Array<() => void>): unknown {
+    const entry = this.table.get(method);
+    if (entry === undefined) {
+      if (method.startsWith(ADMIN_PREFIX) && method.length > ADMIN_PREFIX.length) {
+        return callAdmin(this.ctx.node, method.slice(ADMIN_PREFIX.length), params);
+      }
+      throw methodNotFound();
+    }
+    switch (entry.type) {
+      case 'method':
+        return entry.def.call(this.ctx, Params.from(params, entry.def.params));
+      case 'subscribe': {
+        if (subs === null) throw new RpcError(-32601, 'Method not found', 'subscriptions need a WebSocket connection');
+        const opened = subs.open(entry.def, this.ctx, Params.from(params, entry.def.params));
+        after.push(opened.activate);
+        return opened.id;
+      }
+      case 'unsubscribe':
+        // jsonrpsee answers false, not an error, for an id it does not know or cannot read.
+        return subs === null ? false : subs.unsubscribe(Params.from(params, ['subscription']).raw(0), entry.def);
+    }
+  }
+
+  /** The error object for whatever a method threw. */
+  private errorObject(err: unknown, method: string): RpcErrorObject {
+    if (err instanceof RpcError) return err.toObject();
+    if (err instanceof TxRejected) {
+      return err.data === '' ? { code: err.rpcCode, message: err.message } : { code: err.rpcCode, message: err.message, data: err.data };
+    }
+    if (err instanceof InvalidInputError) return invalidParams(err.message).toObject();
+    const detail = err instanceof Error ? err.message : String(err);
+    this.log(`rpc: ${method} failed: ${err instanceof Error && err.stack !== undefined ? err.stack : detail}`);
+    return internalError(detail).toObject();
+  }
+}
