@@ -1,0 +1,16 @@
+export { subtensorModule, weightsTransactionValidity, STAKE_AMOUNT_TOO_LOW } from './module.js';
+export type { SubtensorModuleOptions } from './module.js';
+export { subtensorGenesis } from './genesis.js';
+export type { SubtensorGenesis } from './genesis.js';
+export { validateSubtensorConfig, readSubnet, readNeuron, SUBNET_DEFAULTS } from './config.js';
+export type { SubtensorConfig, SubnetParams, NeuronParams, AxonParams, ConfigOnlyParams } from './config.js';
+export { createSubnet, registerNeuron } from './registration.js';
+export type { Registered } from './registration.js';
+export { epochInputAt, buildEpochInput, isEpochBlock, runSubnetEpoch } from './epoch.js';
+export { commitHash, epochIndex, readCommits, MAX_UNREVEALED_COMMITS } from './commit-reveal.js';
+export type { WeightCommit } from './commit-reveal.js';
+export { stakeOf } from './share-pool.js';
+export { SubtensorStore } from './store.js';
+export type { WriteTarget } from './store.js';
+export { readAccount, SS58_PREFIX } from './accounts.js';
+export type { DevAccount } from './accounts.js';
