@@ -1,0 +1,17 @@
+export { checkExtrinsic, decodeExtrinsic } from './check.js';
+export type { Call, CheckEnv, CheckedTx } from './check.js';
+export { eraBirth, eraDeath, eraRecheck, mortalityOf } from './era.js';
+export type { Mortality } from './era.js';
+export { TxPool } from './pool.js';
+export type { PoolEntry, PoolLimits } from './pool.js';
+export {
+  INVALID_TRANSACTION,
+  invalidTransaction,
+  unknownTransaction,
+  alreadyImported,
+  temporarilyBanned,
+  tooLowPriority,
+  immediatelyDropped,
+  badFormat,
+} from './rejections.js';
+export type { InvalidKind, UnknownKind } from './rejections.js';

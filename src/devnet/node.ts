@@ -1,0 +1,378 @@
+import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { InvalidInputError, InvalidOptionError, RuntimeDataError } from '../errors/index.js';
+import { Chain, type ApplyOutcome, type BlockContext, type BlockHooks, type Produced } from './chain.js';
+import type { RuntimeModule } from './dispatch.js';
+import { checkExtrinsic, type CheckedTx } from './extrinsic/check.js';
+import { TxPool, type PoolEntry } from './extrinsic/pool.js';
+import { alreadyImported, INVALID_TRANSACTION, temporarilyBanned } from './extrinsic/rejections.js';
+import type { ChainInfo, DevnetNode, TxStatus } from './node-types.js';
+import { DevnetDb } from './persist/devnet-db.js';
+import { loadRuntime, type DevnetRuntime } from './runtime.js';
+import { StateStore } from './state-store.js';
+import { StorageCodec, type Hex } from './storage-codec.js';
+import { accountNonce } from './system/account.js';
+import { SystemHooks } from './system/block-hooks.js';
+import { systemModule } from './system/system-module.js';
+import { loadSubtensorWiring, type AdminMethod, type GenesisWriter } from './system/runtime-wiring.js';
+
+/*
+ * The devnet node: a chain of final blocks over a state store, the transaction pool in front of it, the runtime's
+ * block logic (src/devnet/system) over the pallet modules, a block timer, the devnet_ admin methods and, with `db`,
+ * persistence. Everything runs on the event loop's thread and every block is produced synchronously, so a block never
+ * interleaves with a submission. Watchers hear their statuses asynchronously (setImmediate, in order), so a JSON-RPC
+ * server can answer the subscription request before the first notification.
+ */
+
+export type { AdminMethod, AdminContext, GenesisWriter } from './system/runtime-wiring.js';
+
+/** Options of `createDevnet`. */
+export interface DevnetOptions {
+  /** The subnet config (contracts/devnet.md), given to the default subtensor genesis. */
+  config?: unknown;
+  /** Milliseconds between blocks; 0 produces blocks only on demand (admin newBlock, and right after an accepted extrinsic). */
+  blockTimeMs?: number;
+  /** A database file to persist the chain in: created and initialised when new, resumed (config ignored) when not. */
+  db?: string | null;
+  /** Pallet modules; default: the subtensor module when src/devnet/subtensor is present. The System calls are always there. */
+  modules?: RuntimeModule[] | null;
+  /** Writes the genesis storage; default: the subtensor genesis from `config` when present. */
+  genesis?: GenesisWriter | null;
+  /** Extra devnet_ admin methods by name (added to newBlock and setStorage, and to the subtensor ones). */
+  admin?: Record<string, AdminMethod>;
+  /** Pool limits: ready and future transactions (Substrate's defaults). */
+  poolReady?: number;
+  poolFuture?: number;
+  /** Most signed extrinsics in one block. */
+  maxBlockExtrinsics?: number;
+  /** Where diagnostics go (default: stderr). */
+  log?: (message: string) => void;
+}
+
+/** Defaults of `createDevnet`'s options. */
+export const DEVNET_DEFAULTS: Readonly<Required<DevnetOptions>> = Object.freeze({
+  config: null,
+  blockTimeMs: 12_000,
+  db: null,
+  modules: null,
+  genesis: null,
+  admin: {},
+  poolReady: 8192,
+  poolFuture: 512,
+  maxBlockExtrinsics: 4096,
+  log: (message: string) => { process.stderr.write(`${message}\n`); },
+});
+
+/** How long an included or dropped transaction is refused as "temporarily banned" (Substrate: 30 minutes). */
+const BAN_MS = 30 * 60 * 1000;
+/** At most this many banned hashes are remembered. */
+const BAN_CAP = 65_536;
+/** Blocks one newBlock call may produce. */
+const MAX_NEW_BLOCKS = 100_000;
+
+function positiveInteger(name: string, value: unknown, allowZero = false): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new InvalidOptionError(name, `expected ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveOptions(options: DevnetOptions): Required<DevnetOptions> {
+  const o = { ...DEVNET_DEFAULTS, ...options } as Required<DevnetOptions>;
+  positiveInteger('blockTimeMs', o.blockTimeMs, true);
+  positiveInteger('poolReady', o.poolReady);
+  positiveInteger('poolFuture', o.poolFuture);
+  positiveInteger('maxBlockExtrinsics', o.maxBlockExtrinsics);
+  if (o.db !== null && (typeof o.db !== 'string' || o.db === '')) throw new InvalidOptionError('db', 'expected a file path');
+  if (o.modules !== null && !Array.isArray(o.modules)) throw new InvalidOptionError('modules', 'expected an array of RuntimeModule');
+  if (o.genesis !== null && typeof o.genesis !== 'function') throw new InvalidOptionError('genesis', 'expected a function');
+  if (typeof o.admin !== 'object' || o.admin === null) throw new InvalidOptionError('admin', 'expected an object of functions');
+  if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
+  return o;
+}
+
+/** A running devnet: the node the RPC server serves, plus its life cycle. */
+export class Devnet implements DevnetNode {
+  readonly runtime: DevnetRuntime;
+  readonly chain: Chain;
+  readonly state: StateStore;
+  readonly storage: StorageCodec;
+  readonly info: ChainInfo = {
+    chainName: 'Bittensor',
+    nodeName: 'yumaval devnet',
+    nodeVersion: '0.1.0',
+    properties: { ss58Format: 42, tokenDecimals: 9, tokenSymbol: 'TAO' },
+  };
+  /** Whatever the genesis reported about its dev accounts (the subtensor genesis's `devAccounts`), for the CLI. */
+  devAccounts: unknown = null;
+
+  private readonly pool: TxPool;
+  private readonly hooks: SystemHooks;
+  private readonly banned = new Map<Hex, number>();
+  private building = new Map<Hex, CheckedTx>();
+  private readonly adminMethods: Map<string, AdminMethod>;
+  private timer: NodeJS.Timeout | null = null;
+  private onDemandScheduled = false;
+  private closed = false;
+  db: DevnetDb | null = null;
+
+  /** Use `createDevnet`. */
+  constructor(private readonly options: Required<DevnetOptions>, modules: RuntimeModule[], admin: Record<string, AdminMethod>) {
+    this.runtime = loadRuntime();
+    this.state = new StateStore();
+    this.storage = new StorageCodec(this.runtime);
+    this.pool = new TxPool({ ready: options.poolReady, future: options.poolFuture });
+    this.hooks = new SystemHooks({
+      runtime: this.runtime,
+      storage: this.storage,
+      modules: [systemModule(), ...modules],
+      lookup: (xt) => this.building.get(xt),
+      log: options.log,
+    });
+    this.delegate = this.hooks;
+    const delegating: BlockHooks = {
+      onInitialize: (ctx) => this.delegate.onInitialize(ctx),
+      applyExtrinsic: (ctx, xt, index) => this.delegate.applyExtrinsic(ctx, xt, index),
+      onFinalize: (ctx, included) => this.delegate.onFinalize(ctx, included),
+    };
+    this.chain = new Chain(this.runtime, this.state, delegating);
+    this.adminMethods = new Map<string, AdminMethod>([
+      ['newBlock', (_ctx, params) => this.newBlock(params[0] === undefined ? 1 : params[0])],
+      ['setStorage', (ctx, params) => this.setStorage(ctx, params)],
+      ...Object.entries(admin),
+      ...Object.entries(options.admin),
+    ]);
+  }
+
+  /** The hooks blocks run through: the system hooks, or a replay of stored blocks while resuming. */
+  private delegate: BlockHooks;
+
+  /** Produces the genesis block (writing the initial storage) or replays the stored chain. */
+  init(genesis: GenesisWriter | null): void {
+    if (this.db !== null && !this.db.isNew) {
+      this.replay(this.db);
+    } else {
+      this.chain.produce([], Date.now(), (ctx) => genesis?.(ctx, this.storage));
+    }
+    if (this.db !== null) {
+      const db = this.db;
+      this.chain.on('block', (produced: Produced) => db.save(produced));
+      if (db.isNew) db.save({ block: this.chain.head, changes: this.state.changesAt(0), outcomes: [] });
+    }
+  }
+
+  private replay(db: DevnetDb): void {
+    for (const stored of db.blocks()) {
+      const changes = stored.changes;
+      this.delegate = {
+        onInitialize: () => undefined,
+        applyExtrinsic: (): ApplyOutcome => ({ included: true, success: true }),
+        onFinalize: (ctx) => { for (const [key, value] of changes) ctx.state.set(key, value); },
+      };
+      const { block } = this.chain.produce(stored.block.number === 0 ? [] : stored.block.extrinsics, stored.block.timestamp);
+      if (block.hash !== stored.block.hash) {
+        throw new RuntimeDataError(`${db.file}: block ${block.number} rebuilds with hash ${block.hash}, stored ${stored.block.hash}`);
+      }
+    }
+    this.delegate = this.hooks;
+    if (this.state.head < 0) throw new RuntimeDataError(`${db.file}: no genesis block`);
+  }
+
+  /** Begins the block timer (blockTimeMs > 0); with blockTimeMs 0 blocks come on demand only. */
+  start(): void {
+    if (this.closed || this.timer !== null || this.options.blockTimeMs === 0) return;
+    const tick = (): void => {
+      this.produceBlock();
+      this.timer = setTimeout(tick, this.options.blockTimeMs);
+    };
+    this.timer = setTimeout(tick, this.options.blockTimeMs);
+  }
+
+  /** Stops the timer, drops pending transactions and closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (const entry of this.pool.all()) this.pool.drop(entry, { dropped: 'the devnet stopped' });
+    this.db?.close();
+  }
+
+  submit(xt: Hex, watch?: (status: TxStatus) => void): Hex {
+    // The pool knows a transaction by the hash of its bytes before validating it (sc-transaction-pool check_is_known).
+    if (typeof xt === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(xt)) {
+      const known = blake2AsHex(hexToU8a(xt), 256) as Hex;
+      if (this.pool.get(known) !== undefined) throw alreadyImported(known);
+      if (this.isBanned(known)) throw temporarilyBanned();
+    }
+    const head = this.chain.head;
+    const tx = checkExtrinsic({
+      runtime: this.runtime,
+      storage: this.storage,
+      state: this.state,
+      head: { number: head.number, hash: head.hash },
+      genesisHash: this.chain.genesisHash,
+    }, xt, watch !== undefined);
+    const deferred = watch === undefined ? undefined : (status: TxStatus) => { setImmediate(() => watch(status)); };
+    const entry = this.pool.import(tx, accountNonce(this.storage, this.state, tx.signer), deferred);
+    deferred?.(entry.state);
+    if (entry.state === 'ready' && this.options.blockTimeMs === 0) this.scheduleOnDemand();
+    return tx.hash;
+  }
+
+  private isBanned(hash: Hex): boolean {
+    const until = this.banned.get(hash);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.banned.delete(hash);
+    return false;
+  }
+
+  private ban(hash: Hex): void {
+    if (this.banned.size >= BAN_CAP) {
+      const oldest = this.banned.keys().next();
+      if (oldest.done !== true) this.banned.delete(oldest.value);
+    }
+    this.banned.set(hash, Date.now() + BAN_MS);
+  }
+
+  /** One block right after the extrinsics accepted in this turn of the event loop (blockTimeMs 0). */
+  private scheduleOnDemand(): void {
+    if (this.onDemandScheduled || this.closed) return;
+    this.onDemandScheduled = true;
+    setImmediate(() => {
+      this.onDemandScheduled = false;
+      if (!this.closed && this.pool.ready().length > 0) this.produceBlock();
+    });
+  }
+
+  accountNextIndex(address: string): number {
+    let signer: Hex;
+    try {
+      signer = u8aToHex(decodeAddress(address)) as Hex;
+    } catch (e) {
+      throw new InvalidInputError('address', `not an SS58 address or hex public key: ${(e as Error).message}`);
+    }
+    return this.pool.nextIndex(signer, accountNonce(this.storage, this.state, signer));
+  }
+
+  pending(): Hex[] {
+    return this.pool.all().map((e) => e.tx.hex);
+  }
+
+  admin(method: string, params: unknown[]): unknown {
+    const fn = this.adminMethods.get(method);
+    if (fn === undefined) throw new RangeError(`unknown devnet admin method: ${method}`);
+    if (!Array.isArray(params)) throw new InvalidInputError('params', 'expected an array');
+    const head = this.chain.head;
+    const block: BlockContext = { number: head.number + 1, parentHash: head.hash, timestamp: Date.now(), state: this.state };
+    const result = fn({ runtime: this.runtime, storage: this.storage, state: this.state, chain: this.chain, block }, params);
+    // Writes made outside a block become visible with a block of their own, produced right away.
+    if (this.state.pendingChanges().size > 0) this.produceBlock();
+    return result;
+  }
+
+  /** Produces `count` blocks now; answers the new head's number. */
+  newBlock(count: unknown = 1): number {
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
+      throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
+    }
+    for (let i = 0; i < count; i++) this.produceBlock();
+    return this.chain.head.number;
+  }
+
+  private setStorage(ctx: { state: StateStore }, params: unknown[]): Hex {
+    const pairs = params.length === 1 && Array.isArray(params[0]) && params[0].every((p) => Array.isArray(p)) ? params[0] : params;
+    const checked: Array<[Hex, Hex | null]> = [];
+    pairs.forEach((pair, i) => {
+      const isHex = (v: unknown): v is Hex => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);
+      if (!Array.isArray(pair) || pair.length !== 2 || !isHex(pair[0]) || pair[0].length <= 2 || !(pair[1] === null || isHex(pair[1]))) {
+        throw new InvalidInputError(`params[${i}]`, 'expected [key, value or null] with 0x-prefixed hex');
+      }
+      checked.push([pair[0].toLowerCase() as Hex, pair[1] === null ? null : (pair[1].toLowerCase() as Hex)]);
+    });
+    for (const [key, value] of checked) ctx.state.set(key, value);
+    this.produceBlock();
+    return this.chain.head.hash;
+  }
+
+  /** Builds the next block from the ready transactions and tells their watchers what happened. */
+  private produceBlock(): Produced {
+    const prev = this.chain.head.timestamp;
+    // Timestamps strictly increase, whatever the wall clock does.
+    const timestamp = Math.max(Date.now(), prev + 1);
+    const entries = this.takeReady();
+    const inherents = this.hooks.inherentsFor(timestamp);
+    this.building = new Map(entries.map((e) => [e.tx.hex, e.tx]));
+    let produced: Produced;
+    try {
+      produced = this.chain.produce([...inherents, ...entries.map((e) => e.tx.hex)], timestamp);
+    } finally {
+      this.building = new Map();
+    }
+    const hash = produced.block.hash;
+    entries.forEach((entry, i) => {
+      const outcome = produced.outcomes[i + inherents.length];
+      if (outcome === undefined) return;
+      if (outcome.included) {
+        this.pool.drop(entry);
+        this.ban(entry.tx.hash);
+        entry.watch?.({ inBlock: hash });
+        entry.watch?.({ finalized: hash });
+      } else if (outcome.reason !== INVALID_TRANSACTION.Future) {
+        this.pool.drop(entry, { invalid: outcome.reason });
+        this.ban(entry.tx.hash);
+      }
+    });
+    this.pool.prune((signer) => accountNonce(this.storage, this.state, signer));
+    return produced;
+  }
+
+  /** The ready transactions that fit one block (count and the Normal class's length limit). */
+  private takeReady(): PoolEntry[] {
+    const c = this.runtime.decorated.consts.system?.blockLength as unknown as { max: { normal: { toNumber(): number } } } | undefined;
+    let room = c?.max.normal.toNumber() ?? Infinity;
+    const out: PoolEntry[] = [];
+    for (const entry of this.pool.ready()) {
+      if (out.length >= this.options.maxBlockExtrinsics) break;
+      if (entry.tx.length > room) break;
+      room -= entry.tx.length;
+      out.push(entry);
+    }
+    return out;
+  }
+}
+
+/**
+ * Creates a devnet: loads the runtime, opens or creates the database, writes the genesis (or resumes the stored
+ * chain) and returns the node with its timer stopped (call `start()`).
+ * @throws InvalidOptionError for bad options; FileWriteError / RuntimeDataError for an unusable database
+ */
+export async function createDevnet(options: DevnetOptions = {}): Promise<Devnet> {
+  const o = resolveOptions(options);
+  await cryptoWaitReady();
+  const runtime = loadRuntime();
+  const wiring = o.modules === null || o.genesis === null ? await loadSubtensorWiring() : null;
+  const node = new Devnet(o, o.modules ?? wiring?.modules ?? [], wiring?.admin ?? {});
+  try {
+    if (o.db !== null) {
+      node.db = DevnetDb.open(o.db, runtime.version.specVersion);
+      if (!node.db.isNew && o.config !== null) {
+        o.log(`devnet: resuming ${o.db}; the config given is ignored (a new database file starts from a config)`);
+      }
+    }
+    let genesis = o.genesis;
+    if (node.db === null || node.db.isNew) {
+      if (genesis === null && wiring !== null) {
+        const g = wiring.genesisFor(o.config);
+        genesis = g.write;
+        node.devAccounts = g.devAccounts;
+      }
+    }
+    node.init(genesis);
+  } catch (e) {
+    node.db?.close();
+    throw e;
+  }
+  return node;
+}

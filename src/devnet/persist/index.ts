@@ -1,0 +1,2 @@
+export { DevnetDb } from './devnet-db.js';
+export type { StoredBlock } from './devnet-db.js';

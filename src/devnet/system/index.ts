@@ -1,0 +1,10 @@
+export { SystemHooks } from './block-hooks.js';
+export type { SystemHooksOptions } from './block-hooks.js';
+export { accountNonce, incrementNonce } from './account.js';
+export { dispatchSigned, moduleError, callArgs } from './apply-call.js';
+export type { DispatchEnv, DispatchErrorJson, SignedCall } from './apply-call.js';
+export { dispatchInfoOf, inherentDispatchInfo } from './dispatch-info.js';
+export type { DispatchInfoJson } from './dispatch-info.js';
+export { EventLog, encodeEvent, palletIndex } from './events.js';
+export type { Phase } from './events.js';
+export { systemModule } from './system-module.js';

@@ -1,0 +1,71 @@
+import type { BlockContext, Chain } from '../chain.js';
+import type { RuntimeModule } from '../dispatch.js';
+import type { DevnetRuntime } from '../runtime.js';
+import type { StateStore } from '../state-store.js';
+import type { StorageCodec } from '../storage-codec.js';
+
+/*
+ * How the node composes its runtime by default: the subtensor pallet module of src/devnet/subtensor (written
+ * separately) when it is there. It is loaded by a computed specifier so the node compiles and runs without it; the
+ * shape it must have is the agreed one: `subtensorModule(): RuntimeModule`, `subtensorGenesis(config): { write(ctx,
+ * storage), devAccounts }` and, optionally, `subtensorAdmin(): Record<string, AdminMethod>` (createSubnet,
+ * registerNeuron, ...).
+ */
+
+/** Writes the genesis storage (block 0). */
+export type GenesisWriter = (ctx: BlockContext, storage: StorageCodec) => void;
+
+/** What an admin method sees: the runtime, the state, and the block its writes will go into (produced right after). */
+export interface AdminContext {
+  runtime: DevnetRuntime;
+  storage: StorageCodec;
+  state: StateStore;
+  chain: Chain;
+  block: BlockContext;
+}
+
+/**
+ * A devnet_ admin method: params as received; answers the JSON-RPC result. Storage writes go through
+ * `ctx.block.state` (or `ctx.state`); the node commits them in a block of their own right after the call.
+ * @throws InvalidInputError for bad params
+ */
+export type AdminMethod = (ctx: AdminContext, params: unknown[]) => unknown;
+
+/** The subtensor parts the node wires in by default. */
+export interface SubtensorWiring {
+  modules: RuntimeModule[];
+  /** Builds the genesis from a config (only called for a new chain). */
+  genesisFor(config: unknown): { write: GenesisWriter; devAccounts: unknown };
+  admin: Record<string, AdminMethod>;
+}
+
+interface SubtensorExports {
+  subtensorModule?: () => RuntimeModule;
+  subtensorGenesis?: (config: unknown) => { write: GenesisWriter; devAccounts?: unknown };
+  subtensorAdmin?: () => Record<string, AdminMethod>;
+}
+
+/** The specifier of the subtensor module, relative to this file (src/devnet/system → src/devnet/subtensor). */
+const SUBTENSOR_SPECIFIER = '../subtensor/index.js';
+
+/** Loads the subtensor module if it exists; null when it is absent or lacks the agreed exports. */
+export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
+  let mod: SubtensorExports;
+  try {
+    mod = (await import(SUBTENSOR_SPECIFIER)) as SubtensorExports;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+  const { subtensorModule, subtensorGenesis, subtensorAdmin } = mod;
+  if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
+  return {
+    modules: [subtensorModule()],
+    genesisFor: (config) => {
+      const g = subtensorGenesis(config);
+      return { write: (ctx, storage) => g.write(ctx, storage), devAccounts: g.devAccounts ?? null };
+    },
+    admin: typeof subtensorAdmin === 'function' ? subtensorAdmin() : {},
+  };
+}
