@@ -1,4 +1,5 @@
 import type { BlockFeed } from './block-feed.js';
+import type { FinalityGate } from './finality-gate.js';
 import type { ServedNode } from './node-extensions.js';
 import type { Params } from './params.js';
 
@@ -12,6 +13,10 @@ export interface CallContext {
   node: ServedNode;
   /** Every chain block, once, for head and storage subscriptions. */
   feed: BlockFeed;
+  /** The connection's finality holds (finality-gate.ts), or null on a transport without subscriptions (HTTP). */
+  gate: FinalityGate | null;
+  /** Runs `fn` once this call's reply has been written (only during the call). */
+  afterReply(fn: () => void): void;
 }
 
 /** A plain method: `call` returns the result (or a promise of it) or throws an RpcError. */

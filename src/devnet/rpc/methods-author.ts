@@ -4,7 +4,8 @@ import type { RpcDef } from './method-types.js';
 /*
  * author_*: submitting extrinsics to the node's pool, with or without watching them. A refused extrinsic is the node's
  * TxRejected, answered as the node's JSON-RPC error (1010 "Invalid Transaction" ...); for a watch, the subscribe call
- * itself gets the error and no subscription exists, as in sc-rpc.
+ * itself gets the error and no subscription exists, as in sc-rpc. A watch's `finalized` may be held a moment after its
+ * `inBlock` (finality-gate.ts explains why).
  */
 
 /**
@@ -36,9 +37,14 @@ export function authorMethods(): RpcDef[] {
       params: ['bytes'],
       start: (ctx, p, sink) => {
         const xt = p.hex(0);
+        const gate = ctx.gate;
         ctx.node.submit(xt, (status) => {
-          sink.send(statusJson(status));
-          if (isFinal(status)) sink.close();
+          const deliver = (): void => {
+            sink.send(statusJson(status));
+            if (isFinal(status)) sink.close();
+          };
+          if (gate !== null && typeof status !== 'string' && 'finalized' in status) gate.hold(status.finalized, deliver);
+          else deliver();
         });
       },
     },

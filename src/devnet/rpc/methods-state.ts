@@ -1,4 +1,4 @@
-import { hexToU8a } from '@polkadot/util';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { BlockRecord } from '../chain.js';
 import type { Hex } from '../storage-codec.js';
@@ -70,15 +70,24 @@ function queryRange(ctx: CallContext, keys: Hex[], from: Hex, to: Hex | null): C
   return out;
 }
 
+/** A read of System.Events at a block releases the connection's finality holds on it, once the reply is out. */
+function eventsRead(ctx: CallContext, hash: Hex): void {
+  const gate = ctx.gate;
+  if (gate !== null) ctx.afterReply(() => gate.opened(hash));
+}
+
 const stateMethod = (name: string, params: readonly string[], call: MethodDef['call'], aliases?: readonly string[]): MethodDef =>
   aliases === undefined ? { kind: 'method', name, params, call } : { kind: 'method', name, params, call, aliases };
 
 /** The state_* methods and subscriptions; state_call only when the node can run runtime APIs. */
 export function stateMethods(node: ServedNode): RpcDef[] {
+  const eventsKey = u8aToHex(node.runtime.decorated.query.system?.events?.keyPrefix() ?? new Uint8Array()) as Hex;
   const defs: RpcDef[] = [
     stateMethod('state_getStorage', ['key', 'hash'], (ctx, p) => {
       const key = p.hex(0);
-      return ctx.node.state.get(key, storageAt(ctx, p, 1).number);
+      const block = storageAt(ctx, p, 1);
+      if (key === eventsKey) eventsRead(ctx, block.hash);
+      return ctx.node.state.get(key, block.number);
     }, ['state_getStorageAt']),
     stateMethod('state_getStorageHash', ['key', 'hash'], (ctx, p) => {
       const key = p.hex(0);
@@ -120,7 +129,9 @@ export function stateMethods(node: ServedNode): RpcDef[] {
     stateMethod('state_queryStorageAt', ['keys', 'at'], (ctx, p) => {
       const keys = p.hexList(0);
       const at = p.optHash(1) ?? ctx.node.chain.head.hash;
-      return queryRange(ctx, keys, at, at);
+      const out = queryRange(ctx, keys, at, at);
+      if (keys.includes(eventsKey)) eventsRead(ctx, at);
+      return out;
     }),
     stateMethod('state_getMetadata', ['hash'], (ctx, p) => {
       blockAt(ctx.node, p.optHash(0), unknownBlockApi);

@@ -26,6 +26,11 @@ export interface RpcServerOptions {
    * disconnected, so it cannot hold the server's memory.
    */
   maxBufferedBytes: number;
+  /**
+   * The longest a watched extrinsic's `finalized` waits after its `inBlock` for the client to read that block's events
+   * (finality-gate.ts: @polkadot/api drops inBlock when finalized follows at once); 0 sends both at once.
+   */
+  finalityHoldMs: number;
   /** Where the server reports what it does not answer to anyone (internal errors, dropped clients); stderr in the CLI. */
   log: (line: string) => void;
 }
@@ -40,6 +45,7 @@ export const RPC_SERVER_DEFAULTS: Readonly<RpcServerOptions> = Object.freeze({
   maxSubscriptionsPerConnection: 1024,
   maxConnections: 100,
   maxBufferedBytes: 64 * MIB,
+  finalityHoldMs: 250,
   log: () => {},
 });
 
@@ -56,6 +62,7 @@ const CHECKS: Readonly<Record<keyof RpcServerOptions, Check>> = {
   maxSubscriptionsPerConnection: positiveInt(1_000_000),
   maxConnections: positiveInt(100_000),
   maxBufferedBytes: positiveInt(4096 * MIB),
+  finalityHoldMs: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 60_000 ? null : 'expected an integer in [0, 60000]'),
   log: (v) => (typeof v === 'function' ? null : 'expected a function (line: string) => void'),
 };
 

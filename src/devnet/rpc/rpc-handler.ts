@@ -5,6 +5,7 @@ import type { CallContext, MethodDef, RpcDef, SubscriptionDef } from './method-t
 import { Params } from './params.js';
 import type { RpcErrorObject } from './rpc-error.js';
 import { RpcError, internalError, invalidParams, invalidRequest, methodNotFound, parseError } from './rpc-error.js';
+import type { FinalityGate } from './finality-gate.js';
 import type { ConnectionSubscriptions } from './subscriptions.js';
 
 /*
@@ -27,6 +28,15 @@ export interface HandledFrame {
   after: Array<() => void>;
 }
 
+/** What a connection keeps between frames: its subscriptions and finality holds. */
+export interface ConnectionState {
+  subs: ConnectionSubscriptions;
+  gate: FinalityGate;
+}
+
+/** The server-wide part of a call's context. */
+export type SharedContext = Pick<CallContext, 'node' | 'feed'>;
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON-RPC id is a string, a number or null. */
@@ -44,7 +54,7 @@ export class RpcHandler {
 
   constructor(
     defs: readonly RpcDef[],
-    private readonly ctx: CallContext,
+    private readonly shared: SharedContext,
     private readonly log: (line: string) => void,
   ) {
     const add = (name: string, entry: Entry): void => {
@@ -59,7 +69,7 @@ export class RpcHandler {
         for (const name of [def.unsubscribe, ...(def.unsubscribeAliases ?? [])]) add(name, { type: 'unsubscribe', def });
       }
     }
-    const admin = (ctx.node.adminMethods?.() ?? []).map((m) => `${ADMIN_PREFIX}${m}`);
+    const admin = (shared.node.adminMethods?.() ?? []).map((m) => `${ADMIN_PREFIX}${m}`);
     const names = [...new Set([...this.table.keys(), 'rpc_methods', ...admin])].sort();
     this.methodNames = names;
     // Current Substrate nodes answer { methods } only (the old `version: 1` field is gone).
@@ -68,9 +78,9 @@ export class RpcHandler {
 
   /**
    * Handles one text frame from a client.
-   * @param subs the connection's subscriptions, or null on a transport without them (HTTP)
+   * @param conn the connection's state, or null on a transport without subscriptions (HTTP)
    */
-  async handle(text: string, subs: ConnectionSubscriptions | null): Promise<HandledFrame> {
+  async handle(text: string, conn: ConnectionState | null): Promise<HandledFrame> {
     const after: Array<() => void> = [];
     let message: unknown;
     try {
@@ -78,18 +88,18 @@ export class RpcHandler {
     } catch {
       return { reply: errorFrame(null, parseError().toObject()), after };
     }
-    if (!Array.isArray(message)) return { reply: await this.request(message, subs, after), after };
+    if (!Array.isArray(message)) return { reply: await this.request(message, conn, after), after };
     if (message.length === 0) return { reply: errorFrame(null, invalidRequest().toObject()), after };
     const replies: string[] = [];
     for (const item of message) {
-      const reply = await this.request(item, subs, after);
+      const reply = await this.request(item, conn, after);
       if (reply !== null) replies.push(reply);
     }
     return { reply: replies.length === 0 ? null : `[${replies.join(',')}]`, after };
   }
 
   /** One request object: its response frame, or null for a notification. */
-  private async request(req: unknown, subs: ConnectionSubscriptions | null, after: Array<() => void>): Promise<string | null> {
+  private async request(req: unknown, conn: ConnectionState | null, after: Array<() => void>): Promise<string | null> {
     if (!isObject(req)) return errorFrame(null, invalidRequest().toObject());
     const hasId = Object.prototype.hasOwnProperty.call(req, 'id');
     if (hasId && !isValidId(req.id)) return errorFrame(null, invalidRequest().toObject());
@@ -97,33 +107,34 @@ export class RpcHandler {
     if (req.jsonrpc !== '2.0' || typeof req.method !== 'string') return errorFrame(id, invalidRequest().toObject());
     if (!hasId) return null;
     try {
-      const result = await this.call(req.method, req.params, subs, after);
+      const result = await this.call(req.method, req.params, conn, after);
       return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result ?? null)}}`;
     } catch (err) {
       return errorFrame(id, this.errorObject(err, req.method));
     }
   }
 
-  private call(method: string, params: unknown, subs: ConnectionSubscriptions | null, after: Array<() => void>): unknown {
+  private call(method: string, params: unknown, conn: ConnectionState | null, after: Array<() => void>): unknown {
     const entry = this.table.get(method);
     if (entry === undefined) {
       if (method.startsWith(ADMIN_PREFIX) && method.length > ADMIN_PREFIX.length) {
-        return callAdmin(this.ctx.node, method.slice(ADMIN_PREFIX.length), params);
+        return callAdmin(this.shared.node, method.slice(ADMIN_PREFIX.length), params);
       }
       throw methodNotFound();
     }
+    const ctx: CallContext = { ...this.shared, gate: conn?.gate ?? null, afterReply: (fn) => after.push(fn) };
     switch (entry.type) {
       case 'method':
-        return entry.def.call(this.ctx, Params.from(params, entry.def.params));
+        return entry.def.call(ctx, Params.from(params, entry.def.params));
       case 'subscribe': {
-        if (subs === null) throw new RpcError(-32601, 'Method not found', 'subscriptions need a WebSocket connection');
-        const opened = subs.open(entry.def, this.ctx, Params.from(params, entry.def.params));
+        if (conn === null) throw new RpcError(-32601, 'Method not found', 'subscriptions need a WebSocket connection');
+        const opened = conn.subs.open(entry.def, ctx, Params.from(params, entry.def.params));
         after.push(opened.activate);
         return opened.id;
       }
       case 'unsubscribe':
         // jsonrpsee answers false, not an error, for an id it does not know or cannot read.
-        return subs === null ? false : subs.unsubscribe(Params.from(params, ['subscription']).raw(0), entry.def);
+        return conn === null ? false : conn.subs.unsubscribe(Params.from(params, ['subscription']).raw(0), entry.def);
     }
   }
 

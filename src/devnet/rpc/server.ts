@@ -6,7 +6,8 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { DevnetNode } from '../node-types.js';
 import { BlockFeed } from './block-feed.js';
-import type { CallContext, RpcDef } from './method-types.js';
+import { FinalityGate } from './finality-gate.js';
+import type { RpcDef } from './method-types.js';
 import { authorMethods } from './methods-author.js';
 import { chainMethods } from './methods-chain.js';
 import { stateMethods } from './methods-state.js';
@@ -16,6 +17,7 @@ import { resolveRpcServerOptions } from './options.js';
 import type { RpcServerOptions } from './options.js';
 import { oversizedRequest } from './rpc-error.js';
 import { RpcHandler } from './rpc-handler.js';
+import type { ConnectionState } from './rpc-handler.js';
 import { ConnectionSubscriptions } from './subscriptions.js';
 
 /*
@@ -36,6 +38,8 @@ export interface RpcServer {
   readonly methods: readonly string[];
   /** Open WebSocket connections. */
   connectionCount(): number;
+  /** Subscriptions open over all connections. */
+  subscriptionCount(): number;
   /** Stops accepting, closes every connection (code 1001) and stops following the chain. */
   close(): Promise<void>;
 }
@@ -49,8 +53,9 @@ function declarations(node: ServedNode): RpcDef[] {
 }
 
 /** One WebSocket client. */
-class Connection {
+class Connection implements ConnectionState {
   readonly subs: ConnectionSubscriptions;
+  readonly gate: FinalityGate;
 
   constructor(
     private readonly ws: WebSocket,
@@ -58,6 +63,7 @@ class Connection {
     private readonly options: RpcServerOptions,
   ) {
     this.subs = new ConnectionSubscriptions(options.maxSubscriptionsPerConnection, (frame) => this.write(frame));
+    this.gate = new FinalityGate(options.finalityHoldMs);
     ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
     ws.on('error', (err) => options.log(`rpc: connection error: ${err.message}`));
   }
@@ -66,11 +72,17 @@ class Connection {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
       this.options.log(`rpc: dropped a client that stopped reading (${this.ws.bufferedAmount} bytes waiting)`);
-      this.subs.closeAll();
+      this.end();
       this.ws.terminate();
       return;
     }
     this.ws.send(frame);
+  }
+
+  /** Ends every subscription and hold (the connection closed or is being dropped). */
+  end(): void {
+    this.gate.clear();
+    this.subs.closeAll();
   }
 
   private async onMessage(data: RawData, _isBinary: boolean): Promise<void> {
@@ -80,7 +92,7 @@ class Connection {
       return;
     }
     try {
-      const { reply, after } = await this.handler.handle(buf.toString('utf8'), this.subs);
+      const { reply, after } = await this.handler.handle(buf.toString('utf8'), this);
       if (reply !== null) this.write(reply);
       for (const fn of after) fn();
     } catch (err) {
@@ -117,9 +129,8 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
   const opts = resolveRpcServerOptions(options ?? {});
   const served = node as ServedNode;
   const feed = new BlockFeed(served.chain, opts.log);
-  const ctx: CallContext = { node: served, feed };
-  const handler = new RpcHandler(declarations(served), ctx, opts.log);
-  const sockets = new Set<WebSocket>();
+  const handler = new RpcHandler(declarations(served), { node: served, feed }, opts.log);
+  const sockets = new Map<WebSocket, Connection>();
 
   const onHttp = (req: IncomingMessage, res: ServerResponse): void => {
     const json = (status: number, body: string): void => {
@@ -159,11 +170,11 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
       const conn = new Connection(ws, handler, opts);
+      sockets.set(ws, conn);
       ws.on('close', () => {
         sockets.delete(ws);
-        conn.subs.closeAll();
+        conn.end();
       });
     });
   });
@@ -190,12 +201,13 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
     port,
     methods: handler.methodNames,
     connectionCount: () => sockets.size,
+    subscriptionCount: () => [...sockets.values()].reduce((n, c) => n + c.subs.size, 0),
     close: () => {
       closing ??= (async () => {
         feed.detach();
         const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
         await Promise.all(
-          [...sockets].map(
+          [...sockets.keys()].map(
             (ws) =>
               new Promise<void>((resolve) => {
                 if (ws.readyState === ws.CLOSED) {
