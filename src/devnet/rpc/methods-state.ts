@@ -160,10 +160,11 @@ export function stateMethods(node: ServedNode): RpcDef[] {
       params: ['keys'],
       start: (ctx, p, sink) => {
         const list = p.optHexList(0);
+        // The first notification answers every key as listed (duplicates too, as the node does); later ones once each.
         const keys = list === null ? null : [...new Set(list)];
-        if (keys !== null && keys.length > 0) {
+        if (list !== null && list.length > 0) {
           const head = ctx.node.chain.head;
-          sink.send({ block: head.hash, changes: keys.map((k) => [k, ctx.node.state.get(k, head.number)]) });
+          sink.send({ block: head.hash, changes: list.map((k) => [k, ctx.node.state.get(k, head.number)]) });
         }
         return ctx.feed.subscribe(({ block, changes }) => {
           const out: Array<[Hex, Hex | null]> = [];

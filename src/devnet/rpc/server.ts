@@ -110,8 +110,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Stop reading; the caller answers 413 and closes the connection once the answer is out.
+        req.pause();
+        req.removeAllListeners('data');
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -147,6 +149,8 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
     readBody(req, opts.maxFrameBytes)
       .then(async (body) => {
         if (body === null) {
+          res.shouldKeepAlive = false;
+          res.on('finish', () => req.socket.destroy());
           json(413, `{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(oversizedRequest(opts.maxFrameBytes).toObject())}}`);
           return;
         }
