@@ -3,7 +3,7 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { InvalidInputError, InvalidOptionError, RuntimeDataError } from '../errors/index.js';
 import { Chain, type ApplyOutcome, type BlockContext, type BlockHooks, type Produced } from './chain.js';
 import type { RuntimeModule } from './dispatch.js';
-import { checkExtrinsic, type CheckedTx } from './extrinsic/check.js';
+import { checkExtrinsic, type CheckedTx, type TransactionValidator } from './extrinsic/check.js';
 import { TxPool, type PoolEntry } from './extrinsic/pool.js';
 import { alreadyImported, INVALID_TRANSACTION, temporarilyBanned } from './extrinsic/rejections.js';
 import type { ChainInfo, DevnetNode, TxStatus } from './node-types.js';
@@ -13,6 +13,7 @@ import { StateStore } from './state-store.js';
 import { StorageCodec, type Hex } from './storage-codec.js';
 import { accountNonce } from './system/account.js';
 import { SystemHooks } from './system/block-hooks.js';
+import { storagePairs } from './system/storage-pairs.js';
 import { systemModule } from './system/system-module.js';
 import { loadSubtensorWiring, type AdminMethod, type GenesisWriter } from './system/runtime-wiring.js';
 
@@ -38,6 +39,8 @@ export interface DevnetOptions {
   modules?: RuntimeModule[] | null;
   /** Writes the genesis storage; default: the subtensor genesis from `config` when present. */
   genesis?: GenesisWriter | null;
+  /** The runtime's own signed-extension checks; default: the subtensor module's when `modules` is left to its default. */
+  validators?: TransactionValidator[] | null;
   /** Extra devnet_ admin methods by name (added to newBlock and setStorage, and to the subtensor ones). */
   admin?: Record<string, AdminMethod>;
   /** Pool limits: ready and future transactions (Substrate's defaults). */
@@ -56,6 +59,7 @@ export const DEVNET_DEFAULTS: Readonly<Required<DevnetOptions>> = Object.freeze(
   db: null,
   modules: null,
   genesis: null,
+  validators: null,
   admin: {},
   poolReady: 8192,
   poolFuture: 512,
@@ -85,6 +89,7 @@ function resolveOptions(options: DevnetOptions): Required<DevnetOptions> {
   positiveInteger('maxBlockExtrinsics', o.maxBlockExtrinsics);
   if (o.db !== null && (typeof o.db !== 'string' || o.db === '')) throw new InvalidOptionError('db', 'expected a file path');
   if (o.modules !== null && !Array.isArray(o.modules)) throw new InvalidOptionError('modules', 'expected an array of RuntimeModule');
+  if (o.validators !== null && !Array.isArray(o.validators)) throw new InvalidOptionError('validators', 'expected an array of functions');
   if (o.genesis !== null && typeof o.genesis !== 'function') throw new InvalidOptionError('genesis', 'expected a function');
   if (typeof o.admin !== 'object' || o.admin === null) throw new InvalidOptionError('admin', 'expected an object of functions');
   if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
@@ -110,14 +115,19 @@ export class Devnet implements DevnetNode {
   private readonly hooks: SystemHooks;
   private readonly banned = new Map<Hex, number>();
   private building = new Map<Hex, CheckedTx>();
-  private readonly adminMethods: Map<string, AdminMethod>;
+  private readonly admins: Map<string, AdminMethod>;
   private timer: NodeJS.Timeout | null = null;
   private onDemandScheduled = false;
   private closed = false;
   db: DevnetDb | null = null;
 
   /** Use `createDevnet`. */
-  constructor(private readonly options: Required<DevnetOptions>, modules: RuntimeModule[], admin: Record<string, AdminMethod>) {
+  constructor(
+    private readonly options: Required<DevnetOptions>,
+    modules: RuntimeModule[],
+    private readonly validators: TransactionValidator[],
+    admin: Record<string, AdminMethod>,
+  ) {
     this.runtime = loadRuntime();
     this.state = new StateStore();
     this.storage = new StorageCodec(this.runtime);
@@ -127,6 +137,7 @@ export class Devnet implements DevnetNode {
       storage: this.storage,
       modules: [systemModule(), ...modules],
       lookup: (xt) => this.building.get(xt),
+      validators,
       log: options.log,
     });
     this.delegate = this.hooks;
@@ -136,7 +147,7 @@ export class Devnet implements DevnetNode {
       onFinalize: (ctx, included) => this.delegate.onFinalize(ctx, included),
     };
     this.chain = new Chain(this.runtime, this.state, delegating);
-    this.adminMethods = new Map<string, AdminMethod>([
+    this.admins = new Map<string, AdminMethod>([
       ['newBlock', (_ctx, params) => this.newBlock(params[0] === undefined ? 1 : params[0])],
       ['setStorage', (ctx, params) => this.setStorage(ctx, params)],
       ...Object.entries(admin),
@@ -212,6 +223,7 @@ export class Devnet implements DevnetNode {
       state: this.state,
       head: { number: head.number, hash: head.hash },
       genesisHash: this.chain.genesisHash,
+      validators: this.validators,
     }, xt, watch !== undefined);
     const deferred = watch === undefined ? undefined : (status: TxStatus) => { setImmediate(() => watch(status)); };
     const entry = this.pool.import(tx, accountNonce(this.storage, this.state, tx.signer), deferred);
@@ -256,12 +268,17 @@ export class Devnet implements DevnetNode {
     return this.pool.nextIndex(signer, accountNonce(this.storage, this.state, signer));
   }
 
+  /** The admin methods `admin` accepts (listed by rpc_methods with the devnet_ prefix). */
+  adminMethods(): readonly string[] {
+    return [...this.admins.keys()].sort();
+  }
+
   pending(): Hex[] {
     return this.pool.all().map((e) => e.tx.hex);
   }
 
   admin(method: string, params: unknown[]): unknown {
-    const fn = this.adminMethods.get(method);
+    const fn = this.admins.get(method);
     if (fn === undefined) throw new RangeError(`unknown devnet admin method: ${method}`);
     if (!Array.isArray(params)) throw new InvalidInputError('params', 'expected an array');
     const head = this.chain.head;
@@ -274,6 +291,8 @@ export class Devnet implements DevnetNode {
 
   /** Produces `count` blocks now; answers the new head's number. */
   newBlock(count: unknown = 1): number {
+    // Named parameters arrive as one object: { "count": 3 }.
+    if (typeof count === 'object' && count !== null && 'count' in count) count = (count as { count: unknown }).count;
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
       throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
     }
@@ -282,16 +301,7 @@ export class Devnet implements DevnetNode {
   }
 
   private setStorage(ctx: { state: StateStore }, params: unknown[]): Hex {
-    const pairs = params.length === 1 && Array.isArray(params[0]) && params[0].every((p) => Array.isArray(p)) ? params[0] : params;
-    const checked: Array<[Hex, Hex | null]> = [];
-    pairs.forEach((pair, i) => {
-      const isHex = (v: unknown): v is Hex => typeof v === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(v);
-      if (!Array.isArray(pair) || pair.length !== 2 || !isHex(pair[0]) || pair[0].length <= 2 || !(pair[1] === null || isHex(pair[1]))) {
-        throw new InvalidInputError(`params[${i}]`, 'expected [key, value or null] with 0x-prefixed hex');
-      }
-      checked.push([pair[0].toLowerCase() as Hex, pair[1] === null ? null : (pair[1].toLowerCase() as Hex)]);
-    });
-    for (const [key, value] of checked) ctx.state.set(key, value);
+    for (const [key, value] of storagePairs(params)) ctx.state.set(key, value);
     this.produceBlock();
     return this.chain.head.hash;
   }
@@ -353,7 +363,8 @@ export async function createDevnet(options: DevnetOptions = {}): Promise<Devnet>
   await cryptoWaitReady();
   const runtime = loadRuntime();
   const wiring = o.modules === null || o.genesis === null ? await loadSubtensorWiring() : null;
-  const node = new Devnet(o, o.modules ?? wiring?.modules ?? [], wiring?.admin ?? {});
+  const validators = o.validators ?? (o.modules === null ? wiring?.validators : undefined) ?? [];
+  const node = new Devnet(o, o.modules ?? wiring?.modules ?? [], validators, wiring?.admin ?? {});
   try {
     if (o.db !== null) {
       node.db = DevnetDb.open(o.db, runtime.version.specVersion);

@@ -2,12 +2,14 @@ import type { Extrinsic } from '@polkadot/types/interfaces';
 import type { AnyTuple, CallBase } from '@polkadot/types/types';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex, blake2AsU8a, ed25519Verify, encodeAddress, secp256k1Verify, sr25519Verify } from '@polkadot/util-crypto';
+import type { CallArgs } from '../dispatch.js';
 import type { DevnetRuntime } from '../runtime.js';
 import type { StateStore } from '../state-store.js';
 import type { Hex, StorageCodec } from '../storage-codec.js';
 import { accountNonce } from '../system/account.js';
+import { callArgs } from '../system/call-args.js';
 import { eraBirth, mortalityOf, type Mortality } from './era.js';
-import { badFormat, invalidTransaction, unknownTransaction } from './rejections.js';
+import { badFormat, customInvalid, invalidTransaction, unknownTransaction } from './rejections.js';
 
 /** A decoded call (section, method, args and their metadata). */
 export type Call = CallBase<AnyTuple>;
@@ -27,6 +29,19 @@ export type Call = CallBase<AnyTuple>;
  * CommitmentsSignedExtension carry no data and validate nothing here.
  */
 
+/**
+ * A runtime's own signed-extension check (SubtensorSignedExtension's `validate` / `pre_dispatch`): reads the state at
+ * block `at` and answers an `InvalidTransaction::Custom` code to refuse the call `section.method`, or null to pass it.
+ */
+export type TransactionValidator = (
+  state: StateStore,
+  storage: StorageCodec,
+  at: number,
+  signer: Hex,
+  call: string,
+  args: CallArgs,
+) => number | null;
+
 /** What a check reads: the state at the head, the head, and the chain's identity. */
 export interface CheckEnv {
   runtime: DevnetRuntime;
@@ -34,6 +49,8 @@ export interface CheckEnv {
   state: StateStore;
   head: { number: number; hash: Hex };
   genesisHash: Hex;
+  /** The runtime's own signed-extension checks, run last. */
+  validators?: readonly TransactionValidator[];
 }
 
 /** An extrinsic that passed the checks, with what the pool and the block builder need. */
@@ -157,6 +174,8 @@ export function checkExtrinsic(env: CheckEnv, hex: string, watched: boolean): Ch
   const nonce = xt.nonce.toNumber();
   if (nonce < accountNonce(env.storage, env.state, signer)) throw invalidTransaction('Stale');
   if (bytes.length > maxNormalLength(env.runtime)) throw invalidTransaction('ExhaustsResources');
+  const custom = runValidators(env.validators ?? [], env.state, env.storage, env.head.number, signer, xt.method);
+  if (custom !== null) throw customInvalid(custom);
   return {
     hex: u8aToHex(bytes) as Hex,
     hash: blake2AsHex(bytes, 256) as Hex,
@@ -170,4 +189,23 @@ export function checkExtrinsic(env: CheckEnv, hex: string, watched: boolean): Ch
     birthHash,
     call: xt.method,
   };
+}
+
+/** Runs the runtime's signed-extension checks on a call at block `at`; the first refusal's custom code, or null. */
+export function runValidators(
+  validators: readonly TransactionValidator[],
+  state: StateStore,
+  storage: StorageCodec,
+  at: number,
+  signer: Hex,
+  call: Call,
+): number | null {
+  if (validators.length === 0) return null;
+  const name = `${call.section}.${call.method}`;
+  const args = callArgs(call);
+  for (const validate of validators) {
+    const code = validate(state, storage, at, signer, name, args);
+    if (code !== null) return code;
+  }
+  return null;
 }

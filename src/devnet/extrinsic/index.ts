@@ -1,5 +1,5 @@
-export { checkExtrinsic, decodeExtrinsic } from './check.js';
-export type { Call, CheckEnv, CheckedTx } from './check.js';
+export { checkExtrinsic, decodeExtrinsic, runValidators } from './check.js';
+export type { Call, CheckEnv, CheckedTx, TransactionValidator } from './check.js';
 export { eraBirth, eraDeath, eraRecheck, mortalityOf } from './era.js';
 export type { Mortality } from './era.js';
 export { TxPool } from './pool.js';
@@ -13,5 +13,6 @@ export {
   tooLowPriority,
   immediatelyDropped,
   badFormat,
+  customInvalid,
 } from './rejections.js';
 export type { InvalidKind, UnknownKind } from './rejections.js';

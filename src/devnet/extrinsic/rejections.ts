@@ -32,6 +32,11 @@ export function invalidTransaction(kind: InvalidKind): TxRejected {
   return new TxRejected(1010, 'Invalid Transaction', INVALID_TRANSACTION[kind]);
 }
 
+/** 1010 "Invalid Transaction" for `InvalidTransaction::Custom(code)` (a runtime's own signed extension refusing). */
+export function customInvalid(code: number): TxRejected {
+  return new TxRejected(1010, 'Invalid Transaction', `Custom error: ${code}`);
+}
+
 /** 1011 "Unknown Transaction Validity" with the variant's Debug form as data. */
 export function unknownTransaction(kind: UnknownKind): TxRejected {
   return new TxRejected(1011, 'Unknown Transaction Validity', kind);

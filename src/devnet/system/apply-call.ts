@@ -1,9 +1,10 @@
 import type { Call } from '../extrinsic/check.js';
 import { u8aToHex } from '@polkadot/util';
 import type { BlockContext } from '../chain.js';
-import { DispatchError, type CallArgs, type CallHandler } from '../dispatch.js';
+import { DispatchError, type CallHandler } from '../dispatch.js';
 import type { DevnetRuntime } from '../runtime.js';
 import type { Hex, StorageCodec } from '../storage-codec.js';
+import { callArgs } from './call-args.js';
 import { dispatchInfoOf } from './dispatch-info.js';
 import { palletIndex, type EventLog } from './events.js';
 
@@ -28,18 +29,6 @@ export function moduleError(runtime: DevnetRuntime, pallet: string, error: strin
   if (meta === undefined) return null;
   // The error field is [u8; 4]: the variant index, then the (empty here) encoding of its fields.
   return { Module: { index: palletIndex(runtime, pallet), error: u8aToHex(new Uint8Array([meta.index.toNumber(), 0, 0, 0])) as Hex } };
-}
-
-/** A call's arguments as JSON, by the metadata's names: camelCase (`versionKey`) and, when it differs, snake_case. */
-export function callArgs(call: Call): CallArgs {
-  const out: CallArgs = {};
-  call.meta.args.forEach((arg, i) => {
-    out[arg.name.toString()] = call.args[i]?.toJSON();
-  });
-  Object.keys(call.argsDef).forEach((name, i) => {
-    if (!(name in out)) out[name] = call.args[i]?.toJSON();
-  });
-  return out;
 }
 
 /** What dispatching needs besides the block. */

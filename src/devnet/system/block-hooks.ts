@@ -1,6 +1,6 @@
 import type { ApplyOutcome, BlockContext, BlockHooks } from '../chain.js';
 import type { CallHandler, EventSpec, RuntimeModule } from '../dispatch.js';
-import type { CheckedTx } from '../extrinsic/check.js';
+import { runValidators, type CheckedTx, type TransactionValidator } from '../extrinsic/check.js';
 import { eraRecheck } from '../extrinsic/era.js';
 import { INVALID_TRANSACTION } from '../extrinsic/rejections.js';
 import type { DevnetRuntime } from '../runtime.js';
@@ -15,8 +15,8 @@ import { EventLog } from './events.js';
  * - initialisation: System.Number, System.ParentHash, System.BlockHash(n − 1), events reset, then each module's
  *   on_initialize (its events in phase Initialization);
  * - the Timestamp.set inherent first (a real block carries it as extrinsic 0): Timestamp.Now;
- * - each signed extrinsic: nonce and era checked again against the state of this block (what a node re-checks when
- *   it builds a block), nonce incremented, call dispatched transactionally (apply-call.ts);
+ * - each signed extrinsic: nonce, era and the runtime's own signed-extension checks run again against the state of
+ *   this block (what a node re-checks when it builds a block), nonce incremented, call dispatched transactionally (apply-call.ts);
  * - finalisation: System.Events and System.EventCount of this block, BlockHash pruned beyond BlockHashCount.
  * The genesis block gets frame-system's genesis items (BlockHash(0) and ParentHash hold the placeholder hash 0x4545…
  * until block 1 writes the real genesis hash, as on chain).
@@ -29,6 +29,8 @@ export interface SystemHooksOptions {
   modules: readonly RuntimeModule[];
   /** The checked transaction behind an extrinsic handed to the block, if the pool accepted it. */
   lookup: (xt: Hex) => CheckedTx | undefined;
+  /** The runtime's own signed-extension checks, run again before dispatch (`pre_dispatch`). */
+  validators?: readonly TransactionValidator[];
   log: (message: string) => void;
 }
 
@@ -93,6 +95,8 @@ export class SystemHooks implements BlockHooks {
     if (tx.nonce > stored) return { included: false, reason: INVALID_TRANSACTION.Future };
     const era = eraRecheck(tx, ctx.number, this.blockHashCount);
     if (era !== null) return { included: false, reason: INVALID_TRANSACTION[era] };
+    const custom = runValidators(this.options.validators ?? [], ctx.state, storage, ctx.number, tx.signer, tx.call);
+    if (custom !== null) return { included: false, reason: `Custom error: ${custom}` };
     incrementNonce(storage, ctx.state, tx.signer);
     const success = dispatchSigned({ ...this.options, handlers: this.handlers, events: this.events }, ctx, tx, index);
     return { included: true, success };

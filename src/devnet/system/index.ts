@@ -1,10 +1,14 @@
 export { SystemHooks } from './block-hooks.js';
 export type { SystemHooksOptions } from './block-hooks.js';
 export { accountNonce, incrementNonce } from './account.js';
-export { dispatchSigned, moduleError, callArgs } from './apply-call.js';
+export { dispatchSigned, moduleError } from './apply-call.js';
+export { callArgs } from './call-args.js';
 export type { DispatchEnv, DispatchErrorJson, SignedCall } from './apply-call.js';
 export { dispatchInfoOf, inherentDispatchInfo } from './dispatch-info.js';
 export type { DispatchInfoJson } from './dispatch-info.js';
 export { EventLog, encodeEvent, palletIndex } from './events.js';
 export type { Phase } from './events.js';
 export { systemModule } from './system-module.js';
+export { loadSubtensorWiring } from './runtime-wiring.js';
+export type { AdminContext, AdminMethod, GenesisWriter, SubtensorWiring } from './runtime-wiring.js';
+export { storagePairs } from './storage-pairs.js';

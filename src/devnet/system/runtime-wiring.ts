@@ -1,5 +1,6 @@
 import type { BlockContext, Chain } from '../chain.js';
 import type { RuntimeModule } from '../dispatch.js';
+import type { TransactionValidator } from '../extrinsic/check.js';
 import type { DevnetRuntime } from '../runtime.js';
 import type { StateStore } from '../state-store.js';
 import type { StorageCodec } from '../storage-codec.js';
@@ -7,9 +8,10 @@ import type { StorageCodec } from '../storage-codec.js';
 /*
  * How the node composes its runtime by default: the subtensor pallet module of src/devnet/subtensor (written
  * separately) when it is there. It is loaded by a computed specifier so the node compiles and runs without it; the
- * shape it must have is the agreed one: `subtensorModule(): RuntimeModule`, `subtensorGenesis(config): { write(ctx,
- * storage), devAccounts }` and, optionally, `subtensorAdmin(): Record<string, AdminMethod>` (createSubnet,
- * registerNeuron, ...).
+ * exports it uses: `subtensorModule(): RuntimeModule` and `subtensorGenesis(config): { write(ctx, storage),
+ * devAccounts }` (required), then `createSubnet(target, storage, params)` and `registerNeuron(target, storage, params)`
+ * (the devnet_createSubnet / devnet_registerNeuron admin methods, one params object) and
+ * `weightsTransactionValidity` (SubtensorSignedExtension's check: a TransactionValidator).
  */
 
 /** Writes the genesis storage (block 0). */
@@ -37,12 +39,18 @@ export interface SubtensorWiring {
   /** Builds the genesis from a config (only called for a new chain). */
   genesisFor(config: unknown): { write: GenesisWriter; devAccounts: unknown };
   admin: Record<string, AdminMethod>;
+  validators: TransactionValidator[];
 }
+
+/** An admin write of the subtensor module: into the block being built, from one params object. */
+type SubtensorAdminWrite = (target: BlockContext, storage: StorageCodec, params: unknown) => unknown;
 
 interface SubtensorExports {
   subtensorModule?: () => RuntimeModule;
   subtensorGenesis?: (config: unknown) => { write: GenesisWriter; devAccounts?: unknown };
-  subtensorAdmin?: () => Record<string, AdminMethod>;
+  createSubnet?: SubtensorAdminWrite;
+  registerNeuron?: SubtensorAdminWrite;
+  weightsTransactionValidity?: TransactionValidator;
 }
 
 /** The specifier of the subtensor module, relative to this file (src/devnet/system → src/devnet/subtensor). */
@@ -58,14 +66,21 @@ export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
     throw e;
   }
-  const { subtensorModule, subtensorGenesis, subtensorAdmin } = mod;
+  const { subtensorModule, subtensorGenesis } = mod;
   if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
+  const admin: Record<string, AdminMethod> = {};
+  for (const name of ['createSubnet', 'registerNeuron'] as const) {
+    const write = mod[name];
+    if (typeof write === 'function') admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
+  }
+  const validity = mod.weightsTransactionValidity;
   return {
     modules: [subtensorModule()],
     genesisFor: (config) => {
       const g = subtensorGenesis(config);
       return { write: (ctx, storage) => g.write(ctx, storage), devAccounts: g.devAccounts ?? null };
     },
-    admin: typeof subtensorAdmin === 'function' ? subtensorAdmin() : {},
+    admin,
+    validators: typeof validity === 'function' ? [validity] : [],
   };
 }
