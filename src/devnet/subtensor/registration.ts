@@ -146,7 +146,18 @@ export function createSubnet(target: WriteTarget, codec: StorageCodec, params: u
     if (free > 65535) throw new InvalidInputError('params.netuid', 'every netuid is taken');
   }
   const subnet = readSubnet(params, '', free);
-  return { netuid: subnet.netuid, neurons: addSubnet(store, target.number, subnet, 'params') };
+  return atomically(target, () => ({ netuid: subnet.netuid, neurons: addSubnet(store, target.number, subnet, 'params') }));
+}
+
+/** Runs an admin write all or nothing: a refusal after some writes (a later neuron's owner conflict) undoes them. */
+function atomically<T>(target: WriteTarget, write: () => T): T {
+  const save = target.state.checkpoint();
+  try {
+    return write();
+  } catch (err) {
+    target.state.restore(save);
+    throw err;
+  }
 }
 
 /**
@@ -162,6 +173,6 @@ export function registerNeuron(target: WriteTarget, codec: StorageCodec, params:
   const neuron = readNeuron(rest, 'params');
   const store = SubtensorStore.building(target, codec);
   if (!store.bool('networksAdded', netuid)) throw new InvalidInputError('params.netuid', `subnet ${netuid} does not exist`);
-  const [registered] = registerNeurons(store, target.number, netuid, [neuron], () => 'params');
+  const [registered] = atomically(target, () => registerNeurons(store, target.number, netuid, [neuron], () => 'params'));
   return registered as Registered;
 }
