@@ -103,7 +103,7 @@ export class Devnet implements DevnetNode {
   readonly state: StateStore;
   readonly storage: StorageCodec;
   readonly info: ChainInfo = {
-    chainName: 'Bittensor',
+    chainName: 'Yumaval Devnet',
     nodeName: 'yumaval devnet',
     nodeVersion: '0.1.0',
     properties: { ss58Format: 42, tokenDecimals: 9, tokenSymbol: 'TAO' },
