@@ -5,6 +5,7 @@ import { YumavalError } from './errors/index.js';
 import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
+import { devnetCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(simulateCommand().exitOverride());
   program.addCommand(scoreCommand().exitOverride());
   program.addCommand(weightsCommand().exitOverride());
+  program.addCommand(devnetCommand().exitOverride());
   return program;
 }
 
