@@ -16,3 +16,4 @@ export {
   customInvalid,
 } from './rejections.js';
 export type { InvalidKind, UnknownKind } from './rejections.js';
+export { signingPayload } from './signing-payload.js';
