@@ -307,7 +307,9 @@ export class Devnet implements DevnetNode {
   }
 
   /** Builds the next block from the ready transactions and tells their watchers what happened. */
-  private produceBlock(): Produced {
+  private produceBlock(): void {
+    // A closed devnet's database is closed too: no block may follow.
+    if (this.closed) return;
     const prev = this.chain.head.timestamp;
     // Timestamps strictly increase, whatever the wall clock does.
     const timestamp = Math.max(Date.now(), prev + 1);
@@ -335,7 +337,6 @@ export class Devnet implements DevnetNode {
       }
     });
     this.pool.prune((signer) => accountNonce(this.storage, this.state, signer));
-    return produced;
   }
 
   /** The ready transactions that fit one block (count and the Normal class's length limit). */
