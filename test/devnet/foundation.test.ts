@@ -120,7 +120,7 @@ describe('Chain', () => {
     expect(b1.block.header.parentHash).toBe(g.block.hash);
     expect(chain.genesisHash).toBe(g.block.hash);
     // The hash is blake2-256 of the SCALE header, as clients compute it.
-    const header = runtime.registry.createType('Header', b1.block.header);
+    const header = runtime.registry.createType('Header', b1.block.header) as unknown as { hash: { toHex(): string }; number: { toNumber(): number } };
     expect(header.hash.toHex()).toBe(b1.block.hash);
     expect(header.number.toNumber()).toBe(1);
     expect(chain.blockByHash(b1.block.hash.toUpperCase().replace('0X', '0x') as Hex)?.number).toBe(1);
