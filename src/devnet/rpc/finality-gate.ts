@@ -7,13 +7,17 @@ import type { Hex } from '../storage-codec.js';
  * statuses of signAndSend with a switchMap: on inBlock it starts reading the block and its System.Events, and a
  * finalized arriving before that read is done cancels it, so the caller never sees inBlock. On a real chain finality
  * lags by blocks and this never shows. So, per connection, a watch's finalized is held until the client has read the
- * events of that block, or at most `maxHoldMs` for clients that never read them. The release comes a few milliseconds
- * after the events reply: the client finishes handling a reply in microtasks, but frames that reach it in one read are
- * all dispatched before any microtask runs, so the finalized frame must arrive in a later read.
+ * events of that block, or at most `maxHoldMs` for clients that never read them.
+ *
+ * "Read" must mean "handled": the client finishes handling a reply in microtasks, and frames that reach it in one socket
+ * read are all dispatched before any microtask runs. So after the events reply the server sends a WebSocket ping and
+ * releases on its pong (every client answers pings by itself): the pong was written while the client processed the
+ * read holding the reply (or a later one), so the finalized frame sent after it reaches the client in a later read,
+ * after those microtasks. A few milliseconds more cover a client that hops through a timer.
  */
 
-/** The gap between the events reply and the release. */
-const GRACE_MS = 10;
+/** The margin after the pong before the release. */
+const GRACE_MS = 5;
 
 /** How many recently read blocks a connection remembers (a read may come before the status it releases). */
 const REMEMBERED = 64;
@@ -23,8 +27,14 @@ export class FinalityGate {
   private readonly held = new Map<Hex, Set<() => void>>();
   private readonly read: Hex[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** One entry per ping sent, in order: what its pong releases (pongs come back in the order of the pings). */
+  private pongQueue: Array<() => void> = [];
 
-  constructor(private readonly maxHoldMs: number) {}
+  constructor(
+    private readonly maxHoldMs: number,
+    /** Sends a WebSocket ping to the client. */
+    private readonly ping: () => void,
+  ) {}
 
   /** Runs `release` once the client has read block `hash`'s events, or after the maximum hold. */
   hold(hash: Hex, release: () => void): void {
@@ -61,9 +71,19 @@ export class FinalityGate {
     const waiting = this.held.get(hash);
     if (waiting === undefined) return;
     this.held.delete(hash);
+    this.pongQueue.push(() => {
+      for (const release of waiting) release();
+    });
+    this.ping();
+  }
+
+  /** The client answered a ping: what waited for that ping is released after the margin. */
+  pong(): void {
+    const due = this.pongQueue.shift();
+    if (due === undefined) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      for (const release of waiting) release();
+      due();
     }, GRACE_MS);
     this.timers.add(timer);
   }
@@ -73,5 +93,6 @@ export class FinalityGate {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.held.clear();
+    this.pongQueue = [];
   }
 }

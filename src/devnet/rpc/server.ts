@@ -63,7 +63,10 @@ class Connection implements ConnectionState {
     private readonly options: RpcServerOptions,
   ) {
     this.subs = new ConnectionSubscriptions(options.maxSubscriptionsPerConnection, (frame) => this.write(frame));
-    this.gate = new FinalityGate(options.finalityHoldMs);
+    this.gate = new FinalityGate(options.finalityHoldMs, () => {
+      if (ws.readyState === ws.OPEN) ws.ping();
+    });
+    ws.on('pong', () => this.gate.pong());
     ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
     ws.on('error', (err) => options.log(`rpc: connection error: ${err.message}`));
   }
