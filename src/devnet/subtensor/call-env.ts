@@ -32,11 +32,6 @@ export function callEnv(ctx: CallContext): CallEnv {
   };
 }
 
-/** An environment over a store, for code that runs outside an extrinsic (tests, admin). */
-export function envOf(store: SubtensorStore, who: Hex, deposit: (e: EventSpec) => void = () => undefined): CallEnv {
-  return { store, block: store.at, who: who.toLowerCase() as Hex, deposit };
-}
-
 /** Fails the call with one of SubtensorModule's errors, by its metadata name. */
 export function fail(error: string): never {
   throw new DispatchError('subtensorModule', error);

@@ -141,7 +141,6 @@ function opt<T>(o: Obj, key: string, path: string, fallback: T, read: (v: unknow
 const u16 = (v: unknown, p: string): number => readInt(v, p, 0, 65535);
 const u64 = (v: unknown, p: string): bigint => readU64(v, p);
 
-
 /** Reads an axon: `{ ip, port, protocol?, version? }`. */
 function readAxon(v: unknown, path: string): AxonParams {
   if (!isObj(v)) throw new InvalidInputError(path, `expected an axon object { "ip": "127.0.0.1", "port": 8091 }, got ${describeValue(v)}`);

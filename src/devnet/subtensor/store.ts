@@ -63,6 +63,7 @@ export class SubtensorStore {
     return Number(this.get(item, ...keys).toString());
   }
 
+  /** A bool entry. */
   bool(item: string, ...keys: unknown[]): boolean {
     return this.get(item, ...keys).toJSON() === true;
   }
@@ -72,6 +73,7 @@ export class SubtensorStore {
     return [...(this.get(item, ...keys) as unknown as Iterable<Codec>)].map((c) => Number(c.toString()));
   }
 
+  /** A Vec<bool> entry (Active, ValidatorPermit). */
   bools(item: string, ...keys: unknown[]): boolean[] {
     return [...(this.get(item, ...keys) as unknown as Iterable<Codec>)].map((c) => c.toJSON() === true);
   }
