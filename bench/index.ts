@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark suite, with fixed seeds. Tables go to stdout, JSON to bench/results/.
+import { benchDevnet } from './devnet/devnet.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
 
-// `npm run bench -- simulate` (or `epoch`, `score`) runs one suite.
+// `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
 if (only === undefined || only === 'epoch') await benchEpoch();
 if (only === undefined || only === 'simulate') await benchSimulate();
 if (only === undefined || only === 'score') await benchScore();
+if (only === undefined || only === 'devnet') await benchDevnet();
