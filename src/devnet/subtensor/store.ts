@@ -53,34 +53,47 @@ export class SubtensorStore {
     return this.codec.decode(PALLET, item, this.raw(item, ...keys));
   }
 
+  /** A simple-typed entry as plain JavaScript without codec objects (StorageCodec.decodePlain), or undefined. */
+  private plain(item: string, keys: unknown[]): unknown {
+    return this.codec.decodePlain(PALLET, item, this.raw(item, ...keys));
+  }
+
   /** An integer entry (u8..u128) as a bigint. */
   big(item: string, ...keys: unknown[]): bigint {
-    return BigInt(this.get(item, ...keys).toString());
+    const p = this.plain(item, keys);
+    return p === undefined ? BigInt(this.get(item, ...keys).toString()) : BigInt(p as number | bigint);
   }
 
   /** An integer entry that fits a double (u16, u32, block numbers). */
   num(item: string, ...keys: unknown[]): number {
-    return Number(this.get(item, ...keys).toString());
+    const p = this.plain(item, keys);
+    return p === undefined ? Number(this.get(item, ...keys).toString()) : Number(p as number | bigint);
   }
 
   /** A bool entry. */
   bool(item: string, ...keys: unknown[]): boolean {
-    return this.get(item, ...keys).toJSON() === true;
+    const p = this.plain(item, keys);
+    return p === undefined ? this.get(item, ...keys).toJSON() === true : p === true;
   }
 
   /** A Vec<u16> or Vec<u64> entry as numbers (u64 block numbers stay below 2^53). */
   nums(item: string, ...keys: unknown[]): number[] {
+    const p = this.plain(item, keys);
+    if (p !== undefined) return (p as Array<number | bigint>).map(Number);
     return [...(this.get(item, ...keys) as unknown as Iterable<Codec>)].map((c) => Number(c.toString()));
   }
 
   /** A Vec<bool> entry (Active, ValidatorPermit). */
   bools(item: string, ...keys: unknown[]): boolean[] {
+    const p = this.plain(item, keys);
+    if (p !== undefined) return p as boolean[];
     return [...(this.get(item, ...keys) as unknown as Iterable<Codec>)].map((c) => c.toJSON() === true);
   }
 
   /** A Vec<(u16, u16)> entry (Weights, Bonds). */
   pairs(item: string, ...keys: unknown[]): Array<[number, number]> {
-    return this.get(item, ...keys).toJSON() as Array<[number, number]>;
+    const p = this.plain(item, keys);
+    return p !== undefined ? (p as Array<[number, number]>) : (this.get(item, ...keys).toJSON() as Array<[number, number]>);
   }
 
   /** An AccountId entry as its 32-byte public key. */
