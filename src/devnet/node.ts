@@ -248,13 +248,18 @@ export class Devnet implements DevnetNode {
     this.banned.set(hash, Date.now() + BAN_MS);
   }
 
-  /** One block right after the extrinsics accepted in this turn of the event loop (blockTimeMs 0). */
+  /**
+   * One block right after each accepted extrinsic (blockTimeMs 0; contracts/devnet.md), each holding one extrinsic, so
+   * the head moves by one per accepted extrinsic. The blocks are produced after this turn of the event loop, once the
+   * submission has been answered.
+   */
   private scheduleOnDemand(): void {
     if (this.onDemandScheduled || this.closed) return;
     this.onDemandScheduled = true;
     setImmediate(() => {
       this.onDemandScheduled = false;
-      if (!this.closed && this.pool.ready().length > 0) this.produceBlock();
+      // One block per ready extrinsic, including those a gap-filling nonce promoted from the future queue.
+      while (!this.closed && this.pool.ready().length > 0) this.produceBlock(1);
     });
   }
 
@@ -307,13 +312,13 @@ export class Devnet implements DevnetNode {
   }
 
   /** Builds the next block from the ready transactions and tells their watchers what happened. */
-  private produceBlock(): void {
+  private produceBlock(limit: number = this.options.maxBlockExtrinsics): void {
     // A closed devnet's database is closed too: no block may follow.
     if (this.closed) return;
     const prev = this.chain.head.timestamp;
     // Timestamps strictly increase, whatever the wall clock does.
     const timestamp = Math.max(Date.now(), prev + 1);
-    const entries = this.takeReady();
+    const entries = this.takeReady(limit);
     const inherents = this.hooks.inherentsFor(timestamp);
     this.building = new Map(entries.map((e) => [e.tx.hex, e.tx]));
     let produced: Produced;
@@ -340,12 +345,12 @@ export class Devnet implements DevnetNode {
   }
 
   /** The ready transactions that fit one block (count and the Normal class's length limit). */
-  private takeReady(): PoolEntry[] {
+  private takeReady(limit: number): PoolEntry[] {
     const c = this.runtime.decorated.consts.system?.blockLength as unknown as { max: { normal: { toNumber(): number } } } | undefined;
     let room = c?.max.normal.toNumber() ?? Infinity;
     const out: PoolEntry[] = [];
     for (const entry of this.pool.ready()) {
-      if (out.length >= this.options.maxBlockExtrinsics) break;
+      if (out.length >= limit) break;
       if (entry.tx.length > room) break;
       room -= entry.tx.length;
       out.push(entry);

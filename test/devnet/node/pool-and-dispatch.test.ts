@@ -32,14 +32,15 @@ describe('the pool', () => {
     node.submit(sign(node, alice, remark(node, 'first'), { nonce: 0 }), first.watch);
     expect(node.accountNextIndex(alice.address)).toBe(2);
     const [a, b] = await Promise.all([first.done, later.done]);
-    const head = node.chain.head;
-    expect(head.number).toBe(1);
-    expect(a).toEqual(['ready', { inBlock: head.hash }, { finalized: head.hash }]);
-    expect(b).toEqual(['future', 'ready', { inBlock: head.hash }, { finalized: head.hash }]);
+    // On demand, one block per accepted extrinsic (contracts/devnet.md): nonce 0 in block 1, nonce 1 in block 2.
+    const b1 = node.chain.blockAt(1)!, b2 = node.chain.blockAt(2)!;
+    expect(node.chain.head.number).toBe(2);
+    expect(a).toEqual(['ready', { inBlock: b1.hash }, { finalized: b1.hash }]);
+    expect(b).toEqual(['future', 'ready', { inBlock: b2.hash }, { finalized: b2.hash }]);
     expect(nonceOf(node, alice)).toBe(2);
-    // Inherent, nonce 0, nonce 1.
-    const nonces = head.extrinsics.slice(1).map((x) => node!.runtime.registry.createType('Extrinsic', x).nonce.toNumber());
-    expect(nonces).toEqual([0, 1]);
+    // Each block: the timestamp inherent, then its one extrinsic.
+    const nonceIn = (blk: typeof b1): number[] => blk.extrinsics.slice(1).map((x) => node!.runtime.registry.createType('Extrinsic', x).nonce.toNumber());
+    expect([nonceIn(b1), nonceIn(b2)]).toEqual([[0], [1]]);
   });
 
   it('replaces a pooled transaction only with a higher tip (1014 otherwise)', async () => {
