@@ -1,0 +1,105 @@
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { InvalidOptionError } from '../errors/index.js';
+import { ChainConnectError, ChainTimeoutError } from './errors.js';
+
+/*
+ * One ApiPromise per chain URL and process, shared by every caller: re-creating clients is how the Python SDK leaked
+ * sockets (bittensor#2585). The WsProvider reconnects by itself on a retry timer and @polkadot/api resubscribes on
+ * open; this wrapper logs the reconnects and puts a deadline on every call, so that no await can hang on a dead
+ * socket (bittensor#2444, validators frozen in submit after a reconnect).
+ */
+
+/** Options of a chain connection. */
+export interface ConnectionOptions {
+  /** ws:// or wss:// URL of the node. */
+  url: string;
+  /** Deadline to connect and load metadata. */
+  connectTimeoutMs?: number;
+  /** Default deadline of each call made through `call`. */
+  callTimeoutMs?: number;
+  /** Milliseconds between reconnect attempts. */
+  retryMs?: number;
+  /** Where reconnect notices go (stderr by default). Never receives secrets. */
+  log?: (line: string) => void;
+}
+
+export const CONNECTION_DEFAULTS: Readonly<Required<Omit<ConnectionOptions, 'url'>>> = Object.freeze({
+  connectTimeoutMs: 15_000,
+  callTimeoutMs: 30_000,
+  retryMs: 1_000,
+  log: (line: string) => { process.stderr.write(`${line}\n`); },
+});
+
+function checkOptions(o: Required<ConnectionOptions>): void {
+  if (!/^wss?:\/\/./.test(o.url)) throw new InvalidOptionError('url', `expected a ws:// or wss:// URL, got ${JSON.stringify(o.url)}`);
+  for (const key of ['connectTimeoutMs', 'callTimeoutMs', 'retryMs'] as const) {
+    const v = o[key];
+    if (!(Number.isInteger(v) && v > 0 && v <= 600_000)) throw new InvalidOptionError(key, `expected milliseconds in 1..600000, got ${v}`);
+  }
+}
+
+/** Races a promise against a deadline; the loser is abandoned (its result ignored). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, label: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChainTimeoutError(label, ms)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** A shared connection to one chain. */
+export class ChainConnection {
+  private refs = 1;
+  private constructor(
+    readonly url: string,
+    readonly api: ApiPromise,
+    private readonly options: Required<ConnectionOptions>,
+  ) {}
+
+  /** Opens a connection (or returns the shared one for this URL; each open needs its own close). */
+  static async open(options: ConnectionOptions): Promise<ChainConnection> {
+    const o = { ...CONNECTION_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ConnectionOptions>;
+    checkOptions(o);
+    const shared = OPEN.get(o.url);
+    if (shared !== undefined) {
+      const c = await shared;
+      c.refs++;
+      return c;
+    }
+    const opening = (async () => {
+      const provider = new WsProvider(o.url, o.retryMs, {}, o.connectTimeoutMs);
+      let connected = false;
+      provider.on('disconnected', () => { if (connected) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`); });
+      provider.on('connected', () => { if (connected) o.log(`chain ${o.url}: reconnected`); connected = true; });
+      try {
+        const api = await withDeadline(ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true }), o.connectTimeoutMs, `connect to ${o.url}`);
+        connected = true;
+        return new ChainConnection(o.url, api, o);
+      } catch (e) {
+        await provider.disconnect().catch(() => undefined);
+        throw e instanceof ChainTimeoutError ? new ChainConnectError(o.url, e.message) : new ChainConnectError(o.url, (e as Error).message);
+      }
+    })();
+    OPEN.set(o.url, opening);
+    try {
+      return await opening;
+    } catch (e) {
+      OPEN.delete(o.url);
+      throw e;
+    }
+  }
+
+  /** Runs a chain call under a deadline (default: callTimeoutMs). */
+  call<T>(label: string, f: (api: ApiPromise) => Promise<T>, ms: number = this.options.callTimeoutMs): Promise<T> {
+    return withDeadline(f(this.api), ms, label);
+  }
+
+  /** Releases this handle; the socket closes when the last holder releases it. */
+  async close(): Promise<void> {
+    if (--this.refs > 0) return;
+    OPEN.delete(this.url);
+    await this.api.disconnect();
+  }
+}
+
+const OPEN = new Map<string, Promise<ChainConnection>>();

@@ -1,0 +1,3 @@
+export { ChainConnection, CONNECTION_DEFAULTS, withDeadline } from './connection.js';
+export type { ConnectionOptions } from './connection.js';
+export { ChainConnectError, ChainTimeoutError } from './errors.js';
