@@ -1,0 +1,10 @@
+export { Store } from './store.js';
+export { openDatabase, schemaVersion, STORE_DEFAULTS } from './database.js';
+export type { StoreOptions } from './database.js';
+export { MIGRATIONS } from './migrations.js';
+export type { Migration } from './migrations.js';
+export { CommitIntentRepo } from './commit-intents.js';
+export type { CommitIntent, IntentKind, IntentState, NewIntent, SignedExtrinsic } from './commit-intents.js';
+export { RevealRepo } from './reveals.js';
+export type { PendingReveal, RevealStatus } from './reveals.js';
+export { InvalidTransitionError, StoreInputError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';

@@ -1,0 +1,57 @@
+/*
+ * The store's schema as an ordered list of migrations. Version N is the N-th entry; a store records the versions it
+ * has applied in `schema_version`, and opening it applies the missing ones in order, each in one transaction. Never
+ * edit a released migration: append a new one.
+ */
+
+/** One schema step. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = Object.freeze([
+  {
+    version: 1,
+    name: 'commit intents, commit-reveal salts and pending reveals',
+    sql: `
+      CREATE TABLE commit_intents (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind            TEXT    NOT NULL CHECK (kind IN ('set_weights', 'commit_weights', 'reveal_weights')),
+        chain           TEXT    NOT NULL,
+        netuid          INTEGER NOT NULL,
+        hotkey          TEXT    NOT NULL,
+        uids            TEXT    NOT NULL,
+        "values"        TEXT    NOT NULL,
+        version_key     TEXT    NOT NULL,
+        commit_hash     TEXT,
+        state           TEXT    NOT NULL CHECK (state IN ('planned', 'submitted', 'in_block', 'finalized', 'failed')),
+        not_before      INTEGER,
+        nonce           INTEGER,
+        era_birth       INTEGER,
+        era_period      INTEGER,
+        extrinsic_hex   TEXT,
+        extrinsic_hash  TEXT,
+        block_number    INTEGER,
+        block_hash      TEXT,
+        error           TEXT,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+      );
+      CREATE INDEX commit_intents_open ON commit_intents (state) WHERE state IN ('planned', 'submitted', 'in_block');
+      CREATE TABLE commit_reveals (
+        commit_intent_id  INTEGER PRIMARY KEY REFERENCES commit_intents (id),
+        salt              TEXT    NOT NULL,
+        commit_block      INTEGER,
+        reveal_first      INTEGER,
+        reveal_last       INTEGER,
+        reveal_intent_id  INTEGER REFERENCES commit_intents (id),
+        status            TEXT    NOT NULL CHECK (status IN ('pending', 'revealed', 'expired', 'failed')),
+        error             TEXT
+      );
+      CREATE INDEX commit_reveals_pending ON commit_reveals (status) WHERE status = 'pending';
+    `,
+  },
+]);
