@@ -66,4 +66,15 @@ export interface Metagraph {
   /** Emission in rao per uid. */
   emission: bigint[];
   hyperparams: Hyperparams;
+  /** The storage item `stake` was read from: `TotalHotkeyAlpha` (spec 233), `TotalHotkeyStake` (older), or `none`. */
+  stakeSource: string;
+  /** StakeThreshold (global), rao: stake below it counts as 0 in the epoch and cannot set weights. */
+  stakeThreshold: bigint;
+  /** SubnetOwnerHotkey, and its uid on this subnet (null when unset, absent from the runtime, or not registered). */
+  ownerHotkey: string | null;
+  ownerUid: number | null;
+  /** The block of the subnet's last epoch (LastMechansimStepBlock, as the chain spells it); 0 when unknown. */
+  lastMechanismStepBlock: number;
+  /** Per uid, the commit blocks of its stored weight commits (WeightCommits, commit-reveal), oldest first. */
+  commitBlocks: number[][];
 }

@@ -1,0 +1,74 @@
+import { InvalidOptionError } from '../errors/index.js';
+import type { EpochInput } from '../yuma/types.js';
+import type { Metagraph } from './types.js';
+
+/*
+ * A synced metagraph in the epoch contract's format (contracts/epoch-io.md), so any synced block can be replayed with
+ * `yumaval epoch`. The chain runs a subnet's epoch in on_initialize of block B, on the state left by block B − 1, with
+ * B as the current block: a metagraph synced at block b is therefore the input of the epoch of block b + 1 (the
+ * default), which is exactly what the devnet's epochInputAt(state, b + 1, netuid) builds.
+ */
+
+/** Options of `metagraphToEpochInput`. */
+export interface EpochInputOptions {
+  /** The block the epoch runs in; default: the metagraph's block + 1 (the next block runs on this state). */
+  block?: number;
+}
+
+/** The commit-reveal epoch of a block (subtensor's get_epoch_index, with the devnet contract's offset). */
+function epochIndex(block: number, netuid: number, tempo: number): bigint {
+  return (BigInt(block) + BigInt(netuid) + 1n) / (BigInt(tempo) + 1n);
+}
+
+/**
+ * The EpochInput of the epoch that runs on a synced state.
+ *
+ * Read from the chain: n, stake (as the metagraph read it: TotalHotkeyAlpha of each uid's hotkey at spec 233),
+ * lastUpdate, blockAtRegistration, validatorPermit, weights, bonds, tempo, activityCutoff (ActivityCutoff, in blocks),
+ * stakeThreshold, ownerUid (SubnetOwnerHotkey), maxAllowedValidators, kappa, bondsPenalty, bondsMovingAverage,
+ * liquidAlpha, alphaLow/alphaHigh, lastMechanismStepBlock, commitRevealEnabled, and commitBlock (per uid, the earliest
+ * stored commit not yet expired at the epoch's block).
+ *
+ * Not readable from a spec-233 chain, so left out and given the contract's defaults: `yuma3` (false; there is no
+ * Yuma3On item at spec 233 — a runtime that has it is read, and its value is passed), `alphaSigmoidSteepness` (1000),
+ * `activityCutoffFactorMilli` (13889; unused while activityCutoff is read), and `raoEmission` (1 000 000 000 rao; the
+ * chain derives the real amount from block emission and pool prices, which only scales `emission`, not the u16
+ * outputs). Hyperparameters in the metagraph's `defaulted` list are left out the same way.
+ * @param m a synced metagraph
+ * @param options `block`: the block the epoch runs in (default m.block + 1)
+ */
+export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions = {}): EpochInput {
+  const block = options.block ?? m.block + 1;
+  if (!(Number.isSafeInteger(block) && block >= 0)) throw new InvalidOptionError('block', `expected an integer block >= 0, got ${block}`);
+  const h = m.hyperparams;
+  const read = (field: string): boolean => !h.defaulted.includes(field);
+  const input: EpochInput = {
+    n: m.n,
+    block,
+    stake: m.stake.map((s) => s.toString()),
+    lastUpdate: [...m.lastUpdate],
+    blockAtRegistration: [...m.blockAtRegistration],
+    validatorPermit: [...m.validatorPermit],
+    weights: m.weights.map((row) => row.map(([u, w]): [number, number] => [u, w])),
+    bonds: m.bonds.map((row) => row.map(([u, w]): [number, number] => [u, w])),
+    stakeThreshold: m.stakeThreshold.toString(),
+    ownerUid: m.ownerUid,
+    lastMechanismStepBlock: m.lastMechanismStepBlock,
+  };
+  if (read('tempo')) input.tempo = h.tempo;
+  if (read('activityCutoff')) input.activityCutoff = h.activityCutoff;
+  if (read('maxAllowedValidators')) input.maxAllowedValidators = h.maxAllowedValidators;
+  if (read('kappa')) input.kappa = h.kappa;
+  if (read('bondsPenalty')) input.bondsPenalty = h.bondsPenalty;
+  if (read('bondsMovingAverage')) input.bondsMovingAverage = Number(h.bondsMovingAverage);
+  if (read('yuma3')) input.yuma3 = h.yuma3;
+  if (read('liquidAlpha')) input.liquidAlpha = h.liquidAlpha;
+  if (read('alphaLow')) { input.alphaLow = h.alphaLow; input.alphaHigh = h.alphaHigh; }
+  if (read('commitRevealEnabled')) input.commitRevealEnabled = h.commitRevealEnabled;
+  if (h.commitRevealEnabled) {
+    // A commit of epoch e can be revealed up to epoch e + RevealPeriodEpochs; past that it has expired.
+    const current = epochIndex(block, m.netuid, h.tempo);
+    input.commitBlock = m.commitBlocks.map((blocks) => blocks.find((b) => current <= epochIndex(b, m.netuid, h.tempo) + h.revealPeriodEpochs) ?? null);
+  }
+  return input;
+}
