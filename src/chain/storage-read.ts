@@ -57,13 +57,17 @@ export async function resolveBlock(conn: ChainConnection, at?: number | string):
     return { number: at, hash };
   }
   if (!/^0x[0-9a-fA-F]{64}$/.test(at)) throw new BlockNotFoundError(at, 'a block hash is 0x and 64 hex digits');
+  const hash = at.toLowerCase();
+  let header;
   try {
-    const header = await conn.call(`chain_getHeader(${at})`, (api) => api.rpc.chain.getHeader(at));
-    return { number: header.number.toNumber(), hash: at.toLowerCase() };
+    header = await conn.call(`chain_getHeader(${at})`, (api) => api.rpc.chain.getHeader(hash));
   } catch (e) {
-    if (e instanceof Error && /UnknownBlock|not found|4003/i.test(e.message)) throw new BlockNotFoundError(at, e.message);
+    if (e instanceof Error && /UnknownBlock|not found|4003|Unable to retrieve header/i.test(e.message)) throw new BlockNotFoundError(at, e.message);
     throw e;
   }
+  // Substrate answers null for an unknown hash, which @polkadot/api turns into an empty header: its own hash differs.
+  if (header.hash.toHex() !== hash) throw new BlockNotFoundError(at, 'the node has no header for this hash');
+  return { number: header.number.toNumber(), hash };
 }
 
 /**
