@@ -6,6 +6,7 @@ import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
+import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -29,6 +30,8 @@ export function buildProgram(): Command {
   program.addCommand(scoreCommand().exitOverride());
   program.addCommand(weightsCommand().exitOverride());
   program.addCommand(devnetCommand().exitOverride());
+  program.addCommand(metagraphCommand().exitOverride());
+  program.addCommand(hyperparamsCommand().exitOverride());
   return program;
 }
 

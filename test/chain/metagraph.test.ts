@@ -70,7 +70,8 @@ beforeAll(async () => {
   server = await startRpcServer(node);
   conn = await ChainConnection.open({ url: server.url, log: () => {} });
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-  [alice, bob, charlie, dave, eve, ferdie] = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'].map((u) => keyring.addFromUri(u)) as KeyringPair[];
+  const pair = (uri: string): KeyringPair => keyring.addFromUri(uri);
+  [alice, bob, charlie, dave, eve, ferdie] = [pair('//Alice'), pair('//Bob'), pair('//Charlie'), pair('//Dave'), pair('//Eve'), pair('//Ferdie')];
 }, 30_000);
 
 afterAll(async () => {
