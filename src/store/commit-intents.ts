@@ -17,6 +17,7 @@ import { InvalidTransitionError, StoreInputError, StoreNotFoundError } from './e
 
 export type IntentKind = 'set_weights' | 'commit_weights' | 'reveal_weights';
 export type IntentState = 'planned' | 'submitted' | 'in_block' | 'finalized' | 'failed';
+export type FailureKind = 'refused' | 'dispatch' | 'rejected' | 'expired';
 
 /** A commit intent as stored. */
 export interface CommitIntent {
@@ -44,6 +45,8 @@ export interface CommitIntent {
   blockNumber: number | null;
   blockHash: string | null;
   error: string | null;
+  /** Why it failed: refused locally, failed in its block, refused by the node, or its window passed. */
+  failureKind: FailureKind | null;
   /** How many times the extrinsic was sent. */
   attempts: number;
   createdAt: string;
@@ -85,7 +88,7 @@ interface Row {
   id: number; kind: IntentKind; chain: string; netuid: number; hotkey: string; uids: string; values: string; version_key: string;
   commit_hash: string | null; state: IntentState; not_before: number | null; nonce: number | null; era_birth: number | null;
   era_period: number | null; extrinsic_hex: string | null; extrinsic_hash: string | null; block_number: number | null;
-  block_hash: string | null; error: string | null; attempts: number; created_at: string; updated_at: string;
+  block_hash: string | null; error: string | null; failure_kind: FailureKind | null; attempts: number; created_at: string; updated_at: string;
 }
 
 function fromRow(r: Row): CommitIntent {
@@ -94,7 +97,7 @@ function fromRow(r: Row): CommitIntent {
     uids: JSON.parse(r.uids) as number[], values: JSON.parse(r.values) as number[], versionKey: BigInt(r.version_key),
     commitHash: r.commit_hash, state: r.state, notBefore: r.not_before, nonce: r.nonce, eraBirth: r.era_birth, eraPeriod: r.era_period,
     extrinsicHex: r.extrinsic_hex, extrinsicHash: r.extrinsic_hash, blockNumber: r.block_number, blockHash: r.block_hash,
-    error: r.error, attempts: r.attempts, createdAt: r.created_at, updatedAt: r.updated_at,
+    error: r.error, failureKind: r.failure_kind, attempts: r.attempts, createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
 
@@ -201,9 +204,16 @@ export class CommitIntentRepo {
     return this.move(id, 'finalized', {});
   }
 
-  /** Terminal failure: the chain's error name or the local reason. */
-  markFailed(id: number, error: string): CommitIntent {
-    return this.move(id, 'failed', { error });
+  /** Terminal failure: the chain's error name or the local reason, and which kind of failure it was. */
+  markFailed(id: number, error: string, kind: FailureKind = 'dispatch'): CommitIntent {
+    return this.move(id, 'failed', { error, failure_kind: kind });
+  }
+
+  /** Its block was retracted (a reorg): back to submitted, to be looked for again (not a new send). */
+  markRetracted(id: number): CommitIntent {
+    return this.move(id, 'submitted', { block_number: null, block_hash: null }, (i) => {
+      if (i.state !== 'in_block') throw new InvalidTransitionError(id, i.state, 'submitted (retracted)');
+    });
   }
 
   /**

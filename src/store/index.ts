@@ -4,7 +4,7 @@ export type { StoreOptions } from './database.js';
 export { MIGRATIONS } from './migrations.js';
 export type { Migration } from './migrations.js';
 export { CommitIntentRepo } from './commit-intents.js';
-export type { CommitIntent, IntentKind, IntentState, NewIntent, SignedExtrinsic } from './commit-intents.js';
+export type { CommitIntent, FailureKind, IntentKind, IntentState, NewIntent, SignedExtrinsic } from './commit-intents.js';
 export { RevealRepo } from './reveals.js';
 export type { PendingReveal, RevealStatus } from './reveals.js';
 export { InvalidTransitionError, StoreInputError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';

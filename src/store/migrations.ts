@@ -36,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
         block_number    INTEGER,
         block_hash      TEXT,
         error           TEXT,
+        failure_kind    TEXT    CHECK (failure_kind IN ('refused', 'dispatch', 'rejected', 'expired')),
         attempts        INTEGER NOT NULL DEFAULT 0,
         created_at      TEXT    NOT NULL,
         updated_at      TEXT    NOT NULL

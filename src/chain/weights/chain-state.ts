@@ -1,0 +1,86 @@
+import type { ApiPromise } from '@polkadot/api';
+import type { ChainConnection } from '../connection.js';
+
+/*
+ * The few storage items the weight pipeline checks against, read at one block so that they are consistent.
+ * This is a small private reader: src/chain/hyperparams.ts (readHyperparams) and src/chain/metagraph.ts
+ * (syncMetagraph) did not exist when this was written, and the pipeline needs only these items (plus the stake,
+ * StakeThreshold and the hotkey's WeightCommits, which those readers do not return). Switch the shared items over to
+ * them once they exist.
+ */
+
+/** What pre-validation needs, at one block. */
+export interface WeightsChainState {
+  /** The block read (the head when the pipeline reads); the extrinsic is expected in block + 1. */
+  block: number;
+  blockHash: string;
+  netuid: number;
+  networkExists: boolean;
+  /** SubnetworkN. */
+  n: number;
+  /** The hotkey's uid, or null when it is not registered on the subnet. */
+  uid: number | null;
+  validatorPermit: boolean[];
+  lastUpdate: number[];
+  /** TotalHotkeyAlpha of the hotkey on the subnet (the stake check_weights_min_stake compares). */
+  stake: bigint;
+  stakeThreshold: bigint;
+  weightsSetRateLimit: number;
+  weightsVersionKey: bigint;
+  minAllowedWeights: number;
+  maxWeightsLimit: number;
+  commitRevealEnabled: boolean;
+  revealPeriodEpochs: number;
+  tempo: number;
+  /** The hotkey's unrevealed commits, oldest first. */
+  commits: Array<{ hash: string; commitBlock: number }>;
+}
+
+type Query = Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown }>>;
+
+function subtensor(q: unknown): Query {
+  return (q as Record<string, Query>)['subtensorModule'] as Query;
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const big = (v: unknown): bigint => BigInt((v ?? 0) as number | string);
+
+/** Reads the pipeline's storage items for one hotkey and subnet at the head (or at `at`, a block hash). */
+export async function readWeightsChainState(conn: ChainConnection, netuid: number, hotkey: string, at?: string, ms?: number): Promise<WeightsChainState> {
+  return conn.call(`read the weight-setting state of subnet ${netuid}`, async (api: ApiPromise) => {
+    const hash = at ?? (await api.rpc.chain.getFinalizedHead()).toHex();
+    const header = await api.rpc.chain.getHeader(hash);
+    const q = subtensor((await api.at(hash)).query);
+    const get = (item: string, ...args: unknown[]): Promise<unknown> => {
+      const f = q[item];
+      if (f === undefined) throw new Error(`the runtime has no SubtensorModule.${item}`);
+      return f(...args).then((c) => c.toJSON());
+    };
+    const [added, n, uid, permit, lastUpdate, stake, threshold, rate, version, minAllowed, maxLimit, cr, period, tempo, commits] = await Promise.all([
+      get('networksAdded', netuid), get('subnetworkN', netuid), get('uids', netuid, hotkey), get('validatorPermit', netuid),
+      get('lastUpdate', netuid), get('totalHotkeyAlpha', hotkey, netuid), get('stakeThreshold'), get('weightsSetRateLimit', netuid),
+      get('weightsVersionKey', netuid), get('minAllowedWeights', netuid), get('maxWeightsLimit', netuid),
+      get('commitRevealWeightsEnabled', netuid), get('revealPeriodEpochs', netuid), get('tempo', netuid), get('weightCommits', netuid, hotkey),
+    ]);
+    return {
+      block: header.number.toNumber(),
+      blockHash: hash,
+      netuid,
+      networkExists: added === true,
+      n: num(n),
+      uid: uid === null || uid === undefined ? null : num(uid),
+      validatorPermit: (permit as boolean[] | null) ?? [],
+      lastUpdate: ((lastUpdate as Array<number | string> | null) ?? []).map(num),
+      stake: big(stake),
+      stakeThreshold: big(threshold),
+      weightsSetRateLimit: num(rate),
+      weightsVersionKey: big(version),
+      minAllowedWeights: num(minAllowed),
+      maxWeightsLimit: num(maxLimit),
+      commitRevealEnabled: cr === true,
+      revealPeriodEpochs: num(period),
+      tempo: num(tempo),
+      commits: ((commits as Array<[string, number | string, unknown, unknown]> | null) ?? []).map(([h, b]) => ({ hash: h.toLowerCase(), commitBlock: num(b) })),
+    };
+  }, ms);
+}

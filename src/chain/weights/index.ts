@@ -1,0 +1,16 @@
+export { WeightsPipeline } from './pipeline.js';
+export type { WeightsLanded, WeightsPreview, WeightsToSet } from './pipeline.js';
+export { WEIGHTS_PIPELINE_DEFAULTS, resolvePipelineOptions } from './options.js';
+export type { WeightsPipelineOptions } from './options.js';
+export { readWeightsChainState } from './chain-state.js';
+export type { WeightsChainState } from './chain-state.js';
+export { assertVerdict, checkCommitWeights, checkRevealWeights, checkSetWeights } from './prevalidate.js';
+export type { Verdict, WeightsCall } from './prevalidate.js';
+export { weightsCommitHash } from './commit-hash.js';
+export { epochIndex, isCommitExpired, revealWindow } from './epoch.js';
+export { vecMaxLimited } from './max-limit.js';
+export { driveIntent } from './intent-driver.js';
+export type { IntentOutcome } from './intent-driver.js';
+export { extrinsicHash, findExtrinsic, signWeightCall } from './extrinsic.js';
+export type { Signed, WeightCallSpec } from './extrinsic.js';
+export { PrevalidationError, RevealExpiredError, WeightsDispatchError, WeightsRejectedError, WeightsUnconfirmedError, WeightsWaitError } from './errors.js';
