@@ -37,10 +37,13 @@ export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: 
 /** Opens the connection, runs `f`, and always closes it (an open socket would keep the process alive). */
 export async function withChain<T>(url: string, f: (conn: ChainConnection) => Promise<T>): Promise<T> {
   const { ChainConnection } = await import('../chain/connection.js');
-  const conn = await ChainConnection.open({ url });
+  // The connection logs every disconnect as a reconnect; the one this command's own close causes is not news.
+  let closing = false;
+  const conn = await ChainConnection.open({ url, log: (line) => { if (!closing) process.stderr.write(`${line}\n`); } });
   try {
     return await f(conn);
   } finally {
+    closing = true;
     await conn.close().catch(() => undefined);
   }
 }
