@@ -39,6 +39,7 @@ export async function startHarness(config: unknown, blockTimeMs = 0): Promise<Ha
   await cryptoWaitReady();
   const node = await createDevnet({ config, blockTimeMs, log: quiet });
   const server = await startRpcServer(node);
+  node.start();
   const conn = await ChainConnection.open({ url: server.url, log: quiet, callTimeoutMs: 10_000 });
   const dir = mkdtempSync(join(tmpdir(), 'yumaval-weights-'));
   const store = Store.open(join(dir, 'store.db'));
