@@ -1,8 +1,12 @@
+import type { QueryableStorageEntry } from '@polkadot/api/types';
 import type { Codec } from '@polkadot/types/types';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { InvalidOptionError } from '../errors/index.js';
 import { decodeAxonIp } from './axon-ip.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, readHyperparamsAt } from './hyperparams.js';
+import { buildKeys, readPrefix, readRaw, secondArgOffset, u16Bytes } from './raw-storage.js';
+import { decodeChecked, fastAccount, fastAxon, fastPairs, fastU64 } from './scale-decode.js';
 import { big, num, readEntries, readMulti, required, resolveBlock, storageAt } from './storage-read.js';
 import type { StorageAt, StorageCall } from './storage-read.js';
 import type { AxonInfo, Metagraph } from './types.js';
@@ -60,41 +64,63 @@ function pairs(c: Codec): Array<[number, number]> {
   });
 }
 
-function axonOf(c: Codec): AxonInfo | null {
-  const a = unwrap(c);
-  if (a === null) return null;
-  const { ip, ipType } = decodeAxonIp(big(field(a, 'ip')), num(field(a, 'ipType')));
-  return { ip, ipType, port: num(field(a, 'port')), version: num(field(a, 'version')), protocol: num(field(a, 'protocol')), block: num(field(a, 'block')) };
+/** A double map's entries under one netuid: the second key argument's SCALE bytes and the stored value (hex). */
+interface RawRows {
+  entry: QueryableStorageEntry<'promise'>;
+  rows: Array<[Uint8Array, string]>;
 }
 
-/** Entries of a double map keyed (netuid, X), as [X, value]; empty when the runtime has no such item. */
-async function entriesOf(conn: ChainConnection, s: StorageAt, name: string, netuid: number, optional: boolean): Promise<Array<[unknown, Codec]>> {
+/**
+ * Entries of a double map keyed (netuid, X), read raw (raw-storage.ts); null when the runtime has no such item. When
+ * X's hasher is opaque, X cannot be read back from the key and @polkadot/api's `.entries` is used instead.
+ */
+async function entriesOf(conn: ChainConnection, s: StorageAt, name: string, netuid: number, optional: boolean): Promise<RawRows | null> {
   const entry = optional ? s.pallet[name] : required(s, name);
-  if (entry === undefined) return [];
-  const rows = await readEntries(conn, s, entry, [netuid], `${name}[${netuid}]`);
-  return rows.map(([args, value]) => [args[1], value]);
+  if (entry === undefined) return null;
+  const prefix = entry.keyPrefix(netuid);
+  const offset = secondArgOffset(entry, prefix);
+  if (offset === null) {
+    const rows = await readEntries(conn, s, entry, [netuid], `${name}[${netuid}]`);
+    return { entry, rows: rows.map(([args, value]) => [(args[1] as Codec).toU8a(), (unwrap(value) ?? value).toHex()]) };
+  }
+  const pairs = await readPrefix(conn, s, prefix, `${name}[${netuid}]`);
+  return { entry, rows: pairs.map(([key, value]) => [hexToU8a(key).subarray(offset), value]) };
 }
 
-/** The uid of a map key argument (a u16 codec or a number). */
-const uidOf = (arg: unknown): number => Number(String(arg));
+/** A u16 uid from its SCALE bytes. */
+const uidOf = (arg: Uint8Array): number => (arg[0] ?? 0) | ((arg[1] ?? 0) << 8);
+
+function axonFromCodec(c: Codec): AxonInfo {
+  const { ip, ipType } = decodeAxonIp(big(field(c, 'ip')), num(field(c, 'ipType')));
+  return { ip, ipType, port: num(field(c, 'port')), version: num(field(c, 'version')), protocol: num(field(c, 'protocol')), block: num(field(c, 'block')) };
+}
 
 /** Round 2: the coldkey (Owner) and the stake of every hotkey; the stake item is feature-detected. */
-async function readByHotkey(conn: ChainConnection, s: StorageAt, netuid: number, hotkeys: string[]): Promise<{ coldkeys: string[]; stake: bigint[]; stakeSource: string }> {
+async function readByHotkey(conn: ChainConnection, s: StorageAt, netuid: number, hotkeys: string[], hotkeyBytes: Array<Uint8Array | null>): Promise<{ coldkeys: string[]; stake: bigint[]; stakeSource: string }> {
   const owner = required(s, 'owner');
   // Spec 233 (dynamic TAO) keeps a hotkey's stake on a subnet in its alpha pool; older runtimes had one TAO total.
   const alpha = s.pallet['totalHotkeyAlpha'];
   const legacy = s.pallet['totalHotkeyStake'];
   const stakeSource = alpha !== undefined ? 'TotalHotkeyAlpha' : legacy !== undefined ? 'TotalHotkeyStake' : 'none';
-  const registered = hotkeys.map((h, uid) => [h, uid] as const).filter(([h]) => h !== '');
-  const calls: StorageCall[] = registered.map(([h]) => [owner, h]);
-  if (alpha !== undefined) calls.push(...registered.map(([h]): StorageCall => [alpha, [h, netuid]]));
-  else if (legacy !== undefined) calls.push(...registered.map(([h]): StorageCall => [legacy, h]));
-  const values = await readMulti(conn, s, calls, `Owner and ${stakeSource} of ${registered.length} hotkeys`);
+  const registered = hotkeyBytes.flatMap((b, uid) => (b === null ? [] : [[b, uid] as const]));
+  const ownerKeys = buildKeys(owner, registered.map(([b]) => [b]), (i) => [hotkeys[registered[i]![1]]]);
+  const stakeEntry = alpha ?? legacy;
+  const stakeKeys = stakeEntry === undefined ? [] : buildKeys(
+    stakeEntry,
+    registered.map(([b]) => (alpha !== undefined ? [b, u16Bytes(netuid)] : [b])),
+    (i) => (alpha !== undefined ? [hotkeys[registered[i]![1]], netuid] : [hotkeys[registered[i]![1]]]),
+  );
+  const values = await readRaw(conn, s, [...ownerKeys, ...stakeKeys], `Owner and ${stakeSource} of ${registered.length} hotkeys`);
+  // An absent value is the item's default (ValueQuery), as @polkadot/api would answer.
+  const orDefault = (entry: QueryableStorageEntry<'promise'>, v: string | null | undefined): string => v ?? entry.creator.meta.fallback.toHex();
+  const ss58 = s.api.registry.chainSS58 ?? 42;
+  const owners = decodeChecked(s.api.registry, owner, registered.map((_, i) => orDefault(owner, values[i])), fastAccount(ss58), (c) => c.toString());
+  const stakes = stakeEntry === undefined ? [] : decodeChecked(s.api.registry, stakeEntry, registered.map((_, i) => orDefault(stakeEntry, values[registered.length + i])), fastU64, big);
   const coldkeys = hotkeys.map(() => '');
   const stake = hotkeys.map(() => 0n);
   registered.forEach(([, uid], i) => {
-    coldkeys[uid] = String(values[i]?.toString() ?? '');
-    if (stakeSource !== 'none') stake[uid] = big(values[registered.length + i]);
+    coldkeys[uid] = owners[i] ?? '';
+    stake[uid] = stakes[i] ?? 0n;
   });
   return { coldkeys, stake, stakeSource };
 }
@@ -144,30 +170,46 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ownerRaw = ownerHotkeyItem !== undefined ? values[next++] : undefined;
   const lastMechanismStepBlock = stepItem !== undefined ? num(values[next++]) : 0;
 
-  const hotkeys = Array.from({ length: n }, () => '');
-  for (const [uid, v] of keys) if (uidOf(uid) < n) hotkeys[uidOf(uid)] = v.toString();
-  const uidByHotkey = new Map(hotkeys.map((h, uid) => [h, uid]));
-  const rows = (list: Array<[unknown, Codec]>): Array<Array<[number, number]>> => {
-    const out: Array<Array<[number, number]>> = Array.from({ length: n }, () => []);
-    for (const [uid, v] of list) if (uidOf(uid) < n) out[uidOf(uid)] = pairs(v);
-    return out;
-  };
-  const byHotkey = <T>(list: Array<[unknown, Codec]>, fill: () => T, f: (v: Codec) => T): T[] => {
+  const registry = s.api.registry;
+  const ss58 = registry.chainSS58 ?? 42;
+  /** Decodes a (netuid, uid)-keyed item into a per-uid array. */
+  const perUid = <T>(raw: RawRows | null, fill: () => T, fast: (hex: string) => T, slow: (c: Codec) => T): T[] => {
     const out = Array.from({ length: n }, fill);
-    for (const [hotkey, v] of list) {
-      const uid = uidByHotkey.get(String(hotkey));
-      if (uid !== undefined) out[uid] = f(v);
-    }
+    if (raw === null) return out;
+    const rows = raw.rows.filter(([arg]) => uidOf(arg) < n);
+    const decoded = decodeChecked(registry, raw.entry, rows.map(([, v]) => v), fast, slow);
+    rows.forEach(([arg], i) => { out[uidOf(arg)] = decoded[i] as T; });
     return out;
   };
-  const blockAtRegistration = Array.from({ length: n }, () => 0);
-  for (const [uid, v] of registration) if (uidOf(uid) < n) blockAtRegistration[uidOf(uid)] = num(v);
+  const hotkeys = perUid(keys, () => '', fastAccount(ss58), (c) => c.toString());
+  const hotkeyBytes: Array<Uint8Array | null> = Array.from({ length: n }, () => null);
+  const uidByHotkeyHex = new Map<string, number>();
+  for (const [arg, v] of keys?.rows ?? []) {
+    const uid = uidOf(arg);
+    if (uid >= n) continue;
+    hotkeyBytes[uid] = hexToU8a(v);
+    uidByHotkeyHex.set(v.toLowerCase(), uid);
+  }
+  const uidByHotkey = new Map(hotkeys.map((h, uid) => [h, uid]));
+  /** Decodes a (netuid, hotkey)-keyed item into a per-uid array. */
+  const perHotkey = <T>(raw: RawRows | null, fill: () => T, fast: ((hex: string) => T) | null, slow: (c: Codec) => T): T[] => {
+    const out = Array.from({ length: n }, fill);
+    if (raw === null) return out;
+    const rows = raw.rows.flatMap(([arg, v]) => {
+      const uid = uidByHotkeyHex.get(u8aToHex(arg));
+      return uid === undefined ? [] : [[uid, v] as const];
+    });
+    const decoded = decodeChecked(registry, raw.entry, rows.map(([, v]) => v), fast, slow);
+    rows.forEach(([uid], i) => { out[uid] = decoded[i] as T; });
+    return out;
+  };
+  const blockAtRegistration = perUid(registration, () => 0, (h) => Number(fastU64(h)), num);
 
   const ownerHex = ownerRaw?.toHex() ?? '0x';
   const ownerHotkey = ownerRaw === undefined || ZERO_ACCOUNT.test(ownerHex) ? null : ownerRaw.toString();
   const ownerUid = ownerHotkey === null ? null : uidByHotkey.get(ownerHotkey) ?? null;
 
-  const { coldkeys, stake, stakeSource } = await readByHotkey(conn, s, netuid, hotkeys);
+  const { coldkeys, stake, stakeSource } = await readByHotkey(conn, s, netuid, hotkeys, hotkeyBytes);
   const u16s = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
   const bools = (name: (typeof VECTORS)[number]): boolean[] => padded(vector(name).map((c) => c.toJSON() === true), n, false);
 
@@ -179,13 +221,13 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     hotkeys,
     coldkeys,
     stake,
-    axons: byHotkey<AxonInfo | null>(axons, () => null, axonOf),
+    axons: perHotkey<AxonInfo | null>(axons, () => null, fastAxon, axonFromCodec),
     validatorPermit: bools('validatorPermit'),
     lastUpdate: u16s('lastUpdate'),
     blockAtRegistration,
     active: bools('active'),
-    weights: rows(weights),
-    bonds: rows(bonds),
+    weights: perUid(weights, () => [], fastPairs, pairs),
+    bonds: perUid(bonds, () => [], fastPairs, pairs),
     consensus: u16s('consensus'),
     incentive: u16s('incentive'),
     dividends: u16s('dividends'),
@@ -197,9 +239,6 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     ownerHotkey,
     ownerUid,
     lastMechanismStepBlock,
-    commitBlocks: byHotkey<number[]>(commits, () => [], (v) => {
-      const queue = unwrap(v);
-      return queue === null ? [] : items(queue).map((c) => num(items(c)[1]));
-    }),
+    commitBlocks: perHotkey<number[]>(commits, () => [], null, (queue) => items(queue).map((c) => num(items(c)[1]))),
   };
 }
