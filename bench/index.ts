@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark suite, with fixed seeds. Tables go to stdout, JSON to bench/results/.
 import { benchDevnet } from './devnet/devnet.bench.js';
+import { benchMetagraph } from './chain/metagraph.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
@@ -10,3 +11,4 @@ if (only === undefined || only === 'epoch') await benchEpoch();
 if (only === undefined || only === 'simulate') await benchSimulate();
 if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'devnet') await benchDevnet();
+if (only === undefined || only === 'metagraph') await benchMetagraph();
