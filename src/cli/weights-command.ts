@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { processAndEmit, validateWeightsInput } from '../scoring/weights/index.js';
 import { readJsonInput, writeJson } from './read-input.js';
+import { weightsSetCommand } from './weights-set-command.js';
 
 /** `yumaval weights process`: the SDK's process_weights_for_netuid + u16 conversion (contracts/weights-and-scores.md). */
 function processCommand(): Command {
@@ -37,5 +38,6 @@ function processCommand(): Command {
 export function weightsCommand(): Command {
   return new Command('weights')
     .description('validator weight processing, bit for bit with the Python SDK (process_weights, u16 conversion)')
-    .addCommand(processCommand().exitOverride());
+    .addCommand(processCommand().exitOverride())
+    .addCommand(weightsSetCommand().exitOverride());
 }
