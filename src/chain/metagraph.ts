@@ -15,11 +15,13 @@ import type { AxonInfo, Metagraph } from './types.js';
  * Metagraph sync by storage reads (validator-sdk-spec §4, "storage items, if you prefer direct queries"), not by the
  * NeuronInfo runtime APIs: state_call is not served everywhere (the devnet does not serve it), and storage is what the
  * epoch itself reads, so a synced block can be replayed exactly. Everything is read at one block hash, in two rounds:
- *   1. hyperparameters and the per-subnet vectors (one state_queryStorageAt), and the double maps keyed by netuid
- *      (Keys, Axons, BlockAtRegistration, Weights, Bonds, WeightCommits) as whole prefixes with `.entries(netuid)`
- *      (state_getKeysPaged + state_queryStorageAt), never one request per uid;
+ *   1. hyperparameters and the per-subnet vectors (one state_queryStorageAt through @polkadot/api), and the double
+ *      maps keyed by netuid (Keys, Axons, BlockAtRegistration, Weights, Bonds, WeightCommits) as whole prefixes
+ *      (state_getKeysPaged, 1000 keys a page, then state_queryStorageAt), never one request per uid;
  *   2. what is keyed by hotkey (Owner, and the stake pool TotalHotkeyAlpha[(hotkey, netuid)]), whose hashers
- *      (Blake2_128Concat on the hotkey) cannot be iterated by netuid: one batched state_queryStorageAt of 2n keys.
+ *      (Blake2_128Concat on the hotkey) cannot be iterated by netuid: batched state_queryStorageAt of 2n keys.
+ * The bulk items bypass @polkadot/api's codecs (raw-storage.ts, scale-decode.ts, both checked against it); for
+ * n = 4096 that is about 55 requests, most of them concurrent.
  */
 
 /** Options of `syncMetagraph`. */
@@ -126,8 +128,8 @@ async function readByHotkey(conn: ChainConnection, s: StorageAt, netuid: number,
 }
 
 /**
- * Reads one subnet's metagraph from storage, at the best head or at a past block, in a fixed number of batched
- * requests (about 25 for n = 4096, whatever n is, most of them concurrent).
+ * Reads one subnet's metagraph from storage, at the best head or at a past block, in batched requests (their number
+ * grows with n / 1000, never one per uid).
  * Per-uid vectors shorter than n are padded as the chain pads them (LastUpdate with 0, permits with false).
  * @param conn an open connection
  * @param netuid the subnet

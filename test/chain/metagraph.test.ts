@@ -9,6 +9,10 @@ import { startRpcServer } from '../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../src/devnet/rpc/index.js';
 import { epochInputAt, isEpochBlock } from '../../src/devnet/subtensor/index.js';
 import { runEpoch } from '../../src/yuma/index.js';
+import { buildKeys, u16Bytes } from '../../src/chain/raw-storage.js';
+import { decodeChecked, fastPairs } from '../../src/chain/scale-decode.js';
+import type { QueryableStorageEntry } from '@polkadot/api/types';
+import { decodeAddress } from '@polkadot/util-crypto';
 
 /*
  * Metagraph sync against a devnet started here (blocks on demand): what the config registered, weights set by a
@@ -182,5 +186,30 @@ describe('decodeAxonIp', () => {
     // Without a stored type, the value decides, as the SDK does.
     expect(decodeAxonIp(1n << 64n, 0)).toEqual({ ip: '0:0:0:1::', ipType: 6 });
     expect(() => decodeAxonIp(1n << 128n, 6)).toThrow(RangeError);
+  });
+});
+
+describe('the bulk read safeguards', () => {
+  const entry = (name: string): QueryableStorageEntry<'promise'> =>
+    (conn.api.query as unknown as Record<string, Record<string, QueryableStorageEntry<'promise'>>>)['subtensorModule']![name]!;
+
+  it('builds the keys @polkadot/api builds (Blake2_128Concat + Identity), and falls back to it when told wrong bytes', () => {
+    const alpha = entry('totalHotkeyAlpha');
+    const hotkeys = [alice.address, bob.address];
+    const keys = buildKeys(alpha, hotkeys.map((h) => [decodeAddress(h), u16Bytes(SN)]), (i) => [hotkeys[i], SN]);
+    expect(keys).toEqual(hotkeys.map((h) => alpha.key(h, SN)));
+    // Arguments whose bytes do not give @polkadot/api's first key: every key comes from @polkadot/api.
+    const wrong = buildKeys(alpha, hotkeys.map((h) => [decodeAddress(h), u16Bytes(SN + 1)]), (i) => [hotkeys[i], SN]);
+    expect(wrong).toEqual(keys);
+  });
+
+  it('decodes by hand only when the hand decoder agrees with the registry on the first value', () => {
+    const weights = entry('weights');
+    const values = [conn.api.registry.createType('Vec<(u16,u16)>', [[1, 2], [3, 65535]]).toHex(), conn.api.registry.createType('Vec<(u16,u16)>', []).toHex()];
+    const slow = (c: { toJSON(): unknown }): Array<[number, number]> => c.toJSON() as Array<[number, number]>;
+    expect(decodeChecked(conn.api.registry, weights, values, fastPairs, slow)).toEqual([[[1, 2], [3, 65535]], []]);
+    // A hand decoder that disagrees is not used at all.
+    const broken = (): Array<[number, number]> => [[9, 9]];
+    expect(decodeChecked(conn.api.registry, weights, values, broken, slow)).toEqual([[[1, 2], [3, 65535]], []]);
   });
 });
