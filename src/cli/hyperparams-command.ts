@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { Hyperparams } from '../chain/types.js';
-import { parseChainTarget, toJsonText, withChain } from './chain-options.js';
+import { parseChainTarget, toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import type { ChainTarget } from './chain-options.js';
 import { renderTable } from './table.js';
 
@@ -55,7 +55,6 @@ export function hyperparamsCommand(): Command {
         'Exit codes: 0 done; 1 the chain could not be reached or read, or no such subnet (one line on stderr); 2 bad options.',
     )
     .action(async (raw: Record<string, unknown>) => {
-      const text = await runHyperparamsCommand(parseHyperparamsOptions(raw));
-      process.stdout.write(`${text}\n`);
+      writeResultAndExit(await runHyperparamsCommand(parseHyperparamsOptions(raw)));
     });
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { Metagraph } from '../chain/types.js';
-import { parseChainTarget, toJsonText, withChain } from './chain-options.js';
+import { parseChainTarget, toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import type { ChainTarget } from './chain-options.js';
 import { renderTable } from './table.js';
 
@@ -94,7 +94,6 @@ export function metagraphCommand(): Command {
         'Exit codes: 0 done; 1 the chain could not be reached or read (one line on stderr); 2 bad options.',
     )
     .action(async (raw: Record<string, unknown>) => {
-      const text = await runMetagraphCommand(parseMetagraphOptions(raw));
-      process.stdout.write(`${text}\n`);
+      writeResultAndExit(await runMetagraphCommand(parseMetagraphOptions(raw)));
     });
 }
