@@ -1,5 +1,6 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainConnection } from '../connection.js';
+import { readStorageAt, type StorageRead } from './storage-read.js';
 
 /*
  * The few storage items the weight pipeline checks against, read at one block so that they are consistent.
@@ -36,12 +37,6 @@ export interface WeightsChainState {
   commits: Array<{ hash: string; commitBlock: number }>;
 }
 
-type Query = Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown }>>;
-
-function subtensor(q: unknown): Query {
-  return (q as Record<string, Query>)['subtensorModule'] as Query;
-}
-
 const num = (v: unknown): number => Number(v ?? 0);
 const big = (v: unknown): bigint => BigInt((v ?? 0) as number | string);
 
@@ -50,18 +45,14 @@ export async function readWeightsChainState(conn: ChainConnection, netuid: numbe
   return conn.call(`read the weight-setting state of subnet ${netuid}`, async (api: ApiPromise) => {
     const hash = at ?? (await api.rpc.chain.getFinalizedHead()).toHex();
     const header = await api.rpc.chain.getHeader(hash);
-    const q = subtensor((await api.at(hash)).query);
-    const get = (item: string, ...args: unknown[]): Promise<unknown> => {
-      const f = q[item];
-      if (f === undefined) throw new Error(`the runtime has no SubtensorModule.${item}`);
-      return f(...args).then((c) => c.toJSON());
-    };
-    const [added, n, uid, permit, lastUpdate, stake, threshold, rate, version, minAllowed, maxLimit, cr, period, tempo, commits] = await Promise.all([
-      get('networksAdded', netuid), get('subnetworkN', netuid), get('uids', netuid, hotkey), get('validatorPermit', netuid),
-      get('lastUpdate', netuid), get('totalHotkeyAlpha', hotkey, netuid), get('stakeThreshold'), get('weightsSetRateLimit', netuid),
-      get('weightsVersionKey', netuid), get('minAllowedWeights', netuid), get('maxWeightsLimit', netuid),
-      get('commitRevealWeightsEnabled', netuid), get('revealPeriodEpochs', netuid), get('tempo', netuid), get('weightCommits', netuid, hotkey),
+    const st = (item: string, ...args: unknown[]): StorageRead => ['subtensorModule', item, args];
+    const values = await readStorageAt(api, hash, [
+      st('networksAdded', netuid), st('subnetworkN', netuid), st('uids', netuid, hotkey), st('validatorPermit', netuid),
+      st('lastUpdate', netuid), st('totalHotkeyAlpha', hotkey, netuid), st('stakeThreshold'), st('weightsSetRateLimit', netuid),
+      st('weightsVersionKey', netuid), st('minAllowedWeights', netuid), st('maxWeightsLimit', netuid),
+      st('commitRevealWeightsEnabled', netuid), st('revealPeriodEpochs', netuid), st('tempo', netuid), st('weightCommits', netuid, hotkey),
     ]);
+    const [added, n, uid, permit, lastUpdate, stake, threshold, rate, version, minAllowed, maxLimit, cr, period, tempo, commits] = values.map((v) => (v === null ? null : v.toJSON()));
     return {
       block: header.number.toNumber(),
       blockHash: hash,

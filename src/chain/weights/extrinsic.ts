@@ -5,6 +5,7 @@ import type { ExtrinsicStatus } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
+import { readStorageAt } from './storage-read.js';
 
 /*
  * The extrinsic side of the pipeline: building and signing a weight call (mortal era, explicit nonce), sending the
@@ -42,15 +43,15 @@ export function extrinsicHash(hex: string): string {
 }
 
 /**
- * Signs a weight call with the hotkey: mortal for `eraPeriod` blocks from the finalized head, with the account's next
+ * Signs a weight call with the hotkey: mortal for `eraPeriod` blocks from `at` (default: the finalized head), with the account's next
  * nonce as the node reports it (pool included). Signing happens here, once per intent; what it returns is stored
  * before it is ever sent.
  */
-export async function signWeightCall(conn: ChainConnection, pair: KeyringPair, c: WeightCallSpec, eraPeriod: number): Promise<Signed> {
+export async function signWeightCall(conn: ChainConnection, pair: KeyringPair, c: WeightCallSpec, eraPeriod: number, at?: { number: number; hash: string }): Promise<Signed> {
   return conn.call(`sign ${c.kind} for subnet ${c.netuid}`, async (api) => {
-    const [head, nonce] = await Promise.all([api.rpc.chain.getFinalizedHead(), api.rpc.system.accountNextIndex(pair.address)]);
-    const header = await api.rpc.chain.getHeader(head);
-    const current = header.number.toNumber();
+    const [birth, nonce] = await Promise.all([at ?? finalizedHead(conn), api.rpc.system.accountNextIndex(pair.address)]);
+    const head = birth.hash;
+    const current = birth.number;
     const era = api.registry.createType('ExtrinsicEra', { current, period: eraPeriod });
     const xt = buildCall(api, c);
     xt.sign(pair, { blockHash: head, era, nonce: nonce.toNumber(), genesisHash: api.genesisHash, runtimeVersion: api.runtimeVersion, signedExtensions: api.registry.signedExtensions });
@@ -143,10 +144,10 @@ export async function findExtrinsic(conn: ChainConnection, hash: string, from: n
 /** The outcome of an included extrinsic: null on success, else the module error's name (or the error's type). */
 export async function readOutcome(conn: ChainConnection, blockHash: string, xtHash: string): Promise<{ error: string | null; blockNumber: number }> {
   return conn.call('read the extrinsic\'s events', async (api) => {
-    const [block, at] = await Promise.all([api.rpc.chain.getBlock(blockHash), api.at(blockHash)]);
+    const [block, [records]] = await Promise.all([api.rpc.chain.getBlock(blockHash), readStorageAt(api, blockHash, [['system', 'events', []]])]);
     const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === xtHash.toLowerCase());
     if (index < 0) throw new Error(`block ${blockHash} does not hold extrinsic ${xtHash}`);
-    const events = (await (at.query as unknown as Record<string, Record<string, () => Promise<unknown>>>)['system']!['events']!()) as unknown as Array<{ phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } }; event: { section: string; method: string; data: unknown[] } }>;
+    const events = (records ?? []) as unknown as Array<{ phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } }; event: { section: string; method: string; data: unknown[] } }>;
     let error: string | null = 'no ExtrinsicSuccess or ExtrinsicFailed event';
     for (const { phase, event } of events) {
       if (!phase.isApplyExtrinsic || phase.asApplyExtrinsic.toNumber() !== index || event.section !== 'system') continue;

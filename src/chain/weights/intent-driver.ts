@@ -4,7 +4,7 @@ import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
 import { readWeightsChainState, type WeightsChainState } from './chain-state.js';
 import { WeightsUnconfirmedError, WeightsWaitError } from './errors.js';
-import { accountNonce, findExtrinsic, finalizedHead, readOutcome, sendAndWatch, signWeightCall, waitForHead, type WeightCallSpec } from './extrinsic.js';
+import { accountNonce, blockNumberOf, findExtrinsic, finalizedHead, readOutcome, sendAndWatch, signWeightCall, waitForHead, type WeightCallSpec } from './extrinsic.js';
 import { checkCommitWeights, checkRevealWeights, checkSetWeights, type Verdict } from './prevalidate.js';
 
 /*
@@ -63,8 +63,11 @@ export function verdictFor(i: CommitIntent, s: WeightsChainState): Verdict {
   return checkRevealWeights(s, c, i.commitHash as string);
 }
 
-/** Drives one intent to its end. @throws WeightsUnconfirmedError, WeightsWaitError (the intent stays resumable) */
-export async function driveIntent(ctx: DriverContext, id: number): Promise<IntentOutcome> {
+/**
+ * Drives one intent to its end. `state`, when given, is the chain state just read for a just-created intent (saves a
+ * read). @throws WeightsUnconfirmedError, WeightsWaitError (the intent stays resumable) */
+export async function driveIntent(ctx: DriverContext, id: number, state?: WeightsChainState): Promise<IntentOutcome> {
+  let fresh = state;
   const { conn, store, o } = ctx;
   const repo = store.intents;
   const salt = (): number[] | null => {
@@ -104,7 +107,9 @@ export async function driveIntent(ctx: DriverContext, id: number): Promise<Inten
 
       if (i.state === 'planned' && i.extrinsicHex === null) {
         if (i.notBefore !== null) await waitForHead(conn, i.notBefore - 1, o.maxWaitMs, o.pollMs);
-        const s = await readWeightsChainState(conn, i.netuid, i.hotkey);
+        // The caller's state is used once, when it is as fresh as a read would be (the intent was just created).
+        const s = fresh !== undefined && i.notBefore === null ? fresh : await readWeightsChainState(conn, i.netuid, i.hotkey);
+        fresh = undefined;
         const v = verdictFor(i, s);
         if (!v.ok) {
           const reschedulable = v.firstAllowedBlock !== null && (v.chainError === 'SettingWeightsTooFast' || v.chainError === 'CommittingWeightsTooFast' || v.chainError === 'RevealTooEarly');
@@ -116,7 +121,7 @@ export async function driveIntent(ctx: DriverContext, id: number): Promise<Inten
           repo.markFailed(id, v.chainError, 'refused');
           return end('refused', v.chainError);
         }
-        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), o.eraPeriod);
+        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), o.eraPeriod, { number: s.block, hash: s.blockHash });
         repo.sign(id, { nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod, extrinsicHex: signed.hex, extrinsicHash: signed.hash });
         continue;
       }
@@ -141,7 +146,7 @@ export async function driveIntent(ctx: DriverContext, id: number): Promise<Inten
       repo.markSubmitted(id);
       const r = await sendAndWatch(conn, i.extrinsicHex as string, o.inclusionTimeoutMs);
       if (r.kind === 'in_block') {
-        const number = await conn.call('read a block header', async (api) => (await api.rpc.chain.getHeader(r.blockHash)).number.toNumber());
+        const number = await blockNumberOf(conn, r.blockHash);
         repo.markInBlock(id, number, r.blockHash);
         continue;
       }

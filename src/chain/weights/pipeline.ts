@@ -99,7 +99,7 @@ export class WeightsPipeline {
   async setWeights(w: WeightsToSet, state?: WeightsChainState): Promise<WeightsLanded> {
     const s = state ?? (await this.readState(w.netuid));
     const intent = this.ctx.store.intents.create({ kind: 'set_weights', chain: this.chainId, netuid: w.netuid, hotkey: this.hotkey, uids: w.uids, values: w.values, versionKey: w.versionKey ?? s.weightsVersionKey });
-    return this.finish(await this.driveRescheduling(intent.id));
+    return this.finish(await driveIntent(this.ctx, intent.id, s));
   }
 
   /**
@@ -117,13 +117,8 @@ export class WeightsPipeline {
       reveals.saveSalt(i.id, salt);
       return i;
     })();
-    const landed = this.finish(await this.driveRescheduling(intent.id));
+    const landed = this.finish(await driveIntent(this.ctx, intent.id, s));
     return { ...landed, revealWindow: await this.recordWindow(landed.intent) };
-  }
-
-  /** Drives an intent; a rate limit met at dispatch (a race with another setter) is retried once, at its first block. */
-  private async driveRescheduling(id: number): Promise<IntentOutcome> {
-    return driveIntent(this.ctx, id);
   }
 
   private finish(out: IntentOutcome): WeightsLanded {
