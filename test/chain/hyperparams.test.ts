@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection, HYPERPARAM_DEFAULTS, readHyperparams, SubnetNotFoundError } from '../../src/chain/index.js';
+import { readHyperparamsAt } from '../../src/chain/hyperparams.js';
+import { resolveBlock, storageAt } from '../../src/chain/storage-read.js';
 import { createDevnet } from '../../src/devnet/node.js';
 import { startRpcServer } from '../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../src/devnet/rpc/index.js';
@@ -61,6 +63,19 @@ describe('readHyperparams', () => {
     expect(err).toBeInstanceOf(SubnetNotFoundError);
     expect((err as SubnetNotFoundError).code).toBe('ERR_SUBNET_NOT_FOUND');
     expect((err as Error).message).toMatch(/^subnet 42 does not exist at block \d+/);
+  });
+
+  it('gives a runtime without an item the documented default and lists it in `defaulted`', async () => {
+    const s = await storageAt(conn, await resolveBlock(conn));
+    // The same chain, seen as an older runtime without these storage items.
+    const older = { ...s, pallet: { ...s.pallet, bondsPenalty: undefined, alphaValues: undefined, activityCutoff: undefined, liquidAlphaOn: undefined } };
+    const h = await readHyperparamsAt(conn, older, 5);
+    expect(h.defaulted).toEqual(['bondsPenalty', 'liquidAlpha', 'alphaLow', 'alphaHigh', 'yuma3', 'activityCutoff']);
+    expect(h).toMatchObject({
+      bondsPenalty: HYPERPARAM_DEFAULTS.bondsPenalty, liquidAlpha: false, alphaLow: 45875, alphaHigh: 58982,
+      activityCutoff: Math.floor((13889 * 12) / 1000), // the contract's rule on the tempo that was read
+      tempo: 12, kappa: 30000,
+    });
   });
 
   it('refuses a netuid outside u16', async () => {
