@@ -1,5 +1,5 @@
 import type { QueryableStorageEntry } from '@polkadot/api/types';
-import type { Codec } from '@polkadot/types/types';
+import type { Codec, Registry } from '@polkadot/types/types';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { InvalidOptionError } from '../errors/index.js';
 import { decodeAxonIp } from './axon-ip.js';
@@ -97,6 +97,21 @@ function axonFromCodec(c: Codec): AxonInfo {
   return { ip, ipType, port: num(field(c, 'port')), version: num(field(c, 'version')), protocol: num(field(c, 'protocol')), block: num(field(c, 'block')) };
 }
 
+/** The hotkeys of the Keys entries by uid (SS58 and raw bytes), up to the highest uid stored. */
+function hotkeysOf(raw: RawRows | null, registry: Registry, ss58: number): { hotkeys: string[]; bytes: Array<Uint8Array | null> } {
+  const rows = raw?.rows ?? [];
+  const size = rows.reduce((m, [arg]) => Math.max(m, uidOf(arg) + 1), 0);
+  const hotkeys = Array.from({ length: size }, () => '');
+  const bytes: Array<Uint8Array | null> = Array.from({ length: size }, () => null);
+  if (raw === null) return { hotkeys, bytes };
+  const decoded = decodeChecked(registry, raw.entry, rows.map(([, v]) => v), fastAccount(ss58), (c) => c.toString());
+  rows.forEach(([arg, v], i) => {
+    hotkeys[uidOf(arg)] = decoded[i] ?? '';
+    bytes[uidOf(arg)] = hexToU8a(v);
+  });
+  return { hotkeys, bytes };
+}
+
 /** Round 2: the coldkey (Owner) and the stake of every hotkey; the stake item is feature-detected. */
 async function readByHotkey(conn: ChainConnection, s: StorageAt, netuid: number, hotkeys: string[], hotkeyBytes: Array<Uint8Array | null>): Promise<{ coldkeys: string[]; stake: bigint[]; stakeSource: string }> {
   const owner = required(s, 'owner');
@@ -151,10 +166,16 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   if (ownerHotkeyItem !== undefined) singles.push([ownerHotkeyItem, netuid]);
   if (stepItem !== undefined) singles.push([stepItem, netuid]);
 
-  const [hyperparams, values, keys, axons, registration, weights, bonds, commits] = await Promise.all([
+  const registry = s.api.registry;
+  const ss58 = registry.chainSS58 ?? 42;
+  // Round 2 (keyed by hotkey) starts as soon as Keys is in, while the rest of round 1 is still being read.
+  const keyed = entriesOf(conn, s, 'keys', netuid, false).then((raw) => hotkeysOf(raw, registry, ss58));
+  const byHotkey = keyed.then((k) => readByHotkey(conn, s, netuid, k.hotkeys, k.bytes));
+  const [hyperparams, values, keys, held, axons, registration, weights, bonds, commits] = await Promise.all([
     readHyperparamsAt(conn, s, netuid),
     readMulti(conn, s, singles, `per-subnet vectors of subnet ${netuid}`),
-    entriesOf(conn, s, 'keys', netuid, false),
+    keyed,
+    byHotkey,
     entriesOf(conn, s, 'axons', netuid, true),
     entriesOf(conn, s, 'blockAtRegistration', netuid, true),
     entriesOf(conn, s, 'weights', netuid, true),
@@ -172,8 +193,6 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ownerRaw = ownerHotkeyItem !== undefined ? values[next++] : undefined;
   const lastMechanismStepBlock = stepItem !== undefined ? num(values[next++]) : 0;
 
-  const registry = s.api.registry;
-  const ss58 = registry.chainSS58 ?? 42;
   /** Decodes a (netuid, uid)-keyed item into a per-uid array. */
   const perUid = <T>(raw: RawRows | null, fill: () => T, fast: (hex: string) => T, slow: (c: Codec) => T): T[] => {
     const out = Array.from({ length: n }, fill);
@@ -183,15 +202,9 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     rows.forEach(([arg], i) => { out[uidOf(arg)] = decoded[i] as T; });
     return out;
   };
-  const hotkeys = perUid(keys, () => '', fastAccount(ss58), (c) => c.toString());
-  const hotkeyBytes: Array<Uint8Array | null> = Array.from({ length: n }, () => null);
+  const hotkeys = padded(keys.hotkeys, n, '');
   const uidByHotkeyHex = new Map<string, number>();
-  for (const [arg, v] of keys?.rows ?? []) {
-    const uid = uidOf(arg);
-    if (uid >= n) continue;
-    hotkeyBytes[uid] = hexToU8a(v);
-    uidByHotkeyHex.set(v.toLowerCase(), uid);
-  }
+  keys.bytes.forEach((b, uid) => { if (b !== null && uid < n) uidByHotkeyHex.set(u8aToHex(b), uid); });
   const uidByHotkey = new Map(hotkeys.map((h, uid) => [h, uid]));
   /** Decodes a (netuid, hotkey)-keyed item into a per-uid array. */
   const perHotkey = <T>(raw: RawRows | null, fill: () => T, fast: ((hex: string) => T) | null, slow: (c: Codec) => T): T[] => {
@@ -211,8 +224,10 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ownerHotkey = ownerRaw === undefined || ZERO_ACCOUNT.test(ownerHex) ? null : ownerRaw.toString();
   const ownerUid = ownerHotkey === null ? null : uidByHotkey.get(ownerHotkey) ?? null;
 
-  const { coldkeys, stake, stakeSource } = await readByHotkey(conn, s, netuid, hotkeys, hotkeyBytes);
-  const u16s = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
+  const { stakeSource } = held;
+  const coldkeys = padded(held.coldkeys, n, '');
+  const stake = padded(held.stake, n, 0n);
+  const ints = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
   const bools = (name: (typeof VECTORS)[number]): boolean[] => padded(vector(name).map((c) => c.toJSON() === true), n, false);
 
   return {
@@ -225,15 +240,15 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     stake,
     axons: perHotkey<AxonInfo | null>(axons, () => null, fastAxon, axonFromCodec),
     validatorPermit: bools('validatorPermit'),
-    lastUpdate: u16s('lastUpdate'),
+    lastUpdate: ints('lastUpdate'),
     blockAtRegistration,
     active: bools('active'),
     weights: perUid(weights, () => [], fastPairs, pairs),
     bonds: perUid(bonds, () => [], fastPairs, pairs),
-    consensus: u16s('consensus'),
-    incentive: u16s('incentive'),
-    dividends: u16s('dividends'),
-    validatorTrust: u16s('validatorTrust'),
+    consensus: ints('consensus'),
+    incentive: ints('incentive'),
+    dividends: ints('dividends'),
+    validatorTrust: ints('validatorTrust'),
     emission: padded(vector('emission').map(big), n, 0n),
     hyperparams,
     stakeSource,
