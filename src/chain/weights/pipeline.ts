@@ -98,8 +98,16 @@ export class WeightsPipeline {
    */
   async setWeights(w: WeightsToSet, state?: WeightsChainState): Promise<WeightsLanded> {
     const s = state ?? (await this.readState(w.netuid));
-    const intent = this.ctx.store.intents.create({ kind: 'set_weights', chain: this.chainId, netuid: w.netuid, hotkey: this.hotkey, uids: w.uids, values: w.values, versionKey: w.versionKey ?? s.weightsVersionKey });
-    return this.finish(await driveIntent(this.ctx, intent.id, s));
+    const plan = { kind: 'set_weights' as const, chain: this.chainId, netuid: w.netuid, hotkey: this.hotkey, uids: w.uids, values: w.values, versionKey: w.versionKey ?? s.weightsVersionKey };
+    const intent = this.ctx.store.intents.create(plan);
+    let out = await driveIntent(this.ctx, intent.id, s);
+    if (out.failure === 'dispatch' && out.chainError === 'SettingWeightsTooFast') {
+      // Another setter of this hotkey landed between our pre-validation and our block. That extrinsic is spent (its
+      // failure is recorded); a new intent is pre-validated again and so rescheduled to the new first allowed block.
+      this.ctx.o.log(`intent ${intent.id}: SettingWeightsTooFast in block ${out.intent.blockNumber}; planning it again`);
+      out = await driveIntent(this.ctx, this.ctx.store.intents.create(plan).id);
+    }
+    return this.finish(out);
   }
 
   /**
