@@ -94,6 +94,29 @@ describe('yumaval weights set', () => {
     expect(r.err).toContain(`reveal window: blocks ${out.revealWindow.first}..${out.revealWindow.last}`);
   });
 
+  it('with --reveal, waits for the reveal window and reveals before exiting 0', async () => {
+    const key = file('alice.key', '//Alice\n');
+    const weights = file('w.json', JSON.stringify({ uids: [0, 1], weights: [0.5, 1] }));
+    const run = cli(['--chain', h.server.url, '--netuid', '2', '--key', key, '--dev', '--weights', weights, '--db', join(dir, 'reveal.db'), '--reveal']);
+    // Blocks in chunks until the command is done (the window is the next epoch, 361 blocks long).
+    let done = false;
+    const ticker = (async () => {
+      while (!done) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (!done) await h.advanceTo((await h.head()) + 40);
+      }
+    })();
+    const r = await run;
+    done = true;
+    await ticker;
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { outcome: string; revealWindow: { first: number; last: number }; reveal: { status: string; block: number } };
+    expect([out.outcome, out.reveal.status]).toEqual(['committed', 'revealed']);
+    expect(out.reveal.block).toBeGreaterThanOrEqual(out.revealWindow.first);
+    expect(out.reveal.block).toBeLessThanOrEqual(out.revealWindow.last);
+    expect((await query()['weights']!(2, 0)).toJSON()).toEqual([[0, 32768], [1, 65535]]);
+  });
+
   it('refuses a dev URI without --dev and a key file others can read, never printing the key', async () => {
     const weights = file('w.json', JSON.stringify({ uids: [0, 1], weights: [1, 0.5] }));
     const r1 = await cli(['--chain', h.server.url, '--netuid', '1', '--key', file('a.key', '//Alice\n'), '--weights', weights, '--db', join(dir, 's.db')]);
