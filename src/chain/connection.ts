@@ -54,6 +54,8 @@ export class ChainConnection {
     readonly url: string,
     readonly api: ApiPromise,
     private readonly options: Required<ConnectionOptions>,
+    /** Shared with the provider's handlers: a deliberate close is not a disconnect to report. */
+    private readonly status: { connected: boolean; closing: boolean },
   ) {}
 
   /** Opens a connection (or returns the shared one for this URL; each open needs its own close). */
@@ -68,13 +70,13 @@ export class ChainConnection {
     }
     const opening = (async () => {
       const provider = new WsProvider(o.url, o.retryMs, {}, o.connectTimeoutMs);
-      let connected = false;
-      provider.on('disconnected', () => { if (connected) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`); });
-      provider.on('connected', () => { if (connected) o.log(`chain ${o.url}: reconnected`); connected = true; });
+      const status = { connected: false, closing: false };
+      provider.on('disconnected', () => { if (status.connected && !status.closing) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`); });
+      provider.on('connected', () => { if (status.connected) o.log(`chain ${o.url}: reconnected`); status.connected = true; });
       try {
         const api = await withDeadline(ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true }), o.connectTimeoutMs, `connect to ${o.url}`);
-        connected = true;
-        return new ChainConnection(o.url, api, o);
+        status.connected = true;
+        return new ChainConnection(o.url, api, o, status);
       } catch (e) {
         await provider.disconnect().catch(() => undefined);
         throw e instanceof ChainTimeoutError ? new ChainConnectError(o.url, e.message) : new ChainConnectError(o.url, (e as Error).message);
@@ -98,6 +100,7 @@ export class ChainConnection {
   async close(): Promise<void> {
     if (--this.refs > 0) return;
     OPEN.delete(this.url);
+    this.status.closing = true;
     await this.api.disconnect();
   }
 }

@@ -19,8 +19,9 @@ afterAll(async () => {
 });
 
 describe('ChainConnection', () => {
-  it('shares one client per URL and closes it when the last holder releases it', async () => {
-    const a = await ChainConnection.open({ url: server.url, log: () => {} });
+  it('shares one client per URL and closes it when the last holder releases it, without reporting a disconnect', async () => {
+    const lines: string[] = [];
+    const a = await ChainConnection.open({ url: server.url, log: (l) => lines.push(l) });
     const b = await ChainConnection.open({ url: server.url, log: () => {} });
     expect(b.api).toBe(a.api);
     expect((await a.call('runtime version', (api) => api.rpc.state.getRuntimeVersion())).specVersion.toNumber()).toBe(233);
@@ -29,6 +30,7 @@ describe('ChainConnection', () => {
     await b.close();
     await new Promise((r) => setTimeout(r, 100));
     expect(b.api.isConnected).toBe(false);
+    expect(lines).toEqual([]);
     // A new open after the last close makes a new client.
     const c = await ChainConnection.open({ url: server.url, log: () => {} });
     expect(c.api).not.toBe(a.api);
