@@ -3,11 +3,12 @@ import type { ChainConnection } from '../connection.js';
 import { readStorageAt, type StorageRead } from './storage-read.js';
 
 /*
- * The few storage items the weight pipeline checks against, read at one block so that they are consistent.
- * This is a small private reader: src/chain/hyperparams.ts (readHyperparams) and src/chain/metagraph.ts
- * (syncMetagraph) did not exist when this was written, and the pipeline needs only these items (plus the stake,
- * StakeThreshold and the hotkey's WeightCommits, which those readers do not return). Switch the shared items over to
- * them once they exist.
+ * The few storage items the weight pipeline checks against, read at one block in one state_queryStorageAt so that they
+ * are consistent. This is a small private reader, on purpose not src/chain/hyperparams.ts (readHyperparams): that one
+ * reads through `api.at(hash)`, which decorates the metadata for every new block (~30 ms, paid on every submission
+ * here), and it refuses a missing subnet with SubnetNotFoundError, where pre-validation must answer with the chain's
+ * SubNetworkDoesNotExist. It also needs items no shared reader returns (the hotkey's uid, stake, StakeThreshold and
+ * WeightCommits).
  */
 
 /** What pre-validation needs, at one block. */
