@@ -126,11 +126,14 @@ export async function accountNonce(conn: ChainConnection, address: string): Prom
   });
 }
 
-/** Looks for an extrinsic hash in blocks `from`..head; returns the block it is in, or null. */
-export async function findExtrinsic(conn: ChainConnection, hash: string, from: number): Promise<{ number: number; hash: string } | null> {
+/**
+ * Looks for an extrinsic hash in blocks `from`..min(head, `to`); returns the block it is in, or null. A mortal
+ * extrinsic cannot be in a block past its era, so `to` bounds the scan after a long outage.
+ */
+export async function findExtrinsic(conn: ChainConnection, hash: string, from: number, to = Number.MAX_SAFE_INTEGER): Promise<{ number: number; hash: string } | null> {
   const head = await finalizedHead(conn);
   const want = hash.toLowerCase();
-  for (let b = Math.max(0, from); b <= head.number; b++) {
+  for (let b = Math.max(0, from); b <= Math.min(head.number, to); b++) {
     const found = await conn.call(`look for extrinsic ${want} in block ${b}`, async (api) => {
       const bh = await api.rpc.chain.getBlockHash(b);
       const block = await api.rpc.chain.getBlock(bh);

@@ -128,7 +128,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
 
       // Signed (planned or submitted): it may have been sent before.
       if (i.attempts > 0) {
-        const found = await findExtrinsic(conn, i.extrinsicHash as string, i.eraBirth as number);
+        const found = await findExtrinsic(conn, i.extrinsicHash as string, i.eraBirth as number, (i.eraBirth as number) + (i.eraPeriod as number) - 1);
         if (found !== null) {
           repo.markInBlock(id, found.number, found.hash);
           continue;
@@ -158,7 +158,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
       }
       const stale = r.kind === 'dropped' || isStale(r.reason, r.rpcCode);
       if (stale) {
-        const found = await findExtrinsic(conn, i.extrinsicHash as string, i.eraBirth as number);
+        const found = await findExtrinsic(conn, i.extrinsicHash as string, i.eraBirth as number, (i.eraBirth as number) + (i.eraPeriod as number) - 1);
         if (found !== null) {
           repo.markInBlock(id, found.number, found.hash);
           continue;
