@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InvalidTransitionError, MIGRATIONS, schemaVersion, Store, StoreInputError, StoreNotFoundError, StoreVersionError } from '../../src/store/index.js';
+import { InvalidTransitionError, MIGRATIONS, schemaVersion, Store, StoreInputError, StoreNotFoundError, StoreOpenError, StoreVersionError } from '../../src/store/index.js';
 
 const dirs: string[] = [];
 function tmpFile(): string {
@@ -90,5 +90,35 @@ describe('store', () => {
     expect(r.reveals.listPending()).toEqual([]);
     expect(() => r.reveals.close(c.id, 'expired')).toThrow(InvalidTransitionError);
     r.close();
+  });
+
+  it('records why an intent failed, puts a retracted block back to submitted, and names a broken migration', () => {
+    const file = tmpFile();
+    const s = Store.open(file);
+    const a = s.intents.create(intent);
+    const f = s.intents.markFailed(a.id, 'DuplicateUids', 'refused');
+    expect([f.error, f.failureKind]).toEqual(['DuplicateUids', 'refused']);
+    const b = s.intents.create(intent);
+    s.intents.sign(b.id, signed);
+    s.intents.markSubmitted(b.id);
+    s.intents.markInBlock(b.id, 5, `0x${'44'.repeat(32)}`);
+    const r = s.intents.markRetracted(b.id);
+    expect([r.state, r.blockNumber, r.attempts]).toEqual(['submitted', null, 1]);
+    expect(() => s.intents.markRetracted(b.id)).toThrow(/cannot go from submitted to submitted \(retracted\)/);
+    s.close();
+    const err = (() => {
+      try {
+        Store.open(file, { migrations: [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'bad', sql: 'CREATE TABLE' }] });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(StoreOpenError);
+    expect((err as Error).message).toMatch(/migration failed/);
+    // The failed migration left the file at its old version.
+    const again = Store.open(file);
+    expect(schemaVersion(again.db)).toBe(MIGRATIONS.length);
+    again.close();
   });
 });
