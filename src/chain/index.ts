@@ -9,3 +9,4 @@ export type { EpochInputOptions } from './epoch-input.js';
 export { decodeAxonIp } from './axon-ip.js';
 export { SubnetNotFoundError, BlockNotFoundError, ChainRuntimeError } from './sync-errors.js';
 export type { AxonInfo, Hyperparams, Metagraph } from './types.js';
+export * from './weights/index.js';
