@@ -3,13 +3,8 @@
 // cubed and capped at 10. Garbage rows are at distance 1. Dense rows are read twice more (mean, distance); a top-k
 // row is a floor plus a few listed outcomes, so its distance comes from sums over the mean taken once per query.
 
-import { Rows } from './infovalue-rows';
-import { DIVERGENCE_NOISE, KIND_DENSE, KIND_NONE, MINER_SLOTS } from './score-layout';
-
-// @ts-ignore: decorator
-@inline function minerSlot(miners: usize, k: i32, slot: i32): usize {
-  return <usize>load<i32>(miners + ((<usize>k * MINER_SLOTS + slot) << 2));
-}
+import { minerSlot, Rows } from './infovalue-rows';
+import { DIVERGENCE_NOISE, KIND_DENSE, KIND_NONE } from './score-layout';
 
 /** m += row · scale over V floats (two f64 lanes at a time). */
 function addScaled(m: usize, row: usize, scale: f64, V: i32): void {

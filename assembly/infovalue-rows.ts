@@ -20,8 +20,9 @@ export class Rows {
   half: usize = 0;
 }
 
+/** Slot `slot` of miner k's entry in the miner table (kind, then its pointers). */
 // @ts-ignore: decorator
-@inline function minerSlot(miners: usize, k: i32, slot: i32): usize {
+@inline export function minerSlot(miners: usize, k: i32, slot: i32): usize {
   return <usize>load<i32>(miners + ((<usize>k * MINER_SLOTS + slot) << 2));
 }
 
