@@ -150,6 +150,27 @@ export class CommitIntentRepo {
     return rows.map(fromRow);
   }
 
+  /**
+   * Deletes closed history: finalized or failed intents last touched before `before`, with their closed reveal rows.
+   * An intent that an open reveal still needs (a pending commit's salt, or its reveal intent) is kept, so pruning can
+   * never lose what a restart must finish. Returns how many intents were deleted.
+   */
+  prune(before: Date): number {
+    if (!(before instanceof Date) || Number.isNaN(before.getTime())) throw new StoreInputError('before', 'expected a valid Date');
+    const cutoff = before.toISOString();
+    return this.db.transaction(() => {
+      // A reveal row goes once it is closed and both intents it names are closed and old.
+      this.db.prepare(`DELETE FROM commit_reveals WHERE status <> 'pending'
+        AND commit_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?)
+        AND (reveal_intent_id IS NULL OR reveal_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?))`)
+        .run(cutoff, cutoff);
+      const r = this.db.prepare(`DELETE FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?
+        AND id NOT IN (SELECT commit_intent_id FROM commit_reveals)
+        AND id NOT IN (SELECT reveal_intent_id FROM commit_reveals WHERE reveal_intent_id IS NOT NULL)`).run(cutoff);
+      return r.changes;
+    })();
+  }
+
   /** Every intent, oldest first. */
   listAll(): CommitIntent[] {
     return (this.db.prepare('SELECT * FROM commit_intents ORDER BY id').all() as Row[]).map(fromRow);

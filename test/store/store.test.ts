@@ -92,6 +92,42 @@ describe('store', () => {
     r.close();
   });
 
+  it('prunes only closed, old history: open intents and a pending commit\'s salt survive', () => {
+    const s = Store.open(tmpFile());
+    const finish = (id: number): void => {
+      s.intents.sign(id, signed);
+      s.intents.markSubmitted(id);
+      s.intents.markInBlock(id, 5, `0x${'44'.repeat(32)}`);
+      s.intents.markFinalized(id);
+    };
+    const done = s.intents.create(intent);
+    finish(done.id);
+    const failed = s.intents.create(intent);
+    s.intents.markFailed(failed.id, 'MaxWeightExceeded', 'refused');
+    const open = s.intents.create(intent);
+    // A finalized commit whose reveal is still pending: its salt must outlive any pruning.
+    const pendingCommit = s.intents.create({ ...intent, kind: 'commit_weights', commitHash: `0x${'55'.repeat(32)}` });
+    s.reveals.saveSalt(pendingCommit.id, [9]);
+    finish(pendingCommit.id);
+    // A finalized commit whose reveal landed: both intents and the reveal row are history.
+    const revealedCommit = s.intents.create({ ...intent, kind: 'commit_weights', commitHash: `0x${'66'.repeat(32)}` });
+    s.reveals.saveSalt(revealedCommit.id, [8]);
+    finish(revealedCommit.id);
+    const reveal = s.intents.create({ ...intent, kind: 'reveal_weights' });
+    s.reveals.setRevealIntent(revealedCommit.id, reveal.id);
+    finish(reveal.id);
+    s.reveals.close(revealedCommit.id, 'revealed');
+
+    // A cutoff before everything deletes nothing.
+    expect(s.intents.prune(new Date(Date.now() - 3_600_000))).toBe(0);
+    expect(s.intents.prune(new Date(Date.now() + 1_000))).toBe(4);
+    expect(s.intents.listAll().map((i) => i.id).sort((a, b) => a - b)).toEqual([open.id, pendingCommit.id]);
+    expect(s.reveals.listPending().map((p) => [p.commitIntentId, p.salt])).toEqual([[pendingCommit.id, [9]]]);
+    expect(() => s.reveals.get(revealedCommit.id)).toThrow(StoreNotFoundError);
+    expect(() => s.intents.prune(new Date(Number.NaN))).toThrow(StoreInputError);
+    s.close();
+  });
+
   it('records why an intent failed, puts a retracted block back to submitted, and names a broken migration', () => {
     const file = tmpFile();
     const s = Store.open(file);

@@ -6,6 +6,7 @@ import { readWeightsChainState, type WeightsChainState } from './chain-state.js'
 import { WeightsUnconfirmedError, WeightsWaitError } from './errors.js';
 import { accountNonce, blockNumberOf, findExtrinsic, finalizedHead, readOutcome, sendAndWatch, signWeightCall, waitForHead, type WeightCallSpec } from './extrinsic.js';
 import { checkCommitWeights, checkRevealWeights, checkSetWeights, type Verdict } from './prevalidate.js';
+import type { WeightsPipelineOptions } from './options.js';
 
 /*
  * Drives one stored intent to an end (finalized or failed), from whatever state a previous run left it in:
@@ -36,10 +37,7 @@ export interface DriverContext {
   conn: ChainConnection;
   store: Store;
   pair: KeyringPair;
-  o: {
-    eraPeriod: number; inclusionTimeoutMs: number; maxRetries: number; backoffMs: number; maxBackoffMs: number;
-    maxWaitMs: number; pollMs: number; log: (line: string) => void;
-  };
+  o: Required<WeightsPipelineOptions>;
 }
 
 /** Errors of the node that mean "this nonce or era is no longer usable": refresh and re-sign once. */

@@ -15,6 +15,8 @@ export interface WeightsPipelineOptions {
   maxWaitMs?: number;
   /** How often the head is read while waiting for a block. */
   pollMs?: number;
+  /** Finalized and failed intents older than this many days are deleted when the pipeline opens (0 keeps all). */
+  historyDays?: number;
   /** Where progress lines go (stderr by default). Never receives a secret. */
   log?: (line: string) => void;
 }
@@ -27,6 +29,7 @@ export const WEIGHTS_PIPELINE_DEFAULTS: Readonly<Required<WeightsPipelineOptions
   maxBackoffMs: 15_000,
   maxWaitMs: 30 * 60_000,
   pollMs: 1_000,
+  historyDays: 30,
   log: (line: string) => { process.stderr.write(`${line}\n`); },
 });
 
@@ -40,6 +43,7 @@ export function resolvePipelineOptions(options: WeightsPipelineOptions): Require
     if (!(Number.isInteger(v) && v >= 1 && v <= 86_400_000)) throw new InvalidOptionError(key, `expected milliseconds in 1..86400000, got ${v}`);
   }
   if (!(Number.isInteger(o.maxRetries) && o.maxRetries >= 0 && o.maxRetries <= 100)) throw new InvalidOptionError('maxRetries', `expected an integer in 0..100, got ${o.maxRetries}`);
+  if (!(Number.isFinite(o.historyDays) && o.historyDays >= 0 && o.historyDays <= 36_500)) throw new InvalidOptionError('historyDays', `expected days in 0..36500, got ${o.historyDays}`);
   if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
   return o;
 }

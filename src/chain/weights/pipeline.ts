@@ -57,6 +57,12 @@ export class WeightsPipeline {
   constructor(readonly conn: ChainConnection, readonly store: Store, pair: KeyringPair, options: WeightsPipelineOptions = {}) {
     this.ctx = { conn, store, pair, o: resolvePipelineOptions(options) };
     this.hotkey = pair.address;
+    // Closed history would otherwise grow by an intent per tempo forever; what a restart needs is never pruned.
+    const days = this.ctx.o.historyDays;
+    if (days > 0) {
+      const pruned = store.intents.prune(new Date(Date.now() - days * 86_400_000));
+      if (pruned > 0) this.ctx.o.log(`store: pruned ${pruned} closed intents older than ${days} days`);
+    }
   }
 
   private get chainId(): string {
