@@ -1,0 +1,16 @@
+export type { Task, TaskQuery, TopkAnswer, ParsedAnswer, ResponseSchema, MinerReply, ScoreBatchJson, ScoreResponseJson } from './types.js';
+export { MarkovSource, MARKOV_SOURCE_DEFAULTS, MAX_SOURCE_VOCAB } from './markov-source.js';
+export type { MarkovSourceOptions, SourceRow } from './markov-source.js';
+export { createNextTokenTask, nextTokenSynapse, NEXT_TOKEN_DEFAULTS, NEXT_TOKEN_SYNAPSE_NAME, MAX_CONTEXT } from './next-token-task.js';
+export type { NextTokenTask, NextTokenTaskOptions, NextTokenQuery } from './next-token-task.js';
+export { parseTopkFields } from './response-schema.js';
+export type { TopkLimits } from './response-schema.js';
+export { topkOf, answerProb } from './topk.js';
+export { toScoreBatch, readReplies, responseOf } from './score-batch.js';
+export type { RowOutcome } from './score-batch.js';
+export { PROFILE_NAMES, PROFILE_DEFAULTS, COPYABLE_PROFILES, WRONG_SHAPE_COUNT, profileHandler, checkProfileName } from './profiles.js';
+export type { ProfileName, ProfileOptions, ProfileHandler } from './profiles.js';
+export type { ProfileAction, RawBody } from './profile-action.js';
+export { oversizedLength } from './profile-bodies.js';
+export { mixSeed, mixNamedSeed } from './seed.js';
+export { UnknownProfileError } from './errors.js';
