@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/** A loopback HTTP server for transport tests; it counts TCP connections and destroys open sockets on close. */
+export interface TestServer {
+  readonly port: number;
+  readonly url: string;
+  connections: number;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server | NetServer, sockets: Set<Socket>, counter: { connections: number }): Promise<number> {
+  server.on('connection', (s: Socket) => {
+    counter.connections++;
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts a node:http server with the given handler (the request body is read first). */
+export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+  const s: TestServer = {
+    port: 0, url: '', connections: 0,
+    close: async () => {
+      for (const k of sockets) k.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const port = await listen(server, sockets, s);
+  return Object.assign(s, { port, url: `http://127.0.0.1:${port}` });
+}
+
+/** Starts a raw TCP server: `onData` sees each request's first bytes and writes whatever it likes. */
+export async function rawServer(onData: (socket: Socket, data: Buffer) => void): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', (d: Buffer) => onData(socket, d));
+  });
+  const s: TestServer = {
+    port: 0, url: '', connections: 0,
+    close: async () => {
+      for (const k of sockets) k.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  const port = await listen(server, sockets, s);
+  return Object.assign(s, { port, url: `http://127.0.0.1:${port}` });
+}
+
+/** A port on loopback that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
