@@ -13,6 +13,11 @@ export interface FieldSpec {
   readonly required: boolean;
   /** The default of an optional field (JSON value); `null` stands for Python's `None`. */
   readonly default?: unknown;
+  /**
+   * The field accepts None (`Optional[T]`). When absent: true exactly for an optional field whose default is `null`
+   * (the SDK's usual `x: Optional[T] = None`).
+   */
+  readonly nullable?: boolean;
 }
 
 /** A synapse class: its name (the route, `/Name`), its own fields, and its `required_hash_fields`. */

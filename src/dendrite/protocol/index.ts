@@ -1,0 +1,17 @@
+export type { AxonTarget, BuiltRequest, FieldSpec, FieldType, RequestContext, Signer, SynapseSpec, TerminalInfo } from './types.js';
+export { PyFloat, floatRepr, jsonDumps, jsonString, pyRepr, pyStr, strRepr } from './py-value.js';
+export type { PyValue } from './py-value.js';
+export { parsePyJson, parsePyJsonBytes, toPlain } from './py-json.js';
+export { coerceValue, isNullable, pythonStr } from './python-str.js';
+export { bodyHash, bodyHashOfStrings, sha3Hex } from './body-hash.js';
+export { fromHeaders, pyDictSizeof, toHeaders } from './headers.js';
+export type { IncomingHeaders, ParsedHeaders } from './headers.js';
+export { signatureMessage, signMessage, signerFromPair, verifySignature } from './signature.js';
+export { createNonceClock } from './nonce.js';
+export type { NonceClock } from './nonce.js';
+export { DENDRITE_VERSION, axonUrl, buildRequest } from './build-request.js';
+export { PARSE_FAILURE_MESSAGE, PARSE_FAILURE_STATUS, parseResponse } from './parse-response.js';
+export type { ParsedResponse } from './parse-response.js';
+export { BASE_FIELDS, TERMINAL_FIELDS, checkSpec, synapseFromDict, terminalInfoOf } from './synapse-model.js';
+export { DUMMY_SPEC } from './dummy.js';
+export { PyJsonError, PyValueError, SignatureFormatError, SynapseHeadersError, SynapseInputError, SynapseSpecError } from './errors.js';
