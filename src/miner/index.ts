@@ -1,0 +1,2 @@
+export { dummyHandler } from './handler.js';
+export type { Handler, HandlerRequest, HandlerResult, SynapseRoute } from './handler.js';
