@@ -18,7 +18,7 @@ export interface MarkovSourceOptions {
   vocab?: number;
   /** How many previous tokens a row depends on: 1 or 2. */
   order?: number;
-  /** Tokens of a row that share its main mass (1..vocab). */
+  /** Tokens of a row that share its main mass (1..vocab); by default 8, or vocab when it is smaller. */
   support?: number;
   /** Mass spread uniformly over all tokens, in [0, 1). */
   leak?: number;
@@ -72,6 +72,8 @@ export class MarkovSource {
   /** Builds the source of these options (merged with MARKOV_SOURCE_DEFAULTS, each checked). */
   constructor(options: MarkovSourceOptions = {}) {
     const o = { ...MARKOV_SOURCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<MarkovSourceOptions>;
+    // A small vocabulary with the default support: all of it (the default is a size, not a requirement).
+    if (options.support === undefined && Number.isInteger(o.vocab) && o.vocab < o.support) o.support = Math.max(1, o.vocab);
     checkOptions(o);
     this.vocab = o.vocab;
     this.order = o.order as 1 | 2;

@@ -2,7 +2,7 @@ import type { SynapseSpec } from '../dendrite/protocol/types.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { MAX_QUERIES } from '../scoring/index.js';
-import { MARKOV_SOURCE_DEFAULTS, MarkovSource, type MarkovSourceOptions } from './markov-source.js';
+import { MarkovSource, type MarkovSourceOptions } from './markov-source.js';
 import { parseTopkFields } from './response-schema.js';
 import { checkSafeInteger, mixNamedSeed } from './seed.js';
 import type { ParsedAnswer, ResponseSchema, Task, TaskQuery } from './types.js';
@@ -24,7 +24,7 @@ export interface NextTokenTaskOptions {
   source?: MarkovSourceOptions;
   /** Tokens per context (order..1024). */
   contextLength?: number;
-  /** Pairs asked for per answer (1..vocab); the synapse's default `k`. */
+  /** Pairs asked for per answer (1..vocab); the synapse's default `k`. By default 16, or vocab when it is smaller. */
   k?: number;
 }
 
@@ -79,9 +79,9 @@ function queryK(query: TaskQuery, fallback: number, vocab: number): number {
 
 /** Builds the built-in task from its options (each checked; InvalidOptionError names the bad one). */
 export function createNextTokenTask(options: NextTokenTaskOptions = {}): NextTokenTask {
-  const source = new MarkovSource({ ...MARKOV_SOURCE_DEFAULTS, ...(options.source ?? {}) });
+  const source = new MarkovSource(options.source ?? {});
   const contextLength = options.contextLength ?? NEXT_TOKEN_DEFAULTS.contextLength;
-  const k = options.k ?? NEXT_TOKEN_DEFAULTS.k;
+  const k = options.k ?? Math.min(NEXT_TOKEN_DEFAULTS.k, source.vocab);
   if (!(Number.isInteger(contextLength) && contextLength >= source.order && contextLength <= MAX_CONTEXT)) {
     throw new InvalidOptionError('contextLength', `expected an integer in ${source.order}..${MAX_CONTEXT} (at least the source order), got ${String(contextLength)}`);
   }

@@ -30,7 +30,9 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : String(v);
-  if (typeof v === 'string') return `a string`;
+  if (v === undefined) return 'missing';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'object') return 'an object';
   return `a ${typeof v}`;
 }
 
