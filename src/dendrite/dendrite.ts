@@ -1,0 +1,185 @@
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { loadKey } from '../keys/index.js';
+import { checkAddress } from './address-policy.js';
+import { CircuitBreakers } from './circuit-breaker.js';
+import { DendriteClosedError, DendriteQueryError } from './errors.js';
+import { checkTimeout, resolveDendriteOptions, type DendriteOptions, type ResolvedDendriteOptions } from './options.js';
+import { buildRequest, checkSpec, type AxonTarget, type Signer, type SynapseSpec } from './protocol/index.js';
+import { epochMs, type QueryResult, type RequestSpec, type ResultFailure } from './run-request.js';
+import { failureStatus, type FailureKind } from './status.js';
+import type { WorkerInit, WorkerReply, WorkerTask } from './worker-types.js';
+
+/*
+ * The fan-out. The main thread checks every axon against the address policy and its circuit breaker (both cheap,
+ * and the breakers must be shared by all workers), splits the rest into batches and hands them to a piscina pool;
+ * the workers sign, send and parse (worker.ts). Results come back in input order. A query never throws because of a
+ * miner: every failure is a result with the SDK's status. It throws only for the caller's mistakes (a bad spec, an
+ * input pydantic would refuse, a closed dendrite).
+ */
+
+/** An axon to query: where it is, its hotkey, and optionally its uid (copied to the result). */
+export interface QueryAxon extends AxonTarget {
+  readonly uid?: number;
+}
+
+/** Per-query options. */
+export interface QueryOptions {
+  /** The deadline in seconds for the whole query (every request finishes by then); default: the dendrite's. */
+  timeout?: number;
+}
+
+/** A dendrite: a worker pool that queries axons. */
+export interface Dendrite {
+  /** The hotkey that signs (ss58). */
+  readonly hotkey: string;
+  /**
+   * Sends `spec` to every axon and resolves with one result per axon, in input order.
+   * @param input the synapse's own fields: one object for all axons, or an array with one per axon
+   */
+  query(axons: readonly QueryAxon[], spec: SynapseSpec, input: Readonly<Record<string, unknown>> | ReadonlyArray<Readonly<Record<string, unknown>>>, options?: QueryOptions): Promise<QueryResult[]>;
+  /** The breaker state of an axon's origin, for logs and tests. */
+  breakerState(ip: string, port: number): 'closed' | 'open' | 'half-open';
+  /** Stops the workers (open connections close with them). */
+  close(): Promise<void>;
+}
+
+/** Failures that say the axon is down or stalling, and count towards opening its breaker. */
+const BREAKER_FAILURES: ReadonlySet<ResultFailure> = new Set<ResultFailure>(['refused', 'timeout', 'disconnected', 'bad-response', 'payload', 'too-large']);
+/** Batches per worker per query: enough to balance the workers, few enough that messaging stays cheap. */
+const BATCHES_PER_WORKER = 4;
+const MAX_BATCH = 256;
+/** How long after the deadline the dendrite stops waiting for a worker (a worker late past this is a bug). */
+const WORKER_GRACE_MS = 2_000;
+
+/**
+ * The worker module: the compiled dist/dendrite/worker.js when this file runs compiled, worker.ts through tsx's
+ * loader when it runs from the sources (vitest, `tsx`), so tests need no build step.
+ */
+function workerFile(): { filename: string; execArgv?: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
+  return fromSource ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+}
+
+const originKey = (ip: string, port: number): string => `${ip}|${port}`;
+
+/** A signer that signs nothing, to check inputs in the main thread without the key. */
+const NULL_SIGNER: Signer = Object.freeze({ hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', sign: () => new Uint8Array(64) });
+
+/** Checks an input as buildRequest would (throws SynapseInputError), without signing or a real target. */
+function checkInput(spec: SynapseSpec, input: Readonly<Record<string, unknown>>, timeoutSeconds: number): void {
+  buildRequest(spec, input, { ip: '192.0.2.1', port: 1, hotkey: NULL_SIGNER.hotkey }, { signer: NULL_SIGNER, uuid: 'check', nonce: 1n, timeoutSeconds, externalIp: '0.0.0.0' });
+}
+
+/** Creates a dendrite: checks the options and the key, and starts the workers. */
+export async function createDendrite(options: DendriteOptions): Promise<Dendrite> {
+  const o: ResolvedDendriteOptions = resolveDendriteOptions(options);
+  // Fail here, with the key's own error, rather than in every worker; the pair is dropped at once.
+  const { address } = await loadKey(o.key, { dev: o.dev });
+  const init: WorkerInit = {
+    key: o.key, dev: o.dev, externalIp: o.externalIp, maxResponseBytes: o.maxResponseBytes,
+    concurrency: Math.max(1, Math.floor(o.concurrency / o.workers)), connectionsPerOrigin: o.connectionsPerOrigin,
+  };
+  const pool = new Piscina<WorkerTask, WorkerReply>({
+    ...workerFile(),
+    workerData: init,
+    minThreads: o.workers,
+    maxThreads: o.workers,
+    idleTimeout: Number.MAX_SAFE_INTEGER,
+    // Batches mostly wait on the network: many run in one worker at once (the worker's limiter bounds requests).
+    concurrentTasksPerWorker: 64,
+    maxQueue: 'auto',
+    // Workers keep keep-alive sockets and timers open between tasks; Atomics.wait would freeze them.
+    atomics: 'disabled',
+  });
+  const breakers = new CircuitBreakers({ threshold: o.breakerThreshold, coolDownMs: o.breakerCoolDownMs, maxEntries: o.breakerMaxEntries });
+  let closed = false;
+
+  async function query(axons: readonly QueryAxon[], spec: SynapseSpec, input: Readonly<Record<string, unknown>> | ReadonlyArray<Readonly<Record<string, unknown>>>, qo: QueryOptions = {}): Promise<QueryResult[]> {
+    if (closed) throw new DendriteClosedError();
+    if (!Array.isArray(axons)) throw new DendriteQueryError('axons must be an array of { ip, port, hotkey }');
+    const timeoutSeconds = qo.timeout ?? o.timeout;
+    checkTimeout('timeout', timeoutSeconds);
+    checkSpec(spec);
+    const perAxon = Array.isArray(input);
+    if (perAxon && input.length !== axons.length) throw new DendriteQueryError(`${input.length} inputs for ${axons.length} axons (give one input, or one per axon)`);
+    // Inputs are the caller's: a bad one throws here, before anything is sent. Each distinct object is checked once.
+    const checked = new Set<unknown>();
+    for (const inp of perAxon ? input : [input]) {
+      if (checked.has(inp)) continue;
+      checkInput(spec, inp as Readonly<Record<string, unknown>>, timeoutSeconds);
+      checked.add(inp);
+    }
+    const deadlineAt = epochMs() + timeoutSeconds * 1000;
+    const results = new Array<QueryResult>(axons.length);
+    const todo: Array<{ index: number; request: RequestSpec; key: string; trial: boolean }> = [];
+
+    axons.forEach((axon, index) => {
+      const a = (axon ?? {}) as Partial<QueryAxon>;
+      const ip = typeof a.ip === 'string' ? a.ip : String(a.ip);
+      const port = a.port as number;
+      const at = { ip, port, name: spec.name, timeoutSeconds };
+      const refuse = (kind: FailureKind, detail: string): void => {
+        results[index] = { ...failureStatus(kind, at, detail), processTime: null, axonProcessTime: null, fields: null, failure: kind, ...(typeof a.uid === 'number' ? { uid: a.uid } : {}) };
+      };
+      const policy = checkAddress(ip, { allowPrivate: o.allowPrivate });
+      if (!policy.ok) return refuse('policy', policy.reason);
+      if (!(Number.isInteger(port) && port >= 1 && port <= 65535)) return refuse('policy', `port ${JSON.stringify(port) ?? String(port)} is not in 1..65535`);
+      if (typeof a.hotkey !== 'string') return refuse('policy', 'the axon has no hotkey');
+      const key = originKey(ip, port);
+      const admission = breakers.admit(key);
+      if (!admission.ok) return refuse('breaker', admission.reason);
+      const inp = (perAxon ? input[index] : input) as Readonly<Record<string, unknown>>;
+      todo.push({ index, request: { ip, port, hotkey: a.hotkey, input: inp }, key, trial: admission.trial });
+    });
+
+    const batch = Math.min(MAX_BATCH, Math.max(1, Math.ceil(todo.length / (o.workers * BATCHES_PER_WORKER))));
+    const runs: Array<Promise<void>> = [];
+    for (let start = 0; start < todo.length; start += batch) {
+      const part = todo.slice(start, start + batch);
+      const task: WorkerTask = { spec, timeoutSeconds, deadlineAt, requests: part.map((t) => t.request) };
+      runs.push(runBatch(task).then((reply) => {
+        part.forEach((t, j) => {
+          const r = reply[j] as QueryResult;
+          const uid = axons[t.index]?.uid;
+          results[t.index] = typeof uid === 'number' ? { ...r, uid } : r;
+          breakers.record(t.key, r.failure === null || !BREAKER_FAILURES.has(r.failure), t.trial);
+        });
+      }));
+    }
+    await Promise.all(runs);
+    return results;
+
+    /** Runs one batch; a worker that fails or outlives the deadline yields results too, never an exception. */
+    async function runBatch(task: WorkerTask): Promise<WorkerReply> {
+      const synth = (kind: FailureKind, detail: string): WorkerReply => task.requests.map((r) => ({
+        ...failureStatus(kind, { ip: r.ip, port: r.port, name: spec.name, timeoutSeconds }, detail), processTime: null, axonProcessTime: null, fields: null, failure: kind,
+      }));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<WorkerReply>((resolve) => {
+        timer = setTimeout(() => resolve(synth('timeout', 'the worker did not answer by the deadline')), Math.max(0, deadlineAt - epochMs()) + WORKER_GRACE_MS);
+      });
+      try {
+        const work = pool.run(task).then(
+          (reply) => (Array.isArray(reply) && reply.length === task.requests.length ? reply : synth('worker', 'a malformed reply')),
+          (e: unknown) => synth('worker', (e as Error)?.message ?? String(e)),
+        );
+        return await Promise.race([work, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  return {
+    hotkey: address,
+    query,
+    breakerState: (ip, port) => breakers.state(originKey(ip, port)),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { availableParallelism } from 'node:os';
+import { InvalidOptionError } from '../errors/index.js';
+import type { KeySource } from '../keys/index.js';
+
+/** Options of createDendrite. Everything but `key` has a default (DENDRITE_DEFAULTS). */
+export interface DendriteOptions {
+  /** Where the hotkey is: `{ file }`, `{ env }` or `{ uri }` (a dev URI, with `dev: true`). Each worker loads it. */
+  key: KeySource;
+  /** Accept dev URIs (//Alice) as the key. */
+  dev?: boolean;
+  /** Worker threads (each owns an undici Agent, a uuid and a nonce clock). Default: the machine's cores. */
+  workers?: number;
+  /** Requests in flight at once, over all workers. */
+  concurrency?: number;
+  /** Connections per axon origin in each worker's Agent. */
+  connectionsPerOrigin?: number;
+  /** The largest response body read, in bytes; past it the request fails (400, Payload error). */
+  maxResponseBytes?: number;
+  /** The default deadline of a query, in seconds (the SDK's default is 12). */
+  timeout?: number;
+  /** Dial private, loopback, link-local, CGNAT and unspecified addresses (devnet, demo, LAN). Off by default. */
+  allowPrivate?: boolean;
+  /** Consecutive transport failures that open an axon's circuit breaker. */
+  breakerThreshold?: number;
+  /** Milliseconds an open breaker waits before letting one trial request through. */
+  breakerCoolDownMs?: number;
+  /** Circuit breakers remembered at most. */
+  breakerMaxEntries?: number;
+  /** Our external IP as sent in `bt_header_dendrite_ip` (the axon overwrites it with the TCP peer address anyway). */
+  externalIp?: string;
+}
+
+/** DendriteOptions with every default filled in. */
+export type ResolvedDendriteOptions = Required<DendriteOptions>;
+
+export const DENDRITE_DEFAULTS: Readonly<Omit<ResolvedDendriteOptions, 'key' | 'workers'>> = Object.freeze({
+  dev: false,
+  concurrency: 1024,
+  connectionsPerOrigin: 4,
+  maxResponseBytes: 1024 * 1024,
+  timeout: 12,
+  allowPrivate: false,
+  breakerThreshold: 5,
+  breakerCoolDownMs: 60_000,
+  breakerMaxEntries: 65_536,
+  externalIp: '0.0.0.0',
+});
+
+function intIn(name: string, v: unknown, lo: number, hi: number, unit = ''): void {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
+    throw new InvalidOptionError(name, `expected an integer in ${lo}..${hi}${unit}, got ${JSON.stringify(v) ?? String(v)}`);
+  }
+}
+
+/** Checks a timeout in seconds (the options' default, or one query's). */
+export function checkTimeout(name: string, v: unknown): void {
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) {
+    throw new InvalidOptionError(name, `expected seconds in (0, 3600], got ${JSON.stringify(v) ?? String(v)}`);
+  }
+}
+
+function checkKey(v: unknown): void {
+  const k = v as Record<string, unknown> | null;
+  const ok = k !== null && typeof k === 'object' && Object.keys(k).length === 1
+    && (typeof k['file'] === 'string' || typeof k['env'] === 'string' || typeof k['uri'] === 'string');
+  // Never print the value: a uri source is a secret (a dev one, but the habit matters).
+  if (!ok) throw new InvalidOptionError('key', 'expected exactly one of { file: path }, { env: NAME } or { uri: "//Name" }');
+}
+
+/** Merges options over the defaults and checks them key by key. */
+export function resolveDendriteOptions(options: DendriteOptions): ResolvedDendriteOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'expected an object with at least `key`');
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = { ...DENDRITE_DEFAULTS, workers: availableParallelism(), ...given } as ResolvedDendriteOptions;
+  const known = new Set([...Object.keys(DENDRITE_DEFAULTS), 'key', 'workers']);
+  for (const k of Object.keys(given)) if (!known.has(k)) throw new InvalidOptionError(k, `unknown option (known: ${[...known].sort().join(', ')})`);
+  checkKey(o.key);
+  for (const k of ['dev', 'allowPrivate'] as const) {
+    if (typeof o[k] !== 'boolean') throw new InvalidOptionError(k, `expected true or false, got ${JSON.stringify(o[k])}`);
+  }
+  intIn('workers', o.workers, 1, 256);
+  intIn('concurrency', o.concurrency, 1, 65_536);
+  intIn('connectionsPerOrigin', o.connectionsPerOrigin, 1, 1024);
+  intIn('maxResponseBytes', o.maxResponseBytes, 1, 1024 * 1024 * 1024, ' bytes');
+  checkTimeout('timeout', o.timeout);
+  intIn('breakerThreshold', o.breakerThreshold, 1, 1_000_000);
+  intIn('breakerCoolDownMs', o.breakerCoolDownMs, 0, 86_400_000, ' ms');
+  intIn('breakerMaxEntries', o.breakerMaxEntries, 1, 10_000_000);
+  if (typeof o.externalIp !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(o.externalIp)) {
+    throw new InvalidOptionError('externalIp', 'expected an IP address as text (visible ASCII, at most 64 characters)');
+  }
+  if (o.concurrency < o.workers) throw new InvalidOptionError('concurrency', `must be at least workers (${o.workers}), got ${o.concurrency}`);
+  return o;
+}

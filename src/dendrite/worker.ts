@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import { workerData } from 'node:worker_threads';
+import { loadKey } from '../keys/index.js';
+import { createAgent } from './send.js';
+import { KeyedSerial, Limiter } from './limiter.js';
+import { createNonceClock, signerFromPair } from './protocol/index.js';
+import { runRequest, type RequestDeps } from './run-request.js';
+import type { WorkerInit, WorkerReply, WorkerTask } from './worker-types.js';
+
+/*
+ * A dendrite worker (piscina). At start it loads the hotkey from its source (the secret stays in this thread), and
+ * makes its own undici Agent, uuid and nonce clock: one uuid per worker is one SDK Dendrite instance per worker, so
+ * each worker's nonces only need to increase among themselves. Requests run under this worker's share of the
+ * concurrency limit, one at a time per axon (see limiter.ts).
+ */
+
+async function start(): Promise<(task: WorkerTask) => Promise<WorkerReply>> {
+  const init = workerData as WorkerInit;
+  const key = await loadKey(init.key, { dev: init.dev });
+  const deps: RequestDeps = {
+    signer: signerFromPair(key.pair),
+    uuid: randomUUID(),
+    nonces: createNonceClock(),
+    dispatcher: createAgent({ connectionsPerOrigin: init.connectionsPerOrigin, connectTimeoutMs: 60_000 }),
+    externalIp: init.externalIp,
+    maxResponseBytes: init.maxResponseBytes,
+  };
+  const limiter = new Limiter(init.concurrency);
+  const serial = new KeyedSerial();
+  return (task: WorkerTask) => Promise.all(task.requests.map((r) =>
+    serial.run(`${r.ip}|${r.port}`, () => limiter.run(() => runRequest(deps, task.spec, r, task.timeoutSeconds, task.deadlineAt)))));
+}
+
+// piscina awaits a promised default export: the handler exists once the key is loaded.
+export default start();
