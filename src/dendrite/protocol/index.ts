@@ -1,6 +1,6 @@
 export type { AxonTarget, BuiltRequest, FieldSpec, FieldType, RequestContext, Signer, SynapseSpec, TerminalInfo } from './types.js';
 export { PyFloat, floatRepr, jsonDumps, jsonString, pyRepr, pyStr, strRepr } from './py-value.js';
-export type { PyValue } from './py-value.js';
+export type { JsonDumpsOptions, PyValue } from './py-value.js';
 export { parsePyJson, parsePyJsonBytes, toPlain } from './py-json.js';
 export { coerceValue, isNullable, pythonStr } from './python-str.js';
 export { bodyHash, bodyHashOfStrings, sha3Hex } from './body-hash.js';

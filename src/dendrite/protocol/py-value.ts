@@ -104,46 +104,71 @@ function entriesOf(v: ReadonlyMap<string, PyValue> | { readonly [key: string]: P
   return v instanceof Map ? [...(v as ReadonlyMap<string, PyValue>).entries()] : Object.entries(v);
 }
 
-function render(v: PyValue, depth: number, json: boolean): string {
+/** How json.dumps is called: the SDK's defaults, or Starlette's JSONResponse (compact, UTF-8, no NaN). */
+export interface JsonDumpsOptions {
+  /** Separators "," and ":" instead of ", " and ": ". */
+  compact?: boolean;
+  /** Escape non-ASCII as \uXXXX (json.dumps default true; Starlette false). */
+  ensureAscii?: boolean;
+  /** Write NaN/Infinity (default true); when false they throw PyValueError, as Starlette's allow_nan=False raises. */
+  allowNan?: boolean;
+}
+
+interface RenderMode {
+  json: boolean;
+  compact: boolean;
+  ascii: boolean;
+  nan: boolean;
+}
+
+const REPR_MODE: RenderMode = { json: false, compact: false, ascii: false, nan: true };
+
+function render(v: PyValue, depth: number, mode: RenderMode): string {
+  const json = mode.json;
   if (depth > MAX_DEPTH) throw new PyValueError(`nested deeper than ${MAX_DEPTH} levels`);
   if (v === null) return json ? 'null' : 'None';
   if (typeof v === 'boolean') return json ? (v ? 'true' : 'false') : v ? 'True' : 'False';
   if (typeof v === 'bigint') return intStr(v);
-  if (typeof v === 'string') return json ? jsonString(v) : strRepr(v);
+  if (typeof v === 'string') return json ? jsonString(v, mode.ascii) : strRepr(v);
   if (isPyFloat(v)) {
     const x = floatValue(v);
-    // json.dumps with allow_nan=True (the default) writes JavaScript's names for the non-finite floats.
-    if (json && !Number.isFinite(x)) return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+    if (json && !Number.isFinite(x)) {
+      if (!mode.nan) throw new PyValueError(`Out of range float values are not JSON compliant: ${floatRepr(x)}`);
+      // json.dumps with allow_nan=True (the default) writes JavaScript's names for the non-finite floats.
+      return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+    }
     return floatRepr(x);
   }
   if (typeof v === 'number') return intStr(v);
-  if (Array.isArray(v)) return `[${v.map((x: PyValue) => render(x, depth + 1, json)).join(', ')}]`;
+  const sep = json && mode.compact ? ',' : ', ';
+  if (Array.isArray(v)) return `[${v.map((x: PyValue) => render(x, depth + 1, mode)).join(sep)}]`;
   if (typeof v === 'object' && (v instanceof Map || Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
     const items = entriesOf(v as ReadonlyMap<string, PyValue>).map(([k, x]) => {
-      const key = json ? jsonString(k) : strRepr(k);
-      return `${key}: ${render(x, depth + 1, json)}`;
+      const key = json ? jsonString(k, mode.ascii) : strRepr(k);
+      return `${key}${json && mode.compact ? ':' : ': '}${render(x, depth + 1, mode)}`;
     });
-    return `{${items.join(', ')}}`;
+    return `{${items.join(sep)}}`;
   }
   throw new PyValueError(`a ${typeof v === 'object' ? (v as object).constructor?.name ?? 'object' : typeof v} has no Python counterpart`);
 }
 
 /** Python `repr(value)`. */
 export function pyRepr(v: PyValue): string {
-  return render(v, 0, false);
+  return render(v, 0, REPR_MODE);
 }
 
 /** Python `str(value)`: a str is itself, anything else its repr (containers repr their items, strings quoted). */
 export function pyStr(v: PyValue): string {
-  return typeof v === 'string' ? v : render(v, 0, false);
+  return typeof v === 'string' ? v : render(v, 0, REPR_MODE);
 }
 
 /**
- * A JSON string as Python's json.dumps writes it with ensure_ascii=True: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`,
- * every other code unit outside ' '..'~' as \uXXXX in lowercase hex (astral characters as their surrogate pair,
- * which is what a JS string holds already).
+ * A JSON string as Python's json.dumps writes it. With ensure_ascii (the default): `\"`, `\\`, `\n`, `\r`, `\t`,
+ * `\b`, `\f`, every other code unit outside ' '..'~' as \uXXXX in lowercase hex (astral characters as their
+ * surrogate pair, which is what a JS string holds already). Without it, only the controls below 0x20 are escaped.
  */
-export function jsonString(s: string): string {
+export function jsonString(s: string, ensureAscii = true): string {
+  const limit = ensureAscii ? 0x7e : 0x10ffff;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -154,13 +179,16 @@ export function jsonString(s: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x08) out += '\\b';
     else if (c === 0x0c) out += '\\f';
-    else if (c < 0x20 || c > 0x7e) out += `\\u${hex(c, 4)}`;
+    else if (c < 0x20 || c > limit) out += `\\u${hex(c, 4)}`;
     else out += s[i];
   }
   return out + '"';
 }
 
-/** Python `json.dumps(value)` with its defaults: separators ", " and ": ", ensure_ascii, allow_nan, key order kept. */
-export function jsonDumps(v: PyValue): string {
-  return render(v, 0, true);
+/**
+ * Python `json.dumps(value)`; by default with its defaults (separators ", " and ": ", ensure_ascii, allow_nan, key
+ * order kept), which is how the SDK's dendrite sends a body.
+ */
+export function jsonDumps(v: PyValue, options: JsonDumpsOptions = {}): string {
+  return render(v, 0, { json: true, compact: options.compact ?? false, ascii: options.ensureAscii ?? true, nan: options.allowNan ?? true });
 }

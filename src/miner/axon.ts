@@ -1,0 +1,396 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  PyFloat, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, signatureMessage, synapseFromDict,
+  toHeaders, toPlain, type PyValue, type SynapseSpec,
+} from '../dendrite/protocol/index.js';
+import { signerFromPair, signMessage, verifySignature } from '../dendrite/protocol/signature.js';
+import { checkSpec, synapseDump, terminalDump } from '../dendrite/protocol/synapse-model.js';
+import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
+import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
+import { AxonListenError, HandlerResultError } from './errors.js';
+import type { HandlerResult, SynapseRoute } from './handler.js';
+import { NonceStore } from './nonce-store.js';
+import { PriorityGate } from './priority-gate.js';
+
+/*
+ * A reference axon on node:http that answers as the SDK 10.2.0 axon does (AxonMiddleware.dispatch, §1.6 of the
+ * spec), in its order: route lookup (404), headers → synapse (failure: 500 "Internal Server Error #id"), blacklist
+ * (403), verify (401: nonce, nonce window, signature), priority (408/503), body integrity (hash mismatch or a body
+ * pydantic refuses: 500), then the handler; the reply is the full synapse as JSON with to_headers() headers, an error
+ * is {"message": …} with the same headers. Differences from the SDK are listed in docs/axon-protocol.md.
+ */
+
+const V_7_2_0 = 7_002_000;
+const ALLOWED_DELTA_NS = 4_000_000_000n;
+/** The version this axon reports (SDK 10.2.0 as version_as_int). */
+export const AXON_VERSION = 10_002_000;
+const BASE_SPEC: SynapseSpec = Object.freeze({ name: 'Synapse', fields: Object.freeze({}), requiredHashFields: Object.freeze([]) as readonly string[] });
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** Counters of what the axon answered. */
+export interface AxonStats {
+  requests: number;
+  byStatus: Record<number, number>;
+  /** Requests left unanswered on purpose (hang), or whose client left first. */
+  unanswered: number;
+}
+
+/** A running axon. */
+export interface AxonHandle {
+  /** The port it listens on (the chosen one when port 0 was asked). */
+  readonly port: number;
+  readonly host: string;
+  /** The miner hotkey (ss58) requests must be signed for. */
+  readonly hotkey: string;
+  /** Counters, updated live. */
+  readonly stats: AxonStats;
+  /** Replaces the allowed hotkeys (null: allow all), e.g. after a metagraph refresh. */
+  setAllowedHotkeys(hotkeys: ReadonlySet<string> | null): void;
+  /** Stops listening, ends hung requests and closes every connection. */
+  close(): Promise<void>;
+}
+
+/** A refusal before the handler: status, message, and the synapse whose headers go with it. */
+class Refusal {
+  constructor(readonly status: number, readonly message: string) {}
+}
+
+function baseDump(): Map<string, PyValue> {
+  return synapseDump(BASE_SPEC, {
+    timeout: 12, totalSize: 0, headerSize: 0,
+    dendrite: terminalDump('Synapse', 'dendrite', new Map()), axon: terminalDump('Synapse', 'axon', new Map()), computedBodyHash: '',
+  }, new Map());
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function terminal(dump: Map<string, PyValue>, side: 'axon' | 'dendrite'): Map<string, PyValue> {
+  let t = dump.get(side);
+  if (!(t instanceof Map)) {
+    t = terminalDump('Synapse', side, new Map());
+    dump.set(side, t);
+  }
+  return t as Map<string, PyValue>;
+}
+
+function pyInt(v: PyValue | undefined): bigint | null {
+  if (typeof v === 'number') return BigInt(v);
+  if (typeof v === 'bigint') return v;
+  return null;
+}
+
+function fmt2(x: number): string {
+  return x.toFixed(2);
+}
+
+/** Reads the body up to a cap ('too-large' beyond it, 'aborted' if the client leaves first). */
+function readBody(req: IncomingMessage, cap: number): Promise<Buffer | 'too-large' | 'aborted'> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > cap) return resolve('too-large');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > cap) {
+        req.pause();
+        resolve('too-large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => resolve('aborted')); // after 'end' this is a no-op: the first resolve wins
+  });
+}
+
+/** Starts a reference axon; resolves once it listens. */
+export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
+  const o: ResolvedAxonOptions = resolveAxonOptions(options);
+  for (const r of o.synapses) checkSpec(r.spec);
+  const routes = new Map<string, SynapseRoute>(o.synapses.map((r) => [r.spec.name, r]));
+  const routeNames = pyRepr([...routes.keys()]);
+  const signer = signerFromPair(o.key.pair);
+  const myHotkey = o.key.address;
+  const axonUuid = randomUUID();
+  const nonces = new NonceStore(o.nonceCapacity);
+  const gate = new PriorityGate(o.maxConcurrent, o.maxQueue);
+  let allowed: ReadonlySet<string> | null = o.allowedHotkeys;
+  const stats: AxonStats = { requests: 0, byStatus: {}, unanswered: 0 };
+  const inflight = new Set<AbortController>();
+
+  function internalError(kind: string, detail: string): Refusal {
+    const id = randomUUID();
+    o.log(`axon: ${kind}#${id}: ${detail.slice(0, 300)}`);
+    return new Refusal(500, `Internal Server Error #${id}`);
+  }
+
+  function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array, contentType: string): void {
+    if (res.headersSent || res.destroyed) return;
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) if (HEADER_VALUE.test(v)) out[k] = v;
+    out['content-type'] = contentType;
+    out['content-length'] = String(bytes.length);
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    res.writeHead(status, out);
+    res.end(bytes);
+  }
+
+  /** An error answer: {"message": …} with to_headers() of the synapse as it stands (create_error_response). */
+  function sendRefusal(res: ServerResponse, spec: SynapseSpec, dump: Map<string, PyValue>, r: Refusal, startMs: number, signAxon: boolean): void {
+    const axon = terminal(dump, 'axon');
+    axon.set('status_code', r.status);
+    axon.set('status_message', r.message);
+    axon.set('process_time', new PyFloat((performance.now() - startMs) / 1000));
+    if (signAxon) {
+      // preprocess() signs "{axon.nonce}.{dendrite.hotkey}.{axon.hotkey}.{axon.uuid}"; it shows only in these headers.
+      const d = terminal(dump, 'dendrite');
+      const msg = `${String(axon.get('nonce'))}.${pyText(d.get('hotkey'))}.${pyText(axon.get('hotkey'))}.${pyText(axon.get('uuid'))}`;
+      axon.set('signature', signMessage(signer, msg));
+    }
+    const body = jsonDumps(new Map([['message', r.message]]), { compact: true, ensureAscii: false });
+    let headers: Record<string, string> = {};
+    try {
+      dump.set('total_size', Buffer.byteLength(body));
+      headers = toHeaders(spec, dump);
+    } catch {
+      headers = {};
+    }
+    send(res, r.status, headers, body, 'application/json');
+  }
+
+  function verify(dump: Map<string, PyValue>, timeout: number | null): Refusal | null {
+    const d = terminal(dump, 'dendrite');
+    const hotkey = d.get('hotkey');
+    const nonce = pyInt(d.get('nonce'));
+    const uuid = d.get('uuid');
+    const version = pyInt(d.get('version'));
+    const signature = d.get('signature');
+    const hash = dump.get('computed_body_hash');
+    const fail = (m: string): Refusal => new Refusal(401, `Not Verified with error: ${m}`);
+    if (typeof hotkey !== 'string') return fail('No SS58 formatted address or public key provided');
+    const endpointKey = `${hotkey}:${pyText(uuid)}`;
+    if (nonce === null) return fail('Missing Nonce');
+    const last = nonces.get(endpointKey);
+    if (version !== null && version >= V_7_2_0) {
+      const now = o.clockNs();
+      const timeoutNs = BigInt(Math.round((timeout ?? 0) * 1e9));
+      const window = now - ALLOWED_DELTA_NS - timeoutNs;
+      if (last === undefined && nonce <= window) {
+        return fail(`Nonce is too old: acceptable delta is ${fmt2(Number(ALLOWED_DELTA_NS + timeoutNs) / 1e9)} seconds but request was ${fmt2(Number(now - nonce) / 1e9)} seconds old`);
+      }
+    }
+    if (last !== undefined && nonce <= last) return fail('Nonce is too old, a newer one was last processed');
+    const message = signatureMessage(nonce, hotkey, myHotkey, typeof uuid === 'string' ? uuid : null, typeof hash === 'string' ? hash : null);
+    if (typeof signature === 'string' && signature !== '') {
+      let ok: boolean;
+      try {
+        ok = verifySignature(message, signature, hotkey);
+      } catch (e) {
+        return fail((e as Error).message);
+      }
+      if (!ok) return fail(`Signature mismatch with ${message} and ${signature}`);
+    } else if (o.requireSignature) return fail('Missing Signature');
+    nonces.set(endpointKey, nonce);
+    return null;
+  }
+
+  /** Validates the handler's output fields as pydantic's validate_assignment would. */
+  function withOutputs(spec: SynapseSpec, dump: Map<string, PyValue>, fields: Readonly<Record<string, unknown>>): Map<string, PyValue> {
+    if (fields === null || typeof fields !== 'object') throw new HandlerResultError(spec.name, 'fields must be an object');
+    const out = new Map(dump);
+    for (const [k, v] of Object.entries(fields)) {
+      const s = spec.fields[k];
+      if (s === undefined) throw new HandlerResultError(spec.name, `${k} is not a field of ${spec.name}`);
+      const r = coerceValue(s.type, v, isNullable(s));
+      if (!r.ok) throw new HandlerResultError(spec.name, `${k}: ${r.reason}`);
+      out.set(k, r.value);
+    }
+    return out;
+  }
+
+  async function answer(res: ServerResponse, route: SynapseRoute, bodyDump: Map<string, PyValue>, result: HandlerResult, handlerStart: number, signal: AbortSignal): Promise<void> {
+    const spec = route.spec;
+    switch (result?.kind) {
+      case 'delay': {
+        if (!(Number.isFinite(result.ms) && result.ms >= 0)) throw new HandlerResultError(spec.name, `delay of ${String(result.ms)} ms`);
+        await sleep(result.ms, signal);
+        if (signal.aborted) return;
+        return answer(res, route, bodyDump, result.then, handlerStart, signal);
+      }
+      case 'hang':
+        await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+        return;
+      case 'raw':
+        send(res, result.status, {}, result.body, result.contentType);
+        return;
+      case 'status':
+        sendRefusal(res, spec, bodyDump, new Refusal(result.status, result.message), handlerStart, false);
+        return;
+      case 'fields': {
+        const dump = withOutputs(spec, bodyDump, result.fields);
+        const axon = new Map(terminal(dump, 'axon'));
+        dump.set('axon', axon);
+        if (axon.get('status_code') === null) axon.set('status_code', 200);
+        if (axon.get('status_code') === 200 && !axon.get('status_message')) axon.set('status_message', 'Success');
+        axon.set('process_time', new PyFloat((performance.now() - handlerStart) / 1000));
+        // Starlette's JSONResponse: compact, UTF-8, allow_nan=False (a NaN output is a 500, as in the SDK).
+        const body = jsonDumps(dump, { compact: true, ensureAscii: false, allowNan: false });
+        const headerDump = new Map(dump);
+        headerDump.set('total_size', Buffer.byteLength(body));
+        const status = Number(pyInt(axon.get('status_code')) ?? 200n);
+        send(res, status, toHeaders(spec, headerDump), body, 'application/json');
+        return;
+      }
+      default:
+        throw new HandlerResultError(spec.name, 'the handler returned no HandlerResult');
+    }
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
+    const startMs = performance.now();
+    stats.requests++;
+    const path = (req.url ?? '/').split('?')[0]!;
+    const name = path.split('/')[1] ?? '';
+    const route = routes.get(name);
+    if (route === undefined || path !== `/${name}`) {
+      sendRefusal(res, BASE_SPEC, baseDump(), new Refusal(404, `Synapse name '${name}' not found. Available synapses ${routeNames}`), startMs, false);
+      return;
+    }
+    if (req.method !== 'POST' && req.method !== 'GET') {
+      send(res, 405, { allow: 'GET, POST' }, '{"detail":"Method Not Allowed"}', 'application/json');
+      return;
+    }
+    const body = await readBody(req, o.maxBodyBytes);
+    if (body === 'aborted') return;
+    if (body === 'too-large') {
+      res.setHeader('connection', 'close');
+      send(res, 413, {}, `{"message":"Request body larger than ${o.maxBodyBytes} bytes"}`, 'application/json');
+      req.socket.end();
+      return;
+    }
+    const spec = route.spec;
+    // preprocess: the synapse from the headers alone.
+    let dump: Map<string, PyValue>;
+    try {
+      dump = fromHeaders(spec, req.headers).dump;
+    } catch (e) {
+      sendRefusal(res, BASE_SPEC, baseDump(), internalError('SynapseParsingError', (e as Error).message), startMs, false);
+      return;
+    }
+    const axon = terminal(dump, 'axon');
+    axon.set('version', AXON_VERSION);
+    axon.set('uuid', axonUuid);
+    axon.set('nonce', o.clockNs());
+    axon.set('status_code', 100);
+    const dendrite = terminal(dump, 'dendrite');
+    dendrite.set('port', req.socket.remotePort ?? null);
+    dendrite.set('ip', req.socket.remoteAddress ?? null);
+    const timeoutV = dump.get('timeout');
+    const timeout = timeoutV instanceof PyFloat ? timeoutV.value : null;
+    // blacklist
+    const hotkey = dendrite.get('hotkey');
+    if (allowed !== null) {
+      const reason = typeof hotkey !== 'string' ? 'Missing dendrite or hotkey' : allowed.has(hotkey) ? null : 'Unrecognized hotkey';
+      if (reason !== null) return sendRefusal(res, spec, dump, new Refusal(403, `Forbidden. Key is blacklisted: ${reason}.`), startMs, true);
+    }
+    // verify
+    const notVerified = verify(dump, timeout);
+    if (notVerified !== null) return sendRefusal(res, spec, dump, notVerified, startMs, true);
+    // priority
+    let priority = 0;
+    if (o.priority !== null) {
+      try {
+        priority = Number(o.priority(hotkey as string, spec.name));
+      } catch (e) {
+        return sendRefusal(res, spec, dump, internalError('PriorityError', (e as Error).message), startMs, true);
+      }
+    }
+    const t = timeout ?? 12;
+    const slot = await gate.acquire(Number.isFinite(priority) ? priority : 0, t * 1000, timeout === null ? 'None' : pyRepr(new PyFloat(t)), signal);
+    if (typeof slot !== 'function') return sendRefusal(res, spec, dump, new Refusal(slot.status, slot.message), startMs, true);
+    try {
+      // verify_body_integrity: the body must validate as the synapse and hash to the computed_body_hash header.
+      let bodyDump: Map<string, PyValue>;
+      try {
+        bodyDump = synapseFromDict(spec, parsePyJsonBytes(body), 'body');
+        const h = bodyHash(spec, bodyDump);
+        const claimed = dump.get('computed_body_hash');
+        const header = typeof claimed === 'string' ? claimed : '';
+        if (h !== header) throw new Error(`Hash mismatch between header body hash ${header} and parsed body hash ${h}`);
+      } catch (e) {
+        return sendRefusal(res, spec, dump, internalError((e as Error).name || 'ValueError', (e as Error).message), startMs, true);
+      }
+      const fields: Record<string, unknown> = {};
+      for (const f of Object.keys(spec.fields)) fields[f] = toPlain(bodyDump.get(f) ?? null);
+      const handlerStart = performance.now();
+      try {
+        const result = await route.handler({ fields, synapse: spec.name, dendriteHotkey: hotkey as string, timeoutSeconds: timeout, signal });
+        await answer(res, route, bodyDump, result, handlerStart, signal);
+      } catch (e) {
+        if (!res.headersSent) sendRefusal(res, spec, dump, internalError((e as Error).name || 'Error', (e as Error).message), startMs, true);
+      }
+    } finally {
+      slot();
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const ac = new AbortController();
+    inflight.add(ac);
+    res.on('close', () => {
+      if (!res.headersSent) stats.unanswered++;
+      ac.abort();
+      inflight.delete(ac);
+    });
+    dispatch(req, res, ac.signal).catch((e: unknown) => {
+      // Nothing above should throw; if it does, the client still gets an answer and the axon keeps serving.
+      o.log(`axon: unexpected error: ${(e as Error)?.message ?? String(e)}`);
+      if (!res.headersSent && !res.destroyed) send(res, 500, {}, '{"message":"Internal Server Error"}', 'application/json');
+    });
+  });
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new AxonListenError(`${o.host}:${o.port}`, e.code ?? e.message)));
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  return {
+    port: addr.port,
+    host: o.host,
+    hotkey: myHotkey,
+    stats,
+    setAllowedHotkeys(hotkeys: ReadonlySet<string> | null): void {
+      allowed = hotkeys;
+    },
+    close(): Promise<void> {
+      for (const ac of inflight) ac.abort();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** Python str() of a TerminalInfo value for a signed message ("None" when absent). */
+function pyText(v: PyValue | undefined): string {
+  return v === null || v === undefined ? 'None' : typeof v === 'string' ? v : pyRepr(v);
+}
