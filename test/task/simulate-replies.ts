@@ -1,10 +1,14 @@
+import type { SynapseSpec } from '../../src/dendrite/protocol/types.js';
+import { parseResponse } from '../../src/dendrite/protocol/parse-response.js';
 import type { MinerReply, ProfileAction } from '../../src/task/index.js';
 
 /*
- * A stand-in for the dendrite in the task tests: what a validator with this deadline and size cap makes of a profile's
- * action, without a network. It follows the SDK's outcomes (validator-sdk-spec.md §1.7): a status ≠ 200 is a failure,
- * a wait past the deadline is a timeout (408), a body over the cap or not strict JSON is a failure (the real transport's
- * codes are its own business; here any failure is `{ error }`), and a 200 with a JSON object body is its fields.
+ * A stand-in for the network in the task tests: what a validator with this deadline and size cap makes of a profile's
+ * action. The deadline and the cap are simulated (a wait past the deadline is the SDK's 408; a body over the cap is a
+ * failure, read no further than the cap). The body is read by the dendrite's own parser (parseResponse: Python's
+ * json.loads model, then the synapse's pydantic validation), so what is a 422 and what comes back as fields is the real
+ * dendrite's verdict. A `fields` action is sent as the reference axon sends it: the request's fields with the output
+ * fields merged over them.
  */
 
 export interface Limits {
@@ -12,11 +16,7 @@ export interface Limits {
   maxBytes: number;
 }
 
-function bodyText(body: string | Uint8Array, maxBytes: number): string | null {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  if (bytes.length > maxBytes) return null;
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-}
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** Reads a lazily produced body up to the cap: null as soon as it is over (the rest is never produced). */
 function collect(chunks: Iterable<Uint8Array>, maxBytes: number): Uint8Array | null {
@@ -30,40 +30,32 @@ function collect(chunks: Iterable<Uint8Array>, maxBytes: number): Uint8Array | n
   return Buffer.concat(parts);
 }
 
-/** The reply a validator records for one action. */
-export function replyOf(action: ProfileAction, limits: Limits, elapsedMs = 0): MinerReply {
+function read(spec: SynapseSpec, status: number, contentType: string, body: string | Uint8Array): MinerReply {
+  const r = parseResponse(spec, status, { 'content-type': contentType }, body);
+  return r.status === 200 && r.fields !== null ? { fields: r.fields } : { error: `${r.status} ${r.message ?? ''}` };
+}
+
+/** The reply a validator records for one action taken on a request with these fields. */
+export function replyOf(spec: SynapseSpec, request: Readonly<Record<string, unknown>>, action: ProfileAction, limits: Limits, elapsedMs = 0): MinerReply {
   switch (action.kind) {
     case 'fields':
-      return { fields: action.fields };
+      return read(spec, 200, JSON_HEADERS['content-type'], JSON.stringify({ ...request, ...action.fields }));
     case 'status':
-      return { error: `${action.status} ${action.message}` };
+      return read(spec, action.status, JSON_HEADERS['content-type'], JSON.stringify({ message: action.message }));
     case 'hang':
       return { error: `408 Request timeout after ${limits.deadlineMs} ms` };
     case 'delay':
       if (elapsedMs + action.ms >= limits.deadlineMs) return { error: `408 Request timeout after ${limits.deadlineMs} ms` };
-      return replyOf(action.then, limits, elapsedMs + action.ms);
+      return replyOf(spec, request, action.then, limits, elapsedMs + action.ms);
     case 'raw': {
-      if (action.status !== 200) return { error: `${action.status} raw body` };
       const body = action.body;
       let bytes: string | Uint8Array | null;
-      if (typeof body === 'string' || body instanceof Uint8Array) bytes = body;
+      if (typeof body === 'string') bytes = Buffer.byteLength(body) > limits.maxBytes ? null : body;
+      else if (body instanceof Uint8Array) bytes = body.length > limits.maxBytes ? null : body;
       else if (Symbol.iterator in body) bytes = collect(body as Iterable<Uint8Array>, limits.maxBytes);
       else return { error: 'async bodies are not simulated' };
       if (bytes === null) return { error: `response over the ${limits.maxBytes}-byte cap` };
-      let text: string | null;
-      try {
-        text = bodyText(bytes, limits.maxBytes);
-      } catch {
-        return { error: '422 Failed to parse response (not UTF-8)' };
-      }
-      if (text === null) return { error: `response over the ${limits.maxBytes}-byte cap` };
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: '422 Failed to parse response (not an object)' };
-        return { fields: parsed };
-      } catch {
-        return { error: '422 Failed to parse response' };
-      }
+      return read(spec, action.status, action.contentType, bytes);
     }
   }
 }
