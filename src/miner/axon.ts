@@ -46,6 +46,8 @@ export interface AxonHandle {
   readonly hotkey: string;
   /** Counters, updated live. */
   readonly stats: AxonStats;
+  /** Handlers running now, and requests waiting for one (the priority queue). */
+  load(): { active: number; queued: number };
   /** Replaces the allowed hotkeys (null: allow all), e.g. after a metagraph refresh. */
   setAllowedHotkeys(hotkeys: ReadonlySet<string> | null): void;
   /** Stops listening, ends hung requests and closes every connection. */
@@ -377,6 +379,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     host: o.host,
     hotkey: myHotkey,
     stats,
+    load: () => ({ active: gate.active, queued: gate.queued }),
     setAllowedHotkeys(hotkeys: ReadonlySet<string> | null): void {
       allowed = hotkeys;
     },
