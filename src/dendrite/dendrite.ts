@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadKey } from '../keys/index.js';
 import { checkAddress } from './address-policy.js';
 import { CircuitBreakers } from './circuit-breaker.js';
-import { DendriteClosedError, DendriteQueryError } from './errors.js';
+import { DendriteClosedError, DendriteQueryError, DendriteStartError } from './errors.js';
 import { checkTimeout, resolveDendriteOptions, type DendriteOptions, type ResolvedDendriteOptions } from './options.js';
 import { buildRequest, checkSpec, type AxonTarget, type Signer, type SynapseSpec } from './protocol/index.js';
 import { epochMs, type QueryResult, type RequestSpec, type ResultFailure } from './run-request.js';
 import { failureStatus, type FailureKind } from './status.js';
-import type { WorkerInit, WorkerReply, WorkerTask } from './worker-types.js';
+import type { WorkerInit, WorkerReady, WorkerReply, WorkerTask } from './worker-types.js';
 
 /*
  * The fan-out. The main thread checks every axon against the address policy and its circuit breaker (both cheap,
@@ -51,6 +53,8 @@ const BATCHES_PER_WORKER = 4;
 const MAX_BATCH = 256;
 /** How long after the deadline the dendrite stops waiting for a worker (a worker late past this is a bug). */
 const WORKER_GRACE_MS = 2_000;
+/** How long createDendrite waits for every worker to load its module and key. */
+const START_TIMEOUT_MS = 60_000;
 
 /**
  * The worker module: the compiled dist/dendrite/worker.js when this file runs compiled, worker.ts through tsx's
@@ -72,6 +76,27 @@ function checkInput(spec: SynapseSpec, input: Readonly<Record<string, unknown>>,
   buildRequest(spec, input, { ip: '192.0.2.1', port: 1, hotkey: NULL_SIGNER.hotkey }, { signer: NULL_SIGNER, uuid: 'check', nonce: 1n, timeoutSeconds, externalIp: '0.0.0.0' });
 }
 
+/** Resolves when `n` workers have reported ready on the channel; rejects on the first failure or after the timeout. */
+async function waitForWorkers(channel: string, n: number): Promise<void> {
+  const bc = new BroadcastChannel(channel);
+  const seen = new Set<number>();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new DendriteStartError(`${seen.size} of ${n} workers ready after ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      bc.onmessage = (ev: unknown) => {
+        const r = (ev as { data: WorkerReady }).data;
+        if (!r.ok) reject(new DendriteStartError(r.error));
+        seen.add(r.threadId);
+        if (seen.size >= n) resolve();
+      };
+    });
+  } finally {
+    clearTimeout(timer);
+    bc.close();
+  }
+}
+
 /** Creates a dendrite: checks the options and the key, and starts the workers. */
 export async function createDendrite(options: DendriteOptions): Promise<Dendrite> {
   const o: ResolvedDendriteOptions = resolveDendriteOptions(options);
@@ -80,7 +105,9 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
   const init: WorkerInit = {
     key: o.key, dev: o.dev, externalIp: o.externalIp, maxResponseBytes: o.maxResponseBytes,
     concurrency: Math.max(1, Math.floor(o.concurrency / o.workers)), connectionsPerOrigin: o.connectionsPerOrigin,
+    readyChannel: `yumaval-dendrite-${randomUUID()}`,
   };
+  const ready = waitForWorkers(init.readyChannel, o.workers);
   const pool = new Piscina<WorkerTask, WorkerReply>({
     ...workerFile(),
     workerData: init,
@@ -93,6 +120,12 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
     // Workers keep keep-alive sockets and timers open between tasks; Atomics.wait would freeze them.
     atomics: 'disabled',
   });
+  try {
+    await ready;
+  } catch (e) {
+    await pool.destroy();
+    throw e;
+  }
   const breakers = new CircuitBreakers({ threshold: o.breakerThreshold, coolDownMs: o.breakerCoolDownMs, maxEntries: o.breakerMaxEntries });
   let closed = false;
 

@@ -13,3 +13,10 @@ export class DendriteQueryError extends YumavalError {
     super(`dendrite query: ${detail}`, 'ERR_DENDRITE_QUERY');
   }
 }
+
+/** The worker pool did not start (a worker failed to load the key or its module, or took too long). */
+export class DendriteStartError extends YumavalError {
+  constructor(detail: string) {
+    super(`the dendrite's workers did not start: ${detail}`, 'ERR_DENDRITE_START');
+  }
+}

@@ -16,7 +16,12 @@ export interface WorkerInit {
   readonly concurrency: number;
   readonly connectionsPerOrigin: number;
   readonly maxResponseBytes: number;
+  /** The BroadcastChannel on which each worker says it is ready (or why it could not start). */
+  readonly readyChannel: string;
 }
+
+/** A worker's start-up report on the ready channel. */
+export type WorkerReady = { readonly ok: true; readonly threadId: number } | { readonly ok: false; readonly threadId: number; readonly error: string };
 
 /** A batch of requests of one query. */
 export interface WorkerTask {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { workerData } from 'node:worker_threads';
+import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { loadKey } from '../keys/index.js';
 import { createAgent } from './send.js';
 import { KeyedSerial, Limiter } from './limiter.js';
 import { createNonceClock, signerFromPair } from './protocol/index.js';
 import { runRequest, type RequestDeps } from './run-request.js';
-import type { WorkerInit, WorkerReply, WorkerTask } from './worker-types.js';
+import type { WorkerInit, WorkerReady, WorkerReply, WorkerTask } from './worker-types.js';
 
 /*
  * A dendrite worker (piscina). At start it loads the hotkey from its source (the secret stays in this thread), and
@@ -14,8 +14,29 @@ import type { WorkerInit, WorkerReply, WorkerTask } from './worker-types.js';
  * concurrency limit, one at a time per axon (see limiter.ts).
  */
 
-async function start(): Promise<(task: WorkerTask) => Promise<WorkerReply>> {
+type Handler = (task: WorkerTask) => Promise<WorkerReply>;
+
+/** Tells the dendrite this worker is ready (or why not), so that no query's deadline pays for a worker's start. */
+function report(channel: string, r: WorkerReady): void {
+  const bc = new BroadcastChannel(channel);
+  bc.postMessage(r);
+  bc.close();
+}
+
+async function start(): Promise<Handler> {
   const init = workerData as WorkerInit;
+  try {
+    const handler = await makeHandler(init);
+    report(init.readyChannel, { ok: true, threadId });
+    return handler;
+  } catch (e) {
+    // KeyError messages name the source, never the secret.
+    report(init.readyChannel, { ok: false, threadId, error: (e as Error)?.message ?? String(e) });
+    throw e;
+  }
+}
+
+async function makeHandler(init: WorkerInit): Promise<Handler> {
   const key = await loadKey(init.key, { dev: init.dev });
   const deps: RequestDeps = {
     signer: signerFromPair(key.pair),
