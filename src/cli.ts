@@ -7,6 +7,7 @@ import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
+import { minerCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(devnetCommand().exitOverride());
   program.addCommand(metagraphCommand().exitOverride());
   program.addCommand(hyperparamsCommand().exitOverride());
+  program.addCommand(minerCommand().exitOverride());
   return program;
 }
 

@@ -6,6 +6,7 @@ export { weightsCommand } from './weights-command.js';
 export { devnetCommand } from './devnet-command.js';
 export { metagraphCommand } from './metagraph-command.js';
 export { hyperparamsCommand } from './hyperparams-command.js';
+export { minerCommand } from './miner-command.js';
 export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';

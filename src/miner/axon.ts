@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   PyFloat, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, signatureMessage, synapseFromDict,
   toHeaders, toPlain, type PyValue, type SynapseSpec,
@@ -10,7 +12,7 @@ import { checkSpec, synapseDump, terminalDump } from '../dendrite/protocol/synap
 import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
-import type { HandlerResult, SynapseRoute } from './handler.js';
+import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';
 import { NonceStore } from './nonce-store.js';
 import { PriorityGate } from './priority-gate.js';
 
@@ -153,6 +155,20 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     res.end(bytes);
   }
 
+  /** Raw bytes; an iterable body is streamed (chunked) with backpressure and stops when the client leaves. */
+  async function sendRaw(res: ServerResponse, status: number, contentType: string, body: RawBody): Promise<void> {
+    if (typeof body === 'string' || body instanceof Uint8Array) return send(res, status, {}, body, contentType);
+    if (res.headersSent || res.destroyed) return;
+    stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
+    res.writeHead(status, { 'content-type': contentType });
+    try {
+      await pipeline(Readable.from(body as Iterable<Uint8Array> | AsyncIterable<Uint8Array>, { objectMode: false }), res);
+    } catch {
+      // The client closed first (the usual end of an oversized answer): nothing to report.
+      res.destroy();
+    }
+  }
+
   /** An error answer: {"message": …} with to_headers() of the synapse as it stands (create_error_response). */
   function sendRefusal(res: ServerResponse, spec: SynapseSpec, dump: Map<string, PyValue>, r: Refusal, startMs: number, signAxon: boolean): void {
     const axon = terminal(dump, 'axon');
@@ -239,7 +255,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
         return;
       case 'raw':
-        send(res, result.status, {}, result.body, result.contentType);
+        await sendRaw(res, result.status, result.contentType, result.body);
         return;
       case 'status':
         sendRefusal(res, spec, bodyDump, new Refusal(result.status, result.message), handlerStart, false);

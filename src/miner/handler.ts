@@ -20,6 +20,9 @@ export interface HandlerRequest {
   readonly signal: AbortSignal;
 }
 
+/** A raw response body: whole, or chunks produced lazily (streamed with backpressure, so a huge body costs no memory). */
+export type RawBody = string | Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
 /** What a handler answers. */
 export type HandlerResult =
   /** Success: these output fields are merged over the request's and the full synapse is returned with 200. */
@@ -27,7 +30,7 @@ export type HandlerResult =
   /** An error answer as the SDK sends one: this HTTP status, body {"message": message}, to_headers() headers. */
   | { readonly kind: 'status'; readonly status: number; readonly message: string }
   /** Exactly these bytes with this status and content type (malformed or oversized answers). */
-  | { readonly kind: 'raw'; readonly status: number; readonly contentType: string; readonly body: Uint8Array | string }
+  | { readonly kind: 'raw'; readonly status: number; readonly contentType: string; readonly body: RawBody }
   /** Never answers; the socket stays open until the client or the axon closes it. */
   | { readonly kind: 'hang' }
   /** Waits `ms` milliseconds (cut short if the client leaves), then answers with `then`. */

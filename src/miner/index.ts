@@ -1,5 +1,5 @@
 export { dummyHandler } from './handler.js';
-export type { Handler, HandlerRequest, HandlerResult, SynapseRoute } from './handler.js';
+export type { Handler, HandlerRequest, HandlerResult, RawBody, SynapseRoute } from './handler.js';
 export { AXON_VERSION, startAxon } from './axon.js';
 export type { AxonHandle, AxonStats } from './axon.js';
 export { AXON_DEFAULTS, resolveAxonOptions } from './axon-options.js';

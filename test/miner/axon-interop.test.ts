@@ -27,7 +27,7 @@ const clock = createNonceClock();
 let uuidSeq = 0;
 
 beforeAll(async () => {
-  [alice, bob, charlie] = await Promise.all(['//Alice', '//Bob', '//Charlie'].map((uri) => loadKey({ uri }, { dev: true })));
+  [alice, bob, charlie] = (await Promise.all(['//Alice', '//Bob', '//Charlie'].map((uri) => loadKey({ uri }, { dev: true })))) as [LoadedKey, LoadedKey, LoadedKey];
   axon = await startAxon({
     key: bob, port: 0, log: () => {},
     synapses: [

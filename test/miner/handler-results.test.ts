@@ -25,7 +25,7 @@ const plan: HandlerResult[] = [
 ];
 
 beforeAll(async () => {
-  [alice, bob] = await Promise.all(['//Alice', '//Bob'].map((uri) => loadKey({ uri }, { dev: true })));
+  [alice, bob] = (await Promise.all(['//Alice', '//Bob'].map((uri) => loadKey({ uri }, { dev: true })))) as [LoadedKey, LoadedKey];
   axon = await startAxon({
     key: bob, port: 0, log: () => {},
     synapses: [{ spec: DUMMY_SPEC, handler: (r) => {
