@@ -180,9 +180,12 @@ export function profileHandler(name: string, options: ProfileOptions = {}): Prof
     case 'oversized':
       return () => ({ kind: 'raw', status: 200, contentType: JSON_TYPE, body: oversizedBody(o.oversizedBytes) });
     case 'wrong-shape':
+      // Raw bytes: an axon validates its handler's output fields against their declared types (as pydantic does), so
+      // a dict where a list is declared would never leave it as fields; a hostile miner writes the bytes itself.
       return (fields) => answering(fields, (q) => {
         const shape = WRONG_SHAPES[(q.context.reduce((a, t) => a + t, 0) + q.context.length) % WRONG_SHAPES.length];
-        return { kind: 'fields', fields: (shape as (a: TopkAnswer) => Record<string, unknown>)(answerOf('oracle-0.9', o, q)) };
+        const outputs = (shape as (a: TopkAnswer) => Record<string, unknown>)(answerOf('oracle-0.9', o, q));
+        return { kind: 'raw', status: 200, contentType: JSON_TYPE, body: JSON.stringify({ ...q.input, ...outputs }) };
       });
   }
 }

@@ -176,11 +176,16 @@ describe('failing profiles', () => {
     expect(task.responseSchema.parse(JSON.parse(text), q0)).toMatchObject({ ok: false, reason: expect.stringMatching(/more than k/) });
   });
 
-  it('wrong-shape sends 200 replies the schema always refuses, in every one of its shapes', () => {
+  it('wrong-shape sends 200 replies (valid JSON, the query echoed) the schema always refuses, in every one of its shapes', () => {
     const handler = profileHandler('wrong-shape');
     const reasons = new Set<string>();
     for (const q of task.makeQueries(1, 2, 200)) {
-      const r = task.responseSchema.parse(fieldsOf(handler(q.fields)), q);
+      const a = handler(q.fields);
+      if (a.kind !== 'raw') throw new Error('expected a raw body');
+      expect(a.status).toBe(200);
+      const body = JSON.parse(a.body as string) as Record<string, unknown>;
+      expect(body.context).toEqual(q.fields.context);
+      const r = task.responseSchema.parse(body, q);
       expect(r.ok).toBe(false);
       if (!r.ok) reasons.add(r.reason.replace(/[0-9.e-]+/g, '#'));
     }
