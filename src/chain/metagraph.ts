@@ -160,7 +160,8 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const vectorItems = VECTORS.filter((name) => s.pallet[name] !== undefined);
   const stepItem = s.pallet['lastMechansimStepBlock'] ?? s.pallet['lastMechanismStepBlock'];
   const singles: StorageCall[] = [[required(s, 'subnetworkN'), netuid], ...vectorItems.map((name): StorageCall => [s.pallet[name]!, netuid])];
-  const threshold = s.pallet['stakeThreshold'];
+  // WeightsMinStake is the same item's name before spec 233 (e.g. spec 218).
+  const threshold = s.pallet['stakeThreshold'] ?? s.pallet['weightsMinStake'];
   const ownerHotkeyItem = s.pallet['subnetOwnerHotkey'];
   if (threshold !== undefined) singles.push([threshold]);
   if (ownerHotkeyItem !== undefined) singles.push([ownerHotkeyItem, netuid]);

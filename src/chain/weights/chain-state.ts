@@ -41,6 +41,15 @@ export interface WeightsChainState {
 const num = (v: unknown): number => Number(v ?? 0);
 const big = (v: unknown): bigint => BigInt((v ?? 0) as number | string);
 
+/**
+ * The global minimum stake to set weights: StakeThreshold since spec 233; older runtimes (spec 218, the rao
+ * runtime of early 2025) call the same item WeightsMinStake.
+ */
+function thresholdItem(api: ApiPromise): string {
+  const pallet = (api.query as unknown as Record<string, Record<string, unknown> | undefined>)['subtensorModule'];
+  return pallet?.['stakeThreshold'] === undefined && pallet?.['weightsMinStake'] !== undefined ? 'weightsMinStake' : 'stakeThreshold';
+}
+
 /** Reads the pipeline's storage items for one hotkey and subnet at the head (or at `at`, a block hash). */
 export async function readWeightsChainState(conn: ChainConnection, netuid: number, hotkey: string, at?: string, ms?: number): Promise<WeightsChainState> {
   return conn.call(`read the weight-setting state of subnet ${netuid}`, async (api: ApiPromise) => {
@@ -49,7 +58,7 @@ export async function readWeightsChainState(conn: ChainConnection, netuid: numbe
     const st = (item: string, ...args: unknown[]): StorageRead => ['subtensorModule', item, args];
     const values = await readStorageAt(api, hash, [
       st('networksAdded', netuid), st('subnetworkN', netuid), st('uids', netuid, hotkey), st('validatorPermit', netuid),
-      st('lastUpdate', netuid), st('totalHotkeyAlpha', hotkey, netuid), st('stakeThreshold'), st('weightsSetRateLimit', netuid),
+      st('lastUpdate', netuid), st('totalHotkeyAlpha', hotkey, netuid), st(thresholdItem(api)), st('weightsSetRateLimit', netuid),
       st('weightsVersionKey', netuid), st('minAllowedWeights', netuid), st('maxWeightsLimit', netuid),
       st('commitRevealWeightsEnabled', netuid), st('revealPeriodEpochs', netuid), st('tempo', netuid), st('weightCommits', netuid, hotkey),
     ]);
