@@ -52,21 +52,29 @@ export function parseTopkFields(fields: unknown, limits: TopkLimits): ParsedAnsw
   if (rawTopk === undefined || rawTopk === null) return bad('no answer: topk is missing or null');
   if (!Array.isArray(rawTopk)) return bad(`topk is ${describe(rawTopk)}, not a list of [token, probability] pairs`);
   if (rawTopk.length > limits.maxPairs) return bad(`topk has ${rawTopk.length} pairs, more than k = ${limits.maxPairs}`);
-  const seen = new Set<number>();
-  const topk: Array<[number, number]> = [];
+  // Duplicates: a linear scan for the usual small k, a set beyond.
+  const seen = rawTopk.length > 32 ? new Set<number>() : null;
+  const topk: Array<readonly [number, number]> = new Array(rawTopk.length);
   let mass = 0;
   for (let i = 0; i < rawTopk.length; i++) {
     const pair: unknown = rawTopk[i];
     if (!Array.isArray(pair) || pair.length !== 2) return bad(`topk[${i}] is ${describe(pair)}, not a [token, probability] pair`);
-    const [token, p] = pair as [unknown, unknown];
+    const token: unknown = pair[0], p: unknown = pair[1];
     if (typeof token !== 'number' || !Number.isInteger(token) || token < 0 || token >= limits.vocab) {
       return bad(`topk[${i}][0] is ${describe(token)}, not a token in 0..${limits.vocab - 1}`);
     }
-    if (seen.has(token)) return bad(`topk[${i}] lists token ${token} twice`);
-    seen.add(token);
+    let twice = false;
+    if (seen !== null) {
+      twice = seen.has(token);
+      seen.add(token);
+    } else {
+      for (let j = 0; j < i && !twice; j++) twice = (topk[j] as readonly [number, number])[0] === token;
+    }
+    if (twice) return bad(`topk[${i}] lists token ${token} twice`);
     const problem = probabilityProblem(p);
     if (problem !== null) return bad(`topk[${i}][1] ${problem}`);
-    topk.push([token, p as number]);
+    // The miner's own pair, now known to be [token, probability]: kept, not copied (the answer is read-only).
+    topk[i] = pair as unknown as readonly [number, number];
     mass += Math.fround(p as number);
   }
   const floor = fields.floor;

@@ -33,11 +33,12 @@ export function responseOf(uid: number, rows: readonly RowOutcome[]): ScoreRespo
     const reason = first !== undefined && !first.ok ? first.reason : 'no reply';
     return { uid, error: rows.length > 1 ? `${reason} (every one of ${rows.length} queries failed)` : reason };
   }
-  const topk: Array<Array<[number, number]>> = [];
+  const topk: Array<ReadonlyArray<readonly [number, number]>> = [];
   const floor: Array<number | null> = [];
   for (const r of rows) {
     if (r.ok) {
-      topk.push(r.answer.topk.map(([t, p]) => [t, p] as [number, number]));
+      // The schema's answer is its own copy of the miner's pairs: shared, not copied again.
+      topk.push(r.answer.topk);
       floor.push(r.answer.floor);
     } else {
       topk.push([]);

@@ -65,7 +65,7 @@ export type MinerReply = { readonly fields: unknown } | { readonly error: string
 /** One response of the `yumaval score` input (contracts/weights-and-scores.md). */
 export type ScoreResponseJson =
   | { uid: number; error: string }
-  | { uid: number; topk: Array<Array<[number, number]>>; floor: Array<number | null> };
+  | { uid: number; topk: Array<ReadonlyArray<readonly [number, number]>>; floor: Array<number | null> };
 
 /** The batch part of the `yumaval score` input: what parseScoreBatch reads. */
 export interface ScoreBatchJson {
