@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { cryptoWaitReady, sr25519Verify } from '@polkadot/util-crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DUMMY_SPEC, bodyHash, bodyHashOfStrings, buildRequest, createNonceClock, fromHeaders, parsePyJson, sha3Hex,
@@ -75,8 +75,10 @@ describe.each(['dummy', 'hashed'] as const)('request %s against the Python-deriv
     expect(r.headers.bt_header_dendrite_version).toBe('10002000');
     expect(r.headers.total_size).toBe(String(Buffer.byteLength(r.body)));
     expect(signatureMessage(BigInt(V.fixed.nonce), V.fixed.dendriteHotkey, V.fixed.axonHotkey, V.fixed.uuid, r.headers.computed_body_hash!)).toBe(v.message);
-    // A fresh (randomized) signature verifies for the vector's message.
+    // A fresh (randomized) signature verifies for the vector's message, with ours and with util-crypto's JS verifier
+    // (the signer uses the wasm schnorrkel; both must agree).
     expect(verifySignature(v.message, sig, V.fixed.dendriteHotkey)).toBe(true);
+    expect(sr25519Verify(new TextEncoder().encode(v.message), sig, V.publicKey)).toBe(true);
   });
 
   it('the recorded signature (made with @polkadot/util-crypto directly) verifies, plain and <Bytes>-wrapped', () => {
