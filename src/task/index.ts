@@ -5,7 +5,7 @@ export { createNextTokenTask, nextTokenSynapse, NEXT_TOKEN_DEFAULTS, NEXT_TOKEN_
 export type { NextTokenTask, NextTokenTaskOptions, NextTokenQuery } from './next-token-task.js';
 export { parseTopkFields } from './response-schema.js';
 export type { TopkLimits } from './response-schema.js';
-export { topkOf, answerProb } from './topk.js';
+export { topkOf } from './topk.js';
 export { toScoreBatch, readReplies, responseOf } from './score-batch.js';
 export type { RowOutcome } from './score-batch.js';
 export { PROFILE_NAMES, PROFILE_DEFAULTS, COPYABLE_PROFILES, WRONG_SHAPE_COUNT, profileHandler, checkProfileName } from './profiles.js';

@@ -23,15 +23,3 @@ export function topkOf(dense: ArrayLike<number>, k: number): TopkAnswer {
   const floor = kk < vocab ? Math.max(0, 1 - listed) / (vocab - kk) : 0;
   return { topk, floor };
 }
-
-/** The probability an answer gives a token, after the scorer's renormalisation (0 for an all-zero answer). */
-export function answerProb(answer: TopkAnswer, token: number, vocab: number): number {
-  let listed = 0, hit = -1;
-  for (const [t, p] of answer.topk) {
-    listed += p;
-    if (t === token) hit = p;
-  }
-  const total = listed + answer.floor * (vocab - answer.topk.length);
-  if (!(total > 0)) return 0;
-  return (hit >= 0 ? hit : answer.floor) / total;
-}
