@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark suite, with fixed seeds. Tables go to stdout, JSON to bench/results/.
+import { benchDendrite } from './dendrite/dendrite.bench.js';
 import { benchDevnet } from './devnet/devnet.bench.js';
 import { benchMetagraph } from './chain/metagraph.bench.js';
 import { benchScore } from './scoring/score.bench.js';
@@ -12,3 +13,4 @@ if (only === undefined || only === 'simulate') await benchSimulate();
 if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
+if (only === undefined || only === 'dendrite') await benchDendrite();
