@@ -69,6 +69,17 @@ function first(v: string | readonly string[] | undefined): string | undefined {
   return Array.isArray(v) ? (v as readonly string[])[0] : (v as string | undefined);
 }
 
+/** The headers with lowercase names (HTTP names are case-insensitive; the first of two spellings wins). */
+export function lowercaseHeaders(headers: IncomingHeaders): IncomingHeaders {
+  if (Object.keys(headers).every((k) => k === k.toLowerCase())) return headers;
+  const out: Record<string, string | readonly string[] | undefined> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    const key = k.toLowerCase();
+    if (!(key in out)) out[key] = v;
+  }
+  return out;
+}
+
 /** Python's non-validating b64decode: characters outside the alphabet are dropped; bad padding is an error. */
 function pyB64Decode(s: string): string | undefined {
   const clean = s.replace(/[^A-Za-z0-9+/=]/g, '');
@@ -95,7 +106,8 @@ export interface ParsedHeaders {
  * SynapseParsingError, which the axon answers with 500), and the TerminalInfo values must cast (port, nonce... to
  * int, process_time to float).
  */
-export function fromHeaders(spec: SynapseSpec, headers: IncomingHeaders): ParsedHeaders {
+export function fromHeaders(spec: SynapseSpec, rawHeaders: IncomingHeaders): ParsedHeaders {
+  const headers = lowercaseHeaders(rawHeaders);
   const axon = new Map<string, unknown>();
   const dendrite = new Map<string, unknown>();
   const inputs = new Map<string, PyValue>();

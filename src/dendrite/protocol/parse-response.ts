@@ -1,5 +1,5 @@
 import { YumavalError } from '../../errors/index.js';
-import type { IncomingHeaders } from './headers.js';
+import { lowercaseHeaders, type IncomingHeaders } from './headers.js';
 import { parsePyJson, toPlain } from './py-json.js';
 import { PyFloat, type PyValue } from './py-value.js';
 import { synapseFromDict, terminalDump } from './synapse-model.js';
@@ -84,8 +84,9 @@ function numberOf(v: PyValue | undefined): number | null {
 }
 
 /** Reads one HTTP answer as the SDK's dendrite does (see the module comment). Never throws for any input. */
-export function parseResponse(spec: SynapseSpec, httpStatus: number, headers: IncomingHeaders, body: string | Uint8Array): ParsedResponse {
+export function parseResponse(spec: SynapseSpec, httpStatus: number, rawHeaders: IncomingHeaders, body: string | Uint8Array): ParsedResponse {
   try {
+    const headers = lowercaseHeaders(rawHeaders);
     const json = readJson(headers, body);
     let axon: Map<string, PyValue>;
     let fields: Record<string, unknown> | null = null;

@@ -71,6 +71,38 @@ for t, inputs in cases.items():
         str_cases.append({"type": t, "json": text, "str": str(v)})
 out["pythonStr"] = str_cases
 
+# 1b. Random values (fixed seed): doubles from random bit patterns, text over awkward code points, nested containers.
+import random, struct, math
+rng = random.Random(20261125)
+POINTS = [0x0, 0x7, 0x1f, 0x20, 0x22, 0x27, 0x5c, 0x7e, 0x7f, 0x80, 0xa0, 0xad, 0xe9, 0x2028, 0x200b, 0x2603, 0xfeff,
+          0xd7ff, 0xe000, 0xfffd, 0x1f600, 0xe0001, 0x10ffff, 0x41, 0x7a, 0x30, 0x3000, 0x85]
+def rand_float():
+    while True:
+        x = struct.unpack("<d", struct.pack("<Q", rng.getrandbits(64)))[0]
+        if rng.random() < 0.5:
+            x = rng.choice([1, -1]) * rng.random() * 10 ** rng.randint(-30, 30)
+        if not math.isnan(x):
+            return x
+def rand_text():
+    return "".join(chr(rng.choice(POINTS)) if rng.random() < 0.5 else chr(rng.randint(0x20, 0x7e)) for _ in range(rng.randint(0, 12)))
+def rand_value(depth=0):
+    k = rng.randint(0, 6 if depth < 3 else 3)
+    if k == 0: return rng.choice([None, True, False])
+    if k == 1: return rng.randint(-2**70, 2**70) if rng.random() < 0.3 else rng.randint(-1000, 1000)
+    if k == 2: return rand_float()
+    if k == 3: return rand_text()
+    if k in (4, 5): return [rand_value(depth + 1) for _ in range(rng.randint(0, 4))]
+    return {rand_text(): rand_value(depth + 1) for _ in range(rng.randint(0, 4))}
+random_cases = []
+for _ in range(120):
+    v = rand_value()
+    text = json.dumps(v)
+    random_cases.append({"json": text, "str": str(json.loads(text)), "dumps": json.dumps(json.loads(text))})
+for _ in range(80):
+    x = rand_float()
+    random_cases.append({"json": json.dumps(x), "str": str(x), "dumps": json.dumps(x)})
+out["randomValues"] = random_cases
+
 # 2. json.dumps with the defaults, of values read by json.loads.
 dump_inputs = ["{\"a\": [1, 2.0, 1e-05, 1e16, -0.0, NaN, Infinity, -Infinity]}", "\"\\u00e9\\u2603\\ud83d\\ude00\\u007f\\u0000\\b\\f\\n\\r\\t/\"",
                "{\"z\": 1, \"1\": 2, \"a\": {\"\": []}}", "[true, false, null, 12345678901234567890, 0.1]", "\"\\ud800x\\udfff\""]

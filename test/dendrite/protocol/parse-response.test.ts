@@ -16,6 +16,11 @@ describe('parseResponse (§1.7)', () => {
     expect(r).toEqual({ status: 200, message: 'Success', axonProcessTime: 0.0123, fields: { dummy_input: 4, dummy_output: 8 } });
   });
 
+  it('header names are case-insensitive', () => {
+    const r = parseResponse(DUMMY_SPEC, 401, { 'Content-Type': 'application/json', 'BT_HEADER_AXON_STATUS_CODE': '401' }, '{"message": "no"}');
+    expect(r).toMatchObject({ status: 401, message: 'no' });
+  });
+
   it('200 without TerminalInfo headers: the body axon values are used', () => {
     const r = parseResponse(DUMMY_SPEC, 200, { 'content-type': 'application/json; charset=utf-8' }, new TextEncoder().encode(okBody));
     expect(r.status).toBe(200);

@@ -10,6 +10,7 @@ import {
 const vectors = JSON.parse(readFileSync('test/fixtures/axon-vectors.json', 'utf8')) as {
   pythonStr: { type: FieldType; json: string; str: string }[];
   jsonDumps: { json: string; dumps: string }[];
+  randomValues: { json: string; str: string; dumps: string }[];
 };
 
 describe('Python str() after pydantic coercion (vectors from CPython + pydantic)', () => {
@@ -21,6 +22,17 @@ describe('Python str() after pydantic coercion (vectors from CPython + pydantic)
 describe('json.dumps (vectors from CPython)', () => {
   it.each(vectors.jsonDumps.map((c) => [c.json, c.dumps] as const))('%s', (json, expected) => {
     expect(jsonDumps(parsePyJson(json))).toBe(expected);
+  });
+});
+
+describe('200 random values (fixed seed) through CPython: str() and json.dumps of json.loads', () => {
+  it('all agree', () => {
+    expect(vectors.randomValues.length).toBe(200);
+    for (const c of vectors.randomValues) {
+      const v = parsePyJson(c.json);
+      expect(pyStr(v), c.json).toBe(c.str);
+      expect(jsonDumps(v), c.json).toBe(c.dumps);
+    }
   });
 });
 
