@@ -17,8 +17,9 @@ describe('parseResponse (§1.7)', () => {
   });
 
   it('header names are case-insensitive', () => {
-    const r = parseResponse(DUMMY_SPEC, 401, { 'Content-Type': 'application/json', 'BT_HEADER_AXON_STATUS_CODE': '401' }, '{"message": "no"}');
-    expect(r).toMatchObject({ status: 401, message: 'no' });
+    // Without lowercasing, the content type would be missing (422) and the header message would not override the body's.
+    const r = parseResponse(DUMMY_SPEC, 401, { 'Content-Type': 'application/json', 'BT_HEADER_AXON_STATUS_MESSAGE': 'from header' }, '{"message": "no"}');
+    expect(r).toMatchObject({ status: 401, message: 'from header' });
   });
 
   it('200 without TerminalInfo headers: the body axon values are used', () => {
