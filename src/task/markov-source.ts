@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
+import { mergeOptions } from './options.js';
 import { mixNamedSeed } from './seed.js';
 
 /*
@@ -50,14 +51,14 @@ const ROW_CACHE = 65_536;
 
 function checkOptions(o: Required<MarkovSourceOptions>): void {
   if (!(Number.isInteger(o.vocab) && o.vocab >= 2 && o.vocab <= MAX_SOURCE_VOCAB)) {
-    throw new InvalidOptionError('vocab', `expected an integer in 2..${MAX_SOURCE_VOCAB}, got ${String(o.vocab)}`);
+    throw new InvalidOptionError('source.vocab', `expected an integer in 2..${MAX_SOURCE_VOCAB}, got ${String(o.vocab)}`);
   }
-  if (o.order !== 1 && o.order !== 2) throw new InvalidOptionError('order', `expected 1 or 2, got ${String(o.order)}`);
+  if (o.order !== 1 && o.order !== 2) throw new InvalidOptionError('source.order', `expected 1 or 2, got ${String(o.order)}`);
   if (!(Number.isInteger(o.support) && o.support >= 1 && o.support <= o.vocab)) {
-    throw new InvalidOptionError('support', `expected an integer in 1..vocab (${o.vocab}), got ${String(o.support)}`);
+    throw new InvalidOptionError('source.support', `expected an integer in 1..vocab (${o.vocab}), got ${String(o.support)}`);
   }
-  if (!(typeof o.leak === 'number' && o.leak >= 0 && o.leak < 1)) throw new InvalidOptionError('leak', `expected a number in [0, 1), got ${String(o.leak)}`);
-  if (!Number.isSafeInteger(o.seed)) throw new InvalidOptionError('seed', `expected a safe integer, got ${String(o.seed)}`);
+  if (!(typeof o.leak === 'number' && o.leak >= 0 && o.leak < 1)) throw new InvalidOptionError('source.leak', `expected a number in [0, 1), got ${String(o.leak)}`);
+  if (!Number.isSafeInteger(o.seed)) throw new InvalidOptionError('source.seed', `expected a safe integer, got ${String(o.seed)}`);
 }
 
 /** A seeded Markov source. Pure: its rows and samples depend only on its options and the Prng handed in. */
@@ -71,9 +72,9 @@ export class MarkovSource {
 
   /** Builds the source of these options (merged with MARKOV_SOURCE_DEFAULTS, each checked). */
   constructor(options: MarkovSourceOptions = {}) {
-    const o = { ...MARKOV_SOURCE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<MarkovSourceOptions>;
+    const o = mergeOptions<Required<MarkovSourceOptions>>(MARKOV_SOURCE_DEFAULTS, options, Object.keys(MARKOV_SOURCE_DEFAULTS), 'source.');
     // A small vocabulary with the default support: all of it (the default is a size, not a requirement).
-    if (options.support === undefined && Number.isInteger(o.vocab) && o.vocab < o.support) o.support = Math.max(1, o.vocab);
+    if ((options as MarkovSourceOptions | null)?.support === undefined && Number.isInteger(o.vocab) && o.vocab < o.support) o.support = Math.max(1, o.vocab);
     checkOptions(o);
     this.vocab = o.vocab;
     this.order = o.order as 1 | 2;

@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { MAX_QUERIES } from '../scoring/index.js';
 import { MarkovSource, type MarkovSourceOptions } from './markov-source.js';
+import { mergeOptions } from './options.js';
 import { parseTopkFields } from './response-schema.js';
 import { checkSafeInteger, mixNamedSeed } from './seed.js';
 import type { ParsedAnswer, ResponseSchema, Task, TaskQuery } from './types.js';
@@ -79,9 +80,10 @@ function queryK(query: TaskQuery, fallback: number, vocab: number): number {
 
 /** Builds the built-in task from its options (each checked; InvalidOptionError names the bad one). */
 export function createNextTokenTask(options: NextTokenTaskOptions = {}): NextTokenTask {
-  const source = new MarkovSource(options.source ?? {});
-  const contextLength = options.contextLength ?? NEXT_TOKEN_DEFAULTS.contextLength;
-  const k = options.k ?? Math.min(NEXT_TOKEN_DEFAULTS.k, source.vocab);
+  const given = mergeOptions<NextTokenTaskOptions>({}, options, ['source', ...Object.keys(NEXT_TOKEN_DEFAULTS)]);
+  const source = new MarkovSource(given.source ?? {});
+  const contextLength = given.contextLength ?? NEXT_TOKEN_DEFAULTS.contextLength;
+  const k = given.k ?? Math.min(NEXT_TOKEN_DEFAULTS.k, source.vocab);
   if (!(Number.isInteger(contextLength) && contextLength >= source.order && contextLength <= MAX_CONTEXT)) {
     throw new InvalidOptionError('contextLength', `expected an integer in ${source.order}..${MAX_CONTEXT} (at least the source order), got ${String(contextLength)}`);
   }

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { UnknownProfileError } from './errors.js';
+import { mergeOptions } from './options.js';
 import { createNextTokenTask, type NextTokenTask, type NextTokenTaskOptions } from './next-token-task.js';
 import type { ProfileAction } from './profile-action.js';
 import { JSON_TYPE, malformedBody, nanLiteralBody, oversizedBody } from './profile-bodies.js';
@@ -80,7 +81,7 @@ function integerIn(key: string, value: unknown, min: number, max: number): numbe
 
 /** Merges options with PROFILE_DEFAULTS and checks each key. */
 function resolve(options: ProfileOptions): Resolved {
-  const o = { ...PROFILE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ProfileOptions>;
+  const o = mergeOptions<Required<ProfileOptions>>(PROFILE_DEFAULTS, options, [...Object.keys(PROFILE_DEFAULTS), 'task']);
   if (!Number.isSafeInteger(o.seed)) throw new InvalidOptionError('seed', `expected a safe integer, got ${String(o.seed)}`);
   oneOf('copyOf', o.copyOf, COPYABLE_PROFILES);
   integerIn('member', o.member, 0, 2 ** 31 - 1);
@@ -91,7 +92,7 @@ function resolve(options: ProfileOptions): Resolved {
   integerIn('delayMs', o.delayMs, 0, 3_600_000);
   integerIn('oversizedBytes', o.oversizedBytes, 1, 2 ** 40);
   oneOf('nanMode', o.nanMode, ['literal', 'null'] as const);
-  return { ...o, task: createNextTokenTask(options.task ?? {}) };
+  return { ...o, task: createNextTokenTask((options as ProfileOptions | null)?.task ?? {}) };
 }
 
 /** The query a request carries, or why an honest miner refuses it (400). */

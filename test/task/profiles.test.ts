@@ -54,6 +54,8 @@ describe('profile names', () => {
     expect(() => profileHandler('slow', { delayMs: 1.5 })).toThrow(/delayMs/);
     expect(() => profileHandler('nan', { nanMode: 'zero' as never })).toThrow(/nanMode/);
     expect(() => profileHandler('noise', { task: { k: 0 } })).toThrow(/k/);
+    expect(() => profileHandler('sybil', { members: 2 } as never)).toThrow(/option members: is not an option/);
+    expect(() => profileHandler('noise', { task: { source: { vocab: 1 } } })).toThrow(/source\.vocab/);
   });
 });
 
