@@ -35,6 +35,7 @@ export interface AxonOptions {
   log?: (line: string) => void;
 }
 
+/** The defaults of AxonOptions (the SDK axon's port 8091; loopback unless told otherwise). */
 export const AXON_DEFAULTS = Object.freeze({
   port: 8091,
   host: '127.0.0.1',

@@ -4,16 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  PyFloat, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, signatureMessage, synapseFromDict,
+  PyFloat, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
   toHeaders, toPlain, type PyValue, type SynapseSpec,
 } from '../dendrite/protocol/index.js';
-import { signerFromPair, signMessage, verifySignature } from '../dendrite/protocol/signature.js';
+import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
 import { checkSpec, synapseDump, terminalDump } from '../dendrite/protocol/synapse-model.js';
 import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
 import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';
+import { readBody } from './body-reader.js';
 import { NonceStore } from './nonce-store.js';
+import { Refusal, defaultVerify, pyInt, pyText } from './verify.js';
 import { PriorityGate } from './priority-gate.js';
 
 /*
@@ -24,8 +26,6 @@ import { PriorityGate } from './priority-gate.js';
  * is {"message": …} with the same headers. Differences from the SDK are listed in docs/axon-protocol.md.
  */
 
-const V_7_2_0 = 7_002_000;
-const ALLOWED_DELTA_NS = 4_000_000_000n;
 /** The version this axon reports (SDK 10.2.0 as version_as_int). */
 export const AXON_VERSION = 10_002_000;
 const BASE_SPEC: SynapseSpec = Object.freeze({ name: 'Synapse', fields: Object.freeze({}), requiredHashFields: Object.freeze([]) as readonly string[] });
@@ -56,10 +56,6 @@ export interface AxonHandle {
   close(): Promise<void>;
 }
 
-/** A refusal before the handler: status, message, and the synapse whose headers go with it. */
-class Refusal {
-  constructor(readonly status: number, readonly message: string) {}
-}
 
 function baseDump(): Map<string, PyValue> {
   return synapseDump(BASE_SPEC, {
@@ -88,38 +84,6 @@ function terminal(dump: Map<string, PyValue>, side: 'axon' | 'dendrite'): Map<st
     dump.set(side, t);
   }
   return t as Map<string, PyValue>;
-}
-
-function pyInt(v: PyValue | undefined): bigint | null {
-  if (typeof v === 'number') return BigInt(v);
-  if (typeof v === 'bigint') return v;
-  return null;
-}
-
-function fmt2(x: number): string {
-  return x.toFixed(2);
-}
-
-/** Reads the body up to a cap ('too-large' beyond it, 'aborted' if the client leaves first). */
-function readBody(req: IncomingMessage, cap: number): Promise<Buffer | 'too-large' | 'aborted'> {
-  return new Promise((resolve) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > cap) return resolve('too-large');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > cap) {
-        req.pause();
-        resolve('too-large');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', () => resolve('aborted'));
-    req.on('close', () => resolve('aborted')); // after 'end' this is a no-op: the first resolve wins
-  });
 }
 
 /** Starts a reference axon; resolves once it listens. */
@@ -190,42 +154,6 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       headers = {};
     }
     send(res, r.status, headers, body, 'application/json');
-  }
-
-  function verify(dump: Map<string, PyValue>, timeout: number | null): Refusal | null {
-    const d = terminal(dump, 'dendrite');
-    const hotkey = d.get('hotkey');
-    const nonce = pyInt(d.get('nonce'));
-    const uuid = d.get('uuid');
-    const version = pyInt(d.get('version'));
-    const signature = d.get('signature');
-    const hash = dump.get('computed_body_hash');
-    const fail = (m: string): Refusal => new Refusal(401, `Not Verified with error: ${m}`);
-    if (typeof hotkey !== 'string') return fail('No SS58 formatted address or public key provided');
-    const endpointKey = `${hotkey}:${pyText(uuid)}`;
-    if (nonce === null) return fail('Missing Nonce');
-    const last = nonces.get(endpointKey);
-    if (version !== null && version >= V_7_2_0) {
-      const now = o.clockNs();
-      const timeoutNs = BigInt(Math.round((timeout ?? 0) * 1e9));
-      const window = now - ALLOWED_DELTA_NS - timeoutNs;
-      if (last === undefined && nonce <= window) {
-        return fail(`Nonce is too old: acceptable delta is ${fmt2(Number(ALLOWED_DELTA_NS + timeoutNs) / 1e9)} seconds but request was ${fmt2(Number(now - nonce) / 1e9)} seconds old`);
-      }
-    }
-    if (last !== undefined && nonce <= last) return fail('Nonce is too old, a newer one was last processed');
-    const message = signatureMessage(nonce, hotkey, myHotkey, typeof uuid === 'string' ? uuid : null, typeof hash === 'string' ? hash : null);
-    if (typeof signature === 'string' && signature !== '') {
-      let ok: boolean;
-      try {
-        ok = verifySignature(message, signature, hotkey);
-      } catch (e) {
-        return fail((e as Error).message);
-      }
-      if (!ok) return fail(`Signature mismatch with ${message} and ${signature}`);
-    } else if (o.requireSignature) return fail('Missing Signature');
-    nonces.set(endpointKey, nonce);
-    return null;
   }
 
   /** Validates the handler's output fields as pydantic's validate_assignment would. */
@@ -328,7 +256,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       if (reason !== null) return sendRefusal(res, spec, dump, new Refusal(403, `Forbidden. Key is blacklisted: ${reason}.`), startMs, true);
     }
     // verify
-    const notVerified = verify(dump, timeout);
+    const notVerified = defaultVerify(dump, timeout, { nonces, clockNs: o.clockNs, myHotkey, requireSignature: o.requireSignature });
     if (notVerified !== null) return sendRefusal(res, spec, dump, notVerified, startMs, true);
     // priority
     let priority = 0;
@@ -407,9 +335,4 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       });
     },
   };
-}
-
-/** Python str() of a TerminalInfo value for a signed message ("None" when absent). */
-function pyText(v: PyValue | undefined): string {
-  return v === null || v === undefined ? 'None' : typeof v === 'string' ? v : pyRepr(v);
 }

@@ -1,7 +1,7 @@
 import { bodyHash } from './body-hash.js';
 import { SynapseInputError } from './errors.js';
 import { toHeaders } from './headers.js';
-import { jsonDumps, type PyValue } from './py-value.js';
+import { jsonDumps } from './py-value.js';
 import { signMessage, signatureMessage } from './signature.js';
 import { checkSpec, ownFieldsDump, synapseDump, terminalFromInfo } from './synapse-model.js';
 import type { AxonTarget, BuiltRequest, RequestContext, SynapseSpec } from './types.js';
@@ -75,6 +75,3 @@ export function buildRequest(spec: SynapseSpec, input: Readonly<Record<string, u
   const headers = toHeaders(spec, dump);
   return { url: axonUrl(target, spec.name), headers, body: jsonDumps(dump) };
 }
-
-/** The model_dump of a request body, for callers that need the values the body carries (tests, the axon). */
-export type SynapseDump = Map<string, PyValue>;
