@@ -5,8 +5,9 @@ import type { MinerReply, ParsedAnswer, ScoreBatchJson, ScoreResponseJson, Task,
 /*
  * A step's replies → the `yumaval score` batch (contracts/weights-and-scores.md), ready for parseScoreBatch and
  * scoreBatch. Per miner:
- * - no reply carried fields (every query failed: status ≠ 200, timeout, size cap, unparsable body, or not asked):
- *   `{ uid, error }`, unresponsive (loss null, Shapley 0);
+ * - no usable answer at all (every query failed: status ≠ 200, timeout, size cap, unparsable body, not asked; or
+ *   every reply was garbage to the schema: NaN, wrong shape): `{ uid, error }`, unresponsive (loss null, Shapley
+ *   exactly 0). A miner that sends only garbage must not earn the small positive value a worst-loss row still carries;
  * - otherwise `{ uid, topk, floor }` with one row per query. A row the schema accepts is the miner's answer as sent;
  *   a garbage row, and the row of a query that failed while others were answered, is written `topk: []`,
  *   `floor: null`, which the contract defines as garbage: it scores the worst loss.
@@ -27,11 +28,11 @@ export function readReplies<Q extends TaskQuery>(task: Task<Q>, queries: readonl
 
 /** One miner's score response from its row outcomes. */
 export function responseOf(uid: number, rows: readonly RowOutcome[]): ScoreResponseJson {
-  const answered = rows.some((r) => !('failed' in r));
-  if (!answered) {
+  if (!rows.some((r) => r.ok)) {
     const first = rows[0];
     const reason = first !== undefined && !first.ok ? first.reason : 'no reply';
-    return { uid, error: rows.length > 1 ? `${reason} (every one of ${rows.length} queries failed)` : reason };
+    const what = rows.some((r) => !('failed' in r)) ? 'no usable answer to any' : 'every one';
+    return { uid, error: rows.length > 1 ? `${reason} (${what} of ${rows.length} queries failed)` : reason };
   }
   const topk: Array<ReadonlyArray<readonly [number, number]>> = [];
   const floor: Array<number | null> = [];

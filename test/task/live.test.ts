@@ -78,7 +78,7 @@ describe('a live step of every profile', () => {
 
     const s = scoreBatch(parseScoreBatch(live), SCORING_DEFAULTS);
     for (const name of ['slow', 'error500', 'malformed', 'oversized']) expect(s.shapley[uid(name)], name).toBe(0);
-    for (const k of [uid('nan'), uid('nan', 'null'), uid('wrong-shape')]) expect(s.loss[k]).toBe(SCORING_DEFAULTS.worstLoss);
+    for (const k of [uid('nan'), uid('nan', 'null'), uid('wrong-shape')]) expect([s.responsive[k], s.shapley[k]]).toEqual([false, 0]);
     expect(s.shapley[uid('copier')]).toBeLessThanOrEqual(s.shapley[uid('oracle-0.9')]! * (1 + 1e-12));
   });
 });

@@ -38,6 +38,7 @@ describe('toScoreBatch', () => {
       [3, [good, { fields: { topk: 'x' } }, { error: '408 timeout' }]],
       [5, [{ error: '500 Internal Server Error' }, { error: '408' }, null]],
       [9, []],
+      [4, [{ fields: { topk: 'x' } }, { fields: { topk: [[1, Number.NaN]] } }, { error: '408' }]],
     ]);
     const json = toScoreBatch(task, queries, answers, 1);
     expect(json.vocab).toBe(64);
@@ -47,9 +48,11 @@ describe('toScoreBatch', () => {
       { uid: 3, topk: [[[1, 0.5]], [], []], floor: [0.01, null, null] },
       { uid: 5, error: '500 Internal Server Error (every one of 3 queries failed)' },
       { uid: 9, error: 'not queried (every one of 3 queries failed)' },
+      { uid: 4, error: expect.stringContaining('(no usable answer to any of 3 queries failed)') as unknown as string },
     ]);
     const r = scoreBatch(parseScoreBatch(json), SCORING_DEFAULTS);
-    expect(r.responsive).toEqual([true, true, false, false]);
+    expect(r.responsive).toEqual([true, true, false, false, false]);
+    expect(r.shapley[4]).toBe(0);
     expect(r.lossPerQuery[1 * 3 + 1]).toBe(SCORING_DEFAULTS.worstLoss);
     expect(r.lossPerQuery[1 * 3 + 2]).toBe(SCORING_DEFAULTS.worstLoss);
   });
@@ -93,15 +96,15 @@ describe('a step of every profile, scored', () => {
     for (const m of [0, 1, 2]) expect(Math.abs(result.loss[at('sybil', m)]! - base)).toBeLessThan(0.05);
   });
 
-  it('scores garbage as the contract says: a 200 with garbage is responsive at the worst loss; failures are unresponsive', () => {
+  it('gives every failure profile a zero score input: a miner with no usable answer is unresponsive', () => {
     // NaN is read as Python's json.loads reads it (a NaN float): garbage rows, as nulls are. wrong-shape's replies are
     // either refused by the synapse's validation (422: a dict or a list where a list or a float is declared) or garbage.
+    // Only garbage, or only failures: the miner answered nothing usable, so it is unresponsive (Shapley exactly 0).
     const garbage = [at('wrong-shape'), at('nan'), MINERS.findIndex(([n, o]) => n === 'nan' && o.nanMode === 'null')];
     for (const k of garbage) {
-      expect(result.responsive[k]).toBe(true);
-      expect(result.loss[k]).toBe(SCORING_DEFAULTS.worstLoss);
-      expect(result.divergence[k]).toBe(1);
-      expect(result.shapley[k]).toBeLessThan(result.shapley[at('noise')]! * 1e-3);
+      expect(json.responses[k]).toHaveProperty('error');
+      expect(result.responsive[k]).toBe(false);
+      expect(result.shapley[k]).toBe(0);
     }
     for (const name of ['slow', 'error500', 'malformed', 'oversized']) {
       const k = at(name);
