@@ -9,6 +9,7 @@ import { DendriteClosedError, DendriteQueryError, DendriteStartError } from './e
 import { checkTimeout, resolveDendriteOptions, type DendriteOptions, type ResolvedDendriteOptions } from './options.js';
 import { buildRequest, checkSpec, type AxonTarget, type Signer, type SynapseSpec } from './protocol/index.js';
 import { epochMs, type QueryResult, type RequestSpec, type ResultFailure } from './run-request.js';
+import { settleBatch } from './settle-batch.js';
 import { failureStatus, type FailureKind } from './status.js';
 import type { WorkerInit, WorkerReady, WorkerReply, WorkerTask } from './worker-types.js';
 
@@ -172,7 +173,7 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
     for (let start = 0; start < todo.length; start += batch) {
       const part = todo.slice(start, start + batch);
       const task: WorkerTask = { spec, timeoutSeconds, deadlineAt, requests: part.map((t) => t.request) };
-      runs.push(runBatch(task).then((reply) => {
+      runs.push(settleBatch(() => pool.run(task), task, WORKER_GRACE_MS).then((reply) => {
         part.forEach((t, j) => {
           const r = reply[j] as QueryResult;
           const uid = axons[t.index]?.uid;
@@ -183,26 +184,6 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
     }
     await Promise.all(runs);
     return results;
-
-    /** Runs one batch; a worker that fails or outlives the deadline yields results too, never an exception. */
-    async function runBatch(task: WorkerTask): Promise<WorkerReply> {
-      const synth = (kind: FailureKind, detail: string): WorkerReply => task.requests.map((r) => ({
-        ...failureStatus(kind, { ip: r.ip, port: r.port, name: spec.name, timeoutSeconds }, detail), processTime: null, axonProcessTime: null, fields: null, failure: kind,
-      }));
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<WorkerReply>((resolve) => {
-        timer = setTimeout(() => resolve(synth('timeout', 'the worker did not answer by the deadline')), Math.max(0, deadlineAt - epochMs()) + WORKER_GRACE_MS);
-      });
-      try {
-        const work = pool.run(task).then(
-          (reply) => (Array.isArray(reply) && reply.length === task.requests.length ? reply : synth('worker', 'a malformed reply')),
-          (e: unknown) => synth('worker', (e as Error)?.message ?? String(e)),
-        );
-        return await Promise.race([work, late]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
   }
 
   return {
