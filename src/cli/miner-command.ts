@@ -191,10 +191,16 @@ export async function runMiner(o: MinerCliOptions, io: MinerIo = processIo()): P
   }
   let timer: NodeJS.Timeout | null = null;
   if (conn !== null) {
+    let refreshing = false;
     timer = setInterval(() => {
+      // A slow chain must not pile reads up: a refresh starts only when the previous one is over.
+      if (refreshing) return;
+      refreshing = true;
       readAllowed().then((s) => {
+        allowed = s;
         axon.setAllowedHotkeys(s);
-      }, (e: unknown) => log(`miner: metagraph refresh failed, keeping the previous ${allowed?.size ?? 0} hotkeys: ${(e as Error).message}`));
+      }, (e: unknown) => log(`miner: metagraph refresh failed, keeping the previous ${allowed?.size ?? 0} hotkeys: ${(e as Error).message}`))
+        .finally(() => { refreshing = false; });
     }, o.refreshSeconds * 1000);
     timer.unref();
   }

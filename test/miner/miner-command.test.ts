@@ -36,8 +36,8 @@ afterAll(async () => {
 
 interface Running { port: number; out: string[]; err: string[]; stop: () => void; done: Promise<void> }
 
-async function start(args: Record<string, unknown>): Promise<Running> {
-  const o: MinerCliOptions = parseMinerOptions({ key: '//Bob', dev: true, port: '0', ...args });
+async function start(args: Record<string, unknown>, over: Partial<MinerCliOptions> = {}): Promise<Running> {
+  const o: MinerCliOptions = { ...parseMinerOptions({ key: '//Bob', dev: true, port: '0', ...args }), ...over };
   const out: string[] = [];
   const err: string[] = [];
   let stop!: () => void;
@@ -97,6 +97,26 @@ describe('yumaval miner', () => {
     try {
       expect(await post(request(DUMMY_SPEC, { dummy_input: 1 }, m.port, alice), DUMMY_SPEC)).toMatchObject({ status: 200 });
       expect(await post(request(DUMMY_SPEC, { dummy_input: 1 }, m.port, eve), DUMMY_SPEC)).toMatchObject({ status: 403, message: 'Forbidden. Key is blacklisted: Unrecognized hotkey.' });
+    } finally {
+      m.stop();
+      await m.done;
+    }
+  }, 30_000);
+
+  it('with --chain: the allowed set follows the metagraph (a newly registered hotkey gets through after a refresh)', async () => {
+    // The CLI's --refresh is at least 5 s; the run function takes any interval, so the test does not wait that long.
+    const m = await start({ profile: 'noise', chain: server.url, netuid: '1' }, { refreshSeconds: 0.2 });
+    try {
+      const charlie = await loadKey({ uri: '//Charlie' }, { dev: true });
+      expect((await post(request(DUMMY_SPEC, { dummy_input: 1 }, m.port, charlie), DUMMY_SPEC)).status).toBe(403);
+      node.admin('registerNeuron', [{ netuid: 1, hotkey: '//Charlie' }]);
+      let status = 403;
+      const deadline = Date.now() + 15_000;
+      while (status === 403 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = (await post(request(DUMMY_SPEC, { dummy_input: 1 }, m.port, charlie), DUMMY_SPEC)).status;
+      }
+      expect(status).toBe(200);
     } finally {
       m.stop();
       await m.done;
