@@ -1,11 +1,9 @@
 import type { ApiPromise } from '@polkadot/api';
-import type { KeyringPair } from '@polkadot/keyring/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChainConnection } from '../../../src/chain/index.js';
 import type { WeightsPipeline } from '../../../src/chain/weights/index.js';
-import type { Store } from '../../../src/store/index.js';
-import { CHOPSTICKS_DEFAULT_VERSION, startChopsticks, type Chopsticks } from './chopsticks-process.js';
-import type { SubnetCreated } from './subnet-setup.js';
+import { CHOPSTICKS_DEFAULT_VERSION } from './chopsticks-process.js';
+import type { RuntimeHarness } from './harness.js';
+import type { NeuronKeys, SubnetCreated } from './subnet-setup.js';
 
 /*
  * Opt-in: the weight pipeline's happy path against a REAL subtensor runtime (the wasm in a raw chain spec), executed by
@@ -30,19 +28,17 @@ const log = (line: string): void => {
 
 // @polkadot/api and our chain client are imported in beforeAll: skipped, this file costs `npm test` next to nothing.
 describe.skipIf(SPEC === undefined || SPEC === '')(`weights happy path on a real subtensor runtime under chopsticks ${VERSION}`, () => {
-  let cs: Chopsticks;
-  let conn: ChainConnection;
+  let h: RuntimeHarness;
+  let lib: { chain: typeof import('../../../src/chain/index.js'); setup: typeof import('./subnet-setup.js') };
   let api: ApiPromise;
-  let dir: string;
-  let store: Store;
   let sub: SubnetCreated;
-  let keys: Array<{ hotkey: KeyringPair; coldkey: KeyringPair }>;
+  let keys: NeuronKeys[];
   let pipeline: WeightsPipeline;
-  const timings: Record<string, number> = {};
+  let timings: Record<string, number> = {};
 
   type Q = Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown; toString(): string }>>;
   const query = (): Q => (api.query as unknown as Record<string, Q>)['subtensorModule'] as Q;
-  const head = async (): Promise<number> => (await api.rpc.chain.getHeader()).number.toNumber();
+  const head = (): Promise<number> => h.head();
 
   /**
    * Builds blocks one at a time while the head is below `target() - 1`, until stopped: the pipeline then sends at
@@ -53,61 +49,34 @@ describe.skipIf(SPEC === undefined || SPEC === '')(`weights happy path on a real
     const run = (async () => {
       while (!stopped) {
         const t = target();
-        if (t !== null && (await head()) < t - 1) await cs.rpc('dev_newBlock', [{ count: 1 }]);
+        if (t !== null && (await head()) < t - 1) await h.cs.rpc('dev_newBlock', [{ count: 1 }]);
         else await new Promise((r) => setTimeout(r, 50));
       }
     })();
     return { stop: async () => { stopped = true; await run; } };
   }
 
-  // Bound in beforeAll (dynamic imports).
-  let lib: {
-    syncMetagraph: typeof import('../../../src/chain/index.js').syncMetagraph;
-    readHyperparams: typeof import('../../../src/chain/index.js').readHyperparams;
-    setup: typeof import('./subnet-setup.js');
-  };
-
   beforeAll(async () => {
-    const [{ mkdtempSync }, { tmpdir }, { join }, { Keyring }, { cryptoWaitReady }, chain, weights, { Store }, setup] = await Promise.all([
-      import('node:fs'), import('node:os'), import('node:path'), import('@polkadot/keyring'), import('@polkadot/util-crypto'),
-      import('../../../src/chain/index.js'), import('../../../src/chain/weights/index.js'), import('../../../src/store/index.js'),
-      import('./subnet-setup.js'),
-    ]);
-    lib = { syncMetagraph: chain.syncMetagraph, readHyperparams: chain.readHyperparams, setup };
-    const { ChainConnection } = chain;
-    const { WeightsPipeline } = weights;
-    const { fundAccounts, createSubnet } = setup;
-    await cryptoWaitReady();
-    let t = Date.now();
-    cs = await startChopsticks({ spec: SPEC as string, version: VERSION, buildBlockMode: 'Instant', log });
-    timings['chopsticks start'] = cs.startupMs;
-    t = Date.now();
-    conn = await ChainConnection.open({ url: cs.url, callTimeoutMs: 2 * MINUTE, connectTimeoutMs: 2 * MINUTE, log });
-    api = conn.api;
-    timings['client connect'] = Date.now() - t;
-    const kr = new Keyring({ type: 'sr25519', ss58Format: 42 });
-    keys = ['Alice', 'Bob', 'Charlie', 'Dave'].map((n) => ({ hotkey: kr.addFromUri(`//${n}`), coldkey: kr.addFromUri(`//${n}//cold`) }));
-    const sudo = keys[0]!.hotkey;
-    t = Date.now();
-    await fundAccounts(cs, sudo, keys.flatMap((k) => [k.hotkey, k.coldkey]), 10n ** 18n);
-    sub = await createSubnet(api, sudo, keys[0]!, keys.slice(1), PARAMS, STAKE);
+    const [harness, chain, setup] = await Promise.all([import('./harness.js'), import('../../../src/chain/index.js'), import('./subnet-setup.js')]);
+    lib = { chain, setup };
+    h = await harness.startRuntimeHarness(SPEC as string, VERSION, log);
+    api = h.api;
+    timings = h.timings;
+    keys = [h.keys.Alice, h.keys.Bob, h.keys.Charlie, h.keys.Dave];
+    const t = Date.now();
+    sub = await setup.createSubnet(api, h.keys.Alice.hotkey, keys[0]!, keys.slice(1), PARAMS, STAKE);
     timings['subnet setup'] = Date.now() - t;
-    dir = mkdtempSync(join(tmpdir(), 'yumaval-chopsticks-'));
-    store = Store.open(join(dir, 'store.db'));
-    pipeline = new WeightsPipeline(conn, store, keys[0]!.hotkey, { log, pollMs: 50, inclusionTimeoutMs: 2 * MINUTE, backoffMs: 200 });
+    pipeline = h.pipeline(keys[0]!);
   }, 15 * MINUTE);
 
   afterAll(async () => {
-    store?.close();
-    await conn?.close();
-    await cs?.close();
-    if (dir !== undefined) (await import('node:fs')).rmSync(dir, { recursive: true, force: true });
+    await h?.close();
     console.log(`chopsticks happy path timings (ms): ${JSON.stringify(timings)}`);
   }, 2 * MINUTE);
 
   it('syncs the metagraph the runtime wrote: uids, hotkeys, coldkeys, registration blocks, stake, hyperparameters', async () => {
     const t = Date.now();
-    const m = await lib.syncMetagraph(conn, sub.netuid, { at: sub.staked.blockHash });
+    const m = await lib.chain.syncMetagraph(h.conn, sub.netuid, { at: sub.staked.blockHash });
     timings['metagraph sync'] = Date.now() - t;
     expect(m.block).toBe(sub.staked.block);
     expect(m.n).toBe(4);
@@ -128,13 +97,13 @@ describe.skipIf(SPEC === undefined || SPEC === '')(`weights happy path on a real
     expect(m.ownerHotkey).toBe(keys[0]!.hotkey.address);
     expect(m.ownerUid).toBe(0);
     expect(m.weights).toEqual([[], [], [], []]);
-    const hp = await lib.readHyperparams(conn, sub.netuid);
+    const hp = await lib.chain.readHyperparams(h.conn, sub.netuid);
     expect([hp.tempo, hp.weightsSetRateLimit, hp.weightsVersionKey, hp.minAllowedWeights, hp.commitRevealEnabled]).toEqual([PARAMS.tempo, BigInt(PARAMS.weightsSetRateLimit), PARAMS.weightsVersionKey, PARAMS.minAllowedWeights, false]);
   }, 5 * MINUTE);
 
   it('sets weights with set_weights: the runtime stores them (max-upscaled) and stamps LastUpdate', async () => {
     // An epoch first: validator permits are the epoch's to give.
-    await lib.setup.advanceTo(api, cs, (await head()) + PARAMS.tempo + 2);
+    await lib.setup.advanceTo(api, h.cs, (await head()) + PARAMS.tempo + 2);
     const state = await pipeline.readState(sub.netuid);
     expect([state.n, state.uid, state.weightsVersionKey, state.minAllowedWeights]).toEqual([4, 0, PARAMS.weightsVersionKey, PARAMS.minAllowedWeights]);
     expect(state.validatorPermit[0]).toBe(true);
@@ -147,7 +116,7 @@ describe.skipIf(SPEC === undefined || SPEC === '')(`weights happy path on a real
     // The chain stores the weights scaled so that the largest is 65535 (max_upscale_to_u16).
     const row = (await query()['weights']!(sub.netuid, 0)).toJSON();
     expect(row).toEqual([[1, 65535], [2, Math.round((20000 * 65535) / 30000)], [3, Math.round((10000 * 65535) / 30000)]]);
-    const m = await lib.syncMetagraph(conn, sub.netuid);
+    const m = await lib.chain.syncMetagraph(h.conn, sub.netuid);
     expect(m.weights[0]).toEqual(row);
     expect(m.lastUpdate[0]).toBe(r.intent.blockNumber);
   }, 5 * MINUTE);
@@ -158,7 +127,7 @@ describe.skipIf(SPEC === undefined || SPEC === '')(`weights happy path on a real
     const preview = await pipeline.preview({ netuid: sub.netuid, uids: [1, 2], values: [1, 1] });
     expect(preview.verdict).toMatchObject({ ok: false, chainError: 'SettingWeightsTooFast', firstAllowedBlock: first });
     // The runtime's own answer one block early: the same weights, unvalidated, land in block first - 1 and fail.
-    await lib.setup.advanceTo(api, cs, first - 2);
+    await lib.setup.advanceTo(api, h.cs, first - 2);
     const probe = lib.setup.tx(api, 'subtensorModule', 'setWeights', sub.netuid, [1, 2], [1, 1], PARAMS.weightsVersionKey);
     const early = await lib.setup.submitAndCheck(api, keys[0]!.hotkey, probe, 'set_weights one block early').then(() => 'landed', (e: Error) => e.message);
     expect(early).toMatch(/SettingWeightsTooFast$/);

@@ -33,31 +33,36 @@ export async function fundAccounts(cs: Chopsticks, sudo: KeyringPair, accounts: 
   await cs.rpc('dev_setStorage', [{ Sudo: { Key: sudo.address }, System: { Account: balances } }]);
 }
 
+/** What became of a sent extrinsic: dispatched (module error name or null) or refused by the node at submission. */
+export type Outcome = { landed: Landed; error: string | null } | { rejected: string };
+
 /**
  * Signs with an explicit nonce (the node's `system_accountNextIndex`: @polkadot/api's own nonce lookup lags a block
- * behind under chopsticks and gets `stale`), sends, waits for the block and reads its events. Throws on a failed
- * dispatch with the module error's name, and on a sudo call whose inner call failed.
+ * behind under chopsticks and gets `stale`), sends, waits for the block and reads the call's events. `error` is the
+ * module error's name of a failed dispatch, or of a sudo call's failed inner call.
  */
-export async function submitAndCheck(api: ApiPromise, signer: KeyringPair, call: AnyTx, label: string, ms = 120_000): Promise<Landed> {
+export async function submit(api: ApiPromise, signer: KeyringPair, call: AnyTx, label: string, ms = 120_000): Promise<Outcome> {
   const nonce = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
   await call.signAsync(signer, { nonce, era: 0 });
-  const blockHash = await new Promise<string>((resolve, reject) => {
+  const sent = await new Promise<{ blockHash: string } | { rejected: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${label}: not in a block after ${ms} ms`)), ms);
     call
       .send((r) => {
         if (r.status.isInBlock || r.status.isFinalized) {
           clearTimeout(timer);
-          resolve((r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex());
+          resolve({ blockHash: (r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex() });
         } else if (r.status.isInvalid || r.status.isDropped) {
           clearTimeout(timer);
-          reject(new Error(`${label}: ${r.status.type}`));
+          resolve({ rejected: r.status.type });
         }
       })
       .catch((e: unknown) => {
         clearTimeout(timer);
-        reject(new Error(`${label}: ${(e as Error).message}`));
+        resolve({ rejected: (e as Error).message });
       });
   });
+  if ('rejected' in sent) return sent;
+  const { blockHash } = sent;
   const [block, at] = await Promise.all([api.rpc.chain.getBlock(blockHash), api.at(blockHash)]);
   const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === call.hash.toHex());
   const records = (await at.query['system']!['events']!()) as unknown as Array<{
@@ -65,15 +70,25 @@ export async function submitAndCheck(api: ApiPromise, signer: KeyringPair, call:
     event: { section: string; method: string; data: Array<{ toJSON(): unknown; isErr?: boolean; asErr?: unknown }> };
   }>;
   const mine = records.filter((r) => r.phase.isApplyExtrinsic && r.phase.asApplyExtrinsic.toNumber() === index);
+  let error: string | null = null;
   for (const { event } of mine) {
-    if (event.section === 'system' && event.method === 'ExtrinsicFailed') throw new Error(`${label}: ${errorName(api, event.data[0])}`);
-    if (event.section === 'sudo' && event.method === 'Sudid' && event.data[0]?.isErr === true) throw new Error(`${label}: sudo call failed: ${errorName(api, event.data[0].asErr)}`);
+    if (event.section === 'system' && event.method === 'ExtrinsicFailed') error = errorName(api, event.data[0]);
+    if (event.section === 'sudo' && event.method === 'Sudid' && event.data[0]?.isErr === true) error = `sudo: ${errorName(api, event.data[0].asErr)}`;
   }
-  return {
+  const landed = {
     blockHash,
     blockNumber: block.block.header.number.toNumber(),
     events: mine.map(({ event }) => ({ name: `${event.section}.${event.method}`, data: event.data.map((d) => d.toJSON()) })),
   };
+  return { landed, error };
+}
+
+/** `submit`, throwing unless the call was dispatched successfully. */
+export async function submitAndCheck(api: ApiPromise, signer: KeyringPair, call: AnyTx, label: string, ms = 120_000): Promise<Landed> {
+  const o = await submit(api, signer, call, label, ms);
+  if ('rejected' in o) throw new Error(`${label}: rejected by the node: ${o.rejected}`);
+  if (o.error !== null) throw new Error(`${label}: ${o.error}`);
+  return o.landed;
 }
 
 function errorName(api: ApiPromise, e: unknown): string {
@@ -110,13 +125,16 @@ export interface SubnetParams {
   weightsSetRateLimit: number;
   weightsVersionKey: bigint;
   minAllowedWeights: number;
+  maxWeightsLimit?: number;
+  maxAllowedValidators?: number;
 }
 
 /**
  * register_network by the owner's coldkey (its hotkey gets uid 0), hyperparameters through AdminUtils under sudo,
- * burned_register of the other neurons by their coldkeys, and add_stake of `stake` rao to the owner's hotkey.
+ * burned_register of the other neurons by their coldkeys, and add_stake of `stake` rao to the owner's hotkey (and to
+ * each hotkey in `alsoStaked`, by its coldkey).
  */
-export async function createSubnet(api: ApiPromise, sudo: KeyringPair, owner: NeuronKeys, others: readonly NeuronKeys[], params: SubnetParams, stake: bigint): Promise<SubnetCreated> {
+export async function createSubnet(api: ApiPromise, sudo: KeyringPair, owner: NeuronKeys, others: readonly NeuronKeys[], params: SubnetParams, stake: bigint, alsoStaked: readonly NeuronKeys[] = []): Promise<SubnetCreated> {
   const admin = (call: string, ...args: unknown[]): Promise<Landed> => submitAndCheck(api, sudo, tx(api, 'sudo', 'sudo', tx(api, 'adminUtils', call, ...args)), `sudo ${call}`);
   // The spec's NetworkRateLimit counts from block 0: without this, no subnet can be added in the first blocks.
   await admin('sudoSetNetworkRateLimit', 0);
@@ -128,6 +146,8 @@ export async function createSubnet(api: ApiPromise, sudo: KeyringPair, owner: Ne
   await admin('sudoSetWeightsSetRateLimit', netuid, params.weightsSetRateLimit);
   await admin('sudoSetWeightsVersionKey', netuid, params.weightsVersionKey);
   await admin('sudoSetMinAllowedWeights', netuid, params.minAllowedWeights);
+  if (params.maxWeightsLimit !== undefined) await admin('sudoSetMaxWeightLimit', netuid, params.maxWeightsLimit);
+  if (params.maxAllowedValidators !== undefined) await admin('sudoSetMaxAllowedValidators', netuid, params.maxAllowedValidators);
   await admin('sudoSetTargetRegistrationsPerInterval', netuid, 16);
   await admin('sudoSetMaxRegistrationsPerBlock', netuid, 16);
   const registered: SubnetCreated['registered'] = [];
@@ -138,6 +158,7 @@ export async function createSubnet(api: ApiPromise, sudo: KeyringPair, owner: Ne
   };
   for (const n of others) noteRegistration(await submitAndCheck(api, n.coldkey, tx(api, 'subtensorModule', 'burnedRegister', netuid, n.hotkey.address), 'burned_register'), n);
   const st = await submitAndCheck(api, owner.coldkey, tx(api, 'subtensorModule', 'addStake', owner.hotkey.address, netuid, stake), 'add_stake');
+  for (const k of alsoStaked) await submitAndCheck(api, k.coldkey, tx(api, 'subtensorModule', 'addStake', k.hotkey.address, netuid, stake), 'add_stake');
   // StakeAdded's alpha field is not used: this runtime (spec 218) emits 0 there whatever alpha was bought.
   if (!st.events.some((e) => e.name === 'subtensorModule.StakeAdded')) throw new Error('add_stake: no StakeAdded event');
   return { netuid, addedBlock: added.blockNumber, registered, staked: { hotkey: owner.hotkey.address, block: st.blockNumber, blockHash: st.blockHash } };
