@@ -64,6 +64,28 @@ function baseDump(): Map<string, PyValue> {
   }, new Map());
 }
 
+/** A non-finite float inside an untyped value becomes None, as pydantic's model_dump(mode="json") does. */
+function nonFiniteToNone(v: PyValue): PyValue {
+  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v : null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (Array.isArray(v)) return v.map((x: PyValue) => nonFiniteToNone(x));
+  if (v instanceof Map) return new Map([...(v as Map<string, PyValue>)].map(([k, x]) => [k, nonFiniteToNone(x)]));
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nonFiniteToNone(x as PyValue)]));
+  return v;
+}
+
+/**
+ * The reply synapse as FastAPI serializes it (jsonable_encoder → model_dump(mode="json")): in list, dict and Any
+ * fields NaN and ±inf become None (pydantic 2.13); a typed float field keeps them, and Starlette's allow_nan=False then
+ * fails the reply with 500.
+ */
+function jsonModeDump(spec: SynapseSpec, dump: Map<string, PyValue>): Map<string, PyValue> {
+  for (const [f, s] of Object.entries(spec.fields)) {
+    if (s.type === 'list' || s.type === 'dict' || s.type === 'any') dump.set(f, nonFiniteToNone(dump.get(f) ?? null));
+  }
+  return dump;
+}
+
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -189,7 +211,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         sendRefusal(res, spec, bodyDump, new Refusal(result.status, result.message), handlerStart, false);
         return;
       case 'fields': {
-        const dump = withOutputs(spec, bodyDump, result.fields);
+        const dump = jsonModeDump(spec, withOutputs(spec, bodyDump, result.fields));
         const axon = new Map(terminal(dump, 'axon'));
         dump.set('axon', axon);
         if (axon.get('status_code') === null) axon.set('status_code', 200);

@@ -97,6 +97,27 @@ describe('handler results', () => {
   });
 });
 
+describe('non-finite outputs, as FastAPI serializes them (pydantic 2.13 model_dump(mode="json"), then allow_nan=False)', () => {
+  const SPEC = { name: 'Floats', fields: { q: { type: 'int', required: true }, l: { type: 'list', required: false, default: null }, f: { type: 'float', required: false, default: null } }, requiredHashFields: [] } as const;
+  it('NaN and ±inf inside a list become null (200); in a typed float field the reply fails (500)', async () => {
+    const a = await startAxon({
+      key: bob, port: 0, log: () => {},
+      synapses: [{ spec: SPEC, handler: (r) => ({ kind: 'fields', fields: r.fields.q === 0 ? { l: [1.5, NaN, [-Infinity]], f: 0.5 } : { f: NaN } }) }],
+    });
+    try {
+      const req = (q: number): BuiltRequest => buildRequest(SPEC, { q }, { ip: '127.0.0.1', port: a.port, hotkey: bob.address },
+        { signer: signerFromPair(alice.pair), uuid: 'u-nan', nonce: clock.next(), timeoutSeconds: 12, externalIp: '127.0.0.1' });
+      const ok = await call(req(0));
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('"l":[1.5,null,[null]],"f":0.5');
+      const bad = await call(req(1));
+      expect(bad.status).toBe(500);
+    } finally {
+      await a.close();
+    }
+  });
+});
+
 describe('priority gate', () => {
   it('a request that waits longer than its timeout is 408; beyond the queue, 503', async () => {
     const busy = await startAxon({
