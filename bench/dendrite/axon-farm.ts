@@ -3,10 +3,12 @@
 //   node --import tsx bench/dendrite/axon-farm.ts <count> <hanging> [stub]
 // Starts <count> axons on 127.0.0.1 (ports chosen by the system), all with the //Bob hotkey and the Dummy route; the
 // first <hanging> never answer. With `stub`, the axons are bare node:http servers that answer every request with the
-// Dummy result and the axon's success headers without verifying anything: a measure of the dendrite's own cost. Prints one JSON line {"ports":[...],"hotkey":"..."} on stdout when all listen, and
+// Dummy result and the axon's success headers without verifying anything: a measure of the dendrite's own cost.
+// A line "cpu" on stdin makes it print its CPU time so far; stdin closing stops it. Prints one JSON line {"ports":[...],"hotkey":"..."} on stdout when all listen, and
 // stops when stdin closes (the parent exiting or closing it).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { loadKey } from '../../src/keys/index.js';
 import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
 import { dummyHandler, startAxon, type AxonHandle, type Handler } from '../../src/miner/index.js';
@@ -47,7 +49,10 @@ for (let i = 0; i < count; i++) {
   }
 }
 process.stdout.write(`${JSON.stringify({ ports, hotkey: key.address })}\n`);
-process.stdin.resume();
+// A line "cpu" on stdin asks for this process's CPU time so far (µs), answered as one JSON line.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() === 'cpu') process.stdout.write(`${JSON.stringify(process.cpuUsage())}\n`);
+});
 process.stdin.on('close', () => {
   void Promise.all(closers.map((c) => c())).then(() => process.exit(0));
 });
