@@ -1,4 +1,4 @@
-import { signatureMessage, verifySignature } from '../dendrite/protocol/signature.js';
+import { publicKeyOf, signatureMessage, verifySignature } from '../dendrite/protocol/signature.js';
 import { pyRepr, type PyValue } from '../dendrite/protocol/index.js';
 import type { NonceStore } from './nonce-store.js';
 
@@ -55,6 +55,13 @@ export function defaultVerify(dump: ReadonlyMap<string, PyValue>, timeout: numbe
   const hash = dump.get('computed_body_hash');
   const fail = (m: string): Refusal => new Refusal(401, `Not Verified with error: ${m}`);
   if (typeof hotkey !== 'string') return fail('No SS58 formatted address or public key provided');
+  // The SDK builds Keypair(ss58_address=hotkey) first: a hotkey that is not ss58 fails before any nonce check, even
+  // for an unsigned request.
+  try {
+    publicKeyOf(hotkey);
+  } catch (e) {
+    return fail((e as Error).message);
+  }
   const endpointKey = `${hotkey}:${pyText(uuid)}`;
   if (nonce === null) return fail('Missing Nonce');
   const last = c.nonces.get(endpointKey);

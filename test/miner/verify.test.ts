@@ -51,6 +51,16 @@ describe('default_verify', () => {
     expect(c.nonces.size).toBe(1);
   });
 
+  it('a hotkey that is not ss58 is refused first, even unsigned with requireSignature off (the SDK builds the Keypair first)', () => {
+    const d = dumpFor(NOW, 12);
+    const dendrite = d.get('dendrite') as Map<string, unknown>;
+    dendrite.set('hotkey', 'not-an-address');
+    dendrite.set('signature', null);
+    const r = defaultVerify(d, 12, { ...ctx(), requireSignature: false });
+    expect(r?.status).toBe(401);
+    expect(r?.message).toMatch(/is not an ss58 address/);
+  });
+
   it('a dendrite below 7.2.0 skips the window but not the ordering', () => {
     const c = ctx();
     expect(defaultVerify(dumpFor(5n, 12, 'old', 7_001_999), 12, c)).toBeNull();

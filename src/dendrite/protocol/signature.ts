@@ -52,7 +52,8 @@ export function verifySignature(message: string, signature: string, hotkey: stri
   return verify(enc.encode(`<Bytes>${message}</Bytes>`));
 }
 
-function publicKeyOf(hotkey: string): Uint8Array {
+/** The 32-byte public key of an ss58 hotkey (cached); SignatureFormatError when it is not one. */
+export function publicKeyOf(hotkey: string): Uint8Array {
   const cached = PUBLIC_KEYS.get(hotkey);
   if (cached !== undefined) return cached;
   let publicKey: Uint8Array;
