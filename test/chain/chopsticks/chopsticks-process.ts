@@ -115,6 +115,16 @@ export async function startChopsticks(o: ChopsticksOptions): Promise<Chopsticks>
       log(line);
     }
   };
+  // If this process dies without close(), the detached group would outlive it: end it on the way out.
+  const orphanGuard = (): void => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', orphanGuard);
+  child.once('exit', () => process.removeListener('exit', orphanGuard));
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<never>((_, reject) => {
