@@ -67,11 +67,17 @@ export function buildRequest(spec: SynapseSpec, input: Readonly<Record<string, u
   const hash = bodyHash(spec, dump);
   dendrite.set('signature', signMessage(ctx.signer, signatureMessage(ctx.nonce, ctx.signer.hotkey, target.hotkey, ctx.uuid, hash)));
   // total_size stands for Python's recursive getsizeof of the synapse (never checked): the body's own byte length
-  // is used, found as the fixed point of "length with total_size 0, plus the extra digits of the number".
-  const base = Buffer.byteLength(jsonDumps(dump), 'utf8') - 1;
+  // is used, found as the fixed point of "length with total_size 0, plus the extra digits of the number". The body is
+  // rendered once with 0 and the number spliced in: `"total_size": 0` first occurs as the field itself, since only
+  // "name" (a class name) and "timeout" (a float) precede it.
+  const zeroBody = jsonDumps(dump);
+  const base = Buffer.byteLength(zeroBody, 'utf8') - 1;
   let size = base + 1;
   while (base + String(size).length !== size) size = base + String(size).length;
   dump.set('total_size', size);
-  const headers = toHeaders(spec, dump);
-  return { url: axonUrl(target, spec.name), headers, body: jsonDumps(dump) };
+  const body = zeroBody.replace('"total_size": 0,', `"total_size": ${size},`);
+  // The header hash is to_headers()'s, taken after total_size is set: the same as the signed one unless total_size is
+  // itself a hash field.
+  const headerHash = spec.requiredHashFields.includes('total_size') ? undefined : hash;
+  return { url: axonUrl(target, spec.name), headers: toHeaders(spec, dump, headerHash), body };
 }

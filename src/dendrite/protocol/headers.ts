@@ -43,9 +43,10 @@ function b64(s: string): string {
 /**
  * The request or response headers of a synapse dump, as `to_headers()` builds them: name, timeout, the non-None
  * TerminalInfo values (str() of each), one `bt_header_input_obj_<field>` per required field that is not None,
- * header_size, total_size (the dump's, which the caller set), and computed_body_hash.
+ * header_size, total_size (the dump's, which the caller set), and computed_body_hash (`knownBodyHash` when the
+ * caller has just computed it from this same dump).
  */
-export function toHeaders(spec: SynapseSpec, dump: ReadonlyMap<string, PyValue>): Record<string, string> {
+export function toHeaders(spec: SynapseSpec, dump: ReadonlyMap<string, PyValue>, knownBodyHash?: string): Record<string, string> {
   const h: Record<string, string> = { name: pyStr(dump.get('name') ?? null), timeout: pyStr(dump.get('timeout') ?? null) };
   for (const side of ['axon', 'dendrite'] as const) {
     const t = dump.get(side);
@@ -58,7 +59,7 @@ export function toHeaders(spec: SynapseSpec, dump: ReadonlyMap<string, PyValue>)
   }
   h.header_size = String(pyDictSizeof(Object.keys(h).length));
   h.total_size = pyStr(dump.get('total_size') ?? null);
-  h.computed_body_hash = bodyHash(spec, dump);
+  h.computed_body_hash = knownBodyHash ?? bodyHash(spec, dump);
   return h;
 }
 
