@@ -112,9 +112,10 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
   const pool = new Piscina<WorkerTask, WorkerReply>({
     ...workerFile(),
     workerData: init,
+    // A fixed pool: workers hold keep-alive connections, so they live as long as the dendrite (piscina's idleTimeout
+    // only ends workers above minThreads).
     minThreads: o.workers,
     maxThreads: o.workers,
-    idleTimeout: Number.MAX_SAFE_INTEGER,
     // Batches mostly wait on the network: many run in one worker at once (the worker's limiter bounds requests).
     concurrentTasksPerWorker: 64,
     maxQueue: 'auto',
