@@ -7,7 +7,7 @@ import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
-import { minerCommand } from './cli/index.js';
+import { minerCommand, queryCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -34,6 +34,7 @@ export function buildProgram(): Command {
   program.addCommand(metagraphCommand().exitOverride());
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
+  program.addCommand(queryCommand().exitOverride());
   return program;
 }
 

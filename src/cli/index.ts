@@ -10,3 +10,4 @@ export { minerCommand } from './miner-command.js';
 export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';
+export { queryCommand } from './query-command.js';
