@@ -50,6 +50,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The node answered, with a JSON-RPC error (as opposed to not answering at all). */
+export class RpcAnswerError extends Error {}
+
 /** One JSON-RPC request over a new websocket, with a deadline. */
 export function wsRpc(url: string, method: string, params: unknown[], ms = 60_000): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -68,7 +71,7 @@ export function wsRpc(url: string, method: string, params: unknown[], ms = 60_00
     ws.on('message', (data: WebSocket.RawData) => {
       const msg = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { code: number; message: string; data?: unknown } };
       if (msg.id !== 1) return;
-      if (msg.error !== undefined) done(() => reject(new Error(`${method}: ${msg.error!.message} ${msg.error!.data === undefined ? '' : JSON.stringify(msg.error!.data)}`)));
+      if (msg.error !== undefined) done(() => reject(new RpcAnswerError(`${method}: ${msg.error!.message} ${msg.error!.data === undefined ? '' : JSON.stringify(msg.error!.data)}`)));
       else done(() => resolve(msg.result));
     });
   });
@@ -139,7 +142,10 @@ export async function startChopsticks(o: ChopsticksOptions): Promise<Chopsticks>
       try {
         await wsRpc(url, 'chain_getHeader', [], 10_000);
         return;
-      } catch {
+      } catch (e) {
+        // Up but unable to serve a header: the runtime cannot run here (e.g. a wasm built with runtime-benchmarks
+        // imports host functions chopsticks does not provide). Waiting longer would not help.
+        if (e instanceof RpcAnswerError) throw new Error(`chopsticks is up on ${url} but cannot serve the chain: ${e.message}\n${tail.join('\n')}`);
         if (Date.now() > deadline) throw new Error(`chopsticks did not answer on ${url} within ${o.startupTimeoutMs ?? 600_000} ms:\n${tail.join('\n')}`);
         await new Promise((r) => setTimeout(r, 500));
       }
