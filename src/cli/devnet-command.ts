@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
 import { readJsonInput } from './read-input.js';
+import { stopSignal } from './stop-signal.js';
 
 /*
  * `yumaval devnet`: a local subtensor-like chain on 127.0.0.1 (contracts/devnet.md). Its first stdout line is exactly
@@ -82,16 +83,7 @@ async function devAccountLines(devAccounts: unknown): Promise<string[]> {
 
 /** SIGINT / SIGTERM as a promise; a second signal during shutdown exits at once. */
 function processIo(): DevnetIo {
-  let stopping = false;
-  const stopped = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const stopped = stopSignal();
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 import { readJsonInput } from './read-input.js';
+import { stopSignal } from './stop-signal.js';
 
 /*
  * `yumaval miner`: a reference axon serving the SDK template's Dummy synapse and the built-in task's synapse with one
@@ -112,16 +113,7 @@ export interface MinerIo {
 }
 
 function processIo(): MinerIo {
-  let stopping = false;
-  const stopped = new Promise<string>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      resolve(signal);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  const stopped = stopSignal();
   return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stopped };
 }
 
