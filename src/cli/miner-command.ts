@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
+import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -50,7 +51,7 @@ function integerOption(name: string, raw: unknown, min: number, max: number): nu
 
 /** Raw commander options. */
 export interface RawMinerOptions {
-  port?: unknown; host?: unknown; key?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
+  port?: unknown; host?: unknown; key?: unknown; keyEnv?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
   refresh?: unknown; json?: unknown; task?: unknown; sourceSeed?: unknown; seed?: unknown; member?: unknown;
   copyOf?: unknown; delayMs?: unknown; oversizedBytes?: unknown; nanMode?: unknown; maxBodyBytes?: unknown;
 }
@@ -60,10 +61,7 @@ export interface RawMinerOptions {
  * @throws InvalidOptionError naming the option
  */
 export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
-  const dev = raw.dev === true;
-  if (typeof raw.key !== 'string' || raw.key === '') throw new InvalidOptionError('--key', 'expected the hotkey file (a mnemonic or 0x seed; mode 600), or with --dev a dev URI such as //Bob');
-  const key: KeySource = raw.key.startsWith('//') ? { uri: raw.key } : { file: raw.key };
-  if ('uri' in key && !dev) throw new InvalidOptionError('--key', `${raw.key} is a dev URI (anyone knows its secret): add --dev to allow it`);
+  const { key, dev } = parseKeyOptions(raw, 'miner');
   if (typeof raw.profile !== 'string' || !PROFILES.includes(raw.profile)) {
     throw new InvalidOptionError('--profile', `expected one of ${PROFILES.join(', ')}, got ${JSON.stringify(raw.profile ?? null)}`);
   }
@@ -219,6 +217,7 @@ export function minerCommand(): Command {
   return new Command('miner')
     .description('run a reference miner (axon) serving the Dummy synapse and the built-in task with one profile, until Ctrl-C')
     .option('--key <file>', 'the miner hotkey: a file holding a mnemonic or 0x seed (mode 600), or with --dev a dev URI (//Bob)')
+    .option('--key-env <name>', KEY_ENV_HELP)
     .option('--dev', 'accept a dev URI as --key (anyone knows its secret: local networks only)')
     .option('--profile <name>', `how the miner answers the task: ${PROFILES.join(', ')}`)
     .option('-p, --port <port>', `TCP port; 0 takes a free one (default ${MINER_CLI_DEFAULTS.port})`)

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 import { parseChainTarget, toJsonText, withChain } from './chain-options.js';
+import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
 import { renderTable } from './table.js';
 
 /*
@@ -41,7 +42,7 @@ export const QUERY_CLI_DEFAULTS = Object.freeze({ synapse: 'dummy' as SynapseNam
 
 /** Raw commander options. */
 export interface RawQueryOptions {
-  key?: unknown; dev?: unknown; axon?: unknown; chain?: unknown; netuid?: unknown; synapse?: unknown; input?: unknown;
+  key?: unknown; keyEnv?: unknown; dev?: unknown; axon?: unknown; chain?: unknown; netuid?: unknown; synapse?: unknown; input?: unknown;
   seed?: unknown; step?: unknown; timeout?: unknown; allowPrivate?: unknown; workers?: unknown; json?: unknown;
 }
 
@@ -65,10 +66,7 @@ export function parseAxonArg(text: string): { hotkey: string; ip: string; port: 
  * @throws InvalidOptionError naming the option
  */
 export function parseQueryOptions(raw: RawQueryOptions): QueryCliOptions {
-  const dev = raw.dev === true;
-  if (typeof raw.key !== 'string' || raw.key === '') throw new InvalidOptionError('--key', 'expected the validator hotkey file (a mnemonic or 0x seed; mode 600), or with --dev a dev URI such as //Alice');
-  const key: KeySource = raw.key.startsWith('//') ? { uri: raw.key } : { file: raw.key };
-  if ('uri' in key && !dev) throw new InvalidOptionError('--key', `${raw.key} is a dev URI (anyone knows its secret): add --dev to allow it`);
+  const { key, dev } = parseKeyOptions(raw, 'validator');
   const axonArgs = raw.axon === undefined ? [] : (Array.isArray(raw.axon) ? raw.axon : [raw.axon]).map(String);
   let chain: string | null = null;
   let netuid: number | null = null;
@@ -176,6 +174,7 @@ export function queryCommand(): Command {
   return new Command('query')
     .description('send one signed query (the Dummy synapse or a next-token task query) to axons and show each one\'s status')
     .option('--key <file>', 'the validator hotkey: a file holding a mnemonic or 0x seed (mode 600), or with --dev a dev URI (//Alice)')
+    .option('--key-env <name>', KEY_ENV_HELP)
     .option('--dev', 'accept a dev URI as --key (anyone knows its secret: local networks only)')
     .option('--axon <hotkey@ip:port>', 'an axon to query (repeatable; IPv6 as HOTKEY@[addr]:port)', collect)
     .option('--chain <url>', 'ws:// or wss:// node: query every served axon of --netuid instead')

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { Store as StoreType } from '../store/index.js';
 import { readJsonInput, writeJson } from './read-input.js';
+import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
+import type { KeySource } from '../keys/index.js';
 
 /*
  * `yumaval weights set`: process float scores as the SDK does with the chain's n / MinAllowedWeights /
@@ -15,7 +17,8 @@ import { readJsonInput, writeJson } from './read-input.js';
 export interface WeightsSetOptions {
   chain: string;
   netuid: number;
-  key: string;
+  /** The hotkey's source: a file (which may hold a dev URI, with dev), an environment variable, or a dev URI. */
+  key: KeySource;
   dev: boolean;
   weights: string;
   versionKey: bigint | null;
@@ -50,8 +53,8 @@ export function parseWeightsSetOptions(raw: Record<string, unknown>): WeightsSet
     versionKey = BigInt(t);
   }
   return {
-    chain, netuid: Number(netuidText), key: str('key'), weights: str('weights'), versionKey,
-    dev: raw['dev'] === true, dryRun: raw['dryRun'] === true, reveal: raw['reveal'] === true,
+    chain, netuid: Number(netuidText), ...parseKeyOptions({ key: raw['key'], keyEnv: raw['keyEnv'], dev: raw['dev'] }, 'validator'),
+    weights: str('weights'), versionKey, dryRun: raw['dryRun'] === true, reveal: raw['reveal'] === true,
     db: raw['db'] === undefined ? WEIGHTS_SET_DEFAULTS.db : str('db'),
   };
 }
@@ -67,7 +70,7 @@ export async function runWeightsSet(o: WeightsSetOptions, io: WeightsSetIo): Pro
     import('../keys/index.js'), import('../chain/index.js'), import('../chain/weights/index.js'), import('../store/index.js'), import('../scoring/weights/index.js'),
   ]);
   const doc = await readJsonInput(o.weights);
-  const key = await loadKey({ file: o.key }, { dev: o.dev });
+  const key = await loadKey(o.key, { dev: o.dev });
   const conn = await ChainConnection.open({ url: o.chain, log: (l) => io.stderr(l) });
   let store: StoreType | null = null;
   try {
@@ -135,7 +138,8 @@ export function weightsSetCommand(): Command {
     .description('set weights on a chain (or commit them under commit-reveal): SDK processing with the chain\'s parameters, pre-validation in the chain\'s order, crash-safe submission')
     .requiredOption('--chain <ws>', 'the node\'s ws:// or wss:// URL')
     .requiredOption('--netuid <n>', 'the subnet')
-    .requiredOption('--key <file>', 'the hotkey file: a mnemonic, a 0x seed, or (with --dev) a dev URI such as //Alice; chmod 600')
+    .option('--key <file>', 'the hotkey file: a mnemonic, a 0x seed, or (with --dev) a dev URI such as //Alice; chmod 600. With --dev, --key //Alice also works')
+    .option('--key-env <name>', KEY_ENV_HELP)
     .option('--dev', 'accept dev URIs (//Alice) as keys')
     .requiredOption('--weights <file>', 'the `weights process` input: { uids, weights, ... } (n, minAllowedWeights and maxWeightLimit come from the chain)')
     .option('--version-key <k>', 'the version key (default: the subnet\'s WeightsVersionKey)')

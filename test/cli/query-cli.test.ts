@@ -71,6 +71,25 @@ describe('yumaval query', () => {
     expect(axons[0]!.stats.requests).toBe(before);
   });
 
+  it('signs with a key from an environment variable (--key-env), never printing it', async () => {
+    const name = 'YUMAVAL_TEST_QUERY_KEY';
+    // Charlie's seed by its dev derivation is not at hand as text; a fixed mnemonic is, and its address is independent.
+    const mnemonic = 'bottom drive obey lake curtain smoke basket hold race lonely fit walk';
+    process.env[name] = mnemonic;
+    try {
+      const c = capture();
+      await runQuery(parseQueryOptions({ keyEnv: name, allowPrivate: true, json: true, workers: '1', axon: [`${bob.address}@127.0.0.1:${axons[0]!.port}`] }), c.io);
+      const doc = JSON.parse(c.out.join('')) as { hotkey: string; results: Array<{ status: number }> };
+      const expected = await loadKey({ env: name });
+      expect(doc.hotkey).toBe(expected.address);
+      expect(doc.hotkey).not.toBe(alice.address);
+      expect(doc.results[0]!.status).toBe(200);
+      expect([...c.out, ...c.err].join('')).not.toContain('bottom drive');
+    } finally {
+      delete process.env[name];
+    }
+  });
+
   it('names what is wrong with the options', () => {
     expect(() => parseQueryOptions({ key: '//Alice', axon: ['x'] })).toThrow(/add --dev/);
     expect(() => parseQueryOptions({ key: '//Alice', dev: true })).toThrow(/at least one --axon/);

@@ -128,7 +128,7 @@ describe('yumaval miner', () => {
     [{ key: 'k', profile: 'nope' }, /--profile: expected one of oracle-0.9/],
     [{ key: 'k', profile: 'noise', chain: 'ws://x' }, /--netuid: is required with --chain/],
     [{ key: 'k', profile: 'noise', port: '70000' }, /--port: expected an integer from 0 to 65535/],
-    [{ profile: 'noise' }, /--key: expected the hotkey file/],
+    [{ profile: 'noise' }, /--key: expected the miner hotkey file/],
     [{ key: 'k', profile: 'copier', copyOf: 'copier' }, /--copy-of/],
   ])('refuses %j', (raw, re) => {
     expect(() => parseMinerOptions(raw)).toThrow(re);
