@@ -52,10 +52,13 @@ function intIn(name: string, v: unknown, lo: number, hi: number, unit = ''): voi
   }
 }
 
+/** The longest query deadline accepted, in seconds. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
 /** Checks a timeout in seconds (the options' default, or one query's). */
 export function checkTimeout(name: string, v: unknown): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 3600)) {
-    throw new InvalidOptionError(name, `expected seconds in (0, 3600], got ${JSON.stringify(v) ?? String(v)}`);
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TIMEOUT_SECONDS)) {
+    throw new InvalidOptionError(name, `expected seconds in (0, ${MAX_TIMEOUT_SECONDS}], got ${JSON.stringify(v) ?? String(v)}`);
   }
 }
 

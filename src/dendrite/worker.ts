@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BroadcastChannel, threadId, workerData } from 'node:worker_threads';
 import { loadKey } from '../keys/index.js';
+import { MAX_TIMEOUT_SECONDS } from './options.js';
 import { createAgent } from './send.js';
 import { KeyedSerial, Limiter } from './limiter.js';
 import { createNonceClock, signerFromPair } from './protocol/index.js';
@@ -42,7 +43,9 @@ async function makeHandler(init: WorkerInit): Promise<Handler> {
     signer: signerFromPair(key.pair),
     uuid: randomUUID(),
     nonces: createNonceClock(),
-    dispatcher: createAgent({ connectionsPerOrigin: init.connectionsPerOrigin, connectTimeoutMs: 60_000 }),
+    // undici's own connect timeout only backs up each request's total deadline, which may be up to an hour: it must
+    // never fire first, or a long query to a blackholed host would end early.
+    dispatcher: createAgent({ connectionsPerOrigin: init.connectionsPerOrigin, connectTimeoutMs: MAX_TIMEOUT_SECONDS * 1000 + 1_000 }),
     externalIp: init.externalIp,
     maxResponseBytes: init.maxResponseBytes,
   };
