@@ -10,51 +10,42 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-async function listen(server: Server | NetServer, sockets: Set<Socket>, counter: { connections: number }): Promise<number> {
-  server.on('connection', (s: Socket) => {
-    counter.connections++;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
+/** Listens on a free loopback port, counting connections; close() destroys the open sockets, then closes. */
+async function serve(server: Server | NetServer): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const s = {
+    port: 0, url: '', connections: 0,
+    close: async (): Promise<void> => {
+      for (const k of sockets) k.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  server.on('connection', (sock: Socket) => {
+    s.connections++;
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+  s.port = (server.address() as AddressInfo).port;
+  s.url = `http://127.0.0.1:${s.port}`;
+  return s;
 }
 
 /** Starts a node:http server with the given handler (the request body is read first). */
 export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<TestServer> {
-  const sockets = new Set<Socket>();
-  const server = createServer((req, res) => {
+  return serve(createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
-  const s: TestServer = {
-    port: 0, url: '', connections: 0,
-    close: async () => {
-      for (const k of sockets) k.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  const port = await listen(server, sockets, s);
-  return Object.assign(s, { port, url: `http://127.0.0.1:${port}` });
+  }));
 }
 
 /** Starts a raw TCP server: `onData` sees each request's first bytes and writes whatever it likes. */
 export async function rawServer(onData: (socket: Socket, data: Buffer) => void): Promise<TestServer> {
-  const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
+  return serve(createNetServer((socket) => {
     socket.on('error', () => undefined);
     socket.once('data', (d: Buffer) => onData(socket, d));
-  });
-  const s: TestServer = {
-    port: 0, url: '', connections: 0,
-    close: async () => {
-      for (const k of sockets) k.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-  const port = await listen(server, sockets, s);
-  return Object.assign(s, { port, url: `http://127.0.0.1:${port}` });
+  }));
 }
 
 /** A port on loopback that nothing listens on (bound, then released). */
