@@ -7,7 +7,7 @@ import { checkAddress } from './address-policy.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { DendriteClosedError, DendriteQueryError, DendriteStartError } from './errors.js';
 import { checkTimeout, resolveDendriteOptions, type DendriteOptions, type ResolvedDendriteOptions } from './options.js';
-import { buildRequest, checkSpec, type AxonTarget, type Signer, type SynapseSpec } from './protocol/index.js';
+import { checkSpec, checkSynapseInput, type AxonTarget, type SynapseSpec } from './protocol/index.js';
 import { epochMs, type QueryResult, type RequestSpec, type ResultFailure } from './run-request.js';
 import { settleBatch } from './settle-batch.js';
 import { failureStatus, type FailureKind } from './status.js';
@@ -68,14 +68,6 @@ function workerFile(): { filename: string; execArgv?: string[] } {
 }
 
 const originKey = (ip: string, port: number): string => `${ip}|${port}`;
-
-/** A signer that signs nothing, to check inputs in the main thread without the key. */
-const NULL_SIGNER: Signer = Object.freeze({ hotkey: '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY', sign: () => new Uint8Array(64) });
-
-/** Checks an input as buildRequest would (throws SynapseInputError), without signing or a real target. */
-function checkInput(spec: SynapseSpec, input: Readonly<Record<string, unknown>>, timeoutSeconds: number): void {
-  buildRequest(spec, input, { ip: '192.0.2.1', port: 1, hotkey: NULL_SIGNER.hotkey }, { signer: NULL_SIGNER, uuid: 'check', nonce: 1n, timeoutSeconds, externalIp: '0.0.0.0' });
-}
 
 /** Resolves when `n` workers have reported ready on the channel; rejects on the first failure or after the timeout. */
 async function waitForWorkers(channel: string, n: number): Promise<void> {
@@ -143,7 +135,7 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
     const checked = new Set<unknown>();
     for (const inp of perAxon ? input : [input]) {
       if (checked.has(inp)) continue;
-      checkInput(spec, inp as Readonly<Record<string, unknown>>, timeoutSeconds);
+      checkSynapseInput(spec, inp as Readonly<Record<string, unknown>>);
       checked.add(inp);
     }
     const deadlineAt = epochMs() + timeoutSeconds * 1000;

@@ -37,12 +37,8 @@ function checkTarget(spec: SynapseSpec, t: AxonTarget, ctx: RequestContext): voi
   if (!Number.isSafeInteger(v) || v < 0) bad('dendrite.version', `expected a non-negative integer, got ${String(v)}`);
 }
 
-/**
- * Builds a signed request for one axon: URL, headers (bt_header_*, input_obj, computed_body_hash) and the JSON body,
- * byte for byte as SDK 10.2.0 would send them (total_size and header_size aside, see docs/axon-protocol.md). The
- * input holds the synapse's own fields; unknown names and values pydantic would refuse throw SynapseInputError.
- */
-export function buildRequest(spec: SynapseSpec, input: Readonly<Record<string, unknown>>, target: AxonTarget, ctx: RequestContext): BuiltRequest {
+/** The spec checked (once per spec object) and the input coerced as pydantic would: the synapse's own fields. */
+function checkedInput(spec: SynapseSpec, input: Readonly<Record<string, unknown>>): ReturnType<typeof ownFieldsDump> {
   if (!checked.has(spec)) {
     checkSpec(spec);
     checked.add(spec);
@@ -51,8 +47,25 @@ export function buildRequest(spec: SynapseSpec, input: Readonly<Record<string, u
   for (const k of Object.keys(input)) {
     if (!(k in spec.fields)) throw new SynapseInputError(spec.name, k, `not a field of ${spec.name} (fields: ${Object.keys(spec.fields).join(', ') || 'none'})`);
   }
+  return ownFieldsDump(spec, new Map(Object.entries(input)), { where: 'input' });
+}
+
+/**
+ * Checks an input as buildRequest does (unknown fields, values pydantic would refuse), without building or signing.
+ * @throws SynapseInputError
+ */
+export function checkSynapseInput(spec: SynapseSpec, input: Readonly<Record<string, unknown>>): void {
+  checkedInput(spec, input);
+}
+
+/**
+ * Builds a signed request for one axon: URL, headers (bt_header_*, input_obj, computed_body_hash) and the JSON body,
+ * byte for byte as SDK 10.2.0 would send them (total_size and header_size aside, see docs/axon-protocol.md). The
+ * input holds the synapse's own fields; unknown names and values pydantic would refuse throw SynapseInputError.
+ */
+export function buildRequest(spec: SynapseSpec, input: Readonly<Record<string, unknown>>, target: AxonTarget, ctx: RequestContext): BuiltRequest {
+  const own = checkedInput(spec, input);
   checkTarget(spec, target, ctx);
-  const own = ownFieldsDump(spec, new Map(Object.entries(input)), { where: 'input' });
   const dendriteInfo = {
     ip: ctx.externalIp,
     version: ctx.version ?? DENDRITE_VERSION,

@@ -9,7 +9,7 @@ export type { IncomingHeaders, ParsedHeaders } from './headers.js';
 export { signatureMessage, signMessage, signerFromPair, verifySignature } from './signature.js';
 export { createNonceClock } from './nonce.js';
 export type { NonceClock } from './nonce.js';
-export { DENDRITE_VERSION, axonUrl, buildRequest } from './build-request.js';
+export { DENDRITE_VERSION, axonUrl, buildRequest, checkSynapseInput } from './build-request.js';
 export { PARSE_FAILURE_MESSAGE, PARSE_FAILURE_STATUS, parseResponse } from './parse-response.js';
 export type { ParsedResponse } from './parse-response.js';
 export { BASE_FIELDS, TERMINAL_FIELDS, checkSpec, synapseFromDict, terminalInfoOf } from './synapse-model.js';
