@@ -143,7 +143,7 @@ export async function runMiner(o: MinerCliOptions, io: MinerIo = processIo()): P
     task: tOpts, seed: o.seed, member: o.member, copyOf: o.copyOf, delayMs: o.delayMs, oversizedBytes: o.oversizedBytes, nanMode: o.nanMode,
   }).filter(([, v]) => v !== null)) as Parameters<typeof task.profileHandler>[1];
   const profile = task.profileHandler(o.profile, profileOptions);
-  const spec = task.nextTokenSynapse(nextToken.vocab, nextToken.k);
+  const spec = nextToken.synapse;
   const log = (line: string): void => io.stderr(`${line}\n`);
 
   let conn: Awaited<ReturnType<typeof import('../chain/index.js')['ChainConnection']['open']>> | null = null;

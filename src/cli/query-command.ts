@@ -127,11 +127,11 @@ export async function runQuery(o: QueryCliOptions, io: QueryIo = { stdout: (t) =
   let spec = DUMMY_SPEC;
   let input: Record<string, unknown> = { dummy_input: o.dummyInput };
   if (o.synapse === 'next-token') {
-    const { createNextTokenTask, nextTokenSynapse } = await import('../task/index.js');
+    const { createNextTokenTask } = await import('../task/index.js');
     const task = createNextTokenTask();
-    spec = nextTokenSynapse(task.vocab, task.k);
-    const [q] = task.makeQueries(o.seed, o.step, 1);
-    input = { ...(q as { fields: Record<string, unknown> }).fields };
+    spec = task.synapse;
+    // The step's first query: one context for every axon, as a validator's step sends each query.
+    input = { ...task.makeQueries(o.seed, o.step, 1)[0]!.fields };
   }
   if (!o.json) io.stderr(`query: ${spec.name} to ${targets.length} axons (timeout ${o.timeout} s${unserved.length > 0 ? `; ${unserved.length} uids serve no axon` : ''})\n`);
   const d = await createDendrite({ key: o.key, dev: o.dev, allowPrivate: o.allowPrivate, timeout: o.timeout, ...(o.workers !== null ? { workers: o.workers } : {}) });

@@ -4,7 +4,7 @@ import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
 import { InvalidOptionError } from '../../src/errors/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { dummyHandler, startAxon, type AxonHandle } from '../../src/miner/index.js';
-import { createNextTokenTask, nextTokenSynapse, profileHandler } from '../../src/task/index.js';
+import { createNextTokenTask, profileHandler } from '../../src/task/index.js';
 
 /*
  * `yumaval query`: one signed query to axons given on the command line, every outcome reported. Reference axons on
@@ -20,7 +20,7 @@ beforeAll(async () => {
   [alice, bob, charlie] = (await Promise.all(['//Alice', '//Bob', '//Charlie'].map((uri) => loadKey({ uri }, { dev: true })))) as [LoadedKey, LoadedKey, LoadedKey];
   const task = createNextTokenTask();
   const oracle = profileHandler('oracle-0.9');
-  axons.push(await startAxon({ key: bob, port: 0, log: () => {}, synapses: [{ spec: DUMMY_SPEC, handler: dummyHandler }, { spec: nextTokenSynapse(task.vocab, task.k), handler: (r) => oracle(r.fields) }] }));
+  axons.push(await startAxon({ key: bob, port: 0, log: () => {}, synapses: [{ spec: DUMMY_SPEC, handler: dummyHandler }, { spec: task.synapse, handler: (r) => oracle(r.fields) }] }));
   // Only Charlie may call this one: Alice is blacklisted.
   axons.push(await startAxon({ key: charlie, port: 0, log: () => {}, allowedHotkeys: new Set([charlie.address]), synapses: [{ spec: DUMMY_SPEC, handler: dummyHandler }] }));
 });
