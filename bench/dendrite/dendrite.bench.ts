@@ -18,9 +18,10 @@
 //   deadline; the step must end within the deadline (plus a small margin for the last results), every answering
 //   axon with 200 and every hanging one with 408.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { renderTable } from '../../src/cli/index.js';
 import { createDendrite, type Dendrite, type QueryAxon } from '../../src/dendrite/index.js';
@@ -44,11 +45,14 @@ const STEP_MARGIN_MS = 500;
 const TARGET_RPS = 2000;
 const TARGET_P99_OVERHEAD_MS = 20;
 
+/** tsx's loader by absolute URL, so the axon farm does not depend on the working directory (issue 14). */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
 interface Farm { ports: number[]; hotkey: string; child: ChildProcess; lines: AsyncIterator<string> }
 
 async function startFarm(count: number, hanging: number, stub = false): Promise<Farm> {
   const script = fileURLToPath(new URL('./axon-farm.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, String(count), String(hanging), ...(stub ? ['stub'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, String(count), String(hanging), ...(stub ? ['stub'] : [])], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const first = await Promise.race([
     lines.next(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { loadKey } from '../keys/index.js';
@@ -64,7 +65,11 @@ const START_TIMEOUT_MS = 60_000;
 function workerFile(): { filename: string; execArgv?: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
-  return fromSource ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+  if (!fromSource) return { filename };
+  // tsx by absolute URL, resolved from this file: a bare `--import tsx` is resolved from the process's working
+  // directory, which need not be inside the project (issue 14).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename, execArgv: ['--import', tsx] };
 }
 
 const originKey = (ip: string, port: number): string => `${ip}|${port}`;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../chain/weights/helpers.js';
+import { tsxArgs } from '../support/tsx.js';
 
 /*
  * `yumaval weights set` against an in-process devnet, the CLI in a child process (through tsx, so no build is
@@ -40,7 +41,7 @@ function file(name: string, content: string, mode = 0o600): string {
 
 function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'weights', 'set', ...args], { cwd: dir, timeout: 50_000 }, (e, out, err) => {
+    execFile(process.execPath, tsxArgs(join(root, 'src/cli.ts'), 'weights', 'set', ...args), { cwd: dir, timeout: 50_000 }, (e, out, err) => {
       resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : -1, out, err });
     });
   });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../src/store/index.js';
 import { startHarness, type Harness } from './helpers.js';
+import { tsxArgs } from '../../support/tsx.js';
 
 /*
  * Done means 2: a validator process killed (SIGKILL) between its commit and its reveal; a new process on the same
@@ -25,7 +26,7 @@ afterAll(async () => {
 });
 
 function start(args: string[]): { lines: Promise<string>; firstLine: Promise<string>; kill(): void; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', client, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, tsxArgs(client, ...args), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let resolveFirst: (l: string) => void = () => {};
   const firstLine = new Promise<string>((r) => { resolveFirst = r; });

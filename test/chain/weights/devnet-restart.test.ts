@@ -9,6 +9,7 @@ import { ChainConnection } from '../../../src/chain/index.js';
 import { WeightsPipeline } from '../../../src/chain/weights/index.js';
 import { Store } from '../../../src/store/index.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { tsxArgs } from '../../support/tsx.js';
 
 /*
  * Done means 2: the websocket dropped mid-submit. The devnet (`yumaval devnet --db`, a child process) is killed while
@@ -25,7 +26,7 @@ let proxy: TcpProxy;
 let port = 0;
 
 async function startDevnet(p: number): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'devnet', '--port', String(p), '--block-time', '0', '--config', join(dir, 'cfg.json'), '--db', join(dir, 'devnet.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...tsxArgs(join(root, 'src/cli.ts')), 'devnet', '--port', String(p), '--block-time', '0', '--config', join(dir, 'cfg.json'), '--db', join(dir, 'devnet.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
   devnet = child;
   child.stderr!.on('data', () => {});
   return new Promise((resolve, reject) => {

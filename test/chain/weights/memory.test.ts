@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './helpers.js';
+import { tsxArgs } from '../../support/tsx.js';
 
 /*
  * Done means 2: 1,000 sequential weight commits on one connection keep the client's memory flat. The client runs in a
@@ -31,7 +32,7 @@ describe('memory', () => {
   it(`stays flat over ${COUNT} sequential set_weights on one connection`, async () => {
     const t0 = Date.now();
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', client, h.server.url, join(h.dir, 'seq.db'), String(COUNT), '1', String(BUDGET_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--expose-gc', ...tsxArgs(client), h.server.url, join(h.dir, 'seq.db'), String(COUNT), '1', String(BUDGET_MS)], { stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
       let err = '';
       child.stdout.on('data', (d: Buffer) => { text += d.toString(); if (process.env['YUMAVAL_MEMORY_TRACE']) console.log(Date.now() - t0, d.toString().trim()); });

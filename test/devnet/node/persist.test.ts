@@ -7,6 +7,7 @@ import { u8aToHex } from '@polkadot/util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Hex } from '../../../src/devnet/storage-codec.js';
 import { devnet, nonceOf, pair, sign, watcher } from './signing.js';
+import { tsxArgs } from '../../support/tsx.js';
 
 // --db: every block and every storage value survive a restart, including after kill -9.
 
@@ -56,7 +57,7 @@ describe('persistence', () => {
       process.stdout.write(node.chain.head.hash + '\\n');
       setInterval(() => undefined, 1000);
     `);
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, tsxArgs(script), { stdio: ['ignore', 'pipe', 'inherit'] });
     const head = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDevnetOptions, runDevnet } from '../../../src/cli/devnet-command.js';
 import type { DevnetIo } from '../../../src/cli/devnet-command.js';
 import { RawClient, codec } from './helpers.js';
+import { tsxArgs } from '../../support/tsx.js';
 
 // `yumaval devnet` (contracts/devnet.md): the start-up line, the dev accounts, on-demand blocks, --db, and stopping.
 
@@ -46,7 +47,7 @@ function testIo(): DevnetIo & { out: string[]; err: string[]; stop(): void; list
 
 describe('yumaval devnet', () => {
   it('prints the start-up line first, then the dev accounts; runs until SIGINT and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'devnet', '--port', '0', '--block-time', '0', '--config', configFile], { cwd: root });
+    const child = spawn(process.execPath, [...tsxArgs(join(root, 'src/cli.ts')), 'devnet', '--port', '0', '--block-time', '0', '--config', configFile], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
