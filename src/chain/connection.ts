@@ -19,6 +19,11 @@ export interface ConnectionOptions {
   callTimeoutMs?: number;
   /** Milliseconds between reconnect attempts. */
   retryMs?: number;
+  /**
+   * How long @polkadot/api keeps a decoded storage value and a call result in its caches (its default is 30 s). The
+   * caches are bounded by this age, so their memory grows for this long after start and then stays flat.
+   */
+  cacheTtlMs?: number;
   /** Where reconnect notices go (stderr by default). Never receives secrets. */
   log?: (line: string) => void;
 }
@@ -27,12 +32,13 @@ export const CONNECTION_DEFAULTS: Readonly<Required<Omit<ConnectionOptions, 'url
   connectTimeoutMs: 15_000,
   callTimeoutMs: 30_000,
   retryMs: 1_000,
+  cacheTtlMs: 30_000,
   log: (line: string) => { process.stderr.write(`${line}\n`); },
 });
 
 function checkOptions(o: Required<ConnectionOptions>): void {
   if (!/^wss?:\/\/./.test(o.url)) throw new InvalidOptionError('url', `expected a ws:// or wss:// URL, got ${JSON.stringify(o.url)}`);
-  for (const key of ['connectTimeoutMs', 'callTimeoutMs', 'retryMs'] as const) {
+  for (const key of ['connectTimeoutMs', 'callTimeoutMs', 'retryMs', 'cacheTtlMs'] as const) {
     const v = o[key];
     if (!(Number.isInteger(v) && v > 0 && v <= 600_000)) throw new InvalidOptionError(key, `expected milliseconds in 1..600000, got ${v}`);
   }
@@ -69,7 +75,7 @@ export class ChainConnection {
       return c;
     }
     const opening = (async () => {
-      const provider = new WsProvider(o.url, o.retryMs, {}, o.connectTimeoutMs);
+      const provider = new WsProvider(o.url, o.retryMs, {}, o.connectTimeoutMs, undefined, o.cacheTtlMs);
       const status = { connected: false, closing: false };
       provider.on('disconnected', () => { if (status.connected && !status.closing) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`); });
       provider.on('connected', () => { if (status.connected) o.log(`chain ${o.url}: reconnected`); status.connected = true; });
