@@ -1,6 +1,6 @@
 import type { FieldSpec, FieldType } from './types.js';
 import { PyValueError } from './errors.js';
-import { PyFloat, isPyFloat, pyStr, type PyValue } from './py-value.js';
+import { MAX_INT_DIGITS, PyFloat, intDigits, isPyFloat, pyStr, type PyValue } from './py-value.js';
 
 /*
  * pydantic v2 (lax mode, Python input: the axon validates `cls(**json.loads(body))`) coercion of one field value to
@@ -63,6 +63,8 @@ function toInt(v: unknown): CoerceResult {
   if (typeof v === 'string') {
     const s = v.trim();
     if (!INT_TEXT.test(s)) return no(`expected an integer, got the string ${JSON.stringify(v.slice(0, 40))}`);
+    // pydantic-core refuses integer text past CPython's digit limit too (int_parsing_size).
+    if (intDigits(s.replace(/\.0+$/, '')) > MAX_INT_DIGITS) return no(`expected an integer of at most ${MAX_INT_DIGITS} digits, got a string of ${s.length} characters`);
     return ok(intFromBig(BigInt(s.replace(/_/g, '').replace(/\.0+$/, ''))));
   }
   return no(`expected an integer, got ${kind(v)}`);
