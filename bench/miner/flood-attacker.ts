@@ -8,6 +8,8 @@
 //   it passes the header checks and the axon must buffer its body.
 // - bigint: <connections> signed requests whose dummy_input is an integer of <declared> digits (finding 2), sent
 //   whole; the status of each answer is counted.
+// - floats: <connections> signed requests of <declared> bytes, most of it an extra field holding a list of floats (the
+//   most expensive body to parse per byte), sent whole.
 // Prints one JSON line when every socket has sent all it will send (or was closed by the miner), then holds the
 // sockets open until stdin closes; then prints what became of them (answers by status, sockets closed by the miner
 // before all was sent, sockets still open) and exits. "Sent" counts bytes handed to the kernel, whose loopback buffers
@@ -74,10 +76,11 @@ async function open(i: number): Promise<void> {
   });
   await new Promise<void>((resolve) => { s.once('connect', resolve); s.once('close', () => resolve()); });
   if (s.destroyed) return;
-  if (mode === 'bigint') {
-    const digits = `7${'3'.repeat(declared - 1)}`;
+  if (mode === 'bigint' || mode === 'floats') {
     const r = signedHeaders(i, 1);
-    const body = r.body.replace('"dummy_input": 1', `"dummy_input": ${digits}`);
+    // bigint: dummy_input of <declared> digits; floats: an extra field of floats making the body <declared> bytes.
+    const payload = mode === 'bigint' ? `${'7'}${'3'.repeat(declared - 1)}` : `1, "pad": [${Array(Math.floor((declared - r.body.length) / 5)).fill('1.5').join(', ')}]`;
+    const body = r.body.replace('"dummy_input": 1', `"dummy_input": ${payload}`);
     s.write(head(r.headers, Buffer.byteLength(body)));
     s.write(body);
     return;
@@ -87,7 +90,7 @@ async function open(i: number): Promise<void> {
 }
 
 await Promise.all(Array.from({ length: connections }, (_, i) => open(i)));
-if (mode === 'bigint') {
+if (mode === 'bigint' || mode === 'floats') {
   const deadline = Date.now() + 60_000;
   while (Object.values(statuses).reduce((a, b) => a + b, 0) < connections && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }

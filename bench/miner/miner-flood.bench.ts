@@ -12,7 +12,8 @@
 // - flood-unsigned: 1,000 connections, `POST /Dummy` with Content-Length 1,048,001, 1,048,000 bytes sent, then stall
 //   (the probe of finding 1);
 // - flood-signed: the same, every request signed by a throwaway key, so the headers pass and the body is buffered;
-// - bigint: 10 signed requests whose dummy_input has 1,000,000 digits (finding 2).
+// - bigint: 10 signed requests whose dummy_input has 1,000,000 digits (finding 2);
+// - floats: 10 signed requests of ~1 MB whose extra field is a list of 200,000 floats (the costliest body to parse).
 // Targets ("done means" 3): RSS under 300 MB during the flood, every 404 within 100 ms, RSS near its baseline after;
 // under the bigint requests, every probe within 100 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -125,19 +126,23 @@ async function scenario(name: string, mode: string, connections: number, declare
   };
 }
 
-/** Runs the three scenarios; prints a table and writes bench/results/miner-flood.json. */
-export async function benchMinerFlood(connections = 1_000): Promise<void> {
-  const outcomes = [
-    await scenario(`flood-unsigned ×${connections}`, 'unsigned', connections, 1_048_001, 1_048_000),
-    await scenario(`flood-signed ×${connections}`, 'signed', connections, 1_048_001, 1_048_000),
-    await scenario('bigint 10 × 1,000,000 digits', 'bigint', 10, 1_000_000, 0),
+/** Runs the scenarios; prints a table and writes bench/results/miner-flood.json. */
+export async function benchMinerFlood(connections = 1_000, only?: string): Promise<void> {
+  const all: Array<[string, string, number, number, number]> = [
+    [`flood-unsigned ×${connections}`, 'unsigned', connections, 1_048_001, 1_048_000],
+    [`flood-signed ×${connections}`, 'signed', connections, 1_048_001, 1_048_000],
+    ['bigint 10 × 1,000,000 digits', 'bigint', 10, 1_000_000, 0],
+    ['floats 10 × 1 MB body', 'floats', 10, 1_000_000, 0],
   ];
+  const outcomes: Outcome[] = [];
+  for (const [name, mode, n, declared, sent] of all) if (only === undefined || only.split(',').includes(mode)) outcomes.push(await scenario(name, mode, n, declared, sent));
   const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(1) : String(x));
   process.stdout.write(`${renderTable(['scenario', 'RSS base MB', 'RSS peak MB', 'RSS after MB', 'probes', '404 p50 ms', '404 p99 ms', '404 max ms', 'failed'].map((h, i) => ({ header: h, align: i === 0 ? 'left' as const : 'right' as const })),
     outcomes.map((o) => [o.scenario, f(o.baselineRssMb), f(o.peakRssMb), f(o.afterRssMb), String(o.probes), f(o.probeP50Ms), f(o.probeP99Ms), f(o.probeMaxMs), String(o.failedProbes)]))}\n`);
   for (const o of outcomes) process.stdout.write(`${o.scenario}: attacker ${JSON.stringify(o.attacker)}\n`);
-  const file = writeResult('miner-flood', { machine: machine(), targets: { rssMb: TARGET_RSS_MB, probeMs: TARGET_PROBE_MS }, outcomes });
+  const file = writeResult(only === undefined ? 'miner-flood' : `miner-flood-${only.replace(/,/g, '-')}`, { machine: machine(), targets: { rssMb: TARGET_RSS_MB, probeMs: TARGET_PROBE_MS }, outcomes });
   process.stdout.write(`written to ${file}\n`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await benchMinerFlood(Number(process.argv[2] ?? '1000'));
+// Directly: node --import tsx bench/miner/miner-flood.bench.ts [connections] [modes, e.g. unsigned,signed].
+if (process.argv[1] === fileURLToPath(import.meta.url)) await benchMinerFlood(Number(process.argv[2] ?? '1000'), process.argv[3]);

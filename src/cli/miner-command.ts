@@ -47,6 +47,7 @@ export interface MinerLimits {
   maxConnections: number | null;
   maxConnectionsPerIp: number | null;
   maxBufferedBytes: number | null;
+  maxBodyValues: number | null;
   maxTimeoutSeconds: number | null;
   headersTimeoutMs: number | null;
   requestTimeoutMs: number | null;
@@ -66,7 +67,7 @@ export interface RawMinerOptions {
   port?: unknown; host?: unknown; key?: unknown; keyEnv?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
   refresh?: unknown; json?: unknown; task?: unknown; sourceSeed?: unknown; seed?: unknown; member?: unknown;
   copyOf?: unknown; delayMs?: unknown; oversizedBytes?: unknown; nanMode?: unknown; maxBodyBytes?: unknown;
-  maxConnections?: unknown; maxConnectionsPerIp?: unknown; maxBufferedBytes?: unknown; maxTimeout?: unknown;
+  maxConnections?: unknown; maxConnectionsPerIp?: unknown; maxBufferedBytes?: unknown; maxBodyValues?: unknown; maxTimeout?: unknown;
   headersTimeoutMs?: unknown; requestTimeoutMs?: unknown;
 }
 
@@ -115,6 +116,7 @@ export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
       maxConnections: opt('--max-connections', raw.maxConnections, 1, 1_000_000),
       maxConnectionsPerIp: opt('--max-connections-per-ip', raw.maxConnectionsPerIp, 1, 1_000_000),
       maxBufferedBytes: opt('--max-buffered-bytes', raw.maxBufferedBytes, 1024, 2 ** 36),
+      maxBodyValues: opt('--max-body-values', raw.maxBodyValues, 1, 100_000_000),
       maxTimeoutSeconds: opt('--max-timeout', raw.maxTimeout, 0, 3600),
       headersTimeoutMs: opt('--headers-timeout-ms', raw.headersTimeoutMs, 100, 86_400_000),
       requestTimeoutMs: opt('--request-timeout-ms', raw.requestTimeoutMs, 100, 86_400_000),
@@ -260,6 +262,7 @@ export function minerCommand(): Command {
     .option('--oversized-bytes <n>', 'oversized: the size of the body it sends')
     .option('--nan-mode <mode>', 'nan: literal (bare NaN tokens, invalid JSON) or null')
     .option('--max-body-bytes <n>', 'largest request body accepted (default 1048576); larger ones get 413')
+    .option('--max-body-values <n>', 'most JSON values in a request body (default 65536); more get 413')
     .option('--max-buffered-bytes <n>', 'request body bytes held at once over all requests (default 33554432); past it 503')
     .option('--max-connections <n>', 'TCP connections open at once (default 2048); more are closed on accept')
     .option('--max-connections-per-ip <n>', 'TCP connections open at once from one IP address (default: no cap)')

@@ -29,6 +29,12 @@ export interface AxonOptions {
   /** Largest request body accepted; larger ones get 413 and the connection is closed. */
   maxBodyBytes?: number;
   /**
+   * The most JSON values (numbers, strings, lists, dicts...) a body may hold; more gets 413. It bounds the event-loop
+   * time one request takes (parse, body hash, reply), which the byte cap alone does not: a megabyte of short floats is
+   * 200,000 values.
+   */
+  maxBodyValues?: number;
+  /**
    * Bytes of request bodies held at once, over all requests (a body counts from when its reading starts, by its
    * declared Content-Length, until it is parsed). A request that would go past it gets 503 and its connection is
    * closed. At least maxBodyBytes.
@@ -78,6 +84,7 @@ export const AXON_DEFAULTS = Object.freeze({
   maxConcurrent: 256,
   maxQueue: 4096,
   maxBodyBytes: MIB,
+  maxBodyValues: 65_536,
   maxBufferedBytes: 32 * MIB,
   maxConnections: 2048,
   maxConnectionsPerIp: null,
@@ -124,6 +131,7 @@ const CHECKS: Readonly<Record<keyof AxonOptions, Check>> = {
   maxConcurrent: int(1, 1_000_000),
   maxQueue: int(1, 10_000_000),
   maxBodyBytes: int(1, 1024 * MIB),
+  maxBodyValues: int(1, 100_000_000),
   maxBufferedBytes: int(1, 64 * 1024 * MIB),
   maxConnections: int(1, 1_000_000),
   maxConnectionsPerIp: (v) => (v === null ? null : int(1, 1_000_000)(v)),

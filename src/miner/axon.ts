@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  PyFloat, PyJsonValueError, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
+  PyFloat, PyJsonSizeError, PyJsonValueError, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
   toHeaders, toPlain, type PyValue, type SynapseSpec,
 } from '../dendrite/protocol/index.js';
 import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
@@ -226,6 +226,8 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         sendRefusal(res, spec, bodyDump, new Refusal(result.status, result.message), handlerStart, false);
         return;
       case 'fields': {
+        await turns.turn();
+        if (signal.aborted) return;
         const dump = jsonModeDump(spec, withOutputs(spec, bodyDump, result.fields));
         const axon = new Map(terminal(dump, 'axon'));
         dump.set('axon', axon);
@@ -337,12 +339,15 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       // verify_body_integrity: the body must validate as the synapse and hash to the computed_body_hash header.
       let bodyDump: Map<string, PyValue>;
       try {
-        bodyDump = synapseFromDict(spec, parsePyJsonBytes(body.bytes), 'body');
+        bodyDump = synapseFromDict(spec, parsePyJsonBytes(body.bytes, { maxValues: o.maxBodyValues }), 'body');
         const h = bodyHash(spec, bodyDump);
         const claimed = dump.get('computed_body_hash');
         const header = typeof claimed === 'string' ? claimed : '';
         if (h !== header) throw new Error(`Hash mismatch between header body hash ${header} and parsed body hash ${h}`);
       } catch (e) {
+        if (e instanceof PyJsonSizeError) {
+          return sendRefusal(res, spec, dump, new Refusal(413, `Request body has more than ${o.maxBodyValues} JSON values (maxBodyValues)`), startMs, true);
+        }
         // FastAPI parses a JSON body (or one without a content type) before the route's dependencies; json.loads
         // failing with a plain ValueError there (an int past 4,300 digits, bytes that are not UTF-8) is its 400.
         if (e instanceof PyJsonValueError && FASTAPI_JSON_BODY.test(req.headers['content-type'] ?? 'application/json')) {
@@ -354,6 +359,9 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       }
       const fields: Record<string, unknown> = {};
       for (const f of Object.keys(spec.fields)) fields[f] = toPlain(bodyDump.get(f) ?? null);
+      // A large body's parse and hash, the handler, and the reply's serialization are three turns, not one long run.
+      await turns.turn();
+      if (signal.aborted) return;
       const handlerStart = performance.now();
       try {
         const result = await route.handler({ fields, synapse: spec.name, dendriteHotkey: hotkey as string, timeoutSeconds: timeout, signal });

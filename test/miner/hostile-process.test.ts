@@ -223,6 +223,25 @@ describe('finding 2: integers past 4,300 digits', () => {
   }, 60_000);
 });
 
+describe('finding 2: no request holds the event loop long', () => {
+  it('a signed 1 MB body of 200,000 floats (the costliest to parse) is refused with 413 past maxBodyValues; 404s keep answering', async () => {
+    const m = await startMiner();
+    await warmUp(m);
+    const a = await underAttack(m, async () => Promise.all(Array.from({ length: 10 }, async () => {
+      const r = signed(m, 1);
+      const body = r.body.replace('"dummy_input": 1', `"dummy_input": 1, "pad": [${Array(200_000).fill('1.5').join(', ')}]`);
+      const res = await fetch(r.url, { method: 'POST', headers: { ...r.headers, 'content-type': 'application/json' }, body });
+      return { status: res.status, message: ((await res.json()) as { message: string }).message };
+    })), 200);
+    for (const r of a.result) expect(r).toEqual({ status: 413, message: 'Request body has more than 65536 JSON values (maxBodyValues)' });
+    expect(a.worstProbeMs).toBeLessThan(1_000);
+    // Under the cap, the same kind of body is served.
+    const r = signed(m, 1);
+    const body = r.body.replace('"dummy_input": 1', `"dummy_input": 1, "pad": [${Array(60_000).fill('1.5').join(', ')}]`);
+    expect((await fetch(r.url, { method: 'POST', headers: { ...r.headers, 'content-type': 'application/json' }, body })).status).toBe(200);
+  }, 60_000);
+});
+
 describe('finding 3: the timeout header cannot widen the nonce window', () => {
   it('an hour-old nonce is refused whatever the timeout; nan, inf and 1e308 get a clean refusal, not the catch-all', async () => {
     const m = await startMiner();

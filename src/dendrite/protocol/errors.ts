@@ -32,6 +32,13 @@ export class PyJsonError extends YumavalError {
  */
 export class PyJsonValueError extends PyJsonError {}
 
+/** JSON text with more values than the reader was allowed to take on (a bound on the work of one parse). */
+export class PyJsonSizeError extends PyJsonError {
+  constructor(readonly maxValues: number) {
+    super(`more than ${maxValues} values`);
+  }
+}
+
 /** A value that has no Python rendering here (a function, a symbol, a cycle, a non-finite bigint...). */
 export class PyValueError extends YumavalError {
   constructor(detail: string) {

@@ -1,4 +1,4 @@
-import { PyJsonError, PyJsonValueError } from './errors.js';
+import { PyJsonError, PyJsonSizeError, PyJsonValueError } from './errors.js';
 import { MAX_INT_DIGITS, PyFloat, type PyValue } from './py-value.js';
 
 /*
@@ -16,9 +16,16 @@ const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const WS = /[ \t\n\r]*/y;
 
+/** How much a parse may take on. */
+export interface PyJsonLimits {
+  /** The most values (numbers, strings, words, lists, dicts, nested ones included) read; more throws PyJsonSizeError. */
+  maxValues?: number;
+}
+
 class Reader {
   pos = 0;
-  constructor(readonly text: string) {}
+  private values = 0;
+  constructor(readonly text: string, private readonly maxValues: number) {}
 
   fail(what: string): never {
     throw new PyJsonError(`${what} at character ${this.pos}`);
@@ -31,6 +38,7 @@ class Reader {
   }
 
   value(depth: number): PyValue {
+    if (++this.values > this.maxValues) throw new PyJsonSizeError(this.maxValues);
     if (depth > MAX_DEPTH) throw new PyJsonValueError(`nesting deeper than ${MAX_DEPTH} at character ${this.pos}`);
     this.skipWs();
     const t = this.text;
@@ -140,8 +148,8 @@ class Reader {
 }
 
 /** Parses JSON text as Python's `json.loads` would (see the module comment for the value model). */
-export function parsePyJson(text: string): PyValue {
-  const r = new Reader(text);
+export function parsePyJson(text: string, limits: PyJsonLimits = {}): PyValue {
+  const r = new Reader(text, limits.maxValues ?? Number.POSITIVE_INFINITY);
   const v = r.value(0);
   r.skipWs();
   if (r.pos !== text.length) r.fail('extra data');
@@ -149,14 +157,14 @@ export function parsePyJson(text: string): PyValue {
 }
 
 /** Decodes UTF-8 bytes strictly (Python's `bytes.decode()` refuses invalid sequences) and parses them. */
-export function parsePyJsonBytes(bytes: Uint8Array): PyValue {
+export function parsePyJsonBytes(bytes: Uint8Array, limits: PyJsonLimits = {}): PyValue {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw new PyJsonValueError('the body is not valid UTF-8');
   }
-  return parsePyJson(text);
+  return parsePyJson(text, limits);
 }
 
 /**
