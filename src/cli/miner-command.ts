@@ -262,7 +262,7 @@ export function minerCommand(): Command {
     .option('--oversized-bytes <n>', 'oversized: the size of the body it sends')
     .option('--nan-mode <mode>', 'nan: literal (bare NaN tokens, invalid JSON) or null')
     .option('--max-body-bytes <n>', 'largest request body accepted (default 1048576); larger ones get 413')
-    .option('--max-body-values <n>', 'most JSON values in a request body (default 65536); more get 413')
+    .option('--max-body-values <n>', 'most JSON values in a request body (default 16384); more get 413')
     .option('--max-buffered-bytes <n>', 'request body bytes held at once over all requests (default 33554432); past it 503')
     .option('--max-connections <n>', 'TCP connections open at once (default 2048); more are closed on accept')
     .option('--max-connections-per-ip <n>', 'TCP connections open at once from one IP address (default: no cap)')

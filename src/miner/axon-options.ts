@@ -84,7 +84,7 @@ export const AXON_DEFAULTS = Object.freeze({
   maxConcurrent: 256,
   maxQueue: 4096,
   maxBodyBytes: MIB,
-  maxBodyValues: 65_536,
+  maxBodyValues: 16_384,
   maxBufferedBytes: 32 * MIB,
   maxConnections: 2048,
   maxConnectionsPerIp: null,

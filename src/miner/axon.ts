@@ -8,7 +8,8 @@ import {
   toHeaders, toPlain, type PyValue, type SynapseSpec,
 } from '../dendrite/protocol/index.js';
 import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
-import { checkSpec, synapseDump, terminalDump } from '../dendrite/protocol/synapse-model.js';
+import { checkSpec } from '../dendrite/protocol/synapse-model.js';
+import { BASE_SPEC, baseDump, jsonModeDump, terminal } from './reply-model.js';
 import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
@@ -34,7 +35,6 @@ import { PriorityGate } from './priority-gate.js';
 
 /** The version this axon reports (SDK 10.2.0 as version_as_int). */
 export const AXON_VERSION = 10_002_000;
-const BASE_SPEC: SynapseSpec = Object.freeze({ name: 'Synapse', fields: Object.freeze({}), requiredHashFields: Object.freeze([]) as readonly string[] });
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** The content types FastAPI reads as JSON: application/json and application/*+json (parameters allowed). */
 const FASTAPI_JSON_BODY = /^\s*application\/(?:json|[^\s;/]*\+json)\s*(?:;.*)?$/is;
@@ -65,35 +65,6 @@ export interface AxonHandle {
 }
 
 
-function baseDump(): Map<string, PyValue> {
-  return synapseDump(BASE_SPEC, {
-    timeout: 12, totalSize: 0, headerSize: 0,
-    dendrite: terminalDump('Synapse', 'dendrite', new Map()), axon: terminalDump('Synapse', 'axon', new Map()), computedBodyHash: '',
-  }, new Map());
-}
-
-/** A non-finite float inside an untyped value becomes None, as pydantic's model_dump(mode="json") does. */
-function nonFiniteToNone(v: PyValue): PyValue {
-  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v : null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (Array.isArray(v)) return v.map((x: PyValue) => nonFiniteToNone(x));
-  if (v instanceof Map) return new Map([...(v as Map<string, PyValue>)].map(([k, x]) => [k, nonFiniteToNone(x)]));
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nonFiniteToNone(x as PyValue)]));
-  return v;
-}
-
-/**
- * The reply synapse as FastAPI serializes it (jsonable_encoder → model_dump(mode="json")): in list, dict and Any
- * fields NaN and ±inf become None (pydantic 2.13); a typed float field keeps them, and Starlette's allow_nan=False then
- * fails the reply with 500.
- */
-function jsonModeDump(spec: SynapseSpec, dump: Map<string, PyValue>): Map<string, PyValue> {
-  for (const [f, s] of Object.entries(spec.fields)) {
-    if (s.type === 'list' || s.type === 'dict' || s.type === 'any') dump.set(f, nonFiniteToNone(dump.get(f) ?? null));
-  }
-  return dump;
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -105,15 +76,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-function terminal(dump: Map<string, PyValue>, side: 'axon' | 'dendrite'): Map<string, PyValue> {
-  let t = dump.get(side);
-  if (!(t instanceof Map)) {
-    t = terminalDump('Synapse', side, new Map());
-    dump.set(side, t);
-  }
-  return t as Map<string, PyValue>;
 }
 
 /** Starts a reference axon; resolves once it listens. */

@@ -60,7 +60,7 @@ describe('resolveAxonOptions', () => {
     const key = await loadKey({ uri: '//Bob' }, { dev: true });
     const o = resolveAxonOptions({ key, synapses: [{ spec: DUMMY_SPEC, handler: dummyHandler }] });
     expect(o).toMatchObject({
-      maxBodyBytes: 1 << 20, maxBodyValues: 65_536, maxBufferedBytes: 32 << 20, maxConnections: 2048, maxConnectionsPerIp: null,
+      maxBodyBytes: 1 << 20, maxBodyValues: 16_384, maxBufferedBytes: 32 << 20, maxConnections: 2048, maxConnectionsPerIp: null,
       headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxTimeoutSeconds: 120,
     });
     expect(Object.isFrozen(AXON_DEFAULTS)).toBe(true);

@@ -157,7 +157,13 @@ describe('finding 1: announced bodies cost nothing before the signature', () => 
   it(`${N} signed connections (a throwaway key) announcing 1 MB each, stalled: only the byte budget is buffered, the rest get 503`, async () => {
     const m = await startMiner();
     const base = await warmUp(m);
-    const a = await underAttack(m, () => flood(m, N, () => signed(m, 1).headers), 1_000);
+    const a = await underAttack(m, async () => {
+      const statuses = await flood(m, N, () => signed(m, 1).headers);
+      // Each refusal follows a signature check, one per event-loop pass: on a loaded machine they take a while.
+      const deadline = Date.now() + 20_000;
+      while ((statuses['503'] ?? 0) < N - 32 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return statuses;
+    }, 1_000);
     // The budget is 32 MiB (maxBufferedBytes): 32 bodies of 1 MB wait for their last byte, the others are refused.
     expect(a.peakMb - base, `peak ${a.peakMb.toFixed(0)} MB over a base of ${base.toFixed(0)} MB`).toBeLessThan(130);
     expect(a.worstProbeMs).toBeLessThan(2_000);
@@ -233,11 +239,11 @@ describe('finding 2: no request holds the event loop long', () => {
       const res = await fetch(r.url, { method: 'POST', headers: { ...r.headers, 'content-type': 'application/json' }, body });
       return { status: res.status, message: ((await res.json()) as { message: string }).message };
     })), 200);
-    for (const r of a.result) expect(r).toEqual({ status: 413, message: 'Request body has more than 65536 JSON values (maxBodyValues)' });
+    for (const r of a.result) expect(r).toEqual({ status: 413, message: 'Request body has more than 16384 JSON values (maxBodyValues)' });
     expect(a.worstProbeMs).toBeLessThan(1_000);
     // Under the cap, the same kind of body is served.
     const r = signed(m, 1);
-    const body = r.body.replace('"dummy_input": 1', `"dummy_input": 1, "pad": [${Array(60_000).fill('1.5').join(', ')}]`);
+    const body = r.body.replace('"dummy_input": 1', `"dummy_input": 1, "pad": [${Array(15_000).fill('1.5').join(', ')}]`);
     expect((await fetch(r.url, { method: 'POST', headers: { ...r.headers, 'content-type': 'application/json' }, body })).status).toBe(200);
   }, 60_000);
 });
