@@ -95,7 +95,8 @@ interface Outcome {
 }
 
 async function scenario(name: string, mode: string, connections: number, declared: number, sent: number, extra: string[] = []): Promise<Outcome> {
-  const m = await startMiner(extra);
+  // MINER_FLAGS adds flags to the miner's command line (to compare limits: MINER_FLAGS='--max-buffered-bytes 8388608').
+  const m = await startMiner([...extra, ...(process.env.MINER_FLAGS ?? '').split(' ').filter((x) => x !== '')]);
   const pid = m.child.pid!;
   await warmUp(m);
   await new Promise((r) => setTimeout(r, 1_000));
