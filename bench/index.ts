@@ -2,6 +2,7 @@
 import { benchDendrite } from './dendrite/dendrite.bench.js';
 import { benchDevnet } from './devnet/devnet.bench.js';
 import { benchMetagraph } from './chain/metagraph.bench.js';
+import { benchMinerFlood } from './miner/miner-flood.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
@@ -14,3 +15,4 @@ if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();
+if (only === undefined || only === 'miner') await benchMinerFlood();

@@ -38,6 +38,19 @@ export interface MinerCliOptions {
   oversizedBytes: number | null;
   nanMode: 'literal' | 'null' | null;
   maxBodyBytes: number | null;
+  /** The axon's admission limits (issue 15; docs/limits.md); null keeps startAxon's default. */
+  limits: MinerLimits;
+}
+
+/** The limits `yumaval miner` exposes as flags, under startAxon's option names. */
+export interface MinerLimits {
+  maxConnections: number | null;
+  maxConnectionsPerIp: number | null;
+  maxBufferedBytes: number | null;
+  maxBodyValues: number | null;
+  maxTimeoutSeconds: number | null;
+  headersTimeoutMs: number | null;
+  requestTimeoutMs: number | null;
 }
 
 /** The defaults: the SDK axon's usual port, loopback only, metagraph re-read every two minutes. */
@@ -54,6 +67,8 @@ export interface RawMinerOptions {
   port?: unknown; host?: unknown; key?: unknown; keyEnv?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
   refresh?: unknown; json?: unknown; task?: unknown; sourceSeed?: unknown; seed?: unknown; member?: unknown;
   copyOf?: unknown; delayMs?: unknown; oversizedBytes?: unknown; nanMode?: unknown; maxBodyBytes?: unknown;
+  maxConnections?: unknown; maxConnectionsPerIp?: unknown; maxBufferedBytes?: unknown; maxBodyValues?: unknown; maxTimeout?: unknown;
+  headersTimeoutMs?: unknown; requestTimeoutMs?: unknown;
 }
 
 /**
@@ -97,6 +112,15 @@ export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
     oversizedBytes: opt('--oversized-bytes', raw.oversizedBytes, 1, 2 ** 40),
     nanMode: (raw.nanMode as 'literal' | 'null' | undefined) ?? null,
     maxBodyBytes: opt('--max-body-bytes', raw.maxBodyBytes, 1024, 1 << 30),
+    limits: {
+      maxConnections: opt('--max-connections', raw.maxConnections, 1, 1_000_000),
+      maxConnectionsPerIp: opt('--max-connections-per-ip', raw.maxConnectionsPerIp, 1, 1_000_000),
+      maxBufferedBytes: opt('--max-buffered-bytes', raw.maxBufferedBytes, 1024, 2 ** 36),
+      maxBodyValues: opt('--max-body-values', raw.maxBodyValues, 1, 100_000_000),
+      maxTimeoutSeconds: opt('--max-timeout', raw.maxTimeout, 0, 3600),
+      headersTimeoutMs: opt('--headers-timeout-ms', raw.headersTimeoutMs, 100, 86_400_000),
+      requestTimeoutMs: opt('--request-timeout-ms', raw.requestTimeoutMs, 100, 86_400_000),
+    },
   };
 }
 
@@ -168,6 +192,7 @@ export async function runMiner(o: MinerCliOptions, io: MinerIo = processIo()): P
     axon = await startAxon({
       key, port: o.port, host: o.host, allowedHotkeys: allowed, log,
       ...(o.maxBodyBytes !== null ? { maxBodyBytes: o.maxBodyBytes } : {}),
+      ...Object.fromEntries(Object.entries(o.limits ?? {}).filter(([, v]) => v !== null)),
       synapses: [
         { spec: DUMMY_SPEC, handler: dummyHandler },
         // A profile is a pure function of the request's fields; its actions are the axon's handler results.
@@ -177,6 +202,9 @@ export async function runMiner(o: MinerCliOptions, io: MinerIo = processIo()): P
   } catch (e) {
     await conn?.close().catch(() => undefined);
     if (e instanceof AxonListenError) throw new InvalidOptionError('--port', e.message);
+    // Limits that contradict each other (--max-buffered-bytes below --max-body-bytes): an input error naming the flag.
+    const clash = e instanceof InvalidOptionError ? /^option (maxBufferedBytes|headersTimeoutMs): (.*)$/s.exec(e.message) : null;
+    if (clash !== null) throw new InvalidOptionError(clash[1] === 'maxBufferedBytes' ? '--max-buffered-bytes' : '--headers-timeout-ms', clash[2]!);
     throw e;
   }
   let timer: NodeJS.Timeout | null = null;
@@ -234,11 +262,19 @@ export function minerCommand(): Command {
     .option('--oversized-bytes <n>', 'oversized: the size of the body it sends')
     .option('--nan-mode <mode>', 'nan: literal (bare NaN tokens, invalid JSON) or null')
     .option('--max-body-bytes <n>', 'largest request body accepted (default 1048576); larger ones get 413')
+    .option('--max-body-values <n>', 'most JSON values in a request body (default 16384); more get 413')
+    .option('--max-buffered-bytes <n>', 'request body bytes held at once over all requests (default 33554432); past it 503')
+    .option('--max-connections <n>', 'TCP connections open at once (default 2048); more are closed on accept')
+    .option('--max-connections-per-ip <n>', 'TCP connections open at once from one IP address (default: no cap)')
+    .option('--max-timeout <seconds>', 'largest timeout header accepted (default 120): it widens the nonce window')
+    .option('--headers-timeout-ms <ms>', 'time a client has to send its headers (default 10000)')
+    .option('--request-timeout-ms <ms>', 'time a client has to send its whole request (default 30000); stalled uploads are cut')
     .option('--json', 'print the start line and the final counters as JSON objects on stdout')
     .addHelpText('after', [
       '',
       'Requests are checked as the bittensor SDK 10.2 axon checks them: route (404), headers (500), blacklist (403),',
       'signature and nonce window (401), queue (408/503), body hash (500). Unsigned requests are refused (401).',
+      'No body is read before the signature is checked; docs/limits.md lists every limit and its default.',
       'The first stdout line is `miner listening on http://HOST:PORT` (with --json, a JSON object). Logs go to stderr.',
       'Exit codes: 0 after Ctrl-C, 2 for a bad option, 1 otherwise (an unusable key, a chain that cannot be read).',
     ].join('\n'))

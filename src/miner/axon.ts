@@ -4,16 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  PyFloat, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
+  PyFloat, PyJsonSizeError, PyJsonValueError, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
   toHeaders, toPlain, type PyValue, type SynapseSpec,
 } from '../dendrite/protocol/index.js';
 import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
-import { checkSpec, synapseDump, terminalDump } from '../dendrite/protocol/synapse-model.js';
+import { checkSpec } from '../dendrite/protocol/synapse-model.js';
+import { BASE_SPEC, baseDump, jsonModeDump, terminal } from './reply-model.js';
 import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
 import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';
-import { readBody } from './body-reader.js';
+import { declaredLength, readBody } from './body-reader.js';
+import { ByteBudget, capConnectionsPerIp } from './admission.js';
+import { Turns, limitedLog } from './fairness.js';
 import { NonceStore } from './nonce-store.js';
 import { Refusal, defaultVerify, pyInt, pyText } from './verify.js';
 import { PriorityGate } from './priority-gate.js';
@@ -24,12 +27,17 @@ import { PriorityGate } from './priority-gate.js';
  * (403), verify (401: nonce, nonce window, signature), priority (408/503), body integrity (hash mismatch or a body
  * pydantic refuses: 500), then the handler; the reply is the full synapse as JSON with to_headers() headers, an error
  * is {"message": …} with the same headers. Differences from the SDK are listed in docs/axon-protocol.md.
+ *
+ * Unlike the SDK, nothing of the body is read until the headers have passed the blacklist and the signature check
+ * (issue 15): a refusal before that point answers at once and closes the connection, so an unauthenticated caller
+ * costs no memory for the body it announces. The bodies that are read share one byte budget (admission.ts).
  */
 
 /** The version this axon reports (SDK 10.2.0 as version_as_int). */
 export const AXON_VERSION = 10_002_000;
-const BASE_SPEC: SynapseSpec = Object.freeze({ name: 'Synapse', fields: Object.freeze({}), requiredHashFields: Object.freeze([]) as readonly string[] });
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** The content types FastAPI reads as JSON: application/json and application/*+json (parameters allowed). */
+const FASTAPI_JSON_BODY = /^\s*application\/(?:json|[^\s;/]*\+json)\s*(?:;.*)?$/is;
 
 /** Counters of what the axon answered. */
 export interface AxonStats {
@@ -57,35 +65,6 @@ export interface AxonHandle {
 }
 
 
-function baseDump(): Map<string, PyValue> {
-  return synapseDump(BASE_SPEC, {
-    timeout: 12, totalSize: 0, headerSize: 0,
-    dendrite: terminalDump('Synapse', 'dendrite', new Map()), axon: terminalDump('Synapse', 'axon', new Map()), computedBodyHash: '',
-  }, new Map());
-}
-
-/** A non-finite float inside an untyped value becomes None, as pydantic's model_dump(mode="json") does. */
-function nonFiniteToNone(v: PyValue): PyValue {
-  if (v instanceof PyFloat) return Number.isFinite(v.value) ? v : null;
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (Array.isArray(v)) return v.map((x: PyValue) => nonFiniteToNone(x));
-  if (v instanceof Map) return new Map([...(v as Map<string, PyValue>)].map(([k, x]) => [k, nonFiniteToNone(x)]));
-  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, nonFiniteToNone(x as PyValue)]));
-  return v;
-}
-
-/**
- * The reply synapse as FastAPI serializes it (jsonable_encoder → model_dump(mode="json")): in list, dict and Any
- * fields NaN and ±inf become None (pydantic 2.13); a typed float field keeps them, and Starlette's allow_nan=False then
- * fails the reply with 500.
- */
-function jsonModeDump(spec: SynapseSpec, dump: Map<string, PyValue>): Map<string, PyValue> {
-  for (const [f, s] of Object.entries(spec.fields)) {
-    if (s.type === 'list' || s.type === 'dict' || s.type === 'any') dump.set(f, nonFiniteToNone(dump.get(f) ?? null));
-  }
-  return dump;
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
@@ -99,15 +78,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function terminal(dump: Map<string, PyValue>, side: 'axon' | 'dendrite'): Map<string, PyValue> {
-  let t = dump.get(side);
-  if (!(t instanceof Map)) {
-    t = terminalDump('Synapse', side, new Map());
-    dump.set(side, t);
-  }
-  return t as Map<string, PyValue>;
-}
-
 /** Starts a reference axon; resolves once it listens. */
 export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
   const o: ResolvedAxonOptions = resolveAxonOptions(options);
@@ -119,13 +89,17 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
   const axonUuid = randomUUID();
   const nonces = new NonceStore(o.nonceCapacity);
   const gate = new PriorityGate(o.maxConcurrent, o.maxQueue);
+  const budget = new ByteBudget(o.maxBufferedBytes);
+  const turns = new Turns();
+  // Refusals are logged (with the id the client sees), but a flood of them is not written line for line.
+  const log = limitedLog(o.log, 50, 1_000);
   let allowed: ReadonlySet<string> | null = o.allowedHotkeys;
   const stats: AxonStats = { requests: 0, byStatus: {}, unanswered: 0 };
   const inflight = new Set<AbortController>();
 
   function internalError(kind: string, detail: string): Refusal {
     const id = randomUUID();
-    o.log(`axon: ${kind}#${id}: ${detail.slice(0, 300)}`);
+    log(`axon: ${kind}#${id}: ${detail.slice(0, 300)}`);
     return new Refusal(500, `Internal Server Error #${id}`);
   }
 
@@ -136,6 +110,9 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     for (const [k, v] of Object.entries(headers)) if (HEADER_VALUE.test(v)) out[k] = v;
     out['content-type'] = contentType;
     out['content-length'] = String(bytes.length);
+    // An answer before the body was read (a refusal): the connection is closed after it, so the unread body is never
+    // taken in (node drops what is left and destroys the socket once the answer is out).
+    if (!res.req.complete) out.connection = 'close';
     stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
     res.writeHead(status, out);
     res.end(bytes);
@@ -211,6 +188,8 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         sendRefusal(res, spec, bodyDump, new Refusal(result.status, result.message), handlerStart, false);
         return;
       case 'fields': {
+        await turns.turn();
+        if (signal.aborted) return;
         const dump = jsonModeDump(spec, withOutputs(spec, bodyDump, result.fields));
         const axon = new Map(terminal(dump, 'axon'));
         dump.set('axon', axon);
@@ -230,6 +209,13 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     }
   }
 
+  /** 413, and the connection closed: the rest of the body is never read. */
+  function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('connection', 'close');
+    send(res, 413, {}, `{"message":"Request body larger than ${o.maxBodyBytes} bytes"}`, 'application/json');
+    req.socket.end();
+  }
+
   async function dispatch(req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> {
     const startMs = performance.now();
     stats.requests++;
@@ -244,14 +230,11 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
       send(res, 405, { allow: 'GET, POST' }, '{"detail":"Method Not Allowed"}', 'application/json');
       return;
     }
-    const body = await readBody(req, o.maxBodyBytes);
-    if (body === 'aborted') return;
-    if (body === 'too-large') {
-      res.setHeader('connection', 'close');
-      send(res, 413, {}, `{"message":"Request body larger than ${o.maxBodyBytes} bytes"}`, 'application/json');
-      req.socket.end();
-      return;
-    }
+    // A body announced over the cap is refused before anything else is looked at.
+    if ((declaredLength(req) ?? 0) > o.maxBodyBytes) return tooLarge(req, res);
+    // The header checks verify a signature (about 1 ms): one request's turn per pass of the event loop.
+    await turns.turn();
+    if (signal.aborted) return;
     const spec = route.spec;
     // preprocess: the synapse from the headers alone.
     let dump: Map<string, PyValue>;
@@ -271,6 +254,12 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     dendrite.set('ip', req.socket.remoteAddress ?? null);
     const timeoutV = dump.get('timeout');
     const timeout = timeoutV instanceof PyFloat ? timeoutV.value : null;
+    // The timeout header is not signed and widens the nonce window of an unseen key: beyond the maximum (or not a
+    // number at all: nan, inf) it is refused as a header that does not parse, which is what the SDK answers for one.
+    if (timeout !== null && !(Number.isFinite(timeout) && timeout >= 0 && timeout <= o.maxTimeoutSeconds)) {
+      const detail = `the timeout header ${JSON.stringify(String(req.headers.timeout).slice(0, 40))} is not a number of seconds in [0, ${o.maxTimeoutSeconds}] (maxTimeoutSeconds)`;
+      return sendRefusal(res, BASE_SPEC, baseDump(), internalError('SynapseParsingError', detail), startMs, false);
+    }
     // blacklist
     const hotkey = dendrite.get('hotkey');
     if (allowed !== null) {
@@ -289,23 +278,52 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         return sendRefusal(res, spec, dump, internalError('PriorityError', (e as Error).message), startMs, true);
       }
     }
+    // Only now, for a caller that passed the checks, is the body read (within the shared byte budget).
+    const body = await readBody(req, o.maxBodyBytes, budget);
+    if (body === 'aborted') return;
+    if (body === 'too-large') return tooLarge(req, res);
+    if (body === 'busy') {
+      return sendRefusal(res, spec, dump, new Refusal(503, `Server busy: request bodies in memory are at their limit (${o.maxBufferedBytes} bytes); retry later`), startMs, true);
+    }
     const t = timeout ?? 12;
     const slot = await gate.acquire(Number.isFinite(priority) ? priority : 0, t * 1000, timeout === null ? 'None' : pyRepr(new PyFloat(t)), signal);
-    if (typeof slot !== 'function') return sendRefusal(res, spec, dump, new Refusal(slot.status, slot.message), startMs, true);
+    if (typeof slot !== 'function') {
+      body.release();
+      return sendRefusal(res, spec, dump, new Refusal(slot.status, slot.message), startMs, true);
+    }
     try {
+      // Parsing, hashing and the handler are the other expensive step: a turn again.
+      await turns.turn();
+      if (signal.aborted) {
+        body.release();
+        return;
+      }
       // verify_body_integrity: the body must validate as the synapse and hash to the computed_body_hash header.
       let bodyDump: Map<string, PyValue>;
       try {
-        bodyDump = synapseFromDict(spec, parsePyJsonBytes(body), 'body');
+        bodyDump = synapseFromDict(spec, parsePyJsonBytes(body.bytes, { maxValues: o.maxBodyValues }), 'body');
         const h = bodyHash(spec, bodyDump);
         const claimed = dump.get('computed_body_hash');
         const header = typeof claimed === 'string' ? claimed : '';
         if (h !== header) throw new Error(`Hash mismatch between header body hash ${header} and parsed body hash ${h}`);
       } catch (e) {
+        if (e instanceof PyJsonSizeError) {
+          return sendRefusal(res, spec, dump, new Refusal(413, `Request body has more than ${o.maxBodyValues} JSON values (maxBodyValues)`), startMs, true);
+        }
+        // FastAPI parses a JSON body (or one without a content type) before the route's dependencies; json.loads
+        // failing with a plain ValueError there (an int past 4,300 digits, bytes that are not UTF-8) is its 400.
+        if (e instanceof PyJsonValueError && FASTAPI_JSON_BODY.test(req.headers['content-type'] ?? 'application/json')) {
+          return send(res, 400, {}, '{"detail":"There was an error parsing the body"}', 'application/json');
+        }
         return sendRefusal(res, spec, dump, internalError((e as Error).name || 'ValueError', (e as Error).message), startMs, true);
+      } finally {
+        body.release();
       }
       const fields: Record<string, unknown> = {};
       for (const f of Object.keys(spec.fields)) fields[f] = toPlain(bodyDump.get(f) ?? null);
+      // A large body's parse and hash, the handler, and the reply's serialization are three turns, not one long run.
+      await turns.turn();
+      if (signal.aborted) return;
       const handlerStart = performance.now();
       try {
         const result = await route.handler({ fields, synapse: spec.name, dendriteHotkey: hotkey as string, timeoutSeconds: timeout, signal });
@@ -318,7 +336,12 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({
+    headersTimeout: o.headersTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    // How often node looks for requests past these timeouts (its default, 30 s, would let a stall last twice as long).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(o.headersTimeoutMs / 4))),
+  }, (req, res) => {
     const ac = new AbortController();
     inflight.add(ac);
     res.on('close', () => {
@@ -328,16 +351,18 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
     });
     dispatch(req, res, ac.signal).catch((e: unknown) => {
       // Nothing above should throw; if it does, the client still gets an answer and the axon keeps serving.
-      o.log(`axon: unexpected error: ${(e as Error)?.message ?? String(e)}`);
+      log(`axon: unexpected error: ${(e as Error)?.message ?? String(e)}`);
       if (!res.headersSent && !res.destroyed) send(res, 500, {}, '{"message":"Internal Server Error"}', 'application/json');
     });
   });
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = o.keepAliveTimeoutMs;
+  server.maxConnections = o.maxConnections;
+  capConnectionsPerIp(server, o.maxConnectionsPerIp);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new AxonListenError(`${o.host}:${o.port}`, e.code ?? e.message)));
-    server.listen(o.port, o.host, () => resolve());
+    // A flood of connections must not fill the accept queue (node's default backlog is 511): a connection turned away
+    // there waits for a SYN retransmit (1 s, then 3 s, 7 s), which is what an honest caller would see.
+    server.listen({ port: o.port, host: o.host, backlog: Math.min(o.maxConnections, 65_535) }, () => resolve());
   });
   const addr = server.address() as AddressInfo;
   return {

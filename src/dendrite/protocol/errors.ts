@@ -25,6 +25,20 @@ export class PyJsonError extends YumavalError {
   }
 }
 
+/**
+ * Text that Python's `json.loads` refuses with a plain ValueError (or RecursionError), not a JSONDecodeError: an
+ * integer of more than 4,300 digits, bytes that are not UTF-8, nesting too deep. Starlette and FastAPI tell the two
+ * apart (a JSONDecodeError is a 422, these a 400), so the axon does too.
+ */
+export class PyJsonValueError extends PyJsonError {}
+
+/** JSON text with more values than the reader was allowed to take on (a bound on the work of one parse). */
+export class PyJsonSizeError extends PyJsonError {
+  constructor(readonly maxValues: number) {
+    super(`more than ${maxValues} values`);
+  }
+}
+
 /** A value that has no Python rendering here (a function, a symbol, a cycle, a non-finite bigint...). */
 export class PyValueError extends YumavalError {
   constructor(detail: string) {

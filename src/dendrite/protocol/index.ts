@@ -1,7 +1,8 @@
 export type { AxonTarget, BuiltRequest, FieldSpec, FieldType, RequestContext, Signer, SynapseSpec, TerminalInfo } from './types.js';
-export { PyFloat, floatRepr, jsonDumps, jsonString, pyRepr, pyStr, strRepr } from './py-value.js';
+export { MAX_INT_DIGITS, PyFloat, floatRepr, jsonDumps, jsonString, pyRepr, pyStr, strRepr } from './py-value.js';
 export type { JsonDumpsOptions, PyValue } from './py-value.js';
 export { parsePyJson, parsePyJsonBytes, toPlain } from './py-json.js';
+export type { PyJsonLimits } from './py-json.js';
 export { coerceValue, isNullable, pythonStr } from './python-str.js';
 export { bodyHash, bodyHashOfStrings, sha3Hex } from './body-hash.js';
 export { fromHeaders, pyDictSizeof, toHeaders } from './headers.js';
@@ -14,4 +15,4 @@ export { PARSE_FAILURE_MESSAGE, PARSE_FAILURE_STATUS, parseResponse } from './pa
 export type { ParsedResponse } from './parse-response.js';
 export { BASE_FIELDS, TERMINAL_FIELDS, checkSpec, synapseFromDict, terminalInfoOf } from './synapse-model.js';
 export { DUMMY_SPEC } from './dummy.js';
-export { PyJsonError, PyValueError, SignatureFormatError, SynapseHeadersError, SynapseInputError, SynapseSpecError } from './errors.js';
+export { PyJsonError, PyJsonSizeError, PyJsonValueError, PyValueError, SignatureFormatError, SynapseHeadersError, SynapseInputError, SynapseSpecError } from './errors.js';

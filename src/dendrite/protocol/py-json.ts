@@ -1,12 +1,14 @@
-import { PyJsonError } from './errors.js';
-import { PyFloat, type PyValue } from './py-value.js';
+import { PyJsonError, PyJsonSizeError, PyJsonValueError } from './errors.js';
+import { MAX_INT_DIGITS, PyFloat, type PyValue } from './py-value.js';
 
 /*
  * JSON read as Python's json.loads reads it, into the PyValue model: numbers with a fraction or an exponent are
  * floats (PyFloat, so "1.0" stays a float), others ints (a bigint beyond 2^53), objects are Maps in key order
  * (a repeated key keeps its first position and its last value, as a dict), and NaN, Infinity, -Infinity are accepted
  * (allow_nan). JSON.parse cannot be used: it forgets int/float, loses big ints and reorders integer-like keys, and all
- * three change Python's str() of a value, hence the body hash.
+ * three change Python's str() of a value, hence the body hash. An integer of more than 4,300 digits is refused, as
+ * CPython 3.11+ refuses it, before it is converted (so a hostile body cannot make the reader, or the int's later
+ * conversions, do superlinear work).
  */
 
 /** Deepest nesting accepted (Python stops near its recursion limit, ~1000); deeper input is refused. */
@@ -14,9 +16,16 @@ const MAX_DEPTH = 512;
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
 const WS = /[ \t\n\r]*/y;
 
+/** How much a parse may take on. */
+export interface PyJsonLimits {
+  /** The most values (numbers, strings, words, lists, dicts, nested ones included) read; more throws PyJsonSizeError. */
+  maxValues?: number;
+}
+
 class Reader {
   pos = 0;
-  constructor(readonly text: string) {}
+  private values = 0;
+  constructor(readonly text: string, private readonly maxValues: number) {}
 
   fail(what: string): never {
     throw new PyJsonError(`${what} at character ${this.pos}`);
@@ -29,7 +38,8 @@ class Reader {
   }
 
   value(depth: number): PyValue {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH}`);
+    if (++this.values > this.maxValues) throw new PyJsonSizeError(this.maxValues);
+    if (depth > MAX_DEPTH) throw new PyJsonValueError(`nesting deeper than ${MAX_DEPTH} at character ${this.pos}`);
     this.skipWs();
     const t = this.text;
     const c = t[this.pos];
@@ -47,6 +57,10 @@ class Reader {
     if (m === null) this.fail('expecting value');
     this.pos = NUMBER.lastIndex;
     if (m[1] !== undefined || m[2] !== undefined) return new PyFloat(Number(m[0]));
+    const digits = m[0].length - (m[0].charCodeAt(0) === 0x2d ? 1 : 0);
+    if (digits > MAX_INT_DIGITS) {
+      throw new PyJsonValueError(`an integer of ${digits} digits at character ${this.pos - m[0].length}: Python refuses more than ${MAX_INT_DIGITS} (sys.set_int_max_str_digits)`);
+    }
     const n = Number(m[0]);
     return Number.isSafeInteger(n) ? n : BigInt(m[0]);
   }
@@ -134,8 +148,8 @@ class Reader {
 }
 
 /** Parses JSON text as Python's `json.loads` would (see the module comment for the value model). */
-export function parsePyJson(text: string): PyValue {
-  const r = new Reader(text);
+export function parsePyJson(text: string, limits: PyJsonLimits = {}): PyValue {
+  const r = new Reader(text, limits.maxValues ?? Number.POSITIVE_INFINITY);
   const v = r.value(0);
   r.skipWs();
   if (r.pos !== text.length) r.fail('extra data');
@@ -143,14 +157,14 @@ export function parsePyJson(text: string): PyValue {
 }
 
 /** Decodes UTF-8 bytes strictly (Python's `bytes.decode()` refuses invalid sequences) and parses them. */
-export function parsePyJsonBytes(bytes: Uint8Array): PyValue {
+export function parsePyJsonBytes(bytes: Uint8Array, limits: PyJsonLimits = {}): PyValue {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
-    throw new PyJsonError('the body is not valid UTF-8');
+    throw new PyJsonValueError('the body is not valid UTF-8');
   }
-  return parsePyJson(text);
+  return parsePyJson(text, limits);
 }
 
 /**

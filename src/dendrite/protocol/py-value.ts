@@ -30,6 +30,25 @@ export type PyValue =
 /** Deepest nesting rendered; deeper values are refused rather than risking the stack (Python's limit is ~1000). */
 const MAX_DEPTH = 512;
 
+/**
+ * The most decimal digits CPython (3.11 and later, by default) converts between an int and its text, either way: a
+ * longer integer makes `int(text)`, `json.loads`, `str()` and `json.dumps` raise ValueError. Besides matching the
+ * SDK, it bounds the work: converting n digits costs more than linear time.
+ */
+export const MAX_INT_DIGITS = 4300;
+
+const INT_TEXT_BOUND = 10n ** BigInt(MAX_INT_DIGITS);
+
+/** The digits of an integer's text (sign and underscores aside). */
+export function intDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) n++;
+  }
+  return n;
+}
+
 /** True when the value is a Python float in this model. */
 export function isPyFloat(v: unknown): v is PyFloat | number {
   return v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v));
@@ -68,7 +87,11 @@ export function floatRepr(x: number): string {
 
 /** Python `str(int)` for an integer-valued number or a bigint (no exponent form, whatever the size). */
 function intStr(v: number | bigint): string {
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') {
+    // Compared before converting, so that the (superlinear) conversion of a huge int is never started.
+    if ((v < 0n ? -v : v) >= INT_TEXT_BOUND) throw new PyValueError(`an int of more than ${MAX_INT_DIGITS} digits (Python refuses to convert it to text)`);
+    return v.toString();
+  }
   return Number.isSafeInteger(v) ? String(v === 0 ? 0 : v) : BigInt(v).toString();
 }
 

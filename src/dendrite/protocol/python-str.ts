@@ -1,6 +1,6 @@
 import type { FieldSpec, FieldType } from './types.js';
 import { PyValueError } from './errors.js';
-import { PyFloat, isPyFloat, pyStr, type PyValue } from './py-value.js';
+import { MAX_INT_DIGITS, PyFloat, isPyFloat, pyStr, type PyValue } from './py-value.js';
 
 /*
  * pydantic v2 (lax mode, Python input: the axon validates `cls(**json.loads(body))`) coercion of one field value to
@@ -63,6 +63,10 @@ function toInt(v: unknown): CoerceResult {
   if (typeof v === 'string') {
     const s = v.trim();
     if (!INT_TEXT.test(s)) return no(`expected an integer, got the string ${JSON.stringify(v.slice(0, 40))}`);
+    // pydantic-core refuses integer text past 4,300 characters (int_parsing_size), counted once underscores, a '+',
+    // leading zeros and a '.0' tail are dropped ('-' counts): read off pydantic 2.13.
+    const significant = s.replace(/_/g, '').replace(/\.0+$/, '').replace(/^\+/, '').replace(/^(-?)0+(?=\d)/, '$1');
+    if (significant.length > MAX_INT_DIGITS) return no(`expected an integer of at most ${MAX_INT_DIGITS} digits, got a string of ${s.length} characters`);
     return ok(intFromBig(BigInt(s.replace(/_/g, '').replace(/\.0+$/, ''))));
   }
   return no(`expected an integer, got ${kind(v)}`);

@@ -1,6 +1,6 @@
 import { SynapseInputError, SynapseSpecError } from './errors.js';
 import { coerceValue, isNullable, kind } from './python-str.js';
-import { PyFloat, type PyValue } from './py-value.js';
+import { MAX_INT_DIGITS, PyFloat, intDigits, type PyValue } from './py-value.js';
 import type { FieldType, SynapseSpec, TerminalInfo } from './types.js';
 
 /*
@@ -52,6 +52,7 @@ export function castInt(raw: unknown): { ok: true; value: number | bigint | null
   } else if (typeof raw === 'string') {
     const s = raw.trim();
     if (!PY_INT_TEXT.test(s)) return { ok: false, reason: `invalid literal for int(): ${JSON.stringify(raw.slice(0, 40))}` };
+    if (intDigits(s) > MAX_INT_DIGITS) return { ok: false, reason: `int() of more than ${MAX_INT_DIGITS} digits (Python refuses it)` };
     b = BigInt(s.replace(/_/g, ''));
   } else return { ok: false, reason: `int() of ${kind(raw)}` };
   const n = Number(b);
