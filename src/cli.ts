@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { YumavalError } from './errors/index.js';
+import { scrubSecrets, YumavalError } from './errors/index.js';
 import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
@@ -14,8 +14,9 @@ const pkg = createRequire(import.meta.url)('../package.json') as { version: stri
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
 const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
+/** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
-  process.stderr.write(`yumaval: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`yumaval: ${scrubSecrets(message.replace(/\s*\n\s*/g, ' '))}\n`);
   process.exitCode = code;
 }
 

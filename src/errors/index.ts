@@ -11,4 +11,4 @@ export {
 } from './errors.js';
 export { describeValue } from './describe-value.js';
 export { nearestName } from './nearest-name.js';
-export { looksLikeSecret, showPath, showValue } from './secret-text.js';
+export { looksLikeSecret, scrubSecrets, showPath, showValue } from './secret-text.js';
