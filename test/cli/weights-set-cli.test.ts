@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../chain/weights/helpers.js';
 
@@ -11,6 +12,8 @@ import { startHarness, type Harness } from '../chain/weights/helpers.js';
  */
 
 const root = new URL('../../', import.meta.url).pathname;
+// tsx's loader by absolute URL: a bare `--import tsx` is resolved from the child's cwd, a temporary folder here.
+const tsxLoader = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const config = {
   subnets: [
     { netuid: 1, tempo: 360, weightsSetRateLimit: 0, minAllowedWeights: 2, weightsVersionKey: 3, neurons: [
@@ -40,7 +43,7 @@ function file(name: string, content: string, mode = 0o600): string {
 
 function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'weights', 'set', ...args], { cwd: dir, timeout: 50_000 }, (e, out, err) => {
+    execFile(process.execPath, ['--import', tsxLoader, join(root, 'src/cli.ts'), 'weights', 'set', ...args], { cwd: dir, timeout: 50_000 }, (e, out, err) => {
       resolve({ code: e === null ? 0 : typeof e.code === 'number' ? e.code : -1, out, err });
     });
   });
