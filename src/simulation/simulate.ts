@@ -103,10 +103,15 @@ function* runVariant(s: NormalizedScenario, variant: Variant, options: Required<
  * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
  */
 export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
-  const result: SimulationResult = { variants: [] };
+  return collect(scenario, options, (ev) => ev.output);
+}
+
+/** Every variant's epochs, each kept as `keep` makes it. */
+function collect<T>(scenario: unknown, options: SimulateOptions | undefined, keep: (ev: Extract<SimulationEvent, { kind: 'epoch' }>) => T): { variants: Array<{ name: string; epochs: T[] }> } {
+  const result: { variants: Array<{ name: string; epochs: T[] }> } = { variants: [] };
   for (const ev of simulateRuns(scenario, options)) {
     if (ev.kind === 'variant') result.variants.push({ name: ev.name, epochs: [] });
-    else result.variants[ev.variant]?.epochs.push(ev.output);
+    else result.variants[ev.variant]?.epochs.push(keep(ev));
   }
   return result;
 }
@@ -135,10 +140,5 @@ export function* simulateRuns(scenario: unknown, options?: SimulateOptions): Gen
 
 /** Runs a scenario keeping only each epoch's series record (metrics, charts, CSV), not its bonds rows and bits. */
 export function simulateSeries(scenario: unknown, options?: SimulateOptions): SeriesResult {
-  const result: SeriesResult = { variants: [] };
-  for (const ev of simulateRuns(scenario, options)) {
-    if (ev.kind === 'variant') result.variants.push({ name: ev.name, epochs: [] });
-    else result.variants[ev.variant]?.epochs.push(ev.series);
-  }
-  return result;
+  return collect(scenario, options, (ev) => ev.series);
 }
