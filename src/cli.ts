@@ -20,6 +20,15 @@ function fail(message: string, code: number): void {
   process.exitCode = code;
 }
 
+/**
+ * The argument parser repeats what it refuses (`unknown option '--kye=<value>'`, `argument '<value>' is invalid`): its
+ * messages go through scrubSecrets, on every command of the tree (addCommand does not pass output settings down).
+ */
+function scrubParserOutput(cmd: Command): void {
+  cmd.configureOutput({ outputError: (text, write) => write(scrubSecrets(text, { hex: true })) });
+  for (const sub of cmd.commands) scrubParserOutput(sub);
+}
+
 /** Builds the `yumaval` command tree. */
 export function buildProgram(): Command {
   const program = new Command('yumaval')
@@ -36,6 +45,7 @@ export function buildProgram(): Command {
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
+  scrubParserOutput(program);
   return program;
 }
 

@@ -63,11 +63,12 @@ export function showPath(path: string): string {
 
 /**
  * A last line of defence for text about to be printed (the CLI's error line): mnemonic-like runs and dev-URI-like
- * words (`//Name` not after a scheme's colon) are replaced. Hex runs are kept: block and extrinsic hashes look alike.
+ * words (`//Name` not after a scheme's colon) are replaced. Hex runs of 64 digits are replaced only with `hex: true`
+ * (for text that never holds a block or extrinsic hash, which look alike: the argument parser's messages).
  */
-export function scrubSecrets(text: string): string {
-  let out = text;
-  for (const [a, b] of mnemonicRuns(text).reverse()) out = `${out.slice(0, a)}(not shown)${out.slice(b)}`;
+export function scrubSecrets(text: string, options: { hex?: boolean } = {}): string {
+  let out = options.hex === true ? text.replace(/(0x)?[0-9a-fA-F]{64,}/g, '(not shown)') : text;
+  for (const [a, b] of mnemonicRuns(out).reverse()) out = `${out.slice(0, a)}(not shown)${out.slice(b)}`;
   // The well-known dev accounts (//Alice … //Ferdie) are examples in help and messages; their secrets are public.
   return out.replace(/(^|[\s"'(=[])(\/\/[A-Za-z0-9][A-Za-z0-9/]*)/g, (all, pre: string, uri: string) => (WELL_KNOWN_DEV.test(uri) ? all : `${pre}(not shown)`));
 }

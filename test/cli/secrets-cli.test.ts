@@ -107,6 +107,9 @@ function probes(): Probe[] {
     { name: 'query --key-env', args: (s) => ['query', '--key-env', s, '--axon', `5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY@127.0.0.1:1`] },
     { name: 'query --chain', args: (s) => ['query', '--key', alice, '--dev', '--chain', s, '--netuid', '1'] },
     { name: 'query --axon', args: (s) => ['query', '--key', alice, '--dev', '--axon', s] },
+    // a misspelt key option: the argument parser repeats what it refuses
+    { name: 'miner --kye=<value>', args: (s) => ['miner', `--kye=${s}`, '--profile', 'noise'] },
+    { name: 'weights set --kye=<value>', args: (s) => ['weights', 'set', '--chain', closedChain, '--netuid', '1', '--weights', weights, `--kye=${s}`] },
     // the file-reading commands
     { name: 'epoch --input', args: (s) => ['epoch', '--input', s] },
     { name: 'simulate <scenario>', args: (s) => ['simulate', s] },

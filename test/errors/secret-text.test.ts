@@ -38,6 +38,10 @@ describe('secret-looking values are never shown', () => {
     expect(out).toContain('ws://127.0.0.1:9');
     expect(out).toContain('//Alice');
     expect(out).toContain('ENOENT');
+    // Hex runs are kept by default (block hashes look like seeds), replaced with hex: true.
+    const hash = `0x${'ab'.repeat(32)}`;
+    expect(scrubSecrets(`block ${hash} not found`)).toContain(hash);
+    expect(scrubSecrets(`unknown option '--kye=${hash}'`, { hex: true })).toBe("unknown option '--kye=(not shown)'");
   });
 });
 
