@@ -125,11 +125,11 @@ export function simulateCommand(): Command {
       const series: SeriesResult = { variants: [] };
       const stdout = opts.json === true ? new JsonStream() : null;
       const files = new VariantWriter();
-      stdout?.write('{"variants":[');
       try {
         for (const ev of simulateRuns(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') })) {
           if (ev.kind === 'variant') {
-            const head = `${ev.variant > 0 ? ']},' : ''}{"name":${JSON.stringify(ev.name)},"epochs":[`;
+            // Nothing reaches stdout before the first run has started (a scenario refused late prints nothing).
+            const head = `${ev.variant > 0 ? ']},' : '{"variants":['}{"name":${JSON.stringify(ev.name)},"epochs":[`;
             stdout?.write(head);
             if (outFiles !== null) files.start(outFiles[ev.variant] as VariantFile, JSON.stringify(ev.name));
             if (keepSeries) series.variants.push({ name: ev.name, epochs: [] });
@@ -145,7 +145,7 @@ export function simulateCommand(): Command {
         files.close();
       }
       if (stdout !== null) {
-        stdout.write(`${checked.variants.length > 0 ? ']}' : ''}]}\n`);
+        stdout.write(checked.variants.length > 0 ? ']}]}\n' : '{"variants":[]}\n');
         await stdout.drained();
       }
       if (!keepSeries) return;
