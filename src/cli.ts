@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { YumavalError } from './errors/index.js';
+import { scrubSecrets, YumavalError } from './errors/index.js';
 import { epochCommand, exampleCommand, simulateCommand } from './cli/index.js';
 import { scoreCommand } from './cli/index.js';
 import { weightsCommand } from './cli/index.js';
@@ -14,9 +14,19 @@ const pkg = createRequire(import.meta.url)('../package.json') as { version: stri
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
 const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
+/** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
-  process.stderr.write(`yumaval: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.stderr.write(`yumaval: ${scrubSecrets(message.replace(/\s*\n\s*/g, ' '))}\n`);
   process.exitCode = code;
+}
+
+/**
+ * The argument parser repeats what it refuses (`unknown option '--kye=<value>'`, `argument '<value>' is invalid`): its
+ * messages go through scrubSecrets, on every command of the tree (addCommand does not pass output settings down).
+ */
+function scrubParserOutput(cmd: Command): void {
+  cmd.configureOutput({ outputError: (text, write) => write(scrubSecrets(text, { hex: true })) });
+  for (const sub of cmd.commands) scrubParserOutput(sub);
 }
 
 /** Builds the `yumaval` command tree. */
@@ -35,6 +45,7 @@ export function buildProgram(): Command {
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
+  scrubParserOutput(program);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { InvalidOptionError, showValue } from '../errors/index.js';
 import type { ChainConnection } from '../chain/connection.js';
 
 /*
@@ -20,7 +20,7 @@ export interface ChainTarget {
 export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: unknown }): ChainTarget {
   const chain = raw.chain;
   if (typeof chain !== 'string' || !/^wss?:\/\/[^\s]+$/.test(chain)) {
-    throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${JSON.stringify(chain ?? null)}`);
+    throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${chain === undefined ? 'nothing' : showValue(chain)}`);
   }
   const netuidText = String(raw.netuid ?? '');
   if (!/^\d+$/.test(netuidText) || Number(netuidText) > 65535) throw new InvalidOptionError('--netuid', `expected an integer from 0 to 65535, got ${JSON.stringify(netuidText)}`);
@@ -29,7 +29,7 @@ export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: 
     const text = String(raw.at);
     if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) at = Number(text);
     else if (/^0x[0-9a-fA-F]{64}$/.test(text)) at = text.toLowerCase();
-    else throw new InvalidOptionError('--at', `expected a block number or a 0x-prefixed 32-byte block hash, got ${JSON.stringify(text)}`);
+    else throw new InvalidOptionError('--at', `expected a block number or a 0x-prefixed 32-byte block hash, got ${showValue(text)}`);
   }
   return { chain, netuid: Number(netuidText), at };
 }

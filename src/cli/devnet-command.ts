@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError, showPath } from '../errors/index.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -122,7 +122,7 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   io.stdout(`${(await devAccountLines(node.devAccounts)).join('\n')}\n`);
   node.start();
   const pace = options.blockTimeMs === 0 ? 'blocks on demand (devnet_newBlock, and after each accepted extrinsic)' : `a block every ${options.blockTimeMs} ms`;
-  log(`devnet: head #${node.chain.head.number}, ${pace}${options.db !== null ? `, stored in ${options.db}` : ''}; Ctrl-C stops it`);
+  log(`devnet: head #${node.chain.head.number}, ${pace}${options.db !== null ? `, stored in ${showPath(options.db)}` : ''}; Ctrl-C stops it`);
   await io.stopped;
   await server.close();
   await node.close();

@@ -5,7 +5,8 @@ import type { KeySource } from '../keys/index.js';
  * The hotkey options shared by the commands that sign (`weights set`, `miner`, `query`): `--key FILE` (a mnemonic or
  * 0x seed file, mode 600; the file may hold a dev URI, accepted with --dev), `--key //Name` (a dev URI given
  * directly, only with --dev), or `--key-env NAME` (the secret in an environment variable, as containers pass secrets).
- * The secret itself is never an option value, so it never shows in `ps` or shell history.
+ * The secret itself is never an option value, so it never shows in `ps` or shell history. When one is given by
+ * mistake anyway, no message repeats it: errors name the option, never its value.
  */
 
 /** Raw commander values of the key options. */
@@ -26,7 +27,8 @@ export function parseKeyOptions(raw: RawKeyOptions, role: 'validator' | 'miner')
   if (hasKey && hasEnv) throw new InvalidOptionError('--key-env', 'give either --key or --key-env, not both');
   if (hasEnv) {
     const name = String(raw.keyEnv);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidOptionError('--key-env', `expected an environment variable name, got ${JSON.stringify(name)}`);
+    // The value is never shown: what is not a variable name here is most often the secret itself.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InvalidOptionError('--key-env', 'expected the NAME of an environment variable (letters, digits and _, not starting with a digit) that holds the secret; the value given is not shown, in case it is the secret');
     return { key: { env: name }, dev };
   }
   if (typeof raw.key !== 'string' || raw.key === '') {
@@ -34,7 +36,7 @@ export function parseKeyOptions(raw: RawKeyOptions, role: 'validator' | 'miner')
     throw new InvalidOptionError('--key', `expected the ${role} hotkey file (a mnemonic or 0x seed; mode 600), --key-env NAME, or with --dev a dev URI such as ${example}`);
   }
   if (raw.key.startsWith('//')) {
-    if (!dev) throw new InvalidOptionError('--key', `${raw.key} is a dev URI (anyone knows its secret): add --dev to allow it`);
+    if (!dev) throw new InvalidOptionError('--key', 'the value is a dev URI (anyone knows its secret; it is not shown): add --dev to allow it');
     return { key: { uri: raw.key }, dev };
   }
   return { key: { file: raw.key }, dev };

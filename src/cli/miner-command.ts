@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError, showValue } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
 import { readJsonInput } from './read-input.js';
@@ -83,7 +83,7 @@ export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
   let chain: string | null = null;
   let netuid: number | null = null;
   if (raw.chain !== undefined || raw.netuid !== undefined) {
-    if (typeof raw.chain !== 'string' || !/^wss?:\/\/[^\s]+$/.test(raw.chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL (with --netuid), got ${JSON.stringify(raw.chain ?? null)}`);
+    if (typeof raw.chain !== 'string' || !/^wss?:\/\/[^\s]+$/.test(raw.chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL (with --netuid), got ${raw.chain === undefined ? 'nothing' : showValue(raw.chain)}`);
     if (raw.netuid === undefined) throw new InvalidOptionError('--netuid', 'is required with --chain');
     chain = raw.chain;
     netuid = integerOption('--netuid', raw.netuid, 0, 65535);

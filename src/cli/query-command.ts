@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidOptionError } from '../errors/index.js';
+import { InvalidOptionError, showValue } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 import { parseChainTarget, toJsonText, withChain } from './chain-options.js';
 import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
@@ -55,7 +55,7 @@ function integer(name: string, raw: unknown, min: number, max: number): number {
 /** Parses `HOTKEY@IP:PORT` (IPv6 in brackets: `HOTKEY@[::1]:8091`). */
 export function parseAxonArg(text: string): { hotkey: string; ip: string; port: number } {
   const m = /^([1-9A-HJ-NP-Za-km-z]{40,60})@(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(text);
-  if (m === null) throw new InvalidOptionError('--axon', `expected HOTKEY@IP:PORT (ss58 hotkey; IPv6 as [addr]), got ${JSON.stringify(text)}`);
+  if (m === null) throw new InvalidOptionError('--axon', `expected HOTKEY@IP:PORT (ss58 hotkey; IPv6 as [addr]), got ${showValue(text)}`);
   const port = Number(m[4]);
   if (port < 1 || port > 65535) throw new InvalidOptionError('--axon', `port ${port} is not in 1..65535 in ${JSON.stringify(text)}`);
   return { hotkey: m[1] as string, ip: (m[2] ?? m[3]) as string, port };

@@ -1,10 +1,11 @@
 import { Command } from 'commander';
+import { once } from 'node:events';
 import { parseScoreRequest } from '../scoring/parse-batch.js';
 import { scoreBatch } from '../scoring/score.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { processAndEmit } from '../scoring/weights/index.js';
 import type { EmittedWeights } from '../scoring/weights/index.js';
-import { readJsonInput, writeJson } from './read-input.js';
+import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';
 import { renderTable } from './table.js';
 
 /** JSON has no NaN: an unresponsive miner's loss and divergence become null. */
@@ -16,25 +17,75 @@ export function shapleyWeights(result: ScoreResult): EmittedWeights {
   return processAndEmit({ uids: result.uids, weights: result.shapley, n: Math.max(...result.uids) + 1, minAllowedWeights: 1 });
 }
 
-/** The `--json` document of contracts/weights-and-scores.md, plus the intermediate quantities. */
-export function scoreJson(result: ScoreResult, weights: EmittedWeights): Record<string, unknown> {
+/**
+ * The largest matrix (synergy K×K, lossPerQuery K×B) printed by default in --json: 2^20 numbers, about 20 MB of JSON.
+ * Larger ones are null unless --synergy / --loss-per-query asks for them (then they are streamed row by row).
+ */
+export const MAX_DEFAULT_MATRIX_CELLS = 1 << 20;
+
+/** Which K-row matrices a --json document carries. */
+export interface ScoreJsonMatrices {
+  synergy: boolean;
+  lossPerQuery: boolean;
+}
+
+/** The matrices a --json document carries by default: each while it holds at most MAX_DEFAULT_MATRIX_CELLS numbers. */
+export function defaultMatrices(result: ScoreResult, batchQueries: number): ScoreJsonMatrices {
+  const K = result.uids.length;
+  return { synergy: K * K <= MAX_DEFAULT_MATRIX_CELLS, lossPerQuery: K * batchQueries <= MAX_DEFAULT_MATRIX_CELLS };
+}
+
+/** The fields of the `--json` document in order; the two matrices as row producers, or null when left out. */
+function scoreFields(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonMatrices): Array<[string, unknown]> {
   const K = result.uids.length, B = K === 0 ? 0 : result.lossPerQuery.length / K;
-  const rows = (xs: Float64Array, width: number): Array<Array<number | null>> =>
-    Array.from({ length: K }, (_, k) => Array.from(xs.subarray(k * width, (k + 1) * width), num));
-  return {
-    uids: result.uids,
-    responsive: result.responsive,
-    loss: Array.from(result.loss, num),
-    lossPerQuery: rows(result.lossPerQuery, B),
-    estParams: Array.from(result.estParams),
-    baseParams: Array.from(result.baseParams),
-    synergy: rows(result.synergy, K),
-    synergyTotal: Array.from(result.synergyTotal),
-    divergence: Array.from(result.divergence, num),
-    divergenceExcess: Array.from(result.divergenceExcess),
-    shapley: Array.from(result.shapley),
-    weights,
+  const rows = (xs: () => Float64Array, width: number): MatrixRows => ({ rows: K, row: (k) => Array.from(xs().subarray(k * width, (k + 1) * width), num) });
+  return [
+    ['uids', result.uids],
+    ['responsive', result.responsive],
+    ['loss', Array.from(result.loss, num)],
+    ['lossPerQuery', m.lossPerQuery ? rows(() => result.lossPerQuery, B) : null],
+    ['estParams', Array.from(result.estParams)],
+    ['baseParams', Array.from(result.baseParams)],
+    ['synergy', m.synergy ? rows(() => result.synergy, K) : null],
+    ['synergyTotal', Array.from(result.synergyTotal)],
+    ['divergence', Array.from(result.divergence, num)],
+    ['divergenceExcess', Array.from(result.divergenceExcess)],
+    ['shapley', Array.from(result.shapley)],
+    ['weights', weights],
+  ];
+}
+
+/** A matrix written row by row, so that a large one never exists as one JSON string. */
+interface MatrixRows {
+  rows: number;
+  row(k: number): Array<number | null>;
+}
+
+const isMatrix = (v: unknown): v is MatrixRows => typeof v === 'object' && v !== null && typeof (v as MatrixRows).row === 'function';
+
+/** The `--json` document of contracts/weights-and-scores.md, plus the intermediate quantities (every matrix included). */
+export function scoreJson(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonMatrices = { synergy: true, lossPerQuery: true }): Record<string, unknown> {
+  return Object.fromEntries(scoreFields(result, weights, m).map(([k, v]) => [k, isMatrix(v) ? Array.from({ length: v.rows }, (_, i) => v.row(i)) : v]));
+}
+
+/** Writes the `--json` document to stdout, the matrices row by row (waiting for the pipe when it is full). */
+async function writeScoreJson(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonMatrices): Promise<void> {
+  const put = async (text: string): Promise<void> => {
+    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
   };
+  let first = true;
+  for (const [key, value] of scoreFields(result, weights, m)) {
+    await put(`${first ? '{' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (!isMatrix(value)) {
+      await put(JSON.stringify(value));
+      continue;
+    }
+    await put('[');
+    for (let k = 0; k < value.rows; k++) await put(`${k > 0 ? ',' : ''}${JSON.stringify(value.row(k))}`);
+    await put(']');
+  }
+  await put('}\n');
 }
 
 /** `yumaval score`: scores a recorded batch of miner answers (contracts/weights-and-scores.md). */
@@ -43,18 +94,27 @@ export function scoreCommand(): Command {
     .description('score a recorded batch of miner answers by informational value (2022 Shapley values), in WebAssembly')
     .requiredOption('-r, --responses <file>', 'batch JSON ({ targets, vocab, responses, params? }), or - for stdin')
     .option('--json', 'print every quantity as JSON on stdout instead of the tables')
+    .option('--synergy', `with --json: always include the K×K synergy matrix (by default only while K×K ≤ ${MAX_DEFAULT_MATRIX_CELLS}; else null)`)
+    .option('--loss-per-query', `with --json: always include the K×B lossPerQuery matrix (by default only while K×B ≤ ${MAX_DEFAULT_MATRIX_CELLS}; else null)`)
+    .option('--max-input-mb <n>', MAX_INPUT_HELP)
     .addHelpText(
       'after',
       '\nEach response is { uid, dense: [[p, ...] per query] }, { uid, topk: [[[outcome, p], ...] per query], floor: [...] },\n' +
         'or { uid, error } (unresponsive). Hostile rows (NaN, negatives, bad ids, all zeros) score the worst loss; only a\n' +
-        'malformed batch exits 2. Parameters default to the 2022 validator\'s: see docs/scoring.md.',
+        'malformed batch exits 2. Parameters default to the 2022 validator\'s: see docs/scoring.md.\n' +
+        'Batches that cannot fit the engine (B·vocab per dense answer, K ≤ 11585) exit 2 before anything is allocated.',
     )
-    .action(async (opts: { responses: string; json?: boolean }) => {
-      const { batch, params } = parseScoreRequest(await readJsonInput(opts.responses));
+    .action(async (opts: { responses: string; json?: boolean; synergy?: boolean; lossPerQuery?: boolean; maxInputMb?: string }) => {
+      const { batch, params } = parseScoreRequest(await readJsonInput(opts.responses, { maxInputMib: parseMaxInputOption(opts.maxInputMb) }));
       const result = scoreBatch(batch, params);
       const weights = shapleyWeights(result);
       if (opts.json === true) {
-        writeJson(scoreJson(result, weights));
+        const auto = defaultMatrices(result, batch.targets.length);
+        const m = { synergy: opts.synergy === true || auto.synergy, lossPerQuery: opts.lossPerQuery === true || auto.lossPerQuery };
+        const K = result.uids.length;
+        if (!m.synergy) process.stderr.write(`score: synergy is null: the ${K}×${K} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--synergy includes it)\n`);
+        if (!m.lossPerQuery) process.stderr.write(`score: lossPerQuery is null: the ${K}×${batch.targets.length} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--loss-per-query includes it)\n`);
+        await writeScoreJson(result, weights, m);
         return;
       }
       const emitted = new Map(weights.uids.map((u, i) => [u, weights.values[i] as number]));

@@ -1,11 +1,13 @@
 import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileWriteError, InvalidOptionError } from '../errors/index.js';
-import { CATALOGUE, renderReport, scenarioMetrics, simulate, stakePath, toCsv } from '../simulation/index.js';
-import type { Scenario, SimulationResult, VariantMetrics } from '../simulation/index.js';
+import { InvalidOptionError, showValue } from '../errors/index.js';
+import { CATALOGUE, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
+import type { Scenario, SeriesResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
-import { readJsonInput, writeJson } from './read-input.js';
+import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput, writeJson } from './read-input.js';
+import { checkSeriesFits, guardWrite, JsonStream, SERIES_BYTES_PER_UID_EPOCH, variantFiles, VariantWriter } from './simulate-output.js';
+import type { VariantFile } from './simulate-output.js';
 import { renderTable } from './table.js';
 
 const pct = (u16: number): string => `${((u16 / 65535) * 100).toFixed(2)}%`;
@@ -24,7 +26,7 @@ function progress(label: string): (done: number, total: number) => void {
 }
 
 /** The last epoch of each variant as a table: dividends and incentive per uid. */
-function summary(result: SimulationResult, n: number): string {
+function summary(result: SeriesResult, n: number): string {
   const cols = result.variants.flatMap((v) => [{ header: `${v.name} div` }, { header: `${v.name} inc` }]);
   const rows = Array.from({ length: n }, (_, uid) => [
     uid,
@@ -80,15 +82,18 @@ export function simulateCommand(): Command {
     .option('--list', 'list the built-in scenarios')
     .option('-e, --epochs <n>', 'run this many epochs (fewer than the scenario lists, or more: extra epochs set no explicit weights)')
     .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(['exact', 'f64']).default('exact'))
-    .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table')
-    .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs) and <dir>/report.html (charts, offline)')
+    .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table (streamed epoch by epoch)')
+    .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs, streamed) and <dir>/report.html (charts, offline)')
+    .option('--max-input-mb <n>', MAX_INPUT_HELP)
     .addHelpText(
       'after',
       '\nThe scenario gives n, stake (rao per uid), optional hyperparams and variants, and per-epoch weights rows.\n' +
         'Invalid scenarios exit 2 with one line naming the place, e.g. epochs[3].weights["7"][0][0].\n' +
-        'Behaviours (honest with noise, late, copier, cartel) produce weights epoch by epoch: see docs/simulation.md.',
+        'Behaviours (honest with noise, late, copier, cartel) produce weights epoch by epoch: see docs/simulation.md.\n' +
+        'Memory: the per-epoch outputs are streamed; the tables, metrics and report keep about n·epochs·variants·' +
+        `${SERIES_BYTES_PER_UID_EPOCH} bytes, and a run that cannot fit is refused up front (docs/limits.md).`,
     )
-    .action(async (source: string | undefined, opts: { mode: EpochMode; json?: boolean; out?: string; list?: boolean; epochs?: string }) => {
+    .action(async (source: string | undefined, opts: { mode: EpochMode; json?: boolean; out?: string; list?: boolean; epochs?: string; maxInputMb?: string }) => {
       if (opts.list === true) {
         const entries = [...CATALOGUE].map(([name, make]) => ({ name, description: make().description ?? '' }));
         if (opts.json === true) writeJson(entries);
@@ -96,11 +101,12 @@ export function simulateCommand(): Command {
         return;
       }
       if (source === undefined) throw new InvalidOptionError('<scenario>', 'give a scenario file, - for stdin, or a built-in name (yumaval simulate --list)');
+      const maxInputMib = parseMaxInputOption(opts.maxInputMb);
       let raw: unknown;
       const builtIn = CATALOGUE.get(source);
       if (builtIn !== undefined) raw = builtIn();
-      else if (source === '-' || source.toLowerCase().endsWith('.json')) raw = await readJsonInput(source);
-      else throw new InvalidOptionError('<scenario>', `"${source}" is neither a .json file nor a built-in scenario (the catalogue: ${[...CATALOGUE.keys()].join(', ')})`);
+      else if (source === '-' || source.toLowerCase().endsWith('.json')) raw = await readJsonInput(source, { maxInputMib, exactIntegers: true });
+      else throw new InvalidOptionError('<scenario>', `${showValue(source)} is neither a .json file nor a built-in scenario (the catalogue: ${[...CATALOGUE.keys()].join(', ')})`);
       if (opts.epochs !== undefined) {
         const count = Number(opts.epochs);
         if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidOptionError('--epochs', `expected an integer in 1..100000, got ${JSON.stringify(opts.epochs)}`);
@@ -109,30 +115,53 @@ export function simulateCommand(): Command {
           raw = { ...sc, epochs: sc.epochs.slice(0, count), epochCount: count };
         }
       }
-      const result = simulate(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') });
-      const metrics = opts.json === true && opts.out === undefined ? [] : scenarioMetrics(raw as Scenario, result, { mode: opts.mode });
-      if (opts.out !== undefined) {
-        try {
-          await mkdir(opts.out, { recursive: true });
-          await writeFile(join(opts.out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-          for (const v of result.variants) {
-            const base = join(opts.out, v.name.replace(/[^A-Za-z0-9._-]+/g, '_'));
-            await writeFile(`${base}.json`, `${JSON.stringify(v)}\n`);
-            await writeFile(`${base}.csv`, toCsv(v.epochs));
+      // Everything that can be refused is refused before the first epoch runs.
+      const checked = validateScenario(raw);
+      const keepSeries = opts.json !== true || opts.out !== undefined;
+      if (keepSeries) checkSeriesFits(checked, honestBaseline(raw as Scenario) !== null);
+      const outFiles = opts.out === undefined ? null : variantFiles(opts.out, checked.variants.map((v) => v.name));
+      if (opts.out !== undefined) await guardWrite(opts.out, () => mkdir(opts.out as string, { recursive: true }));
+
+      const series: SeriesResult = { variants: [] };
+      const stdout = opts.json === true ? new JsonStream() : null;
+      const files = new VariantWriter();
+      try {
+        for (const ev of simulateRuns(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') })) {
+          if (ev.kind === 'variant') {
+            // Nothing reaches stdout before the first run has started (a scenario refused late prints nothing).
+            const head = `${ev.variant > 0 ? ']},' : '{"variants":['}{"name":${JSON.stringify(ev.name)},"epochs":[`;
+            stdout?.write(head);
+            if (outFiles !== null) files.start(outFiles[ev.variant] as VariantFile, JSON.stringify(ev.name));
+            if (keepSeries) series.variants.push({ name: ev.name, epochs: [] });
+            continue;
           }
-          const title = (raw as { name?: unknown }).name;
-          await writeFile(join(opts.out, 'report.html'), renderReport(result, typeof title === 'string' ? title : 'yumaval simulation', { stakes: stakePath(raw), metrics }));
-        } catch (err) {
-          throw new FileWriteError(opts.out, (err as Error).message);
+          const text = JSON.stringify(ev.output);
+          if (stdout !== null && !stdout.write(`${ev.epoch > 0 ? ',' : ''}${text}`)) await stdout.drained();
+          if (outFiles !== null) files.epoch(ev.epoch, text, ev.series);
+          if (keepSeries) series.variants[ev.variant]?.epochs.push(ev.series);
         }
+        files.end();
+      } finally {
+        files.close();
       }
-      if (opts.json === true) {
-        writeJson(result);
-        return;
+      if (stdout !== null) {
+        stdout.write(checked.variants.length > 0 ? ']}]}\n' : '{"variants":[]}\n');
+        await stdout.drained();
       }
-      const n = (raw as { n: number }).n;
-      const epochs = result.variants[0]?.epochs.length ?? 0;
-      process.stdout.write(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(result, n)}\n`);
+      if (!keepSeries) return;
+      const metrics = scenarioMetrics(raw as Scenario, series, { mode: opts.mode });
+      if (opts.out !== undefined) {
+        const out = opts.out;
+        await guardWrite(out, async () => {
+          await writeFile(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+          const title = (raw as { name?: unknown }).name;
+          await writeFile(join(out, 'report.html'), renderReport(series, typeof title === 'string' ? title : 'yumaval simulation', { stakes: stakePath(raw), metrics }));
+        });
+      }
+      if (opts.json === true) return;
+      const n = checked.n;
+      const epochs = series.variants[0]?.epochs.length ?? 0;
+      process.stdout.write(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(series, n)}\n`);
       process.stdout.write(`\n${metricsTable(metrics)}\n`);
       process.stdout.write(`\n${validatorsTable(metrics)}\n`);
     });

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { InvalidOptionError } from '../errors/index.js';
+import { InvalidOptionError, showValue } from '../errors/index.js';
 import type { Store as StoreType } from '../store/index.js';
 import { readJsonInput, writeJson } from './read-input.js';
 import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
@@ -43,7 +43,7 @@ export function parseWeightsSetOptions(raw: Record<string, unknown>): WeightsSet
     return v;
   };
   const chain = str('chain');
-  if (!/^wss?:\/\/./.test(chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${JSON.stringify(chain)}`);
+  if (!/^wss?:\/\/./.test(chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${showValue(chain)}`);
   const netuidText = str('netuid');
   if (!/^\d+$/.test(netuidText) || Number(netuidText) > 65535) throw new InvalidOptionError('--netuid', `expected an integer in 0..65535, got ${JSON.stringify(netuidText)}`);
   let versionKey: bigint | null = WEIGHTS_SET_DEFAULTS.versionKey;

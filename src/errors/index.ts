@@ -10,3 +10,5 @@ export {
   RuntimeDataError,
 } from './errors.js';
 export { describeValue } from './describe-value.js';
+export { nearestName } from './nearest-name.js';
+export { looksLikeSecret, scrubSecrets, showPath, showValue } from './secret-text.js';

@@ -2,6 +2,8 @@ import { InvalidInputError } from '../errors/index.js';
 import { resolveScoringParams } from './params.js';
 import type { MinerResponse, ScoreBatch, ScoringParams } from './types.js';
 import { describeValue } from '../errors/describe-value.js';
+import { BATCH_LIMITS } from './check-batch.js';
+import { ENGINE_HEAP_BYTES, engineBytes } from './score.js';
 
 /*
  * The JSON input of `yumaval score` (contracts/weights-and-scores.md) read into a ScoreBatch.
@@ -110,17 +112,52 @@ export function topkResponse(rows: unknown, floor: unknown, queries: number, voc
 
 /**
  * One miner's answer. An `error` key, or no answer field at all, is unresponsive. Anything else is content, scored
- * row by row: an answer with both `dense` and `topk` is all garbage, a `topk` without `floor` has garbage rows, and a
- * `floor` beside `dense` is not read.
+ * row by row: a `topk` without `floor` has garbage rows, and a `floor` beside `dense` is not read. (A response with
+ * both `dense` and `topk` is refused by parseScoreBatch: which answer is meant is the batch's structure, not content.)
  */
 function readResponse(raw: Obj, queries: number, vocab: number): MinerResponse {
   if (has(raw, 'error')) return { kind: 'none' };
   const dense = has(raw, 'dense');
   const topk = has(raw, 'topk');
-  if (dense && topk) return denseResponse(null, queries, vocab);
   if (dense) return denseResponse(raw.dense, queries, vocab);
   if (topk) return topkResponse(raw.topk, raw.floor, queries, vocab);
   return { kind: 'none' };
+}
+
+/**
+ * Refuses a batch whose typed arrays would not fit the scoring engine, before any of them is allocated: a 4 KB input
+ * (2048 targets, vocab 2^20, one empty dense answer) would otherwise ask for 8 GiB. Dense answers take B·V floats
+ * whatever they hold; top-k answers take their pairs. The K limit (the K×K synergy matrix) is checked here too.
+ * @throws InvalidInputError naming the sizes and the limit
+ */
+function checkBatchSize(rawResponses: unknown[], queries: number, vocab: number): void {
+  const answers: Obj[] = [];
+  let K = 0, dense = 0;
+  for (const raw of rawResponses) {
+    if (!isObj(raw)) continue;
+    K++;
+    if (has(raw, 'error')) continue;
+    if (has(raw, 'dense')) dense++;
+    else if (has(raw, 'topk')) answers.push(raw);
+  }
+  if (K > BATCH_LIMITS.miners) {
+    throw new InvalidInputError('responses', `has ${K} miners, more than the ${BATCH_LIMITS.miners} a batch may hold (their ${K}×${K} synergy matrix must fit one 1 GiB allocation): split the batch`);
+  }
+  const refuse = (need: number, pairs: number | null): never => {
+    const gib = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GiB`;
+    const what = `K = ${K} miners, B = ${queries} queries, vocab ${vocab}; ${dense} dense answers of B × vocab floats each${pairs === null ? '' : `; ${pairs} top-k pairs`}`;
+    throw new InvalidInputError('responses', `the batch needs ${gib(need)} of scoring memory (${what}), more than the engine's ${gib(ENGINE_HEAP_BYTES)}: score fewer queries, miners or dense answers per batch`);
+  };
+  // Without the pairs first (O(1)); the pairs are counted (O(K·B)) only for a batch that may fit.
+  const fixed = dense * queries * vocab * 4 + answers.length * (2 * queries + 1) * 4;
+  if (engineBytes(K, queries, vocab, fixed) > ENGINE_HEAP_BYTES) refuse(engineBytes(K, queries, vocab, fixed), null);
+  let pairs = 0;
+  for (const raw of answers) {
+    const rows = Array.isArray(raw.topk) ? raw.topk : [];
+    for (let b = 0; b < queries; b++) pairs += Array.isArray(rows[b]) ? Math.max(1, (rows[b] as unknown[]).length) : 1;
+  }
+  const need = engineBytes(K, queries, vocab, fixed + pairs * 8);
+  if (need > ENGINE_HEAP_BYTES) refuse(need, pairs);
 }
 
 /**
@@ -161,6 +198,7 @@ export function parseScoreBatch(json: unknown): ScoreBatch {
   if (!has(json, 'responses')) throw new InvalidInputError('responses', 'is required (one entry per queried miner)');
   const rawResponses = json.responses;
   if (!Array.isArray(rawResponses)) throw new InvalidInputError('responses', `expected an array of responses, got ${describeValue(rawResponses)}`);
+  checkBatchSize(rawResponses, queries, vocab);
   const uids: number[] = [];
   const responses: MinerResponse[] = [];
   const seen = new Map<number, number>();
@@ -171,6 +209,7 @@ export function parseScoreBatch(json: unknown): ScoreBatch {
     for (const key of Object.keys(raw)) {
       if (!RESPONSE_KEYS.has(key)) throw new InvalidInputError(`${path}.${key}`, `is not a response field (expected uid and one of dense, topk + floor, error)`);
     }
+    if (!has(raw, 'error') && has(raw, 'dense') && has(raw, 'topk')) throw new InvalidInputError(path, 'has both dense and topk: give one answer (dense rows, or topk pairs with floor)');
     if (!has(raw, 'uid')) throw new InvalidInputError(`${path}.uid`, 'is required');
     const uid = readInt(raw.uid, `${path}.uid`, 0, MAX_UID);
     const first = seen.get(uid);

@@ -7,15 +7,22 @@ import { KIND, MINER_SLOTS, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wa
 /** Below this many pair-query products the helper thread costs more than it saves. */
 const HELPER_MIN_WORK = 200_000;
 
+/** Bytes the engine's heap needs for a batch of K miners, B queries, vocab V and the miners' answers (input bytes). */
+export function engineBytes(K: number, B: number, V: number, inputBytes: number): number {
+  return inputBytes + K * K * 8 + K * B * 25 + K * 120 + V * 20 + 4096;
+}
+
+/** The engine heap a batch may use: the whole wasm memory but 64 MiB for the engine's own data. */
+export const ENGINE_HEAP_BYTES = MEMORY_PAGES * 65536 - (64 << 20);
+
 /** Bytes the engine's heap needs for a batch: inputs, per-row state, the K×K matrix and the outputs. */
 function heapBytes(batch: ScoreBatch): number {
-  const K = batch.responses.length, B = batch.targets.length, V = batch.vocab;
   let inputs = 0;
   for (const r of batch.responses) {
     if (r.kind === 'dense') inputs += r.probs.length * 4;
     else if (r.kind === 'topk') inputs += (r.ptr.length + r.ids.length + r.probs.length + r.floor.length) * 4;
   }
-  return inputs + K * K * 8 + K * B * 25 + K * 120 + V * 20 + 4096;
+  return engineBytes(batch.responses.length, batch.targets.length, batch.vocab, inputs);
 }
 
 /**
@@ -26,7 +33,7 @@ function heapBytes(batch: ScoreBatch): number {
 export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResult {
   checkBatchShape(batch);
   const K = batch.responses.length, B = batch.targets.length, V = batch.vocab;
-  const need = heapBytes(batch), have = MEMORY_PAGES * 65536 - (64 << 20);
+  const need = heapBytes(batch), have = ENGINE_HEAP_BYTES;
   if (need > have) {
     throw new InvalidInputError('responses', `the batch needs ${(need / 2 ** 30).toFixed(2)} GiB of engine heap (K = ${K}, B = ${B}, V = ${V}); the heap holds ${(have / 2 ** 30).toFixed(2)} GiB: score fewer miners per batch`);
   }

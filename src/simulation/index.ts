@@ -1,9 +1,9 @@
-export { simulate, SIMULATE_DEFAULTS } from './simulate.js';
+export { simulate, simulateRuns, simulateSeries, toSeries, SIMULATE_DEFAULTS } from './simulate.js';
 export { validateScenario, HYPERPARAM_KEYS } from './validate-scenario.js';
 export { maxUpscaleU16 } from './max-upscale.js';
-export type { Behaviour, BehaviourPlan, Hyperparams, NormalizedScenario, Quality, Scenario, ScenarioEpoch, SimulateOptions, SimulationResult, Variant } from './types.js';
+export type { Behaviour, BehaviourPlan, Hyperparams, NormalizedScenario, Quality, Scenario, ScenarioEpoch, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, EpochSeries, Variant } from './types.js';
 export { copierGain, dividendsPer1000Tao, incentiveShare, meanOf, relativeDividends, stakeAt } from './metrics.js';
-export type { StakeVector, Stakes } from './metrics.js';
+export type { EpochLike, StakeVector, Stakes } from './metrics.js';
 export { CATALOGUE } from './catalogue.js';
 export { renderReport, toCsv } from './report.js';
 export { incentiveInstability, meanIncentiveShare } from './metrics.js';

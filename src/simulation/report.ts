@@ -4,7 +4,12 @@ import type { EpochOutput } from '../yuma/types.js';
 import { dividendsPer1000Tao, relativeDividends, stakeAt } from './metrics.js';
 import type { Stakes } from './metrics.js';
 import type { VariantMetrics } from './summary.js';
-import type { SimulationResult } from './types.js';
+import type { EpochSeries, SeriesResult, SimulationResult } from './types.js';
+
+/** An epoch as the report reads it: a whole output, or a series record (bond totals instead of bonds rows). */
+type ReportEpoch = EpochOutput | EpochSeries;
+/** A result as the report reads it. */
+type ReportResult = SimulationResult | SeriesResult;
 
 /*
  * The self-contained HTML report of a simulation: one column per variant, charts of weights (consensus), bonds,
@@ -27,15 +32,15 @@ function top(at: number[][], count: number): number[] {
   return peak.map((p, u) => [p, u] as const).filter(([p]) => p > 0).sort((a, b) => b[0] - a[0]).slice(0, count).map(([, u]) => u).sort((a, b) => a - b);
 }
 
-function chart(title: string, epochs: EpochOutput[], pick: (o: EpochOutput, e: number) => number[], scale = 1 / 65535): Chart {
+function chart(title: string, epochs: ReportEpoch[], pick: (o: ReportEpoch, e: number) => number[], scale = 1 / 65535): Chart {
   const at = epochs.map((o, e) => pick(o, e));
   // NaN (a uid without stake that epoch) becomes a gap in the line: JSON carries it as null.
   return { title, lines: top(at, 12).map((u) => ({ label: `uid ${u}`, values: at.map((xs) => (xs[u] ?? 0) * scale) })) };
 }
 
 /** The charts of one variant. */
-function variantCharts(epochs: EpochOutput[], stakes: Stakes | undefined): Chart[] {
-  const bondTotals = (o: EpochOutput): number[] => o.bonds.map((row) => row.reduce((a, [, v]) => a + v, 0));
+function variantCharts(epochs: ReportEpoch[], stakes: Stakes | undefined): Chart[] {
+  const bondTotals = (o: ReportEpoch): number[] => ('bondTotals' in o ? o.bondTotals : o.bonds.map((row) => row.reduce((a, [, v]) => a + v, 0)));
   return [
     chart('Weights: consensus per miner', epochs, (o) => o.consensus),
     chart('Bonds: sum of each validator\'s stored bonds (u16 units / 65535)', epochs, bondTotals),
@@ -51,7 +56,7 @@ function escapeHtml(s: string): string {
 }
 
 /** The summary table: the last epoch of every variant, per uid with stake or incentive. */
-function summaryTable(result: SimulationResult): string {
+function summaryTable(result: ReportResult): string {
   const last = result.variants.map((v) => v.epochs[v.epochs.length - 1]);
   const n = last[0]?.dividends.length ?? 0;
   const uids = Array.from({ length: n }, (_, u) => u).filter((u) => last.some((o) => o !== undefined && ((o.stakeWeight[u] ?? 0) > 0 || (o.incentive[u] ?? 0) > 0)));
@@ -85,7 +90,7 @@ export interface ReportExtras {
 }
 
 /** The HTML report of a simulation result, with the chart library inlined. */
-export function renderReport(result: SimulationResult, title: string, extras: ReportExtras = {}): string {
+export function renderReport(result: ReportResult, title: string, extras: ReportExtras = {}): string {
   const js = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
   const css = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');
   const data = result.variants.map((v) => ({ name: v.name, charts: variantCharts(v.epochs, extras.stakes) }));
@@ -129,9 +134,10 @@ for (const variant of REPORT) {
 }
 
 /** Every epoch's outputs of one variant as CSV: one line per epoch and uid. */
-export function toCsv(epochs: EpochOutput[]): string {
-  const lines = ['epoch,uid,active,validatorPermit,stakeWeight,consensus,incentive,dividends,validatorTrust,serverEmission,validatorEmission,emission'];
-  epochs.forEach((o, e) => {
+export function toCsv(epochs: ReadonlyArray<ReportEpoch>, first = 0, header = true): string {
+  const lines = header ? ['epoch,uid,active,validatorPermit,stakeWeight,consensus,incentive,dividends,validatorTrust,serverEmission,validatorEmission,emission'] : [];
+  epochs.forEach((o, i) => {
+    const e = first + i;
     for (let u = 0; u < o.dividends.length; u++) {
       lines.push([e, u, o.active[u], o.validatorPermit[u], o.stakeWeight[u], o.consensus[u], o.incentive[u], o.dividends[u], o.validatorTrust[u], o.serverEmission[u], o.validatorEmission[u], o.emission[u]].join(','));
     }

@@ -5,7 +5,7 @@ import { validateEpochInput } from '../yuma/validate.js';
 import type { EpochInput, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
-import type { NormalizedScenario, SimulateOptions, SimulationResult, Variant } from './types.js';
+import type { EpochSeries, NormalizedScenario, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, Variant } from './types.js';
 import { validateScenario } from './validate-scenario.js';
 
 /** Defaults of `simulate`'s options. */
@@ -21,7 +21,17 @@ interface SubnetState {
   stake: string[];
 }
 
-function runVariant(s: NormalizedScenario, variant: Variant, options: Required<Omit<SimulateOptions, 'onProgress'>>, tick: () => void): EpochOutput[] {
+/** An epoch's series record: everything but the bonds rows and bits, with each uid's bond total. */
+export function toSeries(out: EpochOutput): EpochSeries {
+  const { bonds, bits: _bits, ...rest } = out;
+  return { ...rest, bondTotals: bonds.map((row) => row.reduce((a, [, v]) => a + v, 0)) };
+}
+
+/**
+ * One variant's runs. Only the consensus of past epochs is kept (behaviours read it), so memory stays at one epoch's
+ * state and output whatever the number of epochs; the caller decides what to keep of each yielded output.
+ */
+function* runVariant(s: NormalizedScenario, variant: Variant, options: Required<Omit<SimulateOptions, 'onProgress'>>, tick: () => void): Generator<EpochOutput> {
   const n = s.n;
   // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
   const state: SubnetState = {
@@ -39,9 +49,9 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
     weights: Array.from({ length: n }, () => []), bonds: Array.from({ length: n }, () => []),
   };
   const template = validateEpochInput(probe, `variants["${variant.name}"].`);
-  const outputs: EpochOutput[] = [];
+  const consensus: number[][] = [];
   const produced = s.plan === null ? null : new BehaviourWeights(s.plan);
-  const consensusAt = (epoch: number): number[] | undefined => (epoch >= 0 ? outputs[epoch]?.consensus : undefined);
+  const consensusAt = (epoch: number): number[] | undefined => (epoch >= 0 ? consensus[epoch] : undefined);
   for (let k = 0; k < s.blocks.length; k++) {
     const block = s.blocks[k] as number;
     const e = s.warmup ? k - 1 : k;
@@ -80,10 +90,12 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
     const out = { ...runEpoch(prepareNormalized(input), { mode: options.mode }) };
     state.bonds = out.bonds;
     state.permits = out.validatorPermit;
-    if (epoch !== undefined) outputs.push(out);
     tick();
+    if (epoch !== undefined) {
+      consensus.push(out.consensus);
+      yield out;
+    }
   }
-  return outputs;
 }
 
 /**
@@ -91,6 +103,25 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
  * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
  */
 export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
+  return collect(scenario, options, (ev) => ev.output);
+}
+
+/** Every variant's epochs, each kept as `keep` makes it. */
+function collect<T>(scenario: unknown, options: SimulateOptions | undefined, keep: (ev: Extract<SimulationEvent, { kind: 'epoch' }>) => T): { variants: Array<{ name: string; epochs: T[] }> } {
+  const result: { variants: Array<{ name: string; epochs: T[] }> } = { variants: [] };
+  for (const ev of simulateRuns(scenario, options)) {
+    if (ev.kind === 'variant') result.variants.push({ name: ev.name, epochs: [] });
+    else result.variants[ev.variant]?.epochs.push(keep(ev));
+  }
+  return result;
+}
+
+/**
+ * Runs a scenario like simulate, yielding each epoch as it is computed instead of keeping every output, so a caller
+ * can stream the outputs (as `yumaval simulate --json` and `--out` do) in memory that does not grow with the bonds
+ * of every epoch. The scenario is validated before the first run (errors are thrown by the first `next()`).
+ */
+export function* simulateRuns(scenario: unknown, options?: SimulateOptions): Generator<SimulationEvent> {
   // An option given as undefined takes its default, as if it were left out.
   const merged = { ...SIMULATE_DEFAULTS, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
   if (merged.mode !== 'exact' && merged.mode !== 'f64') {
@@ -100,5 +131,14 @@ export function simulate(scenario: unknown, options?: SimulateOptions): Simulati
   const total = s.variants.length * s.blocks.length;
   let done = 0;
   const tick = (): void => options?.onProgress?.(++done, total);
-  return { variants: s.variants.map((v) => ({ name: v.name, epochs: runVariant(s, v, { mode: merged.mode }, tick) })) };
+  for (const [k, v] of s.variants.entries()) {
+    yield { kind: 'variant', variant: k, name: v.name };
+    let epoch = 0;
+    for (const output of runVariant(s, v, { mode: merged.mode }, tick)) yield { kind: 'epoch', variant: k, name: v.name, epoch: epoch++, output, series: toSeries(output) };
+  }
+}
+
+/** Runs a scenario keeping only each epoch's series record (metrics, charts, CSV), not its bonds rows and bits. */
+export function simulateSeries(scenario: unknown, options?: SimulateOptions): SeriesResult {
+  return collect(scenario, options, (ev) => ev.series);
 }

@@ -1,7 +1,7 @@
 import type { Behaviour } from './behaviours.js';
 import { copierGain, dividendsPer1000Tao, incentiveInstability, meanIncentiveShare, meanOf, relativeDividends, stakeAt } from './metrics.js';
-import { simulate } from './simulate.js';
-import type { Scenario, SimulateOptions, SimulationResult } from './types.js';
+import { simulateSeries } from './simulate.js';
+import type { Scenario, SeriesResult, SimulateOptions, SimulationResult } from './types.js';
 import { validateScenario } from './validate-scenario.js';
 
 /** One validator's dividends over a run. */
@@ -50,14 +50,15 @@ export function honestBaseline(scenario: Scenario): Scenario | null {
  * The metrics of a scenario run. Relative dividends against the honest baseline and the cartel's gain need a second
  * run in which the dishonest validators weigh honestly (same seed, so the same noise and quality path).
  */
-export function scenarioMetrics(scenario: Scenario, result: SimulationResult, options?: SimulateOptions): VariantMetrics[] {
+export function scenarioMetrics(scenario: Scenario, result: SimulationResult | SeriesResult, options?: SimulateOptions): VariantMetrics[] {
   const behaviours: Behaviour[] = scenario.behaviours ?? [];
   const honest = behaviours.filter((b) => b.type === 'honest').flatMap((b) => b.uids);
   const copiers = behaviours.filter((b): b is Extract<Behaviour, { type: 'copier' }> => b.type === 'copier');
   const cartels = behaviours.filter((b): b is Extract<Behaviour, { type: 'cartel' }> => b.type === 'cartel');
   const cartelMiners = [...new Set(cartels.flatMap((b) => b.miners))];
   const fair = honestBaseline(scenario);
-  const baseline = fair === null ? null : simulate(fair, { mode: options?.mode });
+  // The baseline keeps series records only: its bonds rows are never read.
+  const baseline = fair === null ? null : simulateSeries(fair, { mode: options?.mode });
   const stakes = stakePath(scenario);
   const staked = Array.from({ length: scenario.n }, (_, u) => u).filter((u) => stakes.some((s) => (s[u] as bigint) > 0n));
   const per1000 = (o: Parameters<typeof dividendsPer1000Tao>[0], e: number): number[] => dividendsPer1000Tao(o, stakeAt(stakes, e));

@@ -65,6 +65,44 @@ export interface SimulateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * What the metrics, charts, tables and CSV read of one epoch: the EpochOutput without its bonds rows and bits (which
+ * hold O(bond entries) per epoch: 17 MB per epoch at n = 4096 with 64 dense validators), and each uid's bond total
+ * instead. Kept for every epoch of a long run; the full outputs are streamed (simulateRuns) and dropped.
+ */
+export type EpochSeries = Omit<EpochOutput, 'bonds' | 'bits'> & {
+  /** Per uid: the sum of its stored bond values after the epoch (u16 units). */
+  bondTotals: number[];
+};
+
+/**
+ * What simulateRuns yields, in run order: a variant's start (variants run one after the other), then each of its
+ * epochs (the warm-up run is not one).
+ */
+export type SimulationEvent =
+  | {
+      kind: 'variant';
+      /** The variant's index in the scenario. */
+      variant: number;
+      name: string;
+    }
+  | {
+      kind: 'epoch';
+      variant: number;
+      name: string;
+      /** The scenario epoch, from 0. */
+      epoch: number;
+      /** The epoch's whole output. */
+      output: EpochOutput;
+      /** The same as a series record, to keep. */
+      series: EpochSeries;
+    };
+
+/** The per-epoch series of every variant (what simulate keeps when the full outputs are streamed). */
+export interface SeriesResult {
+  variants: Array<{ name: string; epochs: EpochSeries[] }>;
+}
+
 /** The `--json` output of contracts/scenario.md. */
 export interface SimulationResult {
   variants: Array<{ name: string; epochs: EpochOutput[] }>;

@@ -1,9 +1,9 @@
-import { YumavalError } from '../errors/index.js';
+import { showPath, YumavalError } from '../errors/index.js';
 
 /** The store file cannot be opened or migrated (path, then the reason). */
 export class StoreOpenError extends YumavalError {
   constructor(file: string, detail: string, options?: { cause?: unknown }) {
-    super(`cannot open the store ${file}: ${detail}`, 'ERR_STORE_OPEN', options);
+    super(`cannot open the store ${showPath(file)}: ${detail}`, 'ERR_STORE_OPEN', options);
   }
 }
 

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../errors/index.js';
+import { InvalidInputError, nearestName } from '../errors/index.js';
 import { EPOCH_DEFAULTS, U64_MAX } from './defaults.js';
 import type { NormalizedEpochInput, SparseRow } from './types.js';
 import { describeValue } from '../errors/describe-value.js';
@@ -11,6 +11,12 @@ import { describeValue } from '../errors/describe-value.js';
 type Obj = Record<string, unknown>;
 
 const DECIMAL = /^[0-9]+$/;
+
+/** Every EpochInput field (contracts/epoch-io.md, and the simulation-only winnerTakesAll); any other is refused. */
+export const EPOCH_INPUT_FIELDS: ReadonlySet<string> = new Set([
+  'n', 'block', 'stake', 'lastUpdate', 'blockAtRegistration', 'validatorPermit', 'weights', 'bonds', 'activityCutoff',
+  'commitBlock', ...Object.keys(EPOCH_DEFAULTS),
+]);
 
 
 /** Reads an unsigned integer that may exceed 2^53: a number, a decimal string or a bigint, in 0..max. */
@@ -105,6 +111,12 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
   }
   const o = raw as Obj;
   const p = prefix;
+  // A misspelt hyperparameter must not silently fall back to its default (contracts/epoch-io.md).
+  for (const key of Object.keys(o)) {
+    if (!EPOCH_INPUT_FIELDS.has(key)) {
+      throw new InvalidInputError(p + key.slice(0, 64), `is not an EpochInput field (did you mean ${nearestName(key, EPOCH_INPUT_FIELDS)}?)`);
+    }
+  }
   const req = (key: string): unknown => {
     const v = field(o, key);
     if (v === undefined) throw new InvalidInputError(p + key, 'is required');

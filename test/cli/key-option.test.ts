@@ -14,6 +14,22 @@ describe('the shared key options (weights set, miner, query)', () => {
     expect(() => parseKeyOptions({}, 'miner')).toThrow(/miner hotkey file.*--key-env/);
     expect(() => parseKeyOptions({ key: 'f', keyEnv: 'X' }, 'validator')).toThrow(/not both/);
     expect(() => parseKeyOptions({ keyEnv: 'NOT A NAME' }, 'validator')).toThrow(InvalidOptionError);
-    expect(() => parseKeyOptions({ keyEnv: '1X' }, 'validator')).toThrow(/environment variable name/);
+    expect(() => parseKeyOptions({ keyEnv: '1X' }, 'validator')).toThrow(/NAME of an environment variable/);
+  });
+
+  it('never repeats the value of --key or --key-env in a message (it may be the secret itself)', () => {
+    const seed = `0x${'ab'.repeat(32)}`;
+    for (const raw of [{ keyEnv: seed }, { keyEnv: '//Zed7//x' }, { key: '//Zed7//x' }, { keyEnv: 'piano manage a b' }]) {
+      let message = '';
+      try {
+        parseKeyOptions(raw, 'validator');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^option --key(-env)?: /);
+      expect(message).not.toContain('abab');
+      expect(message).not.toContain('Zed7');
+      expect(message).not.toContain('piano');
+    }
   });
 });

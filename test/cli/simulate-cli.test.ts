@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,42 @@ describe('yumaval simulate', () => {
     expectInputError(cli(['simulate', file('bad3.json', '{"n": 3,')]), /JSON/);
     expectInputError(cli(['simulate', 'no-such-case']), /catalogue: kappa-moves-first/);
     expectInputError(cli(['simulate', file('bad4.json', { ...scenario, quality: { miners: [3, 4], values: [1, 1] }, behaviours: [{ type: 'spam', uids: [0] }] })]), /behaviours\[0\]\.type: unknown behaviour "spam"/);
+  });
+
+  // Issue 15, finding 10: variant names become file names under --out.
+  it('--out: a variant named .. stays inside the folder (as __.json), and nothing is written beside it', () => {
+    const parent = join(dir, 'escape');
+    mkdirSync(parent);
+    const out = join(parent, 'out');
+    const r = cli(['simulate', file('dots.json', { ...scenario, variants: [{ name: '..', yuma3: true }, { name: '.hidden', yuma3: false }] }), '--mode', 'f64', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(parent)).toEqual(['out']);
+    expect(existsSync(`${out}.json`)).toBe(false);
+    expect(readdirSync(out).sort()).toEqual(['__.csv', '__.json', '_hidden.csv', '_hidden.json', 'metrics.json', 'report.html']);
+    expect((JSON.parse(readFileSync(join(out, '__.json'), 'utf8')) as { name: string }).name).toBe('..');
+  });
+
+  it('--out: two variant names that map to one file (a/b and a?b, or A and a) are refused before anything runs', () => {
+    const out = join(dir, 'clash');
+    const r = cli(['simulate', file('clash.json', { ...scenario, variants: [{ name: 'a/b', yuma3: true }, { name: 'a?b', yuma3: false }] }), '--out', out]);
+    expectInputError(r, /variants\[1\]\.name: "a\?b" and variants\[0\]\.name "a\/b" would both be written as a_b\.json in --out: rename one/);
+    expect(existsSync(out)).toBe(false);
+    expectInputError(cli(['simulate', file('case.json', { ...scenario, variants: [{ name: 'A' }, { name: 'a' }] }), '--out', out]), /would both be written as a\.json/);
+    expectInputError(cli(['simulate', file('metrics.json', { ...scenario, variants: [{ name: 'metrics' }] }), '--out', out]), /metrics\.json/);
+    // Without --out the names are free.
+    expect(cli(['simulate', join(dir, 'clash.json'), '--json', '--mode', 'f64']).code).toBe(0);
+  });
+
+  it('--out streams the same files as the whole result gives: <variant>.json is the variant, the CSV has every epoch', () => {
+    const out = join(dir, 'same');
+    expect(cli(['simulate', file('same.json', scenario), '--out', out]).code).toBe(0);
+    const whole = JSON.parse(JSON.stringify(simulate(scenario))) as { variants: Array<{ name: string; epochs: unknown[] }> };
+    for (const v of whole.variants) {
+      expect(JSON.parse(readFileSync(join(out, `${v.name}.json`), 'utf8'))).toEqual(v);
+      const csv = readFileSync(join(out, `${v.name}.csv`), 'utf8').trimEnd().split('\n');
+      expect(csv[0]).toMatch(/^epoch,uid,/);
+      expect(csv).toHaveLength(1 + 3 * 5);
+      expect(csv.at(-1)).toMatch(/^2,4,/);
+    }
   });
 });

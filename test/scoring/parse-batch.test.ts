@@ -191,9 +191,15 @@ describe('parseScoreRequest: a malformed batch is refused, naming the place', ()
     expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0, 0]] }])))).toEqual([false, true]);
     // Rows past the B-th are not read.
     expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0], 'extra'] }])))).toEqual([false, false]);
-    // Both kinds at once is all garbage; a floor beside dense is not read.
-    expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0]], topk: [[], []], floor: [0, 0] }])))).toEqual([true, true]);
+    // A floor beside dense is not read. (Both kinds at once is a malformed batch: see the next test.)
     expect(garbageRows(only(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0]], floor: 'x' }])))).toEqual([false, false]);
+  });
+
+  it('a response with both dense and topk is refused, naming it (which answer is meant is structure, not content)', () => {
+    expect(pathOf(base([{ uid: 0, topk: [[[1, 0.9]], [[0, 0.9]]], floor: [0, 0] }, { uid: 1, dense: [[0, 1, 0], [1, 0, 0]], topk: [[], []], floor: [0, 0] }]))).toBe('responses[1]');
+    expect(() => parseScoreBatch(base([{ uid: 0, dense: [[0, 1, 0], [1, 0, 0]], topk: [[], []] }]))).toThrow(/both dense and topk/);
+    // With an error it is unresponsive, as before: its other keys are not read.
+    expect(only(base([{ uid: 0, error: 'timeout', dense: [], topk: [] }]))).toEqual({ kind: 'none' });
   });
 
   it('top-k rows and floors of the wrong shape are garbage rows', () => {
