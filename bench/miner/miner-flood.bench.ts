@@ -18,9 +18,10 @@
 // under the bigint requests, every probe within 100 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderTable } from '../../src/cli/index.js';
 import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/dendrite/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
@@ -116,7 +117,7 @@ async function scenario(name: string, mode: string, connections: number, declare
       await new Promise((r) => setTimeout(r, PROBE_MS));
     }
   })();
-  const attacker = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./flood-attacker.ts', import.meta.url)),
+  const attacker = spawn(process.execPath, ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href, fileURLToPath(new URL('./flood-attacker.ts', import.meta.url)),
     String(m.port), m.hotkey, mode, String(connections), String(declared), String(sent)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: attacker.stdout! })[Symbol.asyncIterator]();
   await lines.next();
