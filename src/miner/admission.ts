@@ -35,24 +35,21 @@ export class ByteBudget {
 }
 
 /** Counts connections per remote address and closes those past `perIp` (null: no cap). */
-export function capConnectionsPerIp(server: Server, perIp: number | null): { open(): number } {
+export function capConnectionsPerIp(server: Server, perIp: number | null): void {
+  if (perIp === null) return;
   const open = new Map<string, number>();
-  let total = 0;
   server.on('connection', (socket: Socket) => {
     const ip = socket.remoteAddress ?? '';
     const n = (open.get(ip) ?? 0) + 1;
-    if (perIp !== null && n > perIp) {
+    if (n > perIp) {
       socket.destroy();
       return;
     }
     open.set(ip, n);
-    total++;
     socket.once('close', () => {
-      total--;
       const left = (open.get(ip) ?? 1) - 1;
       if (left === 0) open.delete(ip);
       else open.set(ip, left);
     });
   });
-  return { open: () => total };
 }

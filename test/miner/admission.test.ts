@@ -1,9 +1,10 @@
+import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { ByteBudget } from '../../src/miner/admission.js';
 import { Turns, limitedLog } from '../../src/miner/fairness.js';
-import { AXON_DEFAULTS, dummyHandler, resolveAxonOptions, type AxonOptions } from '../../src/miner/index.js';
+import { AXON_DEFAULTS, dummyHandler, resolveAxonOptions, startAxon, type AxonOptions } from '../../src/miner/index.js';
 
 /* The pieces behind the axon's limits (issue 15): the byte budget, the turns, the log limiter, the options' checks. */
 
@@ -81,5 +82,41 @@ describe('resolveAxonOptions', () => {
 
   it('never prints the key it refuses', () => {
     expect(() => resolveAxonOptions({ key: 'bottom drive obey lake curtain smoke basket hold race lonely fit walk' as never, synapses: [] })).toThrow(/option key: expected a LoadedKey \(from loadKey\), got something else/);
+  });
+});
+
+describe('connection caps', () => {
+  it('maxConnectionsPerIp closes the connections past it from one address; the others stay open', async () => {
+    const key = await loadKey({ uri: '//Bob' }, { dev: true });
+    const axon = await startAxon({ key, port: 0, log: () => {}, maxConnectionsPerIp: 2, synapses: [{ spec: DUMMY_SPEC, handler: dummyHandler }] });
+    const sockets: Socket[] = [];
+    try {
+      const closed: boolean[] = [false, false, false];
+      for (let i = 0; i < 3; i++) {
+        const s = connect(axon.port, '127.0.0.1');
+        sockets.push(s);
+        s.on('error', () => undefined).resume();
+        s.once('close', () => { closed[i] = true; });
+        await new Promise((r) => s.once('connect', r));
+        // One at a time, so that the server has counted the earlier ones.
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(closed).toEqual([false, false, true]);
+      // A slot frees when a connection closes.
+      sockets[0]!.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      const again = connect(axon.port, '127.0.0.1');
+      sockets.push(again);
+      let againClosed = false;
+      again.on('error', () => undefined).resume();
+      again.once('close', () => { againClosed = true; });
+      await new Promise((r) => again.once('connect', r));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(againClosed).toBe(false);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await axon.close();
+    }
   });
 });

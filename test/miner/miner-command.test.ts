@@ -62,6 +62,12 @@ async function post(r: BuiltRequest, spec: SynapseSpec): Promise<ReturnType<type
 }
 
 describe('yumaval miner', () => {
+  it('passes its limit flags to the axon under startAxon\'s names', () => {
+    const o = parseMinerOptions({ key: 'k', profile: 'noise', maxConnections: '3000', maxConnectionsPerIp: '64', maxBufferedBytes: '8388608', maxBodyValues: '1000', maxTimeout: '30', headersTimeoutMs: '5000', requestTimeoutMs: '20000' });
+    expect(o.limits).toEqual({ maxConnections: 3000, maxConnectionsPerIp: 64, maxBufferedBytes: 8_388_608, maxBodyValues: 1000, maxTimeoutSeconds: 30, headersTimeoutMs: 5000, requestTimeoutMs: 20_000 });
+    expect(parseMinerOptions({ key: 'k', profile: 'noise' }).limits).toEqual({ maxConnections: null, maxConnectionsPerIp: null, maxBufferedBytes: null, maxBodyValues: null, maxTimeoutSeconds: null, headersTimeoutMs: null, requestTimeoutMs: null });
+  });
+
   it('serves Dummy and the task synapse with the profile; prints the start line and final counters', async () => {
     const m = await start({ profile: 'oracle-0.9', json: true });
     try {
@@ -130,6 +136,11 @@ describe('yumaval miner', () => {
     [{ key: 'k', profile: 'noise', port: '70000' }, /--port: expected an integer from 0 to 65535/],
     [{ profile: 'noise' }, /--key: expected the miner hotkey file/],
     [{ key: 'k', profile: 'copier', copyOf: 'copier' }, /--copy-of/],
+    [{ key: 'k', profile: 'noise', maxTimeout: '1e290' }, /--max-timeout: expected an integer from 0 to 3600, got "1e290"/],
+    [{ key: 'k', profile: 'noise', maxConnections: '0' }, /--max-connections: expected an integer from 1 to 1000000/],
+    [{ key: 'k', profile: 'noise', maxBufferedBytes: 'lots' }, /--max-buffered-bytes: expected an integer/],
+    [{ key: 'k', profile: 'noise', maxBodyValues: '-1' }, /--max-body-values: expected an integer from 1/],
+    [{ key: 'k', profile: 'noise', requestTimeoutMs: '50' }, /--request-timeout-ms: expected an integer from 100/],
   ])('refuses %j', (raw, re) => {
     expect(() => parseMinerOptions(raw)).toThrow(re);
   });
