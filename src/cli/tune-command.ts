@@ -127,7 +127,7 @@ export function tuneCommand(): Command {
         store = q.store(sweep);
       } else {
         runner = new LocalRunner({ threads: opts.workers === undefined ? undefined : integer('--workers', opts.workers, 0, 1024) });
-        store = opts.out === undefined ? new MemoryStore() : new FileStore(join(opts.out, 'results.jsonl'), sweep);
+        store = opts.out === undefined ? new MemoryStore() : new FileStore(join(opts.out, 'results.jsonl'), sweep, sweepId(definition));
       }
       let result: SweepResult;
       try {

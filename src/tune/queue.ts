@@ -118,8 +118,11 @@ export class QueueRunner implements TrialRunner {
     return new RedisStore(this.redis, sweep);
   }
 
-  async run(definition: SweepDefinition, sweep: string, trials: readonly Trial[], _store: ResultStore, progress: (done: number) => void): Promise<void> {
+  async begin(definition: SweepDefinition, sweep: string): Promise<void> {
     await publishDefinition(this.redis, sweep, definition);
+  }
+
+  async run(definition: SweepDefinition, sweep: string, trials: readonly Trial[], _store: ResultStore, progress: (done: number) => void): Promise<void> {
     const store = this.store(sweep);
     const chunks = chunksOf(trials, this.o.chunk, 1);
     // A job's id is its content's, so a coordinator restarted mid-sweep does not queue a pending chunk twice.

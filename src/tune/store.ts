@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { FileWriteError } from '../errors/index.js';
+import { FileWriteError, InvalidOptionError } from '../errors/index.js';
 import type { TrialResult } from './types.js';
 
 /*
@@ -40,7 +40,11 @@ export class FileStore implements ResultStore {
   /** A torn last line must not swallow the next record. */
   private torn = false;
 
-  constructor(readonly file: string, readonly sweep: string) {
+  /**
+   * @param digest the sweep definition's hash: lines of the same sweep id written for another definition are refused,
+   *   since a reused `--sweep ID` would otherwise mix two sweeps' results
+   */
+  constructor(readonly file: string, readonly sweep: string, readonly digest: string) {
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
@@ -51,9 +55,12 @@ export class FileStore implements ResultStore {
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
       try {
-        const rec = JSON.parse(line) as { sweep: string; result: TrialResult };
-        if (rec.sweep === sweep && !this.results.has(rec.result.id)) this.results.set(rec.result.id, rec.result);
-      } catch {
+        const rec = JSON.parse(line) as { sweep: string; digest: string; result: TrialResult };
+        if (rec.sweep !== sweep) continue;
+        if (rec.digest !== digest) throw new InvalidOptionError('--sweep', `sweep ${sweep} in ${file} was run with another definition (space, sources, objectives, search, seed or trials differ): choose another id or --out`);
+        if (!this.results.has(rec.result.id)) this.results.set(rec.result.id, rec.result);
+      } catch (err) {
+        if (err instanceof InvalidOptionError) throw err;
         // A torn last line.
       }
     }
@@ -67,7 +74,7 @@ export class FileStore implements ResultStore {
     if (this.results.has(result.id)) return false;
     try {
       mkdirSync(dirname(this.file), { recursive: true });
-      appendFileSync(this.file, `${this.torn ? '\n' : ''}${JSON.stringify({ sweep: this.sweep, result })}\n`);
+      appendFileSync(this.file, `${this.torn ? '\n' : ''}${JSON.stringify({ sweep: this.sweep, digest: this.digest, result })}\n`);
       this.torn = false;
     } catch (err) {
       throw new FileWriteError(this.file, (err as Error).message);

@@ -16,6 +16,8 @@ import type { SweepDefinition, Trial, TrialResult } from './types.js';
 
 /** Runs trials and puts their results in the store; resolves once every trial given has a stored result. */
 export interface TrialRunner {
+  /** Called once before any rung: a runner that shares results (Redis) checks the sweep id is this definition's. */
+  begin?(definition: SweepDefinition, sweep: string): Promise<void>;
   run(definition: SweepDefinition, sweep: string, trials: readonly Trial[], store: ResultStore, progress: (done: number) => void): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function runSweep(definition: SweepDefinition, runner: TrialRunner,
   const space = checkDefinition(definition);
   const sweep = options.sweep ?? sweepId(definition);
   const plan = planSearch(definition.search, space, definition.seed, definition.trials, fullEpochs(definition, space), definition.objectives[0] as string);
+  await runner.begin?.(definition, sweep);
   let ran = 0, doneBefore = 0;
   let previous: TrialResult[] = [];
   const all: Trial[] = [];
