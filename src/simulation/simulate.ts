@@ -2,14 +2,20 @@ import { InvalidOptionError } from '../errors/index.js';
 import { prepareNormalized } from '../yuma/prepare.js';
 import { runEpoch } from '../yuma/run-epoch.js';
 import { validateEpochInput } from '../yuma/validate.js';
-import type { EpochInput, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { NormalizedScenario, SimulateOptions, SimulationResult, Variant } from './types.js';
 import { validateScenario } from './validate-scenario.js';
 
 /** Defaults of `simulate`'s options. */
-export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgress'>>> = Object.freeze({ mode: 'exact' });
+export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgress' | 'fields'>>> = Object.freeze({ mode: 'exact' });
+
+/** Per-run options once merged: the mode, and the fields kept (null: all). */
+type RunOptions = { mode: EpochMode; fields: ReadonlyArray<keyof EpochOutput> | null };
+
+/** The fields every run carries to the next (bonds, permits) or a copier reads (consensus). */
+const CARRIED: ReadonlyArray<keyof EpochOutput> = ['bonds', 'validatorPermit', 'consensus'];
 
 /** The chain state a variant carries from run to run. */
 interface SubnetState {
@@ -21,7 +27,8 @@ interface SubnetState {
   stake: string[];
 }
 
-function runVariant(s: NormalizedScenario, variant: Variant, options: Required<Omit<SimulateOptions, 'onProgress'>>, tick: () => void): EpochOutput[] {
+function runVariant(s: NormalizedScenario, variant: Variant, options: RunOptions, tick: () => void): EpochOutput[] {
+  const keep = options.fields === null ? null : [...new Set([...CARRIED, ...options.fields])];
   const n = s.n;
   // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
   const state: SubnetState = {
@@ -77,7 +84,9 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
       weights: state.weights,
       bonds: state.bonds,
     };
-    const out = { ...runEpoch(prepareNormalized(input), { mode: options.mode }) };
+    // The lazy output is read now, while the engine's heap holds this run: all of it, or the fields asked for.
+    const lazy = runEpoch(prepareNormalized(input), { mode: options.mode });
+    const out = keep === null ? { ...lazy } : (Object.fromEntries(keep.map((k) => [k, lazy[k]])) as unknown as EpochOutput);
     state.bonds = out.bonds;
     state.permits = out.validatorPermit;
     if (epoch !== undefined) outputs.push(out);
@@ -91,14 +100,18 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: Required<O
  * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
  */
 export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
+  return simulateNormalized(validateScenario(scenario), options);
+}
+
+/** `simulate` of a scenario validated already (validateScenario), for callers that also read its stake path. */
+export function simulateNormalized(s: NormalizedScenario, options?: SimulateOptions): SimulationResult {
   // An option given as undefined takes its default, as if it were left out.
   const merged = { ...SIMULATE_DEFAULTS, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
   if (merged.mode !== 'exact' && merged.mode !== 'f64') {
     throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
   }
-  const s = validateScenario(scenario);
   const total = s.variants.length * s.blocks.length;
   let done = 0;
   const tick = (): void => options?.onProgress?.(++done, total);
-  return { variants: s.variants.map((v) => ({ name: v.name, epochs: runVariant(s, v, { mode: merged.mode }, tick) })) };
+  return { variants: s.variants.map((v) => ({ name: v.name, epochs: runVariant(s, v, { mode: merged.mode, fields: options?.fields ?? null }, tick) })) };
 }

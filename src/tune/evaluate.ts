@@ -1,4 +1,4 @@
-import { incentiveInstability, meanIncentiveShare, simulate, stakePath } from '../simulation/index.js';
+import { incentiveInstability, meanIncentiveShare, simulateNormalized, stakePathOf, validateScenario } from '../simulation/index.js';
 import type { Scenario } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/index.js';
 import { copierGainAtEnd, dividendFairness, honestDividendTotal, newcomerEpochs, stakeRetention, type RunView } from './objectives.js';
@@ -15,12 +15,16 @@ import type { SweepDefinition, Trial, TrialResult } from './types.js';
  * after a crash).
  */
 
+/** The epoch outputs the consensus objectives read (the others are never built). */
+const FIELDS = ['validatorEmission', 'serverEmission', 'emission', 'incentive'] as const;
+
 /** One source's values for a trial (NaN where meaningless). */
 type Values = Record<string, number>;
 
 function run(scenario: Scenario, mode: EpochMode): RunView {
-  const result = simulate(scenario, { mode });
-  return { epochs: result.variants[0]?.epochs ?? [], stakes: stakePath(scenario) };
+  const s = validateScenario(scenario);
+  const result = simulateNormalized(s, { mode, fields: FIELDS });
+  return { epochs: result.variants[0]?.epochs ?? [], stakes: stakePathOf(s) };
 }
 
 /** The mean of the finite values, or null. */

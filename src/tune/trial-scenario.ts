@@ -72,7 +72,8 @@ function cut(sc: Scenario, count: number): Scenario {
  * @param epochs the epoch budget, or null for the source's own count
  */
 export function trialScenario(source: TuneSource, settings: ParamValues | Record<string, unknown>, copier: CopierSpec | null, newcomer: NewcomerSpec | null, epochs: number | null): TrialScenario {
-  const base = JSON.parse(JSON.stringify(source.scenario)) as Scenario;
+  // A shallow copy: nothing below changes the source's nested arrays or objects, it replaces them.
+  const base: Scenario = { ...source.scenario };
   const roles = sourceRoles(source);
   let sc: Scenario = epochs === null ? base : cut(base, epochs);
   const hyper: Record<string, unknown> = { ...(sc.hyperparams ?? {}) };
