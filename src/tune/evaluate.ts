@@ -1,5 +1,5 @@
 import { incentiveInstability, meanIncentiveShare, simulateNormalized, stakePathOf, validateScenario } from '../simulation/index.js';
-import type { Scenario } from '../simulation/index.js';
+import type { NormalizedScenario, Scenario } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/index.js';
 import { copierGainAtEnd, dividendFairness, honestDividendTotal, newcomerEpochs, stakeRetention, type RunView } from './objectives.js';
 import { evaluateScoring } from './scoring-eval.js';
@@ -21,10 +21,28 @@ const FIELDS = ['validatorEmission', 'serverEmission', 'emission', 'incentive'] 
 /** One source's values for a trial (NaN where meaningless). */
 type Values = Record<string, number>;
 
+/** A scenario checked once, with its stake path: what trials that differ only in hyperparameters share. */
+interface Checked {
+  normalized: NormalizedScenario;
+  stakes: bigint[][];
+}
+
+function check(scenario: Scenario): Checked {
+  const normalized = validateScenario(scenario);
+  return { normalized, stakes: stakePathOf(normalized) };
+}
+
+/**
+ * Runs a checked scenario under `hyperparams` as its only variant (every hyperparameter of the trial, so none of the
+ * checked scenario's own applies); the variant's values are checked by the run itself.
+ */
+function runChecked(c: Checked, hyperparams: Scenario['hyperparams'], mode: EpochMode): RunView {
+  const result = simulateNormalized({ ...c.normalized, variants: [{ ...hyperparams, name: 'trial' }] }, { mode, fields: FIELDS });
+  return { epochs: result.variants[0]?.epochs ?? [], stakes: c.stakes };
+}
+
 function run(scenario: Scenario, mode: EpochMode): RunView {
-  const s = validateScenario(scenario);
-  const result = simulateNormalized(s, { mode, fields: FIELDS });
-  return { epochs: result.variants[0]?.epochs ?? [], stakes: stakePathOf(s) };
+  return runChecked(check(scenario), scenario.hyperparams, mode);
 }
 
 /** The mean of the finite values, or null. */
@@ -37,6 +55,11 @@ function meanOrNull(xs: number[]): number | null {
 export class Evaluator {
   readonly space: Space;
   private readonly baselines = new Map<string, number>();
+  /**
+   * Trial scenarios checked once per source, epoch budget and copier lag: the trials of a sweep differ in their
+   * hyperparameters only, and checking a scenario costs as much as running a few of its epochs.
+   */
+  private readonly checked = new Map<string, Checked>();
 
   constructor(readonly definition: SweepDefinition) {
     this.space = validateSpace(definition.space);
@@ -59,8 +82,15 @@ export class Evaluator {
   private consensus(k: number, source: TuneSource, trial: Trial): Values {
     const sp = this.space;
     const { mode } = this.definition;
-    const { scenario, roles } = trialScenario(source, { ...sp.fixed, ...trial.params }, sp.copier, sp.newcomer, trial.epochs ?? sp.epochs);
-    const main = run(scenario, mode);
+    const settings = { ...sp.fixed, ...trial.params };
+    const { scenario, roles } = trialScenario(source, settings, sp.copier, sp.newcomer, trial.epochs ?? sp.epochs);
+    const key = `${k}/${trial.epochs ?? sp.epochs ?? 'all'}/${String(settings.commitRevealPeriod ?? 0)}`;
+    let c = this.checked.get(key);
+    if (c === undefined) {
+      c = check(scenario);
+      this.checked.set(key, c);
+    }
+    const main = runChecked(c, scenario.hyperparams, mode);
     const out: Values = {};
     if (this.wants('copierGain')) out.copierGain = roles.copier === null ? Number.NaN : copierGainAtEnd(main, roles.copier, roles.honest);
     if (this.wants('honestDividends')) {
