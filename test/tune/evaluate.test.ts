@@ -79,4 +79,43 @@ describe('a trial equals an independent `yumaval simulate` of the same parameter
     expect(Number.isFinite(g)).toBe(true);
     expect(got.objectives.copierGain).toBe(g);
   });
+
+  it('cartel-20: the cartel gain equals the cartel miners\' incentive share over the same with the cartel weighing honestly', async () => {
+    const ev = await evaluator({ params: { kappa: { values: [32767] } } }, 'cartel-20', ['cartelGain', 'stakeRetention']);
+    const got = ev.evaluate({ id: 'x', params: { kappa: 32767 }, epochs: null });
+    const sc = CATALOGUE.get('cartel-20')!();
+    const variant = [{ name: 'trial', kappa: 32767 }];
+    const boosted = simulateCli({ ...sc, variants: variant });
+    const fair = simulateCli({ ...sc, variants: variant, behaviours: sc.behaviours!.map((b) => (b.type === 'cartel' ? { type: 'honest' as const, uids: b.uids, noise: b.noise } : b)) });
+    const share = (epochs: EpochOutput[]): number => epochs.reduce((a, o) => a + (o.incentive[10]! + o.incentive[11]!) / 65535, 0) / epochs.length;
+    expect(got.objectives.cartelGain).toBeCloseTo(share(boosted) / share(fair), 12);
+    expect(got.objectives.cartelGain!).toBeGreaterThan(1);
+    // Stake retention by hand: honest validators 2..9 hold 80% of the stake; the honest side's emission is their
+    // dividends and every miner's incentive but the cartel's (10, 11).
+    const retention = boosted.reduce((a, o) => {
+      let ours = 0, all = 0;
+      for (let u = 0; u < o.emission.length; u++) {
+        all += Number(o.emission[u]);
+        if (u >= 2 && u <= 9) ours += Number(o.validatorEmission[u]);
+        if (u !== 10 && u !== 11) ours += Number(o.serverEmission[u]);
+      }
+      return a + ours / all / 0.8;
+    }, 0) / boosted.length;
+    expect(got.objectives.stakeRetention).toBeCloseTo(retention, 12);
+  });
+
+  it('copier-lag-1: the epochs a re-registered top miner needs to reach 90% of its incentive without the re-registration', async () => {
+    const ev = await evaluator({ params: { kappa: { values: [32767] } }, newcomer: { uid: 23, at: 30, reach: 0.9 } }, 'copier-lag-1', ['newcomerEpochs']);
+    const got = ev.evaluate({ id: 'x', params: { kappa: 32767 }, epochs: null });
+    const sc = CATALOGUE.get('copier-lag-1')!();
+    const variant = [{ name: 'trial', kappa: 32767 }];
+    const without = simulateCli({ ...sc, variants: variant });
+    const epochs = Array.from({ length: 60 }, (_, e) => (e === 30 ? { register: [23] } : {}));
+    const withReg = simulateCli({ ...sc, variants: variant, epochs });
+    let k = 0;
+    while (30 + k < 60 && withReg[30 + k]!.incentive[23]! < 0.9 * without[30 + k]!.incentive[23]!) k++;
+    expect(withReg[30]!.incentive[23]!).toBeLessThan(0.9 * without[30]!.incentive[23]!);
+    expect(got.objectives.newcomerEpochs).toBe(k);
+  });
 });
+

@@ -63,6 +63,18 @@ describe('the local runner', () => {
     expect(fourth.ran).toBe(0);
   });
 
+  it('runs successive halving rung by rung: 8 configurations, then 4, 2 and 1 at the full budget, which holds the front', async () => {
+    const def: SweepDefinition = { ...(await definition()), sources: [await loadScenarioSource('kappa-moves-second')], search: 'halving', trials: 8 };
+    const runner = new LocalRunner({ threads: 0 });
+    runners.push(runner);
+    const r = await runSweep(def, runner, new MemoryStore());
+    expect(r.ran).toBe(15);
+    expect(r.trials.map((t) => t.id.split('-')[0])).toEqual([...new Array(8).fill('h0'), ...new Array(4).fill('h1'), 'h2', 'h2', 'h3']);
+    expect(r.trials.filter((t) => t.epochs === null).map((t) => t.id)).toEqual([r.trials[14]!.id]);
+    expect(r.front).toEqual([r.trials[14]!.id]);
+    expect(r.trials.filter((t) => t.id.startsWith('h0-')).every((t) => t.epochs === 5)).toBe(true);
+  });
+
   it('refuses results of the same sweep id written for another definition', async () => {
     const def = await definition();
     const file = join(dir, 'results.jsonl');
