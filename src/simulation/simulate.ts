@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { prepareNormalized } from '../yuma/prepare.js';
-import { runEpoch } from '../yuma/run-epoch.js';
+import { runEpoch, runEpochFields } from '../yuma/run-epoch.js';
 import { validateEpochInput } from '../yuma/validate.js';
 import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import { BehaviourWeights } from './behaviours.js';
@@ -84,9 +84,9 @@ function runVariant(s: NormalizedScenario, variant: Variant, options: RunOptions
       weights: state.weights,
       bonds: state.bonds,
     };
-    // The lazy output is read now, while the engine's heap holds this run: all of it, or the fields asked for.
-    const lazy = runEpoch(prepareNormalized(input), { mode: options.mode });
-    const out = keep === null ? { ...lazy } : (Object.fromEntries(keep.map((k) => [k, lazy[k]])) as unknown as EpochOutput);
+    // The output is read now, while the engine's heap holds this run: all of it, or only the fields asked for.
+    const prep = prepareNormalized(input);
+    const out = keep === null ? { ...runEpoch(prep, { mode: options.mode }) } : (runEpochFields(prep, keep, { mode: options.mode }) as EpochOutput);
     state.bonds = out.bonds;
     state.permits = out.validatorPermit;
     if (epoch !== undefined) outputs.push(out);
