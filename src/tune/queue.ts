@@ -20,6 +20,8 @@ import type { SweepDefinition, Trial, TrialResult } from './types.js';
 /** The BullMQ queue all sweeps share (jobs name their sweep). */
 export const QUEUE_NAME = 'yumaval-tune';
 const KEY_PREFIX = 'yumaval:tune:';
+/** Trials a worker hands its thread pool at once (and then stores). */
+const TRIALS_PER_TASK = 4;
 
 /** A job: a chunk of one sweep's trials. */
 interface ChunkJob {
@@ -65,6 +67,15 @@ export class RedisStore implements ResultStore {
 
   async put(result: TrialResult): Promise<boolean> {
     return (await this.redis.hsetnx(resultsKey(this.sweep), result.id, JSON.stringify(result))) === 1;
+  }
+
+  /** Stores results unless their trials have one (one round trip); returns how many this call stored. */
+  async putAll(results: readonly TrialResult[]): Promise<number> {
+    if (results.length === 0) return 0;
+    const multi = this.redis.multi();
+    for (const r of results) multi.hsetnx(resultsKey(this.sweep), r.id, JSON.stringify(r));
+    const replies = (await multi.exec()) ?? [];
+    return replies.filter(([err, v]) => err === null && v === 1).length;
   }
 
   /** Which of these trials have a result. */
@@ -227,11 +238,11 @@ export class QueueWorker {
     const todo = trials.filter((_, k) => !have[k]);
     log(`job ${job.id} start: ${todo.length} of ${trials.length} trials of ${sweep}`);
     let stored = 0;
-    // One trial per task, so that a result is in Redis as soon as it exists: a worker killed mid-chunk loses at most
-    // the trials it was running.
-    for (const t of todo) {
-      const [result] = await this.pool.run({ sweep, definition, trials: [t] });
-      if (result !== undefined && (await store.put(result))) stored++;
+    // A few trials per thread task, their results stored as soon as the task ends: a worker killed mid-chunk loses at
+    // most the trials it was running, and the round trips stay few.
+    for (let k = 0; k < todo.length; k += TRIALS_PER_TASK) {
+      const results = await this.pool.run({ sweep, definition, trials: todo.slice(k, k + TRIALS_PER_TASK) });
+      stored += await store.putAll(results);
     }
     log(`job ${job.id} done: ${stored} results stored`);
     return stored;

@@ -104,8 +104,8 @@ describe('distributed sweeps on BullMQ', () => {
     }
     const space = join(dir, 'space.json');
     writeFileSync(space, JSON.stringify(SPACE));
-    // Exact mode on a 40-epoch scenario: slow enough per trial that the kill lands inside a job.
-    const sweepArgs = ['tune', '--space', space, '--scenario', 'kappa-moves-first', '--search', 'random', '--trials', '40', '--seed', '5', '--mode', 'exact', '--json'];
+    // Exact mode on a 60-epoch, 24-uid scenario: slow enough per trial (16 trials a job) that the kill lands inside a job.
+    const sweepArgs = ['tune', '--space', space, '--scenario', 'copier-lag-1', '--search', 'random', '--trials', '40', '--seed', '5', '--mode', 'exact', '--json'];
     const local = await cli([...sweepArgs, '--workers', '1']);
     expect(local.code, local.err).toBe(0);
     const expected = JSON.parse(local.out) as { sweep: string; ran: number; trials: unknown[]; front: string[] };
