@@ -105,6 +105,9 @@ export function tuneCommand(): Command {
       const rawSpace = await readJsonInput(opts.space);
       const space = validateSpace(rawSpace);
       const kind = spaceKind(space);
+      if (kind === 'scoring' && (opts.scenario !== undefined || opts.archive !== undefined)) {
+        throw new InvalidOptionError(opts.scenario !== undefined ? '--scenario' : '--archive', 'a scoring sweep runs the offline validator (the task and its miner profiles) and takes no source');
+      }
       const definition: SweepDefinition = {
         space: rawSpace,
         sources: kind === 'consensus' ? await loadSources(opts) : [],

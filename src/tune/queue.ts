@@ -41,9 +41,37 @@ export function checkQueueUrl(url: string): string {
   return url;
 }
 
-/** A connection as BullMQ wants it for blocking commands (no per-request retry limit). */
+/** The last connection error per client, for the message when Redis cannot be reached. */
+const lastError = new WeakMap<Redis, string>();
+
+/**
+ * A connection as BullMQ wants it for blocking commands (no per-request retry limit). ioredis reconnects by itself;
+ * its errors are kept for the messages here instead of being printed with a stack per retry.
+ */
 function connect(url: string): Redis {
-  return new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+  redis.on('error', (err: Error) => lastError.set(redis, err.message));
+  return redis;
+}
+
+/** How long a coordinator or worker waits for Redis to answer at start. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/** Resolves once the connection is ready; fails with the URL named after CONNECT_TIMEOUT_MS (ioredis retries forever). */
+async function whenReady(redis: Redis, url: string): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => {
+        const why = lastError.get(redis);
+        reject(new SweepQueueError(`cannot reach Redis at ${url} within ${CONNECT_TIMEOUT_MS / 1000} s${why === undefined ? '' : ` (${why})`}`));
+      }, CONNECT_TIMEOUT_MS);
+      redis.once('ready', () => resolve());
+    });
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A distributed sweep failed: a chunk used up its attempts, or no result came for too long. */
@@ -122,6 +150,8 @@ export class QueueRunner implements TrialRunner {
     this.o = { chunk: 16, attempts: 5, idleTimeoutMs: 600_000, pollMs: 200, log: () => {}, ...options };
     this.redis = connect(url);
     this.queue = new Queue<ChunkJob>(QUEUE_NAME, { connection: this.redis });
+    // Connection errors are the client's (kept above); BullMQ would print each one again.
+    this.queue.on('error', () => {});
   }
 
   /** The result store of a sweep on this Redis. */
@@ -130,6 +160,7 @@ export class QueueRunner implements TrialRunner {
   }
 
   async begin(definition: SweepDefinition, sweep: string): Promise<void> {
+    await whenReady(this.redis, this.url);
     await publishDefinition(this.redis, sweep, definition);
   }
 
@@ -217,6 +248,7 @@ export class QueueWorker {
       maxStalledCount: 10,
     });
     this.worker.on('failed', (job, err) => log(`job ${job?.id ?? '?'} failed: ${err.message}`));
+    this.worker.on('error', (err) => log(`queue error: ${err.message}`));
   }
 
   private async definition(sweep: string): Promise<SweepDefinition> {
@@ -250,6 +282,7 @@ export class QueueWorker {
 
   /** Resolves once the worker is connected and taking jobs. */
   async ready(): Promise<void> {
+    await whenReady(this.redis, this.url);
     await this.worker.waitUntilReady();
   }
 

@@ -70,6 +70,21 @@ describe('yumaval tune', () => {
     expectInputError(cli(['tune', '--space', join(dir, 'missing.json'), '--scenario', 'kappa-moves-first']), /cannot read .*missing\.json/);
   });
 
+  it('gives up on an unreachable Redis after its deadline, naming it, with exit 1', async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => resolve(p)); }); });
+    const r = cli(['tune', '--space', file('space.json', space), '--scenario', 'kappa-moves-first', '--queue', `redis://127.0.0.1:${port}`]);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(new RegExp(`cannot reach Redis at redis://127\\.0\\.0\\.1:${port} within 15 s \\(connect ECONNREFUSED`));
+  }, 60_000);
+
+  it('a scoring sweep takes no source', () => {
+    expectInputError(cli(['tune', '--space', file('scoring.json', { params: { emaAlpha: { values: [0.1] } } }), '--scenario', 'kappa-moves-first']), /option --scenario: a scoring sweep runs the offline validator/);
+  });
+
   it('tune and worker have --help', () => {
     for (const cmd of ['tune', 'worker']) {
       const r = cli([cmd, '--help']);
