@@ -8,6 +8,7 @@ import {
 } from '../tune/index.js';
 import type { ResultStore, SearchKind, SweepDefinition, SweepResult, TrialRunner, TuneSource } from '../tune/index.js';
 import type { EpochMode } from '../yuma/index.js';
+import { integerOption } from './integer-option.js';
 import { readJsonInput, writeJson } from './read-input.js';
 import { renderTable } from './table.js';
 
@@ -33,12 +34,6 @@ interface TuneOptions {
   json?: boolean;
   out?: string;
   top: string;
-}
-
-function integer(option: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!/^-?[0-9]+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidOptionError(option, `expected an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
-  return n;
 }
 
 /** A progress bar on stderr (a terminal only): trials done, trials per second, time left. */
@@ -114,11 +109,11 @@ export function tuneCommand(): Command {
         objectives: opts.objectives === undefined ? [...DEFAULT_OBJECTIVES[kind]] : opts.objectives.split(',').map((s) => s.trim()).filter((s) => s !== ''),
         mode: opts.mode,
         search: opts.search,
-        seed: integer('--seed', opts.seed, -(2 ** 31), 2 ** 32 - 1),
-        trials: integer('--trials', opts.trials, 1, 1_000_000),
+        seed: integerOption('--seed', opts.seed, -(2 ** 31), 2 ** 32 - 1),
+        trials: integerOption('--trials', opts.trials, 1, 1_000_000),
       };
       checkDefinition(definition);
-      const top = integer('--top', opts.top, 1, 10_000);
+      const top = integerOption('--top', opts.top, 1, 10_000);
       const sweep = opts.sweep ?? sweepId(definition);
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(sweep)) throw new InvalidOptionError('--sweep', 'expected 1 to 64 letters, digits, _ or -');
       let runner: TrialRunner & { close(): Promise<void> };
@@ -129,7 +124,7 @@ export function tuneCommand(): Command {
         runner = q;
         store = q.store(sweep);
       } else {
-        runner = new LocalRunner({ threads: opts.workers === undefined ? undefined : integer('--workers', opts.workers, 0, 1024) });
+        runner = new LocalRunner({ threads: opts.workers === undefined ? undefined : integerOption('--workers', opts.workers, 0, 1024) });
         store = opts.out === undefined ? new MemoryStore() : new FileStore(join(opts.out, 'results.jsonl'), sweep, sweepId(definition));
       }
       let result: SweepResult;

@@ -1,13 +1,7 @@
 import { Command } from 'commander';
-import { InvalidOptionError } from '../errors/index.js';
 import { POOL_DEFAULTS, QueueWorker } from '../tune/index.js';
+import { integerOption } from './integer-option.js';
 import { stopSignal } from './stop-signal.js';
-
-function integer(option: string, v: string, min: number, max: number): number {
-  const n = Number(v);
-  if (!/^[0-9]+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidOptionError(option, `expected an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 /** `yumaval worker`: runs the trials of distributed sweeps (`yumaval tune --queue`) from a BullMQ queue on Redis. */
 export function workerCommand(): Command {
@@ -18,10 +12,10 @@ export function workerCommand(): Command {
     .option('--lock-ms <ms>', 'BullMQ job lock: a dead worker\'s job is retried elsewhere this long after it stopped', '30000')
     .addHelpText('after', '\nLogs go to stderr, one line per job. SIGINT or SIGTERM finishes the jobs in hand and exits.')
     .action(async (opts: { queue: string; workers?: string; lockMs: string }) => {
-      const threads = opts.workers === undefined ? Math.max(1, POOL_DEFAULTS.threads) : integer('--workers', opts.workers, 1, 1024);
+      const threads = opts.workers === undefined ? Math.max(1, POOL_DEFAULTS.threads) : integerOption('--workers', opts.workers, 1, 1024);
       const log = (line: string): void => void process.stderr.write(`worker: ${line}\n`);
       const stopped = stopSignal();
-      const worker = new QueueWorker(opts.queue, { threads, lockMs: integer('--lock-ms', opts.lockMs, 500, 3_600_000), log });
+      const worker = new QueueWorker(opts.queue, { threads, lockMs: integerOption('--lock-ms', opts.lockMs, 500, 3_600_000), log });
       await worker.ready();
       log(`ready on ${opts.queue} with ${threads} thread(s)`);
       const signal = await stopped;
