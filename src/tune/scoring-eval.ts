@@ -81,7 +81,6 @@ export function evaluateScoring(space: Space, params: ParamValues, objectives: r
   const handlers = miners.map((m, uid) => profileHandler(m.profile, { seed: 1 + uid }));
   const book = new ScoreBook(scoring);
   const history: number[][] = [];
-  let caughtUp = Number.NaN;
   for (let step = 0; step < steps; step++) {
     const active = step >= joinAt ? miners.length : MINERS.length;
     const queries = task.makeQueries(seed, step, sampleSize);
@@ -94,21 +93,50 @@ export function evaluateScoring(space: Space, params: ParamValues, objectives: r
     }
     const result = scoreBatch(parseScoreBatch(toScoreBatch(task, queries, replies, seed)), scoring);
     book.update(result.uids.map((uid, k) => ({ uid, hotkey: `miner-${uid}`, queried: true, responsive: result.responsive[k] as boolean, shapley: result.shapley[k] })));
-    const scores = Array.from(book.scores(miners.length));
-    history.push(scores);
-    if (step >= joinAt && Number.isNaN(caughtUp) && (scores[4] as number) >= reach * (scores[0] as number)) caughtUp = step - joinAt;
+    history.push(Array.from(book.scores(miners.length)));
   }
+  return scoringObjectives(history, miners.map((m) => m.quality), { established: MINERS.length, twin: 0, joinAt, reach }, objectives);
+}
+
+/** Where the newcomer sits in a score history: the first `established` uids are there from step 0. */
+export interface NewcomerLayout {
+  /** Miners present from the start (uids 0..established−1); the newcomer is uid `established`. */
+  established: number;
+  /** The established miner of the newcomer's quality, whose score it must reach. */
+  twin: number;
+  /** The step the newcomer joins. */
+  joinAt: number;
+  /** The fraction of the twin's score it must reach. */
+  reach: number;
+}
+
+/**
+ * The scoring objectives of a score history (one score vector per step, every miner's uid, the newcomer's 0 before it
+ * joins): rankCorrelation of the last step against `quality` (the newcomer left out if it never joined),
+ * scoreInstability over the established miners from step ⌊joinAt/2⌋ to the join, newcomerSteps from the join.
+ */
+export function scoringObjectives(history: readonly number[][], quality: readonly number[], layout: NewcomerLayout, objectives: readonly string[]): Record<string, number> {
+  const { established, twin, joinAt, reach } = layout;
+  const steps = history.length;
   const out: Record<string, number> = {};
-  const last = history[history.length - 1] ?? [];
-  if (objectives.includes('rankCorrelation')) out.rankCorrelation = spearman(joinAt < steps ? last : last.slice(0, MINERS.length), miners.slice(0, joinAt < steps ? miners.length : MINERS.length).map((m) => m.quality));
+  const last = history[steps - 1] ?? [];
+  const count = joinAt < steps ? established + 1 : established;
+  if (objectives.includes('rankCorrelation')) out.rankCorrelation = spearman(last.slice(0, count), quality.slice(0, count));
   if (objectives.includes('scoreInstability')) {
-    let sum = 0, count = 0;
-    for (let t = Math.max(1, Math.floor(joinAt / 2)); t < joinAt; t++) {
-      sum += tvDistance((history[t - 1] as number[]).slice(0, MINERS.length), (history[t] as number[]).slice(0, MINERS.length));
-      count++;
+    let sum = 0, n = 0;
+    for (let t = Math.max(1, Math.floor(joinAt / 2)); t < Math.min(joinAt, steps); t++) {
+      sum += tvDistance((history[t - 1] as number[]).slice(0, established), (history[t] as number[]).slice(0, established));
+      n++;
     }
-    out.scoreInstability = count === 0 ? Number.NaN : sum / count;
+    out.scoreInstability = n === 0 ? Number.NaN : sum / n;
   }
-  if (objectives.includes('newcomerSteps')) out.newcomerSteps = joinAt >= steps ? Number.NaN : Number.isNaN(caughtUp) ? steps - joinAt : caughtUp;
+  if (objectives.includes('newcomerSteps')) {
+    let k = Number.NaN;
+    for (let t = joinAt; t < steps; t++) {
+      const row = history[t] as number[];
+      if ((row[established] as number) >= reach * (row[twin] as number)) { k = t - joinAt; break; }
+    }
+    out.newcomerSteps = joinAt >= steps ? Number.NaN : Number.isNaN(k) ? steps - joinAt : k;
+  }
   return out;
 }

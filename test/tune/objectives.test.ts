@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EpochOutput } from '../../src/index.js';
+import { incentiveInstability, meanIncentiveShare } from '../../src/index.js';
 import {
-  copierGainAtEnd, dividendFairness, dominates, honestDividendTotal, newcomerEpochs, paretoFront, spearman, stakeRetention, tvDistance,
+  scoringObjectives, copierGainAtEnd, dividendFairness, dominates, honestDividendTotal, newcomerEpochs, paretoFront, spearman, stakeRetention, tvDistance,
 } from '../../src/tune/index.js';
 import type { RunView, TrialResult } from '../../src/tune/index.js';
 
@@ -70,7 +71,50 @@ describe('consensus objectives, hand-computed', () => {
   });
 });
 
+describe('cartel gain and incentive instability, hand-computed', () => {
+  it('cartel gain is the ratio of the cartel miners\' mean incentive shares; instability the mean TV step', () => {
+    // Incentive of miners 0 (cartel) and 1: shares 0.5, 0.75 when boosted (mean 0.625); 0.25, 0.25 honest (0.25).
+    const boosted = [epoch({ inc: [32767.5, 32767.5] }), epoch({ inc: [49151.25, 16383.75] })];
+    const fair = [epoch({ inc: [16383.75, 49151.25] }), epoch({ inc: [16383.75, 49151.25] })];
+    expect(meanIncentiveShare(boosted, [0]) / meanIncentiveShare(fair, [0])).toBeCloseTo(0.625 / 0.25, 12);
+    // One step from (0.5, 0.5) to (0.75, 0.25): TV = 0.25; fair never moves.
+    expect(incentiveInstability(boosted)).toBeCloseTo(0.25, 12);
+    expect(incentiveInstability(fair)).toBe(0);
+  });
+});
+
 describe('scoring objectives, hand-computed', () => {
+  // Two established miners (qualities 2 and 1) and a newcomer twin of miner 0 (quality 2) joining at step 2 of 5.
+  const history = [
+    [1, 1, 0],
+    [3, 1, 0],
+    [3, 1, 1],
+    [3, 1, 2.5],
+    [3, 1, 3],
+  ];
+  const layout = { established: 2, twin: 0, joinAt: 2, reach: 0.8 };
+  const all = ['rankCorrelation', 'scoreInstability', 'newcomerSteps'];
+
+  it('score instability: the mean TV distance of the established scores from step ⌊joinAt/2⌋ to the join', () => {
+    // Only step 1 counts: (0.5, 0.5) → (0.75, 0.25), TV 0.25.
+    expect(scoringObjectives(history, [2, 1, 2], layout, all).scoreInstability).toBeCloseTo(0.25, 12);
+  });
+
+  it('newcomer steps: from the join until its score reaches reach × its twin\'s', () => {
+    // reach 0.8 × 3 = 2.4: step 3 (2.5), one step after joining at 2. reach 1 needs 3: step 4, two steps.
+    expect(scoringObjectives(history, [2, 1, 2], layout, all).newcomerSteps).toBe(1);
+    expect(scoringObjectives(history, [2, 1, 2], { ...layout, reach: 1 }, all).newcomerSteps).toBe(2);
+    // Never reached: the steps left after joining (5 − 2).
+    expect(scoringObjectives(history.map((r) => [r[0]!, r[1]!, 0]), [2, 1, 2], layout, all).newcomerSteps).toBe(3);
+  });
+
+  it('rank correlation of the last scores against the quality, the newcomer included once joined', () => {
+    // Scores (3, 1, 3) against qualities (2, 1, 2): identical rankings, 1.
+    expect(scoringObjectives(history, [2, 1, 2], layout, all).rankCorrelation).toBeCloseTo(1, 12);
+    // Against (1, 2, 1), reversed: −1.
+    expect(scoringObjectives(history, [1, 2, 1], layout, all).rankCorrelation).toBeCloseTo(-1, 12);
+  });
+
   it('Spearman rank correlation, with ties at their mean rank', () => {
     expect(spearman([1, 2, 3], [10, 20, 30])).toBeCloseTo(1, 12);
     expect(spearman([1, 2, 3], [30, 20, 10])).toBeCloseTo(-1, 12);
