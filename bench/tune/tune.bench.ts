@@ -69,8 +69,8 @@ export async function benchTune(): Promise<void> {
   const redis = await startRedis();
   if (redis !== null) {
     process.stderr.write(`bench tune: ${REDIS_TRIALS} trials through BullMQ on ${redis.url}, 2 workers of 1 thread\n`);
-    const workers = [0, 1].map(() => new tune.QueueWorker(redis.url, { threads: 1 }));
-    const runner = new tune.QueueRunner(redis.url, { pollMs: 20 });
+    const workers = await Promise.all([0, 1].map(() => tune.QueueWorker.create(redis.url, { threads: 1 })));
+    const runner = await tune.QueueRunner.create(redis.url, { pollMs: 20 });
     try {
       await Promise.all(workers.map((w) => w.ready()));
       const warm = await definition(20, 3);

@@ -120,7 +120,7 @@ export function tuneCommand(): Command {
       let store: ResultStore;
       if (opts.queue !== undefined) {
         if (opts.workers !== undefined) throw new InvalidOptionError('--workers', 'with --queue the trials run on `yumaval worker` processes: give --workers to them');
-        const q = new QueueRunner(opts.queue, { log: (line) => process.stderr.write(`tune: ${line}\n`) });
+        const q = await QueueRunner.create(opts.queue, { log: (line) => process.stderr.write(`tune: ${line}\n`) });
         runner = q;
         store = q.store(sweep);
       } else {

@@ -15,7 +15,7 @@ export function workerCommand(): Command {
       const threads = opts.workers === undefined ? Math.max(1, POOL_DEFAULTS.threads) : integerOption('--workers', opts.workers, 1, 1024);
       const log = (line: string): void => void process.stderr.write(`worker: ${line}\n`);
       const stopped = stopSignal();
-      const worker = new QueueWorker(opts.queue, { threads, lockMs: integerOption('--lock-ms', opts.lockMs, 500, 3_600_000), log });
+      const worker = await QueueWorker.create(opts.queue, { threads, lockMs: integerOption('--lock-ms', opts.lockMs, 500, 3_600_000), log });
       await worker.ready();
       log(`ready on ${opts.queue} with ${threads} thread(s)`);
       const signal = await stopped;

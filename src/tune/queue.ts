@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Queue, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { InvalidOptionError, YumavalError } from '../errors/index.js';
 import { ChunkPool, chunksOf } from './pool.js';
 import type { ResultStore } from './store.js';
@@ -41,6 +41,22 @@ export function checkQueueUrl(url: string): string {
   return url;
 }
 
+/**
+ * BullMQ and ioredis, loaded on first use: they take most of a second to import, which every other command (and the
+ * local runner) would otherwise pay at start.
+ */
+interface Drivers {
+  bull: typeof import('bullmq');
+  Redis: typeof import('ioredis').Redis;
+}
+
+let drivers: Promise<Drivers> | undefined;
+
+function loadDrivers(): Promise<Drivers> {
+  drivers ??= Promise.all([import('bullmq'), import('ioredis')]).then(([bull, io]) => ({ bull, Redis: io.Redis }));
+  return drivers;
+}
+
 /** The last connection error per client, for the message when Redis cannot be reached. */
 const lastError = new WeakMap<Redis, string>();
 
@@ -48,8 +64,8 @@ const lastError = new WeakMap<Redis, string>();
  * A connection as BullMQ wants it for blocking commands (no per-request retry limit). ioredis reconnects by itself;
  * its errors are kept for the messages here instead of being printed with a stack per retry.
  */
-function connect(url: string): Redis {
-  const redis = new Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
+function connect(d: Drivers, url: string): Redis {
+  const redis = new d.Redis(checkQueueUrl(url), { maxRetriesPerRequest: null, lazyConnect: false });
   redis.on('error', (err: Error) => lastError.set(redis, err.message));
   return redis;
 }
@@ -146,12 +162,18 @@ export class QueueRunner implements TrialRunner {
   private readonly queue: Queue<ChunkJob>;
   private readonly o: Required<QueueRunnerOptions>;
 
-  constructor(readonly url: string, options: QueueRunnerOptions = {}) {
+  private constructor(d: Drivers, readonly url: string, options: QueueRunnerOptions) {
     this.o = { chunk: 16, attempts: 5, idleTimeoutMs: 600_000, pollMs: 200, log: () => {}, ...options };
-    this.redis = connect(url);
-    this.queue = new Queue<ChunkJob>(QUEUE_NAME, { connection: this.redis });
+    this.redis = connect(d, url);
+    this.queue = new d.bull.Queue<ChunkJob>(QUEUE_NAME, { connection: this.redis });
     // Connection errors are the client's (kept above); BullMQ would print each one again.
     this.queue.on('error', () => {});
+  }
+
+  /** A coordinator on the Redis at `url` (BullMQ loaded on first use). */
+  static async create(url: string, options: QueueRunnerOptions = {}): Promise<QueueRunner> {
+    checkQueueUrl(url);
+    return new QueueRunner(await loadDrivers(), url, options);
   }
 
   /** The result store of a sweep on this Redis. */
@@ -231,15 +253,21 @@ export class QueueWorker {
   private readonly worker: Worker<ChunkJob>;
   private readonly definitions = new Map<string, SweepDefinition>();
 
-  constructor(readonly url: string, options: QueueWorkerOptions) {
+  /** A worker on the Redis at `url`, taking jobs at once (BullMQ loaded on first use). */
+  static async create(url: string, options: QueueWorkerOptions): Promise<QueueWorker> {
+    checkQueueUrl(url);
+    return new QueueWorker(await loadDrivers(), url, options);
+  }
+
+  private constructor(d: Drivers, readonly url: string, options: QueueWorkerOptions) {
     const log = options.log ?? (() => {});
     const lockMs = options.lockMs ?? 30_000;
     if (!Number.isInteger(lockMs) || lockMs < 500 || lockMs > 3_600_000) throw new InvalidOptionError('--lock-ms', `expected an integer in 500..3600000, got ${lockMs}`);
     if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 1024) throw new InvalidOptionError('--workers', `expected an integer in 1..1024, got ${options.threads}`);
-    this.redis = connect(url);
-    this.blocking = connect(url);
+    this.redis = connect(d, url);
+    this.blocking = connect(d, url);
     this.pool = new ChunkPool(options.threads);
-    this.worker = new Worker<ChunkJob>(QUEUE_NAME, async (job) => this.process(job, log), {
+    this.worker = new d.bull.Worker<ChunkJob>(QUEUE_NAME, async (job) => this.process(job, log), {
       connection: this.blocking,
       concurrency: options.threads,
       lockDuration: lockMs,
