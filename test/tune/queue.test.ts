@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +106,7 @@ describe('distributed sweeps on BullMQ', () => {
     writeFileSync(space, JSON.stringify(SPACE));
     // Exact mode on a 60-epoch, 24-uid scenario: slow enough per trial (16 trials a job) that the kill lands inside a job.
     const sweepArgs = ['tune', '--space', space, '--scenario', 'copier-lag-1', '--search', 'random', '--trials', '40', '--seed', '5', '--mode', 'exact', '--json'];
-    const local = await cli([...sweepArgs, '--workers', '1']);
+    const local = await cli([...sweepArgs, '--workers', '1', '--out', join(dir, 'local')]);
     expect(local.code, local.err).toBe(0);
     const expected = JSON.parse(local.out) as { sweep: string; ran: number; trials: unknown[]; front: string[] };
     expect(expected.ran).toBe(40);
@@ -115,7 +115,7 @@ describe('distributed sweeps on BullMQ', () => {
     const b = start(process.execPath, [cliPath, 'worker', '--queue', url, '--workers', '1', '--lock-ms', '2000']);
     await a.waitFor(/ready on/, 30_000);
     await b.waitFor(/ready on/, 30_000);
-    const coordinator = cli(sweepArgs.concat(['--queue', url]));
+    const coordinator = cli(sweepArgs.concat(['--queue', url, '--out', join(dir, 'distributed')]));
     // Kill worker A as soon as it has started a job with trials to run: that job is in its hands, unfinished.
     const started = await a.waitFor(/job \S+ start: [1-9]/, 60_000);
     const jobId = /job (\S+) start/.exec(started)![1]!;
@@ -129,6 +129,8 @@ describe('distributed sweeps on BullMQ', () => {
     expect(got.trials).toEqual(expected.trials);
     expect(JSON.stringify(got.trials)).toBe(JSON.stringify(expected.trials));
     expect(got.front).toEqual(expected.front);
+    // The coordinator builds the same report as the local run, byte for byte.
+    expect(readFileSync(join(dir, 'distributed', 'report.html'), 'utf8')).toBe(readFileSync(join(dir, 'local', 'report.html'), 'utf8'));
     // The killed worker never finished its job; worker B took it over after the lock expired.
     expect(a.lines.some((l) => l.includes(`job ${jobId} done`))).toBe(false);
     expect(b.lines.some((l) => l.includes(`job ${jobId} start`))).toBe(true);
