@@ -128,9 +128,3 @@ export class Evaluator {
     return total;
   }
 }
-
-/** Evaluates trials in order with one evaluator (what a worker thread does with a chunk). */
-export function evaluateTrials(definition: SweepDefinition, trials: readonly Trial[]): TrialResult[] {
-  const ev = new Evaluator(definition);
-  return trials.map((t) => ev.evaluate(t));
-}

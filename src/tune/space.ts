@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/index.js';
 import { describeValue } from '../errors/index.js';
 import { HYPERPARAM_KEYS } from '../simulation/index.js';
 import { OBJECTIVE_NAMES } from './objective-defs.js';
-import { PARAM_NAMES, PARAMS, type ParamDef, type ParamValues } from './params.js';
+import { PARAM_NAMES, PARAMS, type ParamDef } from './params.js';
 
 /*
  * SPACE.json (docs/tune.md): the parameters a sweep varies, each with its values or its range, and what every trial
@@ -219,14 +219,4 @@ export function validateSpace(raw: unknown): Space {
 /** The kind of evaluation a space's trials need. */
 export function spaceKind(space: Space): 'consensus' | 'scoring' {
   return (PARAMS[(space.dims[0] as Dim).name] as ParamDef).kind;
-}
-
-/** A space as JSON (bigints as decimal strings), for the sweep's stored definition. */
-export function spaceToJson(space: Space): unknown {
-  return JSON.parse(JSON.stringify(space, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
-}
-
-/** The values of a parameter set restricted to one kind. */
-export function paramsOfKind(values: ParamValues, kind: 'consensus' | 'scoring'): ParamValues {
-  return Object.fromEntries(Object.entries(values).filter(([k]) => PARAMS[k]?.kind === kind));
 }

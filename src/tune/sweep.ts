@@ -72,11 +72,6 @@ export function checkDefinition(definition: SweepDefinition): Space {
   return space;
 }
 
-/** The trials of a sweep's first rung (all of them for a grid or random search), without running anything. */
-export function firstRung(definition: SweepDefinition): Trial[] {
-  const space = checkDefinition(definition);
-  return planSearch(definition.search, space, definition.seed, definition.trials, fullEpochs(definition, space), definition.objectives[0] as string).rung(0, []);
-}
 
 /** Runs a sweep: every rung's missing trials through the runner, then the front. */
 export async function runSweep(definition: SweepDefinition, runner: TrialRunner, store: ResultStore, options: { sweep?: string; onProgress?: SweepProgress } = {}): Promise<SweepResult> {
