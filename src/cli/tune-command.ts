@@ -31,6 +31,7 @@ interface TuneOptions {
   workers?: string;
   queue?: string;
   sweep?: string;
+  chunk?: string;
   json?: boolean;
   out?: string;
   top: string;
@@ -90,6 +91,7 @@ export function tuneCommand(): Command {
     .addOption(new Option('-m, --mode <mode>', 'engine: f64 (fast) or exact (bit for bit with the chain)').choices(['exact', 'f64']).default('f64'))
     .option('--workers <n>', `local worker threads (default ${POOL_DEFAULTS.threads}, one per core; 0 runs on the main thread)`)
     .option('--queue <url>', 'redis://HOST:PORT: run the trials on `yumaval worker` processes through BullMQ')
+    .option('--chunk <n>', 'trials per job with --queue (16), per thread task locally (automatic)')
     .option('--sweep <id>', 'the sweep id (default: a hash of the definition); the same id resumes the sweep')
     .option('--json', 'print { sweep, ran, trials: [{ id, params, objectives }], front } alone on stdout')
     .option('--out <dir>', 'write <dir>/report.html (offline) and, locally, <dir>/results.jsonl (resumable)')
@@ -116,15 +118,16 @@ export function tuneCommand(): Command {
       const top = integerOption('--top', opts.top, 1, 10_000);
       const sweep = opts.sweep ?? sweepId(definition);
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(sweep)) throw new InvalidOptionError('--sweep', 'expected 1 to 64 letters, digits, _ or -');
+      const chunk = opts.chunk === undefined ? undefined : integerOption('--chunk', opts.chunk, 1, 10_000);
       let runner: TrialRunner & { close(): Promise<void> };
       let store: ResultStore;
       if (opts.queue !== undefined) {
         if (opts.workers !== undefined) throw new InvalidOptionError('--workers', 'with --queue the trials run on `yumaval worker` processes: give --workers to them');
-        const q = await QueueRunner.create(opts.queue, { log: (line) => process.stderr.write(`tune: ${line}\n`) });
+        const q = await QueueRunner.create(opts.queue, { ...(chunk === undefined ? {} : { chunk }), log: (line) => process.stderr.write(`tune: ${line}\n`) });
         runner = q;
         store = q.store(sweep);
       } else {
-        runner = new LocalRunner({ threads: opts.workers === undefined ? undefined : integerOption('--workers', opts.workers, 0, 1024) });
+        runner = new LocalRunner({ threads: opts.workers === undefined ? undefined : integerOption('--workers', opts.workers, 0, 1024), chunk });
         store = opts.out === undefined ? new MemoryStore() : new FileStore(join(opts.out, 'results.jsonl'), sweep, sweepId(definition));
       }
       let result: SweepResult;

@@ -164,6 +164,7 @@ export class QueueRunner implements TrialRunner {
 
   private constructor(d: Drivers, readonly url: string, options: QueueRunnerOptions) {
     this.o = { chunk: 16, attempts: 5, idleTimeoutMs: 600_000, pollMs: 200, log: () => {}, ...options };
+    if (!Number.isInteger(this.o.chunk) || this.o.chunk < 1 || this.o.chunk > 10_000) throw new InvalidOptionError('--chunk', `expected an integer in 1..10000, got ${this.o.chunk}`);
     this.redis = connect(d, url);
     this.queue = new d.bull.Queue<ChunkJob>(QUEUE_NAME, { connection: this.redis });
     // Connection errors are the client's (kept above); BullMQ would print each one again.

@@ -30,15 +30,18 @@ async function freePort(): Promise<number> {
 }
 
 /** A child process whose stderr (or stdout) lines are kept, with a wait for a line matching a pattern. */
-function start(cmd: string, args: string[]): { child: ChildProcess; lines: string[]; waitFor(re: RegExp, ms: number): Promise<string> } {
+function start(cmd: string, args: string[]): { child: ChildProcess; lines: string[]; times: number[]; waitFor(re: RegExp, ms: number): Promise<string> } {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const lines: string[] = [];
+  /** When each line arrived (ms). */
+  const times: number[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   const onData = (buf: Buffer): void => {
     for (const l of buf.toString('utf8').split('\n')) {
       if (l === '') continue;
       lines.push(l);
+      times.push(Date.now());
       for (const w of waiters.splice(0)) {
         if (w.re.test(l)) w.resolve(l);
         else waiters.push(w);
@@ -48,7 +51,7 @@ function start(cmd: string, args: string[]): { child: ChildProcess; lines: strin
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   return {
-    child, lines,
+    child, lines, times,
     waitFor: (re, ms) => new Promise<string>((resolve, reject) => {
       const hit = lines.find((l) => re.test(l));
       if (hit !== undefined) return resolve(hit);
@@ -104,15 +107,16 @@ describe('distributed sweeps on BullMQ', () => {
     }
     const space = join(dir, 'space.json');
     writeFileSync(space, JSON.stringify(SPACE));
-    // Exact mode on a 60-epoch, 24-uid scenario: slow enough per trial (16 trials a job) that the kill lands inside a job.
-    const sweepArgs = ['tune', '--space', space, '--scenario', 'copier-lag-1', '--search', 'random', '--trials', '40', '--seed', '5', '--mode', 'exact', '--json'];
+    // Exact mode on three 60-epoch, 24-uid scenarios, 48 trials a job: the kill lands inside a job, and a job outlasts the lock.
+    const sweepArgs = ['tune', '--space', space, '--scenario', 'copier-lag-1', 'copier-lag-2', 'copier-lag-3', '--search', 'random', '--trials', '96', '--seed', '5', '--mode', 'exact', '--chunk', '48', '--json'];
     const local = await cli([...sweepArgs, '--workers', '1', '--out', join(dir, 'local')]);
     expect(local.code, local.err).toBe(0);
     const expected = JSON.parse(local.out) as { sweep: string; ran: number; trials: unknown[]; front: string[] };
-    expect(expected.ran).toBe(40);
+    expect(expected.ran).toBe(96);
 
-    const a = start(process.execPath, [cliPath, 'worker', '--queue', url, '--workers', '1', '--lock-ms', '2000']);
-    const b = start(process.execPath, [cliPath, 'worker', '--queue', url, '--workers', '1', '--lock-ms', '2000']);
+    // A lock of 0.5 s, shorter than a job: the jobs' CPU work must not let it lapse.
+    const a = start(process.execPath, [cliPath, 'worker', '--queue', url, '--workers', '1', '--lock-ms', '500']);
+    const b = start(process.execPath, [cliPath, 'worker', '--queue', url, '--workers', '1', '--lock-ms', '500']);
     await a.waitFor(/ready on/, 30_000);
     await b.waitFor(/ready on/, 30_000);
     const coordinator = cli(sweepArgs.concat(['--queue', url, '--out', join(dir, 'distributed')]));
@@ -124,7 +128,7 @@ describe('distributed sweeps on BullMQ', () => {
     expect(done.code, done.err).toBe(0);
     const got = JSON.parse(done.out) as typeof expected;
     expect(got.sweep).toBe(expected.sweep);
-    expect(got.ran).toBe(40);
+    expect(got.ran).toBe(96);
     // Every trial's values, bit for bit (JSON carries doubles exactly), and the same front.
     expect(got.trials).toEqual(expected.trials);
     expect(JSON.stringify(got.trials)).toBe(JSON.stringify(expected.trials));
@@ -134,6 +138,15 @@ describe('distributed sweeps on BullMQ', () => {
     // The killed worker never finished its job; worker B took it over after the lock expired.
     expect(a.lines.some((l) => l.includes(`job ${jobId} done`))).toBe(false);
     expect(b.lines.some((l) => l.includes(`job ${jobId} start`))).toBe(true);
+    // No other job was taken for stalled and run twice while its worker was busy computing.
+    const starts = [...a.lines, ...b.lines].map((l) => /job (\S+) start/.exec(l)?.[1]).filter((id): id is string => id !== undefined && id !== jobId);
+    expect(starts.length).toBeGreaterThan(0);
+    expect(new Set(starts).size).toBe(starts.length);
+    // And some of B's jobs ran longer than the lock (so the check above means something).
+    const took = (w: typeof b, id: string): number => w.times[w.lines.findIndex((l) => l.includes(`job ${id} done`))]! - w.times[w.lines.findIndex((l) => l.includes(`job ${id} start`))]!;
+    const longest = Math.max(...starts.filter((id) => b.lines.some((l) => l.includes(`job ${id} done`))).map((id) => took(b, id)));
+    console.log(`longest job on worker B: ${longest} ms (lock 500 ms)`);
+    expect(longest).toBeGreaterThan(500);
 
     const again = await cli(sweepArgs.concat(['--queue', url]));
     expect(again.code, again.err).toBe(0);
