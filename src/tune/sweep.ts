@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { validateScenario } from '../simulation/index.js';
-import { InvalidOptionError } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
+import { trialScenario } from './trial-scenario.js';
 import { OBJECTIVE_NAMES, OBJECTIVES } from './objective-defs.js';
 import { paretoFront } from './pareto.js';
 import { planSearch } from './search.js';
@@ -67,6 +68,19 @@ export function checkDefinition(definition: SweepDefinition): Space {
     if (def.kind !== kind) throw new InvalidOptionError('--objectives', `"${o}" measures ${def.kind}, but the space sweeps ${kind} parameters`);
   }
   if (kind === 'consensus' && definition.sources.length === 0) throw new InvalidOptionError('--scenario', 'a consensus sweep needs at least one source (--scenario NAME|FILE)');
+  // The baseline's scenario of every source, checked here: a newcomer uid out of range or a fixed value the epoch
+  // refuses fails the sweep at once, naming the place, rather than in every worker.
+  if (kind === 'consensus') {
+    for (const source of definition.sources) {
+      const { scenario } = trialScenario(source, { ...space.fixed, ...space.baseline }, space.copier, space.newcomer, space.epochs);
+      try {
+        validateScenario(scenario);
+      } catch (err) {
+        if (err instanceof InvalidInputError) throw new InvalidInputError(err.path === '' ? source.name : `${source.name}: ${err.path}`, err.path === '' ? err.message : err.message.slice(err.path.length + 2));
+        throw err;
+      }
+    }
+  }
   if (!Number.isInteger(definition.trials) || definition.trials < 1 || definition.trials > 1_000_000) throw new InvalidOptionError('--trials', `expected an integer in 1..1000000, got ${definition.trials}`);
   if (!Number.isInteger(definition.seed)) throw new InvalidOptionError('--seed', `expected an integer, got ${definition.seed}`);
   return space;

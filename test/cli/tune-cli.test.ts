@@ -67,6 +67,7 @@ describe('yumaval tune', () => {
     expectInputError(cli(['tune', '--space', file('space.json', space)]), /option --scenario: a consensus sweep needs at least one source/);
     expectInputError(cli(['tune', '--space', file('space.json', space), '--archive', 'a.db', '--netuid', '1']), /option --archive: recorded history is not available yet/);
     expectInputError(cli(['tune', '--space', file('space.json', space), '--scenario', 'kappa-moves-first', '--queue', 'http://x']), /option --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
+    expectInputError(cli(['tune', '--space', file('nc.json', { params: { kappa: { values: [1] } }, newcomer: { uid: 99, at: 3 } }), '--scenario', 'kappa-moves-first']), /kappa-moves-first: epochs\[3\]\.register\[0\]: expected an integer in 0\.\.4, got 99/);
     expectInputError(cli(['tune', '--space', join(dir, 'missing.json'), '--scenario', 'kappa-moves-first']), /cannot read .*missing\.json/);
   });
 
