@@ -8,6 +8,7 @@ import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
+import { tuneCommand, workerCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -46,6 +47,8 @@ export function buildProgram(): Command {
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
   scrubParserOutput(program);
+  program.addCommand(tuneCommand().exitOverride());
+  program.addCommand(workerCommand().exitOverride());
   return program;
 }
 

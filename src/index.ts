@@ -10,3 +10,5 @@ export * from './keys/index.js';
 export * as dendrite from './dendrite/index.js';
 export * as miner from './miner/index.js';
 export * as task from './task/index.js';
+// A namespace: its Trial, Space and objective names would crowd the top level (BullMQ loads only when a queue is used).
+export * as tune from './tune/index.js';

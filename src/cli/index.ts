@@ -11,3 +11,5 @@ export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';
 export { queryCommand } from './query-command.js';
+export { tuneCommand } from './tune-command.js';
+export { workerCommand } from './worker-command.js';

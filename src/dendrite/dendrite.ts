@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
+import { workerFile } from '../threads/index.js';
 import { Piscina } from 'piscina';
 import { loadKey } from '../keys/index.js';
 import { checkAddress } from './address-policy.js';
@@ -58,19 +57,6 @@ const WORKER_GRACE_MS = 2_000;
 /** How long createDendrite waits for every worker to load its module and key. */
 const START_TIMEOUT_MS = 60_000;
 
-/**
- * The worker module: the compiled dist/dendrite/worker.js when this file runs compiled, worker.ts through tsx's
- * loader when it runs from the sources (vitest, `tsx`), so tests need no build step.
- */
-function workerFile(): { filename: string; execArgv?: string[] } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const filename = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
-  if (!fromSource) return { filename };
-  // tsx by absolute URL, resolved from this file: a bare `--import tsx` is resolved from the process's working
-  // directory, which need not be inside the project (issue 14).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename, execArgv: ['--import', tsx] };
-}
 
 const originKey = (ip: string, port: number): string => `${ip}|${port}`;
 
@@ -107,7 +93,7 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
   };
   const ready = waitForWorkers(init.readyChannel, o.workers);
   const pool = new Piscina<WorkerTask, WorkerReply>({
-    ...workerFile(),
+    ...workerFile(import.meta.url, './worker'),
     workerData: init,
     // A fixed pool: workers hold keep-alive connections, so they live as long as the dendrite (piscina's idleTimeout
     // only ends workers above minThreads).

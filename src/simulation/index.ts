@@ -1,4 +1,4 @@
-export { simulate, simulateRuns, simulateSeries, toSeries, SIMULATE_DEFAULTS } from './simulate.js';
+export { simulate, simulateNormalized, simulateRuns, simulateSeries, toSeries, SIMULATE_DEFAULTS } from './simulate.js';
 export { validateScenario, HYPERPARAM_KEYS } from './validate-scenario.js';
 export { maxUpscaleU16 } from './max-upscale.js';
 export type { Behaviour, BehaviourPlan, Hyperparams, NormalizedScenario, Quality, Scenario, ScenarioEpoch, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, EpochSeries, Variant } from './types.js';
@@ -7,5 +7,5 @@ export type { EpochLike, StakeVector, Stakes } from './metrics.js';
 export { CATALOGUE } from './catalogue.js';
 export { renderReport, toCsv } from './report.js';
 export { incentiveInstability, meanIncentiveShare } from './metrics.js';
-export { honestBaseline, scenarioMetrics, stakePath } from './summary.js';
+export { honestBaseline, scenarioMetrics, stakePath, stakePathOf } from './summary.js';
 export type { ValidatorMetrics, VariantMetrics } from './summary.js';

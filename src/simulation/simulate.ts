@@ -1,15 +1,21 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { prepareNormalized } from '../yuma/prepare.js';
-import { runEpoch } from '../yuma/run-epoch.js';
+import { runEpoch, runEpochFields } from '../yuma/run-epoch.js';
 import { validateEpochInput } from '../yuma/validate.js';
-import type { EpochInput, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { EpochSeries, NormalizedScenario, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, Variant } from './types.js';
 import { validateScenario } from './validate-scenario.js';
 
 /** Defaults of `simulate`'s options. */
-export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgress'>>> = Object.freeze({ mode: 'exact' });
+export const SIMULATE_DEFAULTS: Readonly<Required<Omit<SimulateOptions, 'onProgress' | 'fields'>>> = Object.freeze({ mode: 'exact' });
+
+/** Per-run options once merged: the mode, and the fields kept (null: all). */
+type RunOptions = { mode: EpochMode; fields: ReadonlyArray<keyof EpochOutput> | null };
+
+/** The fields every run carries to the next (bonds, permits) or a copier reads (consensus). */
+const CARRIED: ReadonlyArray<keyof EpochOutput> = ['bonds', 'validatorPermit', 'consensus'];
 
 /** The chain state a variant carries from run to run. */
 interface SubnetState {
@@ -31,7 +37,8 @@ export function toSeries(out: EpochOutput): EpochSeries {
  * One variant's runs. Only the consensus of past epochs is kept (behaviours read it), so memory stays at one epoch's
  * state and output whatever the number of epochs; the caller decides what to keep of each yielded output.
  */
-function* runVariant(s: NormalizedScenario, variant: Variant, options: Required<Omit<SimulateOptions, 'onProgress'>>, tick: () => void): Generator<EpochOutput> {
+function* runVariant(s: NormalizedScenario, variant: Variant, options: RunOptions, tick: () => void): Generator<EpochOutput> {
+  const keep = options.fields === null ? null : [...new Set([...CARRIED, ...options.fields])];
   const n = s.n;
   // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
   const state: SubnetState = {
@@ -87,7 +94,9 @@ function* runVariant(s: NormalizedScenario, variant: Variant, options: Required<
       weights: state.weights,
       bonds: state.bonds,
     };
-    const out = { ...runEpoch(prepareNormalized(input), { mode: options.mode }) };
+    // The output is read now, while the engine's heap holds this run: all of it, or only the fields asked for.
+    const prep = prepareNormalized(input);
+    const out = keep === null ? { ...runEpoch(prep, { mode: options.mode }) } : (runEpochFields(prep, keep, { mode: options.mode }) as EpochOutput);
     state.bonds = out.bonds;
     state.permits = out.validatorPermit;
     tick();
@@ -103,13 +112,20 @@ function* runVariant(s: NormalizedScenario, variant: Variant, options: Required<
  * bonds from run to run. Returns one EpochOutput per scenario epoch and variant (the warm-up is not included).
  */
 export function simulate(scenario: unknown, options?: SimulateOptions): SimulationResult {
-  return collect(scenario, options, (ev) => ev.output);
+  checkMode(options);
+  return collect(runsOf(validateScenario(scenario), options), (ev) => ev.output);
+}
+
+/** `simulate` of a scenario validated already (validateScenario), for callers that also read its stake path. */
+export function simulateNormalized(s: NormalizedScenario, options?: SimulateOptions): SimulationResult {
+  checkMode(options);
+  return collect(runsOf(s, options), (ev) => ev.output);
 }
 
 /** Every variant's epochs, each kept as `keep` makes it. */
-function collect<T>(scenario: unknown, options: SimulateOptions | undefined, keep: (ev: Extract<SimulationEvent, { kind: 'epoch' }>) => T): { variants: Array<{ name: string; epochs: T[] }> } {
+function collect<T>(runs: Iterable<SimulationEvent>, keep: (ev: Extract<SimulationEvent, { kind: 'epoch' }>) => T): { variants: Array<{ name: string; epochs: T[] }> } {
   const result: { variants: Array<{ name: string; epochs: T[] }> } = { variants: [] };
-  for (const ev of simulateRuns(scenario, options)) {
+  for (const ev of runs) {
     if (ev.kind === 'variant') result.variants.push({ name: ev.name, epochs: [] });
     else result.variants[ev.variant]?.epochs.push(keep(ev));
   }
@@ -122,23 +138,39 @@ function collect<T>(scenario: unknown, options: SimulateOptions | undefined, kee
  * of every epoch. The scenario is validated before the first run (errors are thrown by the first `next()`).
  */
 export function* simulateRuns(scenario: unknown, options?: SimulateOptions): Generator<SimulationEvent> {
+  checkMode(options);
+  yield* runsOf(validateScenario(scenario), options);
+}
+
+/** Refuses a mode that is neither exact nor f64 (before a scenario is validated or run). */
+function checkMode(options: SimulateOptions | undefined): void {
   // An option given as undefined takes its default, as if it were left out.
   const merged = { ...SIMULATE_DEFAULTS, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
   if (merged.mode !== 'exact' && merged.mode !== 'f64') {
     throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
   }
-  const s = validateScenario(scenario);
+}
+
+/** The runs of a validated scenario, as simulateRuns yields them. */
+function* runsOf(s: NormalizedScenario, options: SimulateOptions | undefined): Generator<SimulationEvent> {
+  const mode = options?.mode ?? SIMULATE_DEFAULTS.mode;
+  const fields = options?.fields ?? null;
   const total = s.variants.length * s.blocks.length;
   let done = 0;
   const tick = (): void => options?.onProgress?.(++done, total);
   for (const [k, v] of s.variants.entries()) {
     yield { kind: 'variant', variant: k, name: v.name };
     let epoch = 0;
-    for (const output of runVariant(s, v, { mode: merged.mode }, tick)) yield { kind: 'epoch', variant: k, name: v.name, epoch: epoch++, output, series: toSeries(output) };
+    for (const output of runVariant(s, v, { mode, fields }, tick)) {
+      // The series record is built only when read (metrics and charts read it; sweeps and --json do not).
+      let series: EpochSeries | undefined;
+      yield { kind: 'epoch', variant: k, name: v.name, epoch: epoch++, output, get series() { return (series ??= toSeries(output)); } };
+    }
   }
 }
 
 /** Runs a scenario keeping only each epoch's series record (metrics, charts, CSV), not its bonds rows and bits. */
 export function simulateSeries(scenario: unknown, options?: SimulateOptions): SeriesResult {
-  return collect(scenario, options, (ev) => ev.series);
+  checkMode(options);
+  return collect(runsOf(validateScenario(scenario), options), (ev) => ev.series);
 }

@@ -1,7 +1,7 @@
 import type { Behaviour } from './behaviours.js';
 import { copierGain, dividendsPer1000Tao, incentiveInstability, meanIncentiveShare, meanOf, relativeDividends, stakeAt } from './metrics.js';
 import { simulateSeries } from './simulate.js';
-import type { Scenario, SeriesResult, SimulateOptions, SimulationResult } from './types.js';
+import type { NormalizedScenario, Scenario, SeriesResult, SimulateOptions, SimulationResult } from './types.js';
 import { validateScenario } from './validate-scenario.js';
 
 /** One validator's dividends over a run. */
@@ -32,7 +32,11 @@ export interface VariantMetrics {
 
 /** The stakes in force at each scenario epoch (stake changes carry forward), as bigints. */
 export function stakePath(scenario: unknown): bigint[][] {
-  const s = validateScenario(scenario);
+  return stakePathOf(validateScenario(scenario));
+}
+
+/** `stakePath` of a scenario validated already. */
+export function stakePathOf(s: NormalizedScenario): bigint[][] {
   let current = s.stake;
   const count = s.blocks.length - (s.warmup ? 1 : 0);
   return Array.from({ length: count }, (_, e) => (current = s.epochs[e]?.stake ?? current));

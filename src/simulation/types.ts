@@ -61,6 +61,11 @@ export interface NormalizedScenario {
 /** Options of `simulate`. */
 export interface SimulateOptions {
   mode?: EpochMode;
+  /**
+   * Keep only these EpochOutput fields (and `bonds`, `validatorPermit` and `consensus`, which the next run needs), for
+   * callers that read a few of them over many runs (sweeps). The other fields are absent. Default: every field.
+   */
+  fields?: ReadonlyArray<keyof EpochOutput>;
   /** Called after each epoch run with (runs done, runs in all), for progress bars. */
   onProgress?: (done: number, total: number) => void;
 }

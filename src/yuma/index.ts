@@ -1,4 +1,4 @@
-export { runEpoch, RUN_EPOCH_DEFAULTS } from './run-epoch.js';
+export { runEpoch, runEpochFields, RUN_EPOCH_DEFAULTS } from './run-epoch.js';
 export type { RunEpochOptions } from './run-epoch.js';
 export { prepareEpoch, prepareNormalized, PreparedEpoch } from './prepare.js';
 export { validateEpochInput, effectiveActivityCutoff } from './validate.js';

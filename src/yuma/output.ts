@@ -146,13 +146,13 @@ function defineLazy(out: EpochOutput, source: ResultSource, builders: Partial<{ 
   }
 }
 
-/** The EpochOutput of the contract over a result block, with every field built on first read. */
-export function lazyOutput(source: ResultSource, mode: EpochMode): EpochOutput {
-  const n = source.n;
-  const out = {} as EpochOutput;
+type Builders = Partial<{ [K in Key]: (r: Regions) => EpochOutput[K] }>;
+
+/** How each EpochOutput field is built from a result block's regions. */
+function builders(n: number, mode: EpochMode): Builders {
   const vec = (from: number) => (r: Regions): number[] => u16s(r.u16, from * n, n);
   const bits = (v: number) => (r: Regions): string[] => i64Strings(r.words, v * n, n);
-  defineLazy(out, source, {
+  return {
     active: (r) => bools(r.active),
     validatorPermit: (r) => bools(r.permit),
     consensus: vec(1),
@@ -176,6 +176,27 @@ export function lazyOutput(source: ResultSource, mode: EpochMode): EpochOutput {
           }),
         }
       : {}),
-  });
+  };
+}
+
+/** The EpochOutput of the contract over a result block, with every field built on first read. */
+export function lazyOutput(source: ResultSource, mode: EpochMode): EpochOutput {
+  const out = {} as EpochOutput;
+  defineLazy(out, source, builders(source.n, mode));
+  return out;
+}
+
+/**
+ * Only the given fields of the latest run's result block, built at once as plain values (sweeps read a few fields of
+ * many runs; the lazy layer would cost more than they do). `bits` is built in exact mode only.
+ */
+export function eagerFields<K extends Key>(resPtr: number, n: number, mode: EpochMode, keys: readonly K[]): Pick<EpochOutput, K> {
+  const r = regionsAt(getEngine().memory.buffer, resPtr, n, false);
+  const build = builders(n, mode);
+  const out = {} as Pick<EpochOutput, K>;
+  for (const k of keys) {
+    const b = build[k] as ((r: Regions) => EpochOutput[K]) | undefined;
+    if (b !== undefined) out[k] = b(r);
+  }
   return out;
 }

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { EngineAbortError, YumavalError } from '../errors/index.js';
 import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
-import { lazyOutput, ResultSource } from './output.js';
+import { eagerFields, lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
 
@@ -35,6 +35,17 @@ export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOp
   const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
   const { res, generation } = compute(prep, mode);
   return lazyOutput(new ResultSource(res, generation, prep.n, () => compute(prep, mode).res), mode);
+}
+
+/**
+ * Runs one epoch and returns only the fields named, built at once (no lazy layer): what a sweep needs from each of
+ * many runs. Otherwise as `runEpoch`.
+ */
+export function runEpochFields<K extends keyof EpochOutput>(input: EpochInput | PreparedEpoch, keys: readonly K[], options?: RunEpochOptions): Pick<EpochOutput, K> {
+  const { mode } = resolveOptions(options);
+  const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
+  const { res } = compute(prep, mode);
+  return eagerFields(res, prep.n, mode, keys);
 }
 
 /**

@@ -1,0 +1,2 @@
+export { workerFile } from './worker-file.js';
+export type { WorkerFile } from './worker-file.js';

@@ -1,0 +1,130 @@
+import { incentiveInstability, meanIncentiveShare, simulateNormalized, stakePathOf, validateScenario } from '../simulation/index.js';
+import type { NormalizedScenario, Scenario } from '../simulation/index.js';
+import type { EpochMode } from '../yuma/index.js';
+import { copierGainAtEnd, dividendFairness, honestDividendTotal, newcomerEpochs, stakeRetention, type RunView } from './objectives.js';
+import { evaluateScoring } from './scoring-eval.js';
+import { spaceKind, validateSpace, type Space } from './space.js';
+import type { TuneSource } from './sources.js';
+import { trialScenario, withHonestCartel, withoutNewcomer, type Roles } from './trial-scenario.js';
+import type { SweepDefinition, Trial, TrialResult } from './types.js';
+
+/*
+ * Runs trials. One Evaluator per thread and sweep: it checks the space once and keeps the baseline runs, which every
+ * trial of a source compares with. Everything here is a pure function of the sweep definition and the trial, so a
+ * trial gives the same values bit for bit wherever it runs (a thread, a `yumaval worker` on another machine, again
+ * after a crash).
+ */
+
+/** The epoch outputs the consensus objectives read (the others are never built). */
+const FIELDS = ['validatorEmission', 'serverEmission', 'emission', 'incentive'] as const;
+
+/** One source's values for a trial (NaN where meaningless). */
+type Values = Record<string, number>;
+
+/** A scenario checked once, with its stake path: what trials that differ only in hyperparameters share. */
+interface Checked {
+  normalized: NormalizedScenario;
+  stakes: bigint[][];
+}
+
+function check(scenario: Scenario): Checked {
+  const normalized = validateScenario(scenario);
+  return { normalized, stakes: stakePathOf(normalized) };
+}
+
+/**
+ * Runs a checked scenario under `hyperparams` as its only variant (every hyperparameter of the trial, so none of the
+ * checked scenario's own applies); the variant's values are checked by the run itself.
+ */
+function runChecked(c: Checked, hyperparams: Scenario['hyperparams'], mode: EpochMode): RunView {
+  const result = simulateNormalized({ ...c.normalized, variants: [{ ...hyperparams, name: 'trial' }] }, { mode, fields: FIELDS });
+  return { epochs: result.variants[0]?.epochs ?? [], stakes: c.stakes };
+}
+
+function run(scenario: Scenario, mode: EpochMode): RunView {
+  return runChecked(check(scenario), scenario.hyperparams, mode);
+}
+
+/** The mean of the finite values, or null. */
+function meanOrNull(xs: number[]): number | null {
+  const ok = xs.filter((x) => Number.isFinite(x));
+  return ok.length === 0 ? null : ok.reduce((a, b) => a + b, 0) / ok.length;
+}
+
+/** Evaluates the trials of one sweep. */
+export class Evaluator {
+  readonly space: Space;
+  private readonly baselines = new Map<string, number>();
+  /**
+   * Trial scenarios checked once per source, epoch budget and copier lag: the trials of a sweep differ in their
+   * hyperparameters only, and checking a scenario costs as much as running a few of its epochs.
+   */
+  private readonly checked = new Map<string, Checked>();
+
+  constructor(readonly definition: SweepDefinition) {
+    this.space = validateSpace(definition.space);
+  }
+
+  /** A trial's objectives: each source's values, averaged over the sources where they mean something. */
+  evaluate(trial: Trial): TrialResult {
+    const values = spaceKind(this.space) === 'scoring'
+      ? [evaluateScoring(this.space, trial.params, this.definition.objectives, this.definition.seed, trial.epochs)]
+      : this.definition.sources.map((s, k) => this.consensus(k, s, trial));
+    const objectives: Record<string, number | null> = {};
+    for (const name of this.definition.objectives) objectives[name] = meanOrNull(values.map((v) => v[name] ?? Number.NaN));
+    return { id: trial.id, params: trial.params, epochs: trial.epochs, objectives };
+  }
+
+  private wants(name: string): boolean {
+    return this.definition.objectives.includes(name);
+  }
+
+  private consensus(k: number, source: TuneSource, trial: Trial): Values {
+    const sp = this.space;
+    const { mode } = this.definition;
+    const settings = { ...sp.fixed, ...trial.params };
+    const { scenario, roles } = trialScenario(source, settings, sp.copier, sp.newcomer, trial.epochs ?? sp.epochs);
+    const key = `${k}/${trial.epochs ?? sp.epochs ?? 'all'}/${String(settings.commitRevealPeriod ?? 0)}`;
+    let c = this.checked.get(key);
+    if (c === undefined) {
+      c = check(scenario);
+      this.checked.set(key, c);
+    }
+    const main = runChecked(c, scenario.hyperparams, mode);
+    const out: Values = {};
+    if (this.wants('copierGain')) out.copierGain = roles.copier === null ? Number.NaN : copierGainAtEnd(main, roles.copier, roles.honest);
+    if (this.wants('honestDividends')) {
+      const base = this.baselineTotal(k, source, trial.epochs ?? sp.epochs);
+      out.honestDividends = base > 0 ? honestDividendTotal(main, roles.honest) / base : Number.NaN;
+    }
+    if (this.wants('stakeRetention')) out.stakeRetention = stakeRetention(main, roles.honest, roles.cartelMiners);
+    if (this.wants('cartelGain')) out.cartelGain = this.cartelGain(scenario, roles, main);
+    if (this.wants('dividendFairness')) out.dividendFairness = dividendFairness(main, roles.honest);
+    if (this.wants('incentiveInstability')) out.incentiveInstability = incentiveInstability([...main.epochs]);
+    if (this.wants('newcomerEpochs')) {
+      const nc = sp.newcomer;
+      out.newcomerEpochs = nc === null || nc.at >= main.epochs.length ? Number.NaN : newcomerEpochs(main, run(withoutNewcomer(scenario, nc), mode), nc.uid, nc.at, nc.reach);
+    }
+    return out;
+  }
+
+  private cartelGain(scenario: Scenario, roles: Roles, main: RunView): number {
+    const fair = withHonestCartel(scenario);
+    if (fair === null || roles.cartelMiners.length === 0) return Number.NaN;
+    const base = meanIncentiveShare([...run(fair, this.definition.mode).epochs], roles.cartelMiners);
+    return base > 0 ? meanIncentiveShare([...main.epochs], roles.cartelMiners) / base : Number.NaN;
+  }
+
+  /** The honest validators' total dividends under the baseline parameters (once per source and budget). */
+  private baselineTotal(k: number, source: TuneSource, epochs: number | null): number {
+    const key = `${k}/${epochs ?? 'all'}`;
+    let total = this.baselines.get(key);
+    if (total === undefined) {
+      const sp = this.space;
+      const { scenario, roles } = trialScenario(source, { ...sp.fixed, ...sp.baseline }, sp.copier, sp.newcomer, epochs);
+      total = honestDividendTotal(run(scenario, this.definition.mode), roles.honest);
+      this.baselines.set(key, total);
+    }
+    return total;
+  }
+}
