@@ -8,11 +8,12 @@ import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
+import { archiveCommand, replayCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 function fail(message: string, code: number): void {
   process.stderr.write(`yumaval: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
+  program.addCommand(replayCommand().exitOverride());
+  program.addCommand(archiveCommand().exitOverride());
   return program;
 }
 

@@ -11,3 +11,5 @@ export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';
 export { queryCommand } from './query-command.js';
+export { replayCommand } from './replay-command.js';
+export { archiveCommand } from './archive-command.js';

@@ -176,3 +176,58 @@ export function registerNeuron(target: WriteTarget, codec: StorageCodec, params:
   const [registered] = atomically(target, () => registerNeurons(store, target.number, netuid, [neuron], () => 'params'));
   return registered as Registered;
 }
+
+/**
+ * The devnet_replaceNeuron admin call: `{ netuid, uid, hotkey, coldkey?, stake?, axon? }` takes over an existing uid,
+ * as a registration into a full subnet does (`replace_neuron`, subnets/uids.rs at spec 233): the old hotkey leaves
+ * (Uids, IsNetworkMember), the new one gets Keys, Uids, IsNetworkMember, BlockAtRegistration = this block and
+ * Active = true. Everything else of the uid (weights, bonds, last update, permit) stays, as on chain; the epoch masks
+ * the bonds and outdated weights pointing at it by its registration block.
+ * @throws InvalidInputError naming the parameter that is wrong
+ */
+export function replaceNeuron(target: WriteTarget, codec: StorageCodec, params: unknown): Registered {
+  if (!isObj(params)) throw new InvalidInputError('params', `expected { "netuid": 1, "uid": 3, "hotkey": "//Ferdie", ... }, got ${describeValue(params)}`);
+  for (const k of ['netuid', 'uid'] as const) if (params[k] === undefined) throw new InvalidInputError(`params.${k}`, 'is required');
+  const netuid = readInt(params.netuid, 'params.netuid', 0, 65535);
+  const uid = readInt(params.uid, 'params.uid', 0, 65535);
+  const { netuid: _netuid, uid: _uid, ...rest } = params;
+  if (rest['permit'] !== undefined) throw new InvalidInputError('params.permit', 'a replaced uid keeps its permit until the next epoch; permit is not accepted here');
+  const neuron = readNeuron(rest, 'params');
+  const store = SubtensorStore.building(target, codec);
+  if (!store.bool('networksAdded', netuid)) throw new InvalidInputError('params.netuid', `subnet ${netuid} does not exist`);
+  const n = store.num('subnetworkN', netuid);
+  if (uid >= n) throw new InvalidInputError('params.uid', `subnet ${netuid} has ${n} uids; uid ${uid} does not exist`);
+  const hotkey = neuron.hotkey.publicKey;
+  const coldkey = neuron.coldkey.publicKey;
+  if (store.contains('uids', netuid, hotkey)) throw new InvalidInputError('params.hotkey', `${neuron.hotkey.address} is already uid ${store.num('uids', netuid, hotkey)} of subnet ${netuid} (HotKeyAlreadyRegisteredInSubNet)`);
+  if (store.contains('owner', hotkey) && store.account('owner', hotkey) !== coldkey) {
+    throw new InvalidInputError('params.coldkey', `hotkey ${neuron.hotkey.address} is owned by another coldkey (Owner[hotkey] is set once)`);
+  }
+  return atomically(target, () => {
+    const block = target.number;
+    if (store.contains('keys', netuid, uid)) {
+      const old = store.account('keys', netuid, uid);
+      store.remove('uids', netuid, old);
+      store.remove('isNetworkMember', old, netuid);
+    }
+    store.set('keys', netuid, uid, hotkey);
+    store.set('uids', netuid, hotkey, uid);
+    store.set('isNetworkMember', hotkey, netuid, true);
+    store.set('blockAtRegistration', netuid, uid, block);
+    const active = store.bools('active', netuid);
+    while (active.length < n) active.push(true);
+    active[uid] = true;
+    store.set('active', netuid, active);
+    if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
+    addToList(store, 'ownedHotkeys', coldkey, hotkey);
+    if (neuron.stake > 0n) {
+      addToList(store, 'stakingHotkeys', coldkey, hotkey);
+      increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
+    }
+    if (neuron.axon !== null) {
+      const a = neuron.axon;
+      store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
+    }
+    return { netuid, uid, hotkey: neuron.hotkey.address, coldkey: neuron.coldkey.address };
+  });
+}
