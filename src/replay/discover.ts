@@ -3,9 +3,9 @@
  * pending and deferred epochs), so an epoch block must be read from the chain, not computed. Where the runtime keeps
  * LastMechansimStepBlock (the block of the subnet's last epoch, set by the epoch itself), the state at any block b
  * names the last epoch at or before b; the state at that epoch block − 1 names the one before, and so on. The walk
- * therefore costs one read per epoch found, plus one: fewer than a bisection, and it never reads a block the answer
+ * therefore costs one read per epoch found, plus at most two: fewer than a bisection, and it never reads a block the answer
  * does not need. A runtime without the item falls back to the tempo formula of contracts/devnet.md, with the tempo
- * read at the end of the range.
+ * read at the end of the range; a range that spans the upgrade adding the item bisects for the upgrade block.
  */
 
 /** What the discovery reads at a block. */
@@ -27,6 +27,23 @@ export function formulaEpochBlocks(netuid: number, tempo: number, from: number, 
 }
 
 /**
+ * The formula's epochs below a runtime upgrade that introduced the item: when the item is absent at `from`, the first
+ * block that has it is found by bisection (log2 of the range in reads), and the formula covers the blocks before it.
+ */
+async function beforeUpgrade(read: (at: number) => Promise<ScheduleRead>, netuid: number, from: number, upper: number): Promise<number[]> {
+  const low = await read(from);
+  if (low.lastStepBlock !== null) return [];
+  let absent = from;
+  let present = upper;
+  while (present - absent > 1) {
+    const mid = Math.floor((absent + present) / 2);
+    if ((await read(mid)).lastStepBlock === null) absent = mid;
+    else present = mid;
+  }
+  return formulaEpochBlocks(netuid, low.tempo, from, absent);
+}
+
+/**
  * The epoch blocks of a subnet in [from, to], ascending.
  * @param read reads the schedule items at a block
  */
@@ -42,8 +59,13 @@ export async function findEpochBlocks(read: (at: number) => Promise<ScheduleRead
       break;
     }
     const last = s.lastStepBlock;
-    // 0 is "never ran"; a value above `upper` would be a broken pointer, which must not loop.
-    if (last === 0 || last < from || last > upper) break;
+    if (last === 0) {
+      // No epoch recorded yet: either none ran, or they ran under an older runtime without the item.
+      found.push(...(await beforeUpgrade(read, netuid, from, upper)).reverse());
+      break;
+    }
+    // A value above `upper` would be a broken pointer, which must not loop.
+    if (last < from || last > upper) break;
     found.push(last);
     if (last - 1 < from) break;
     upper = last - 1;
