@@ -35,6 +35,21 @@ function devnetParams(entry: unknown, netuid: number): Partial<EpochInput> | nul
   return out;
 }
 
+/** Pads (or cuts) the stored per-uid results to the n the epoch ran with, as the chain pads short vectors. */
+function fitTo(s: StoredEpochOutput, n: number): void {
+  const fit = <T>(v: T[] | null, fill: () => T): T[] | null => {
+    if (v === null) return null;
+    const out = v.slice(0, n);
+    while (out.length < n) out.push(fill());
+    return out;
+  };
+  s.active = fit(s.active, () => false);
+  s.validatorPermit = fit(s.validatorPermit, () => false);
+  for (const f of ['consensus', 'incentive', 'dividends', 'validatorTrust', 'stakeWeight'] as const) s[f] = fit(s[f], () => 0);
+  s.emission = fit(s.emission, () => 0n);
+  s.bonds = fit(s.bonds, () => []);
+}
+
 /** The stored results in the snapshot's form: absent items left out, u64 as decimal strings. */
 function storedOutput(s: StoredEpochOutput): StoredOutput {
   const out: StoredOutput = {};
@@ -55,11 +70,13 @@ function storedOutput(s: StoredEpochOutput): StoredOutput {
  * @param block an epoch block (findEpochBlocks)
  */
 export async function readSnapshot(conn: ChainConnection, netuid: number, block: number): Promise<Snapshot> {
-  const m = await syncMetagraph(conn, netuid, { at: block - 1 });
-  const [stored, entry] = await Promise.all([
-    readStoredOutput(conn, netuid, block, m.n),
+  // The three reads are independent: the stored vectors are padded to the input's n afterwards.
+  const [m, stored, entry] = await Promise.all([
+    syncMetagraph(conn, netuid, { at: block - 1 }),
+    readStoredOutput(conn, netuid, block),
     readDevnetEntry(conn, DEVNET_SUBNETS, block - 1),
   ]);
+  fitTo(stored, m.n);
   const input = metagraphToEpochInput(m, { block });
   const unread = m.hyperparams.defaulted.filter((f) => EPOCH_HYPERPARAMS.has(f));
   const devnet = devnetParams(entry, netuid);

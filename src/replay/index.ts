@@ -3,7 +3,7 @@
  * archive of epoch snapshots (SQLite) with its JSON Lines interchange. This is the module's only entry; the audit and
  * tuning modules read archives through `Archive` (open, iterate, get, blocks, subnets) and nothing else.
  */
-export { replay, replaySnapshot, archiveSource } from './replay.js';
+export { replay, replaySnapshot, archiveSource, REPLAY_DEFAULTS } from './replay.js';
 export type { ReplayOptions } from './replay.js';
 export { chainSource, readSnapshot } from './chain-source.js';
 export type { SnapshotSource } from './chain-source.js';

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { InvalidOptionError, YumavalError } from '../errors/index.js';
 import { runEpoch } from '../yuma/index.js';
 import type { EpochInput, EpochOutput } from '../yuma/index.js';
 import type { Archive } from './archive.js';
@@ -33,6 +33,34 @@ export interface ReplayOptions {
   signal?: AbortSignal;
   /** Changes applied to every epoch's input before it runs ("what would this parameter have changed"). */
   overrides?: Partial<EpochInput>;
+  /** How many times a snapshot read that failed for a transient reason (a deadline, a dropped socket) is retried. */
+  retries?: number;
+  /** Milliseconds between those retries (the connection reconnects by itself meanwhile). */
+  retryDelayMs?: number;
+}
+
+/**
+ * Defaults of the retry options: a dropped connection is redialled every second by the chain client
+ * (CONNECTION_DEFAULTS.retryMs), so three tries a second apart ride out a node restart without hiding a dead one.
+ */
+export const REPLAY_DEFAULTS = Object.freeze({ retries: 3, retryDelayMs: 1_000 });
+
+/** Errors worth retrying: deadlines and the client's own transport errors, never an answer the chain gave. */
+function transient(e: unknown): boolean {
+  if (e instanceof YumavalError) return e.code === 'ERR_CHAIN_TIMEOUT';
+  return e instanceof Error && /disconnect|socket|WebSocket|closed|ECONNRE|1006/i.test(e.message);
+}
+
+/** Reads with retries; each attempt has the chain client's own deadline. */
+async function withRetries<T>(read: () => Promise<T>, retries: number, delayMs: number, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await read();
+    } catch (e) {
+      if (attempt >= retries || !transient(e) || signal?.aborted === true) throw e;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
 }
 
 function checkRange(o: ReplayOptions): void {
@@ -41,6 +69,8 @@ function checkRange(o: ReplayOptions): void {
     if (!(Number.isSafeInteger(o[k]) && o[k] >= 0)) throw new InvalidOptionError(k, `expected a block number >= 0, got ${o[k]}`);
   }
   if (o.from > o.to) throw new InvalidOptionError('from', `the range is empty: from ${o.from} is after to ${o.to}`);
+  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw new InvalidOptionError('retries', `expected an integer in 0..100, got ${o.retries}`);
+  if (o.retryDelayMs !== undefined && !(Number.isInteger(o.retryDelayMs) && o.retryDelayMs >= 0 && o.retryDelayMs <= 600_000)) throw new InvalidOptionError('retryDelayMs', `expected milliseconds in 0..600000, got ${o.retryDelayMs}`);
 }
 
 /** Runs the engine and reads every field once, so later runs (the diagnosis) never recompute it. */
@@ -70,10 +100,12 @@ export function replaySnapshot(snap: Snapshot, previous: Snapshot | null, seen: 
 export async function replay(o: ReplayOptions): Promise<ReplayReport> {
   checkRange(o);
   const archive = o.archive ?? null;
+  const retries = o.retries ?? REPLAY_DEFAULTS.retries;
+  const delay = o.retryDelayMs ?? REPLAY_DEFAULTS.retryDelayMs;
   const genesis = await o.source.genesis();
   let blocks = archive?.scanned(genesis, o.netuid, o.from, o.to) ?? null;
   if (blocks === null) {
-    blocks = await o.source.epochBlocks(o.netuid, o.from, o.to);
+    blocks = await withRetries(() => o.source.epochBlocks(o.netuid, o.from, o.to), retries, delay, o.signal);
     archive?.recordScan(genesis, o.netuid, o.from, o.to, blocks);
   }
   const epochs: EpochReport[] = [];
@@ -83,7 +115,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayReport> {
     if (o.signal?.aborted === true) throw new ReplayAbortedError(epochs.length, blocks.length);
     let snap = archive?.get(genesis, o.netuid, block, { keys: false }) ?? null;
     if (snap === null) {
-      snap = await o.source.snapshot(o.netuid, block);
+      snap = await withRetries(() => o.source.snapshot(o.netuid, block), retries, delay, o.signal);
       archive?.put(genesis, snap);
     }
     epochs.push(replaySnapshot(snap, previous, seen, o.overrides));

@@ -67,6 +67,21 @@ describe('Archive', () => {
     archive.close();
   });
 
+  it('retries a read that failed for a transient reason, and not one the chain refused', async () => {
+    const chain = fakeChain(3);
+    let failures = 2;
+    const flaky: SnapshotSource = {
+      ...chain,
+      snapshot: (n, b) => (failures-- > 0 ? Promise.reject(new Error('WebSocket is not connected')) : chain.snapshot(n, b)),
+    };
+    const r = await replay({ netuid: 5, from: 1, to: 20_000, source: flaky, retryDelayMs: 1 });
+    expect(r.summary).toEqual({ epochs: 3, matched: 3 });
+    const refused: SnapshotSource = { ...chain, snapshot: () => Promise.reject(new RangeError('UnknownBlock: no such block')) };
+    await expect(replay({ netuid: 5, from: 1, to: 20_000, source: refused, retryDelayMs: 1 })).rejects.toThrow(/UnknownBlock/);
+    const dead: SnapshotSource = { ...chain, snapshot: () => Promise.reject(new Error('disconnected from ws://127.0.0.1:1')) };
+    await expect(replay({ netuid: 5, from: 1, to: 20_000, source: dead, retries: 2, retryDelayMs: 1 })).rejects.toThrow(/disconnected/);
+  });
+
   it('refuses a file written by a newer schema', () => {
     const raw = openDatabase(join(dir, 'future2.db'));
     raw.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(99, 'future', 'now');
