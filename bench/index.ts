@@ -5,6 +5,7 @@ import { benchMetagraph } from './chain/metagraph.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
+import { benchReplay } from './replay/replay.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -14,3 +15,4 @@ if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();
+if (only === undefined || only === 'replay') await benchReplay();

@@ -82,7 +82,7 @@ export function archiveCommand(): Command {
       const archive = Archive.open(String(raw['archive']));
       let imported = 0;
       try {
-        for (const { genesis: g, snapshot } of parsed) if (archive.put(g, snapshot)) imported++;
+        imported = archive.putMany(parsed);
       } finally {
         archive.close();
       }

@@ -73,9 +73,14 @@ function checkRange(o: ReplayOptions): void {
   if (o.retryDelayMs !== undefined && !(Number.isInteger(o.retryDelayMs) && o.retryDelayMs >= 0 && o.retryDelayMs <= 600_000)) throw new InvalidOptionError('retryDelayMs', `expected milliseconds in 0..600000, got ${o.retryDelayMs}`);
 }
 
-/** Runs the engine and reads every field once, so later runs (the diagnosis) never recompute it. */
+/**
+ * Runs the engine and reads the compared fields once, so that later runs (the diagnosis) never make it recompute
+ * them; the fields no chain stores (the raw bits, the server and validator split of emission) are never built.
+ */
 function run(input: EpochInput): EpochOutput {
-  return { ...runEpoch(input, { mode: 'exact' }) };
+  const out = runEpoch(input, { mode: 'exact' });
+  const { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds } = out;
+  return { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds, serverEmission: [], validatorEmission: [] };
 }
 
 /** Compares one snapshot's stored results with the engine's. */

@@ -34,11 +34,14 @@ function fromCsr(s: Record<string, Section>, prefix: string): SparseRow[] {
   const off = s[`${prefix}.off`] as Uint32Array;
   const cols = s[`${prefix}.col`] as Uint16Array;
   const vals = s[`${prefix}.val`] as Uint16Array;
-  const rows: SparseRow[] = [];
-  for (let i = 0; i + 1 < off.length; i++) {
-    const row: SparseRow = [];
-    for (let k = off[i]!; k < off[i + 1]!; k++) row.push([cols[k]!, vals[k]!]);
-    rows.push(row);
+  // Preallocated rows: this runs for every archived epoch, so it is on the offline replay's hot path.
+  const n = off.length - 1;
+  const rows: SparseRow[] = new Array<SparseRow>(Math.max(n, 0));
+  for (let i = 0; i < n; i++) {
+    const start = off[i]!;
+    const row: SparseRow = new Array<[number, number]>(off[i + 1]! - start);
+    for (let k = 0; k < row.length; k++) row[k] = [cols[start + k]!, vals[start + k]!];
+    rows[i] = row;
   }
   return rows;
 }
