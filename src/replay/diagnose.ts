@@ -8,6 +8,7 @@ import type { FieldDiff, Snapshot, StoredOutput } from './types.js';
  *   1. the chain stored no results;
  *   2. the runtime does not run Yuma: the weights changed but the stored outputs did not move, or the stored outputs
  *      are a split by stake, or all zero;
+ *   2b. the chain gave permits to uids without stake (the rule before 2025-05-13);
  *   3. the difference is confined to the bonds of uids registered since the last epoch;
  *   4. one parameter explains it: re-running with one hyperparameter changed (to a value another epoch of this replay
  *      used, to the contract's default, or the other boolean) gives every stored field exactly; raoEmission, which the
@@ -84,6 +85,18 @@ function notYuma(snap: Snapshot, stored: StoredOutput, out: EpochOutput, ctx: Di
     }
   }
   return null;
+}
+
+/**
+ * 2b: permits given to uids without stake. Before subtensor 2ecebb19 (2025-05-13) the permits were the top k by stake
+ * with zero stakes included (is_topk), so on a subnet with fewer uids than MaxAllowedValidators every uid got one.
+ */
+function zeroStakePermits(stored: StoredOutput, out: EpochOutput, diffs: FieldDiff[]): string | null {
+  const permits = stored.validatorPermit;
+  if (permits === undefined || !diffs.some((f) => f.field === 'validatorPermit')) return null;
+  const uids = permits.flatMap((p, uid) => (p && out.validatorPermit[uid] === false && out.stakeWeight[uid] === 0 ? [uid] : []));
+  if (uids.length === 0 || uids.length !== diffs.find((f) => f.field === 'validatorPermit')!.uids) return null;
+  return `validatorPermit: the chain gave permits to uids without stake (uid ${uids.slice(0, 10).join(', ')}${uids.length > 10 ? ', ...' : ''}), as runtimes before subtensor 2ecebb19 (2025-05-13) did; this engine follows the later rule`;
 }
 
 /** 3: every differing bond involves a uid registered after the previous epoch. */
@@ -185,6 +198,7 @@ export function diagnose(snap: Snapshot, out: EpochOutput, diffs: FieldDiff[], c
   const stored = snap.output;
   if (stored === null || Object.keys(stored).length === 0) return 'the chain stores no epoch results this replay can read (no Consensus, Incentive, Dividends, Emission or Bonds item)';
   return notYuma(snap, stored, out, ctx)
+    ?? zeroStakePermits(stored, out, diffs)
     ?? newRegistrationBonds(snap, stored, out, diffs)
     ?? oneParameter(snap, stored, diffs, ctx)
     ?? ((snap.unread ?? []).length > 0 ? `could not read ${snap.unread!.join(', ')} (the contract's defaults were used); the difference may come from them` : null);

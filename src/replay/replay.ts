@@ -83,6 +83,19 @@ function run(input: EpochInput): EpochOutput {
   return { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds, serverEmission: [], validatorEmission: [] };
 }
 
+/**
+ * Adds to a mismatch's diagnosis that the runtime recorded its previous mechanism step closer than a tempo before: a
+ * runtime that steps every block (as raonet's spec 218 does under chopsticks) does not schedule Yuma epochs by tempo.
+ */
+function withSchedule(diagnosis: string | null, input: EpochInput): string | null {
+  const last = input.lastMechanismStepBlock ?? 0;
+  const tempo = input.tempo ?? 360;
+  const gap = input.block - last;
+  if (last === 0 || gap >= tempo) return diagnosis;
+  const note = `the runtime recorded its previous mechanism step ${gap} block${gap === 1 ? '' : 's'} before this one, with tempo ${tempo}`;
+  return diagnosis === null ? note : `${diagnosis}; ${note}`;
+}
+
 /** Compares one snapshot's stored results with the engine's. */
 export function replaySnapshot(snap: Snapshot, previous: Snapshot | null, seen: Map<string, unknown[]>, overrides?: Partial<EpochInput>): EpochReport {
   const input = overrides === undefined ? snap.input : { ...snap.input, ...overrides };
@@ -93,7 +106,7 @@ export function replaySnapshot(snap: Snapshot, previous: Snapshot | null, seen: 
     return { block: snap.block, match: false, fields: [], diagnosis: diagnose(subject, out, [], { previous, seen, run }) };
   }
   const fields = diffEpoch(input, snap.output, out);
-  const diagnosis = fields.length === 0 ? null : diagnose(subject, out, fields, { previous, seen, run });
+  const diagnosis = fields.length === 0 ? null : withSchedule(diagnose(subject, out, fields, { previous, seen, run }), input);
   recordSeen(seen, input);
   return { block: snap.block, match: fields.length === 0, fields, diagnosis };
 }

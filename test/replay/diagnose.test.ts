@@ -81,6 +81,14 @@ describe('replaySnapshot', () => {
     expect(r.diagnosis).toBe(`does not run Yuma: the weights changed since the epoch of block ${first.block}, but the stored incentive, dividends, consensus did not move`);
   });
 
+  it('recognises permits given to uids without stake (the rule before 2025-05-13)', () => {
+    const input = base();
+    input.stake = input.stake.map((x, uid) => (uid >= 20 ? '0' : x));
+    const s = stored(input);
+    s.validatorPermit = s.validatorPermit!.map((p, uid) => p || uid >= 20);
+    expect(replaySnapshot(snap(input, s), null, new Map()).diagnosis).toBe('validatorPermit: the chain gave permits to uids without stake (uid 20, 21, 22, 23), as runtimes before subtensor 2ecebb19 (2025-05-13) did; this engine follows the later rule');
+  });
+
   it('confines a bonds difference to a uid registered since the last epoch', () => {
     const input = base();
     const fresh = 20;
