@@ -59,26 +59,36 @@ export function registerNeurons(store: SubtensorStore, block: number, netuid: nu
     for (const v of vectors) {
       v.values.push(v.init === 'block' ? block : v.init === 'true' ? true : v.init === 'false' ? neuron.permit : 0);
     }
-    store.set('keys', netuid, uid, hotkey);
-    store.set('uids', netuid, hotkey, uid);
-    store.set('blockAtRegistration', netuid, uid, block);
-    store.set('isNetworkMember', hotkey, netuid, true);
-    // create_account_if_non_existent: the coldkey owns the hotkey.
-    if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
-    addToList(store, 'ownedHotkeys', coldkey, hotkey);
-    if (neuron.stake > 0n) {
-      addToList(store, 'stakingHotkeys', coldkey, hotkey);
-      increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
-    }
-    if (neuron.axon !== null) {
-      const a = neuron.axon;
-      store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
-    }
+    seatNeuron(store, block, netuid, uid, neuron);
     out.push({ netuid, uid, hotkey: neuron.hotkey.address, coldkey: neuron.coldkey.address });
   });
   for (const v of vectors) store.set(v.item, netuid, v.values);
   store.set('subnetworkN', netuid, n0 + neurons.length);
   return out;
+}
+
+/**
+ * A hotkey takes uid `uid` in block `block`: Keys, Uids, BlockAtRegistration and IsNetworkMember, the account links
+ * registration makes (Owner once, OwnedHotkeys), its stake and its axon. Shared by append_neuron and replace_neuron.
+ */
+function seatNeuron(store: SubtensorStore, block: number, netuid: number, uid: number, neuron: NeuronParams): void {
+  const hotkey = neuron.hotkey.publicKey;
+  const coldkey = neuron.coldkey.publicKey;
+  store.set('keys', netuid, uid, hotkey);
+  store.set('uids', netuid, hotkey, uid);
+  store.set('blockAtRegistration', netuid, uid, block);
+  store.set('isNetworkMember', hotkey, netuid, true);
+  // create_account_if_non_existent: the coldkey owns the hotkey.
+  if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
+  addToList(store, 'ownedHotkeys', coldkey, hotkey);
+  if (neuron.stake > 0n) {
+    addToList(store, 'stakingHotkeys', coldkey, hotkey);
+    increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
+  }
+  if (neuron.axon !== null) {
+    const a = neuron.axon;
+    store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
+  }
 }
 
 function addToList(store: SubtensorStore, item: string, key: Hex, value: Hex): void {
@@ -210,24 +220,11 @@ export function replaceNeuron(target: WriteTarget, codec: StorageCodec, params: 
       store.remove('uids', netuid, old);
       store.remove('isNetworkMember', old, netuid);
     }
-    store.set('keys', netuid, uid, hotkey);
-    store.set('uids', netuid, hotkey, uid);
-    store.set('isNetworkMember', hotkey, netuid, true);
-    store.set('blockAtRegistration', netuid, uid, block);
+    seatNeuron(store, block, netuid, uid, neuron);
     const active = store.bools('active', netuid);
     while (active.length < n) active.push(true);
     active[uid] = true;
     store.set('active', netuid, active);
-    if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
-    addToList(store, 'ownedHotkeys', coldkey, hotkey);
-    if (neuron.stake > 0n) {
-      addToList(store, 'stakingHotkeys', coldkey, hotkey);
-      increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
-    }
-    if (neuron.axon !== null) {
-      const a = neuron.axon;
-      store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
-    }
     return { netuid, uid, hotkey: neuron.hotkey.address, coldkey: neuron.coldkey.address };
   });
 }
