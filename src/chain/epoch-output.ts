@@ -150,3 +150,42 @@ export async function readDevnetEntry(conn: ChainConnection, name: string, at: n
 export async function readHeadNumber(conn: ChainConnection): Promise<number> {
   return (await resolveBlock(conn)).number;
 }
+
+/** One event of a block, simplified: its phase, pallet (camelCase section), name and data as strings. */
+export interface BlockEvent {
+  phase: 'initialization' | 'extrinsic' | 'finalization';
+  section: string;
+  method: string;
+  data: string[];
+}
+
+/** The events of a block (System.Events), in order; [] when the runtime has no System.Events. */
+export async function readBlockEvents(conn: ChainConnection, at: number | string): Promise<BlockEvent[]> {
+  const s = await storageAt(conn, await resolveBlock(conn, at));
+  const system = (s.api.query as unknown as Record<string, Record<string, () => Promise<unknown>> | undefined>)['system'];
+  const events = system?.['events'];
+  if (events === undefined) return [];
+  const records = (await conn.call(`System.Events at block ${s.block.number}`, () => events())) as unknown as Array<{
+    phase: { isInitialization: boolean; isApplyExtrinsic: boolean };
+    event: { section: string; method: string; data: ArrayLike<Codec> };
+  }>;
+  return Array.from(records, (r) => ({
+    phase: r.phase.isInitialization ? 'initialization' : r.phase.isApplyExtrinsic ? 'extrinsic' : 'finalization',
+    section: r.event.section,
+    method: r.event.method,
+    data: Array.from(r.event.data, (d) => d.toString()),
+  }));
+}
+
+/** Weights rows of some uids at a block (Weights[netuid][uid], `[uid, u16]` pairs as stored). */
+export async function readWeightRows(conn: ChainConnection, netuid: number, uids: number[], at: number | string): Promise<Array<Array<[number, number]>>> {
+  if (uids.length === 0) return [];
+  const s = await storageAt(conn, await resolveBlock(conn, at));
+  const entry = s.pallet['weights'];
+  if (entry === undefined) return uids.map(() => []);
+  const values = await readMulti(conn, s, uids.map((uid): StorageCall => [entry, [netuid, uid]]), `Weights of ${uids.length} uids of subnet ${netuid}`);
+  return values.map((v) => items(v).map((t) => {
+    const [a, b] = items(t);
+    return [num(a), num(b)] as [number, number];
+  }));
+}

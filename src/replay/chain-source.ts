@@ -1,14 +1,15 @@
-import { metagraphToEpochInput, readDevnetEntry, readEpochSchedule, readStoredOutput, readHeadNumber, syncMetagraph } from '../chain/index.js';
+import { metagraphToEpochInput, readBlockEvents, readDevnetEntry, readEpochSchedule, readHeadNumber, readStoredOutput, readWeightRows, syncMetagraph } from '../chain/index.js';
 import type { ChainConnection, StoredEpochOutput } from '../chain/index.js';
 import type { EpochInput } from '../yuma/index.js';
 import { findEpochBlocks } from './discover.js';
+import { initializationReveals } from './same-block.js';
 import type { Snapshot, StoredOutput } from './types.js';
 
 /*
  * Snapshots read from a chain. The chain runs a subnet's epoch in on_initialize of block B, on the state block B − 1
  * left, with B as the current block: the inputs are read at B − 1 (the metagraph sync, which reads every item the
- * epoch reads), and the results at B. Timelocked reveals applied in B's on_initialize before the epoch (CRv3, later
- * runtimes) are not applied here; at spec 233 and on the devnet, reveals are extrinsics, which run after the epoch.
+ * epoch reads), and the results at B. Weights that B's on_initialize revealed before the epoch (timelocked commits,
+ * CRv3 and later) are taken from B, told apart from B's extrinsics by their events' phase (same-block.ts).
  *
  * Parameters a runtime does not store are named in the snapshot's `unread`. On a yumaval devnet the configuration-only
  * parameters (yuma3, alphaSigmoidSteepness, activityCutoffFactorMilli, raoEmission; docs/devnet.md) are read from the
@@ -71,14 +72,20 @@ function storedOutput(s: StoredEpochOutput): StoredOutput {
  */
 export async function readSnapshot(conn: ChainConnection, netuid: number, block: number): Promise<Snapshot> {
   // The three reads are independent: the stored vectors are padded to the input's n afterwards.
-  const [m, stored, entry] = await Promise.all([
+  const [m, stored, entry, events] = await Promise.all([
     syncMetagraph(conn, netuid, { at: block - 1 }),
     readStoredOutput(conn, netuid, block),
     readDevnetEntry(conn, DEVNET_SUBNETS, block - 1),
+    readBlockEvents(conn, block),
   ]);
   fitTo(stored, m.n);
   const input = metagraphToEpochInput(m, { block });
   const unread = m.hyperparams.defaulted.filter((f) => EPOCH_HYPERPARAMS.has(f));
+  const reveals = initializationReveals(events, netuid);
+  const revealed = reveals.revealed.filter((uid) => uid < m.n);
+  const rows = await readWeightRows(conn, netuid, revealed, block);
+  revealed.forEach((uid, i) => { input.weights[uid] = rows[i] ?? []; });
+  if (reveals.overwritten.length > 0) unread.push('weights');
   const devnet = devnetParams(entry, netuid);
   if (devnet !== null) {
     Object.assign(input, devnet);

@@ -18,3 +18,4 @@ export { ReplayAbortedError, ArchiveContentError } from './errors.js';
 export { COMPARED_FIELDS, DIFF_SAMPLE } from './types.js';
 export type { Snapshot, StoredOutput, FieldDiff, EpochReport, ReplayReport, ComparedField } from './types.js';
 export { renderReplayHtml } from './html-report.js';
+export { initializationReveals } from './same-block.js';

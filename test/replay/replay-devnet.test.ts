@@ -114,6 +114,18 @@ describe('replay on a devnet subnet that changes like a live one', () => {
     expect(snapshots[snapshots.length - 1]!.output!.dividends!.filter((x) => x > 0).length).toBeGreaterThan(1);
   });
 
+  it('reads the phases of a block\'s events and single weight rows (the same-block reveal path)', async () => {
+    const { readBlockEvents, readWeightRows, syncMetagraph } = await import('../../src/chain/index.js');
+    const last = snapshots[snapshots.length - 1]!.input;
+    const setAt = last.lastUpdate[0]!;
+    const events = await readBlockEvents(s.conn, setAt);
+    expect(events).toContainEqual({ phase: 'extrinsic', section: 'subtensorModule', method: 'WeightsSet', data: [String(SN), '0'] });
+    expect(events.some((e) => e.phase === 'initialization' && e.method === 'WeightsSet')).toBe(false);
+    const m = await syncMetagraph(s.conn, SN, { at: setAt });
+    expect(await readWeightRows(s.conn, SN, [1, 0], setAt)).toEqual([m.weights[1], m.weights[0]]);
+    expect(m.weights[0]!.length).toBeGreaterThan(0);
+  });
+
   it('reports every epoch as a match, field for field', () => {
     const mismatches = report.epochs.filter((e) => !e.match);
     expect(mismatches).toEqual([]);
