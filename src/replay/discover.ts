@@ -47,7 +47,9 @@ async function beforeUpgrade(read: (at: number) => Promise<ScheduleRead>, netuid
  * The epoch blocks of a subnet in [from, to], ascending.
  * @param read reads the schedule items at a block
  */
-export async function findEpochBlocks(read: (at: number) => Promise<ScheduleRead>, netuid: number, from: number, to: number): Promise<number[]> {
+export async function findEpochBlocks(read: (at: number) => Promise<ScheduleRead>, netuid: number, fromBlock: number, to: number): Promise<number[]> {
+  // The genesis block runs no on_initialize: an epoch block is 1 or later (and has a parent to read the inputs at).
+  const from = Math.max(fromBlock, 1);
   if (to < from) return [];
   const found: number[] = [];
   let s = await read(to);

@@ -45,6 +45,12 @@ describe('findEpochBlocks', () => {
     expect(mixed.reads.length).toBeLessThanOrEqual(5 + Math.ceil(Math.log2(16)));
   });
 
+  it('never returns the genesis block, which runs no epoch', async () => {
+    // netuid 4, tempo 4: (b + 5) % 5 == 0 holds at 0, 5 and 10; block 0 is not an epoch block.
+    expect(formulaEpochBlocks(4, 4, 0, 10)).toEqual([0, 5, 10]);
+    expect(await findEpochBlocks(chain([], 4, Infinity).read, 4, 0, 10)).toEqual([5, 10]);
+  });
+
   it('never loops on a broken pointer', async () => {
     const read = (): Promise<ScheduleRead> => Promise.resolve({ lastStepBlock: 99, tempo: 3 });
     expect(await findEpochBlocks(read, 1, 1, 50)).toEqual([]);
