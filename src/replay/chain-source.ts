@@ -80,6 +80,10 @@ export async function readSnapshot(conn: ChainConnection, netuid: number, block:
   ]);
   fitTo(stored, m.n);
   const input = metagraphToEpochInput(m, { block });
+  // get_weights_sparse and get_bonds_sparse skip entries to uids >= n (left by a subnet that shrank): so does the replay.
+  const n = m.n;
+  input.weights = input.weights.map((row) => (row.every(([j]) => j < n) ? row : row.filter(([j]) => j < n)));
+  input.bonds = input.bonds.map((row) => (row.every(([j]) => j < n) ? row : row.filter(([j]) => j < n)));
   const unread = m.hyperparams.defaulted.filter((f) => EPOCH_HYPERPARAMS.has(f));
   const reveals = initializationReveals(events, netuid);
   const revealed = reveals.revealed.filter((uid) => uid < m.n);

@@ -1,4 +1,4 @@
-import { InvalidOptionError, YumavalError } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError, YumavalError } from '../errors/index.js';
 import { runEpoch } from '../yuma/index.js';
 import type { EpochInput, EpochOutput } from '../yuma/index.js';
 import type { Archive } from './archive.js';
@@ -100,7 +100,16 @@ function withSchedule(diagnosis: string | null, input: EpochInput): string | nul
 export function replaySnapshot(snap: Snapshot, previous: Snapshot | null, seen: Map<string, unknown[]>, overrides?: Partial<EpochInput>): EpochReport {
   const input = overrides === undefined ? snap.input : { ...snap.input, ...overrides };
   const subject = input === snap.input ? snap : { ...snap, input };
-  const out = run(input);
+  let out: EpochOutput;
+  try {
+    out = run(input);
+  } catch (e) {
+    // An input the engine refuses (a hand-written archive line, an override out of range) is this epoch's result,
+    // not the end of the replay.
+    if (!(e instanceof InvalidInputError)) throw e;
+    recordSeen(seen, input);
+    return { block: snap.block, match: false, fields: [], diagnosis: `the engine refuses this epoch's input: ${e.message}` };
+  }
   if (snap.output === null) {
     recordSeen(seen, input);
     return { block: snap.block, match: false, fields: [], diagnosis: diagnose(subject, out, [], { previous, seen, run }) };

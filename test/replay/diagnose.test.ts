@@ -39,6 +39,12 @@ describe('replaySnapshot', () => {
     });
   });
 
+  it('reports an input the engine refuses as that epoch\'s result, naming the field', () => {
+    const input = base();
+    const r = replaySnapshot(snap(input, stored(input)), null, new Map(), { kappa: 70000 });
+    expect(r).toEqual({ block: input.block, match: false, fields: [], diagnosis: expect.stringMatching(/^the engine refuses this epoch's input: kappa: /) as unknown });
+  });
+
   it('reports a field with the number of uids, the first uid, and the stored and computed values', () => {
     const input = base();
     const s = stored(input);
