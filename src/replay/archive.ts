@@ -1,6 +1,7 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { openDatabase } from '../store/index.js';
 import type { Migration } from '../store/index.js';
+import { ArchiveContentError } from './errors.js';
 import { packInput, packKeys, packOutput, snapshotFromRow } from './snapshot-codec.js';
 import type { Snapshot } from './types.js';
 
@@ -72,10 +73,18 @@ export class Archive {
 
   /**
    * Opens (creating when absent) an archive file and applies the missing schema versions.
-   * @throws StoreOpenError; StoreVersionError for a file written by a newer yumaval
+   * @throws StoreOpenError; StoreVersionError for a file written by a newer yumaval; ArchiveContentError for a SQLite
+   *   file of another kind
    */
   static open(file: string): Archive {
-    return new Archive(file, openDatabase(file, { migrations: ARCHIVE_MIGRATIONS }));
+    const db = openDatabase(file, { migrations: ARCHIVE_MIGRATIONS });
+    // The store and the archive share openDatabase's schema_version table: a validator store (or any other SQLite
+    // file with one) would pass as an archive of the same version without this check.
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").get() === undefined) {
+      db.close();
+      throw new ArchiveContentError(`${file} is not a replay archive (it has a schema_version but no snapshots table; is it a validator store?)`);
+    }
+    return new Archive(file, db);
   }
 
   /** Stores a snapshot under its chain's genesis hash; false when that (genesis, netuid, block) was already stored. */

@@ -82,6 +82,15 @@ describe('Archive', () => {
     await expect(replay({ netuid: 5, from: 1, to: 20_000, source: dead, retries: 2, retryDelayMs: 1 })).rejects.toThrow(/disconnected/);
   });
 
+  it('refuses a validator store given as an archive, and leaves it unchanged', () => {
+    const file = join(dir, 'store.db');
+    openDatabase(file).close();
+    expect(() => Archive.open(file)).toThrow(/is not a replay archive/);
+    const db = openDatabase(file);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'snapshots'").get()).toBeUndefined();
+    db.close();
+  });
+
   it('refuses a file written by a newer schema', () => {
     const raw = openDatabase(join(dir, 'future2.db'));
     raw.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(99, 'future', 'now');
