@@ -1,4 +1,6 @@
 import type { EpochInput, EpochOutput, SparseRow } from '../yuma/index.js';
+import { csrRow, storedBondsCsr } from './snapshot-codec.js';
+import type { BondsCsr } from './snapshot-codec.js';
 import { COMPARED_FIELDS, DIFF_SAMPLE } from './types.js';
 import type { ComparedField, FieldDiff, StoredOutput } from './types.js';
 
@@ -38,6 +40,28 @@ function computedField(field: ComparedField, input: EpochInput, out: EpochOutput
   return out[field];
 }
 
+/** Bonds rows compared with archived CSR rows, without building the stored rows (only differing ones are built). */
+function diffBondsCsr(n: number, csr: BondsCsr, got: readonly SparseRow[]): FieldDiff | null {
+  let count = 0;
+  const sample: FieldDiff['sample'] = [];
+  for (let uid = 0; uid < n; uid++) {
+    const g = got[uid] ?? [];
+    const start = uid + 1 < csr.off.length ? csr.off[uid]! : 0;
+    const end = uid + 1 < csr.off.length ? csr.off[uid + 1]! : 0;
+    let same = end - start === g.length;
+    for (let k = 0; same && k < g.length; k++) {
+      const pair = g[k]!;
+      same = pair[0] === csr.col[start + k] && pair[1] === csr.val[start + k];
+    }
+    if (same) continue;
+    count++;
+    if (sample.length < DIFF_SAMPLE) sample.push({ uid, expected: csrRow(csr, uid), got: g });
+  }
+  if (count === 0) return null;
+  const first = sample[0]!;
+  return { field: 'bonds', uids: count, firstUid: first.uid, expected: first.expected, got: first.got, sample };
+}
+
 /** Compares one field over n uids; null when every uid matches. */
 function diffField(field: ComparedField, n: number, stored: readonly unknown[], got: readonly unknown[]): FieldDiff | null {
   let count = 0;
@@ -63,6 +87,12 @@ function diffField(field: ComparedField, n: number, stored: readonly unknown[], 
 export function diffEpoch(input: EpochInput, stored: StoredOutput, out: EpochOutput): FieldDiff[] {
   const diffs: FieldDiff[] = [];
   for (const field of COMPARED_FIELDS) {
+    const csr = field === 'bonds' ? storedBondsCsr(stored) : null;
+    if (csr !== null) {
+      const d = diffBondsCsr(input.n, csr, storedBondsAfter(input, out));
+      if (d !== null) diffs.push(d);
+      continue;
+    }
     const s = stored[field];
     if (s === undefined) continue;
     const d = diffField(field, input.n, s, computedField(field, input, out));

@@ -100,8 +100,50 @@ export function unpackOutput(blob: Uint8Array): StoredOutput {
   for (const f of BOOL_FIELDS) if (s[f] !== undefined) out[f] = Array.from(s[f] as Uint8Array, (b) => b === 1);
   for (const f of U16_FIELDS) if (s[f] !== undefined) out[f] = Array.from(s[f] as Uint16Array);
   if (s['emission'] !== undefined) out.emission = strings(s['emission']);
-  if (s['bonds.off'] !== undefined) out.bonds = fromCsr(s, 'bonds');
+  if (s['bonds.off'] !== undefined) lazyBonds(out, { off: s['bonds.off'] as Uint32Array, col: s['bonds.col'] as Uint16Array, val: s['bonds.val'] as Uint16Array });
   return out;
+}
+
+/** Stored bonds still in their archived CSR form. */
+export interface BondsCsr {
+  off: Uint32Array;
+  col: Uint16Array;
+  val: Uint16Array;
+}
+
+const CSR = Symbol('bonds.csr');
+
+/**
+ * Gives a stored output `bonds` rows built on first read, keeping the CSR meanwhile: an offline replay compares a
+ * matching epoch's bonds straight from the CSR (storedBondsCsr) and never builds its tens of thousands of pairs.
+ * Reading or replacing `bonds` turns it into a plain property and drops the CSR, so the two never disagree.
+ */
+function lazyBonds(out: StoredOutput, csr: BondsCsr): void {
+  const settle = (rows: SparseRow[]): SparseRow[] => {
+    delete (out as { [CSR]?: BondsCsr })[CSR];
+    Object.defineProperty(out, 'bonds', { value: rows, enumerable: true, writable: true, configurable: true });
+    return rows;
+  };
+  (out as { [CSR]?: BondsCsr })[CSR] = csr;
+  Object.defineProperty(out, 'bonds', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(fromCsr({ 'bonds.off': csr.off, 'bonds.col': csr.col, 'bonds.val': csr.val }, 'bonds')),
+    set: (rows: SparseRow[]) => { settle(rows); },
+  });
+}
+
+/** The CSR of stored bonds not yet built into rows, or null. */
+export function storedBondsCsr(out: StoredOutput): BondsCsr | null {
+  return (out as { [CSR]?: BondsCsr })[CSR] ?? null;
+}
+
+/** One row of a CSR, as `[uid, u16]` pairs. */
+export function csrRow(csr: BondsCsr, i: number): SparseRow {
+  const row: SparseRow = [];
+  if (i + 1 >= csr.off.length) return row;
+  for (let k = csr.off[i]!; k < csr.off[i + 1]!; k++) row.push([csr.col[k]!, csr.val[k]!]);
+  return row;
 }
 
 /** The uids' keys and axons of a snapshot. */

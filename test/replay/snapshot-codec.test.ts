@@ -37,3 +37,33 @@ describe('the archive blobs', () => {
     expect(unpackOutput(packOutput(out))).toEqual(out);
   });
 });
+
+describe('stored bonds compared from the archive form', () => {
+  it('give the same differences as the rows, and become plain rows once read', async () => {
+    const { diffEpoch, storedBondsAfter } = await import('../../src/replay/index.js');
+    const { runEpoch } = await import('../../src/yuma/index.js');
+    const { storedBondsCsr } = await import('../../src/replay/snapshot-codec.js');
+    const input = syntheticSubnet({ n: 30, validators: 5, seed: 8 });
+    const out = runEpoch(input, { mode: 'exact' });
+    const rows = storedBondsAfter(input, out);
+    const changed = rows.map((r) => r.map(([j, v]): [number, number] => [j, v]));
+    changed[1] = changed[1]!.slice(1);
+    changed[3]![0] = [changed[3]![0]![0], (changed[3]![0]![1] + 1) % 65536];
+    expect(diffEpoch(input, { bonds: changed }, out).map((d) => [d.field, d.uids, d.firstUid])).toEqual([['bonds', 2, 1]]);
+    for (const bonds of [rows, changed]) {
+      const archived = unpackOutput(packOutput({ bonds }));
+      expect(storedBondsCsr(archived)).not.toBeNull();
+      const fromCsr = diffEpoch(input, archived, out);
+      expect(storedBondsCsr(archived)).not.toBeNull(); // the comparison built no rows
+      expect(fromCsr).toEqual(diffEpoch(input, { bonds }, out));
+    }
+    const archived = unpackOutput(packOutput({ bonds: changed }));
+    expect(archived.bonds).toEqual(changed);
+    expect(storedBondsCsr(archived)).toBeNull();
+    // Rows edited after reading are what is compared from then on.
+    archived.bonds![1] = rows[1]!;
+    archived.bonds![3] = rows[3]!;
+    expect(diffEpoch(input, archived, out)).toEqual([]);
+    expect(JSON.parse(JSON.stringify(unpackOutput(packOutput({ bonds: changed }))))).toEqual({ bonds: changed });
+  });
+});
