@@ -9,6 +9,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  * kind, length], ...] }`), zero padding to a multiple of 8, then each section's bytes padded to a multiple of 8.
  */
 
+/** The deflate level of new blobs (any level reads back the same). */
+export const DEFLATE_LEVEL = 1;
+
 /** A typed array a blob may hold. */
 export type Section = Uint8Array | Uint16Array | Uint32Array | Float64Array | BigUint64Array;
 
@@ -41,7 +44,10 @@ export function pack(header: unknown, sections: Record<string, Section>): Buffer
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), at);
     at += pad8(a.byteLength);
   }
-  return deflateRawSync(out, { level: 6 });
+  // Level 1: weights and bonds values are close to random u16s, which no level compresses much. Measured on synthetic
+  // subnets: n=256 64 KiB at level 1 in 1.1 ms, 63 KiB at level 6 in 12.2 ms; n=4096 (256 dense validators)
+  // 4.18 MiB in 226 ms, 3.78 MiB in 211 ms. An online replay and an import pay this once per epoch.
+  return deflateRawSync(out, { level: DEFLATE_LEVEL });
 }
 
 /** Unpacks a blob made by `pack`. Throws on a damaged blob. */
