@@ -7,6 +7,7 @@ import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
 import { benchTune } from './tune/tune.bench.js';
+import { benchReplay } from './replay/replay.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -18,3 +19,4 @@ if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();
 if (only === undefined || only === 'miner') await benchMinerFlood();
 if (only === undefined || only === 'tune') await benchTune();
+if (only === undefined || only === 'replay') await benchReplay();

@@ -9,11 +9,12 @@ import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
+import { archiveCommand, replayCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 /** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
@@ -46,9 +47,12 @@ export function buildProgram(): Command {
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
-  scrubParserOutput(program);
   program.addCommand(tuneCommand().exitOverride());
   program.addCommand(workerCommand().exitOverride());
+  program.addCommand(replayCommand().exitOverride());
+  program.addCommand(archiveCommand().exitOverride());
+  // Last, so that every command's parser errors are scrubbed.
+  scrubParserOutput(program);
   return program;
 }
 

@@ -10,3 +10,5 @@ export { decodeAxonIp } from './axon-ip.js';
 export { SubnetNotFoundError, BlockNotFoundError, ChainRuntimeError } from './sync-errors.js';
 export type { AxonInfo, Hyperparams, Metagraph } from './types.js';
 export * from './weights/index.js';
+export { readStoredOutput, readEpochSchedule, readDevnetEntry, readHeadNumber, readBlockEvents, readWeightRows } from './epoch-output.js';
+export type { StoredEpochOutput, EpochSchedule, BlockEvent } from './epoch-output.js';

@@ -13,3 +13,5 @@ export type { Column } from './table.js';
 export { queryCommand } from './query-command.js';
 export { tuneCommand } from './tune-command.js';
 export { workerCommand } from './worker-command.js';
+export { replayCommand } from './replay-command.js';
+export { archiveCommand } from './archive-command.js';

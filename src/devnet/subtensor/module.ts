@@ -7,6 +7,7 @@ import type { Hex } from '../storage-codec.js';
 import { argBig, argBigs, argHash, argHashes, argList, argNum, argNumLists, argNums, callEnv } from './call-env.js';
 import type { CallEnv } from './call-env.js';
 import { batchCommitWeights, batchRevealWeights, commitWeights, revealWeights } from './commit-reveal.js';
+import { applyAfterInitialize } from './after-initialize.js';
 import { runDueEpochs } from './epoch.js';
 import { SubtensorStore } from './store.js';
 import { batchSetWeights, checkWeightsMinStake, setWeights } from './weights.js';
@@ -47,7 +48,9 @@ export function subtensorModule(options: SubtensorModuleOptions = {}): RuntimeMo
         batchRevealWeights(env, argNum(a, 'netuid'), argNumLists(a, 'uidsList'), argNumLists(a, 'valuesList'), argNumLists(a, 'saltsList'), argBigs(a, 'versionKeys'))),
     },
     onInitialize(block) {
-      runDueEpochs(SubtensorStore.building(block, codec), block.number);
+      const store = SubtensorStore.building(block, codec);
+      runDueEpochs(store, block.number);
+      applyAfterInitialize(store);
     },
   };
 }

@@ -59,26 +59,36 @@ export function registerNeurons(store: SubtensorStore, block: number, netuid: nu
     for (const v of vectors) {
       v.values.push(v.init === 'block' ? block : v.init === 'true' ? true : v.init === 'false' ? neuron.permit : 0);
     }
-    store.set('keys', netuid, uid, hotkey);
-    store.set('uids', netuid, hotkey, uid);
-    store.set('blockAtRegistration', netuid, uid, block);
-    store.set('isNetworkMember', hotkey, netuid, true);
-    // create_account_if_non_existent: the coldkey owns the hotkey.
-    if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
-    addToList(store, 'ownedHotkeys', coldkey, hotkey);
-    if (neuron.stake > 0n) {
-      addToList(store, 'stakingHotkeys', coldkey, hotkey);
-      increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
-    }
-    if (neuron.axon !== null) {
-      const a = neuron.axon;
-      store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
-    }
+    seatNeuron(store, block, netuid, uid, neuron);
     out.push({ netuid, uid, hotkey: neuron.hotkey.address, coldkey: neuron.coldkey.address });
   });
   for (const v of vectors) store.set(v.item, netuid, v.values);
   store.set('subnetworkN', netuid, n0 + neurons.length);
   return out;
+}
+
+/**
+ * A hotkey takes uid `uid` in block `block`: Keys, Uids, BlockAtRegistration and IsNetworkMember, the account links
+ * registration makes (Owner once, OwnedHotkeys), its stake and its axon. Shared by append_neuron and replace_neuron.
+ */
+function seatNeuron(store: SubtensorStore, block: number, netuid: number, uid: number, neuron: NeuronParams): void {
+  const hotkey = neuron.hotkey.publicKey;
+  const coldkey = neuron.coldkey.publicKey;
+  store.set('keys', netuid, uid, hotkey);
+  store.set('uids', netuid, hotkey, uid);
+  store.set('blockAtRegistration', netuid, uid, block);
+  store.set('isNetworkMember', hotkey, netuid, true);
+  // create_account_if_non_existent: the coldkey owns the hotkey.
+  if (!store.contains('owner', hotkey)) store.set('owner', hotkey, coldkey);
+  addToList(store, 'ownedHotkeys', coldkey, hotkey);
+  if (neuron.stake > 0n) {
+    addToList(store, 'stakingHotkeys', coldkey, hotkey);
+    increaseStakeForColdkey(store, hotkey, coldkey, netuid, neuron.stake);
+  }
+  if (neuron.axon !== null) {
+    const a = neuron.axon;
+    store.set('axons', netuid, hotkey, { block, version: a.version, ip: a.ip, port: a.port, ipType: a.ipType, protocol: a.protocol, placeholder1: 0, placeholder2: 0 });
+  }
 }
 
 function addToList(store: SubtensorStore, item: string, key: Hex, value: Hex): void {
@@ -175,4 +185,46 @@ export function registerNeuron(target: WriteTarget, codec: StorageCodec, params:
   if (!store.bool('networksAdded', netuid)) throw new InvalidInputError('params.netuid', `subnet ${netuid} does not exist`);
   const [registered] = atomically(target, () => registerNeurons(store, target.number, netuid, [neuron], () => 'params'));
   return registered as Registered;
+}
+
+/**
+ * The devnet_replaceNeuron admin call: `{ netuid, uid, hotkey, coldkey?, stake?, axon? }` takes over an existing uid,
+ * as a registration into a full subnet does (`replace_neuron`, subnets/uids.rs at spec 233): the old hotkey leaves
+ * (Uids, IsNetworkMember), the new one gets Keys, Uids, IsNetworkMember, BlockAtRegistration = this block and
+ * Active = true. Everything else of the uid (weights, bonds, last update, permit) stays, as on chain; the epoch masks
+ * the bonds and outdated weights pointing at it by its registration block.
+ * @throws InvalidInputError naming the parameter that is wrong
+ */
+export function replaceNeuron(target: WriteTarget, codec: StorageCodec, params: unknown): Registered {
+  if (!isObj(params)) throw new InvalidInputError('params', `expected { "netuid": 1, "uid": 3, "hotkey": "//Ferdie", ... }, got ${describeValue(params)}`);
+  for (const k of ['netuid', 'uid'] as const) if (params[k] === undefined) throw new InvalidInputError(`params.${k}`, 'is required');
+  const netuid = readInt(params.netuid, 'params.netuid', 0, 65535);
+  const uid = readInt(params.uid, 'params.uid', 0, 65535);
+  const { netuid: _netuid, uid: _uid, ...rest } = params;
+  if (rest['permit'] !== undefined) throw new InvalidInputError('params.permit', 'a replaced uid keeps its permit until the next epoch; permit is not accepted here');
+  const neuron = readNeuron(rest, 'params');
+  const store = SubtensorStore.building(target, codec);
+  if (!store.bool('networksAdded', netuid)) throw new InvalidInputError('params.netuid', `subnet ${netuid} does not exist`);
+  const n = store.num('subnetworkN', netuid);
+  if (uid >= n) throw new InvalidInputError('params.uid', `subnet ${netuid} has ${n} uids; uid ${uid} does not exist`);
+  const hotkey = neuron.hotkey.publicKey;
+  const coldkey = neuron.coldkey.publicKey;
+  if (store.contains('uids', netuid, hotkey)) throw new InvalidInputError('params.hotkey', `${neuron.hotkey.address} is already uid ${store.num('uids', netuid, hotkey)} of subnet ${netuid} (HotKeyAlreadyRegisteredInSubNet)`);
+  if (store.contains('owner', hotkey) && store.account('owner', hotkey) !== coldkey) {
+    throw new InvalidInputError('params.coldkey', `hotkey ${neuron.hotkey.address} is owned by another coldkey (Owner[hotkey] is set once)`);
+  }
+  return atomically(target, () => {
+    const block = target.number;
+    if (store.contains('keys', netuid, uid)) {
+      const old = store.account('keys', netuid, uid);
+      store.remove('uids', netuid, old);
+      store.remove('isNetworkMember', old, netuid);
+    }
+    seatNeuron(store, block, netuid, uid, neuron);
+    const active = store.bools('active', netuid);
+    while (active.length < n) active.push(true);
+    active[uid] = true;
+    store.set('active', netuid, active);
+    return { netuid, uid, hotkey: neuron.hotkey.address, coldkey: neuron.coldkey.address };
+  });
 }

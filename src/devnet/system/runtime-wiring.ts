@@ -11,7 +11,8 @@ import type { StorageCodec } from '../storage-codec.js';
  * exports it uses: `subtensorModule(): RuntimeModule` and `subtensorGenesis(config): { write(ctx, storage),
  * devAccounts }` (required), then `createSubnet(target, storage, params)` and `registerNeuron(target, storage, params)`
  * (the devnet_createSubnet / devnet_registerNeuron admin methods, one params object) and
- * `weightsTransactionValidity` (SubtensorSignedExtension's check: a TransactionValidator).
+ * `weightsTransactionValidity` (SubtensorSignedExtension's check: a TransactionValidator). `replaceNeuron` and
+ * `setStorageAfterInitialize` are further admin writes of the same shape.
  */
 
 /** Writes the genesis storage (block 0). */
@@ -50,6 +51,8 @@ interface SubtensorExports {
   subtensorGenesis?: (config: unknown) => { write: GenesisWriter; devAccounts?: unknown };
   createSubnet?: SubtensorAdminWrite;
   registerNeuron?: SubtensorAdminWrite;
+  replaceNeuron?: SubtensorAdminWrite;
+  setStorageAfterInitialize?: SubtensorAdminWrite;
   weightsTransactionValidity?: TransactionValidator;
 }
 
@@ -69,7 +72,7 @@ export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
   const { subtensorModule, subtensorGenesis } = mod;
   if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
   const admin: Record<string, AdminMethod> = {};
-  for (const name of ['createSubnet', 'registerNeuron'] as const) {
+  for (const name of ['createSubnet', 'registerNeuron', 'replaceNeuron', 'setStorageAfterInitialize'] as const) {
     const write = mod[name];
     if (typeof write === 'function') admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
   }
