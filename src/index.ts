@@ -10,3 +10,5 @@ export * from './keys/index.js';
 export * as dendrite from './dendrite/index.js';
 export * as miner from './miner/index.js';
 export * as task from './task/index.js';
+// The validator service (createValidator), as a namespace: its names (StopReason, ...) stay apart.
+export * as service from './service/index.js';

@@ -66,8 +66,9 @@ export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freez
   weightsBlockOffset: 0,
   // The template's vpermit_tao_limit = 4096 TAO, in rao.
   vpermitStakeLimit: '4096000000000',
-  // Queries of a step in flight at once: 8 fan-outs keep a 2-core machine busy without a burst of thousands.
-  concurrency: 8,
+  // Every query of a default step in flight at once: a step then lasts about one query timeout however slow some
+  // miners are (the dendrite caps requests in flight at 1,024 by itself).
+  concurrency: 32,
   // The reference machine has 2 cores.
   dendriteWorkers: 2,
   // The template's epoch_length, 100 blocks, as the resync cadence (§5: should_sync_metagraph).
