@@ -79,14 +79,15 @@ describe('yumaval validator on devnet with the 12 reference miners', () => {
     expect(landed).toHaveLength(3);
 
     const api = await ApiPromise.create({ provider: new WsProvider(server.url), noInitWarn: true });
+    const q = (api.query as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown; toString(): string }>>>)['subtensorModule']!;
     try {
       const uidOf = async (uri: string): Promise<number> => {
         const { address } = await loadKey({ uri }, { dev: true });
-        return Number((await api.query.subtensorModule.uids(NETUID, address)).toString());
+        return Number((await q['uids']!(NETUID, address)).toString());
       };
       const alice = await uidOf('//Alice');
-      const row = (await api.query.subtensorModule.weights(NETUID, alice)).toJSON() as Array<[number, number]>;
-      const lastUpdate = (await api.query.subtensorModule.lastUpdate(NETUID)).toJSON() as number[];
+      const row = (await q['weights']!(NETUID, alice)).toJSON() as Array<[number, number]>;
+      const lastUpdate = (await q['lastUpdate']!(NETUID)).toJSON() as number[];
       expect(lastUpdate[alice]).toBe(landed[2]);
       if (process.env.SHOW === "1") console.log(JSON.stringify(row));
       const weightOf = new Map(row.map(([u, w]) => [u, w]));
