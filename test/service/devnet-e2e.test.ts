@@ -73,10 +73,15 @@ describe('yumaval validator on devnet with the 12 reference miners', () => {
     });
     const landed: number[] = [];
     v.on('landed', (e) => landed.push(e.block));
+    const checked: Array<{ diffVtrust: number; diffDividends: number; maxDiffIncentive: number }> = [];
+    v.on('predictionChecked', (e) => checked.push(e));
     await v.start();
     const reason: StopReason = await v.stopped;
     expect(reason.kind).toBe('epochs');
     expect(landed).toHaveLength(3);
+    // Nobody else sets weights here: the exact epoch predicted what the chain stored, bit for bit.
+    expect(checked.length).toBeGreaterThanOrEqual(1);
+    for (const c of checked) expect(c).toEqual({ epochBlock: expect.any(Number), diffVtrust: 0, diffDividends: 0, maxDiffIncentive: 0 });
 
     const api = await ApiPromise.create({ provider: new WsProvider(server.url), noInitWarn: true });
     const q = (api.query as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown; toString(): string }>>>)['subtensorModule']!;
