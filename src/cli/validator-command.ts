@@ -94,11 +94,23 @@ export async function runValidator(o: ValidatorCliOptions, io: ValidatorIo): Pro
     chain: o.chain, netuid: o.netuid, key: o.key, dev: o.dev, db: o.db, config, metrics: o.metrics, allowNonLoopbackMetrics: o.metricsAllowRemote,
     allowPrivate: o.allowPrivate, epochs: o.epochs, logger,
   });
-  await v.start();
+  // A signal during the start (a chain still unreachable) stops it too.
   void io.stopped.then((signal) => {
     logger.info({ signal }, 'stopping: no new step; the running one finishes or reaches its deadline');
     void v.stop();
   });
+  try {
+    await v.start();
+  } catch (e) {
+    const reason = await v.stopped;
+    if (reason.kind === 'watchdog') {
+      logger.error({ reason: reason.error.reason }, reason.error.message);
+      return WATCHDOG_EXIT_CODE;
+    }
+    // Stopped by a signal while starting: a clean stop.
+    if ((e as Error).name === 'AbortError') return 0;
+    throw e;
+  }
   const reason = await v.stopped;
   if (reason.kind === 'watchdog') return WATCHDOG_EXIT_CODE;
   if (reason.kind === 'error') {

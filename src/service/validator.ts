@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { ChainConnection, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph, type WeightsPipelineOptions } from '../chain/index.js';
+import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph, type WeightsPipelineOptions } from '../chain/index.js';
 import { createDendrite, type Dendrite } from '../dendrite/index.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { loadKey, type KeySource } from '../keys/index.js';
@@ -303,12 +303,31 @@ export function createValidator(options: ValidatorOptions): Validator {
     return stopping;
   };
 
+  /**
+   * Opens the connection, retrying a refused or failed connect every few seconds (the node may be restarting) until
+   * `stallSeconds` have passed: then the watchdog's error, so that a supervisor restarts the service later.
+   */
+  const connect = async (): Promise<ChainConnection> => {
+    const giveUpAt = Date.now() + config.stallSeconds * 1000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ChainConnection.open({ url: options.chain, callTimeoutMs: options.callTimeoutMs, log: (line) => log.warn({ chain: options.chain }, line) });
+      } catch (e) {
+        if (!(e instanceof ChainConnectError)) throw e;
+        if (Date.now() >= giveUpAt) throw new WatchdogError('stalled-chain', `cannot connect to ${options.chain} for ${config.stallSeconds} s (${e.message})`);
+        const pause = Math.min(5_000, Math.max(0, giveUpAt - Date.now()));
+        log.warn({ attempt, retryInMs: pause, err: e.message }, 'cannot connect to the chain; retrying');
+        await sleep(pause, undefined, { signal: abort.signal });
+      }
+    }
+  };
+
   const start = async (): Promise<void> => {
     if (phase !== 'new') throw new InvalidOptionError('start', 'a validator starts once');
     phase = 'starting';
     try {
       const key = await loadKey(options.key, { dev: options.dev === true });
-      conn = await ChainConnection.open({ url: options.chain, callTimeoutMs: options.callTimeoutMs, log: (line) => log.warn({ chain: options.chain }, line) });
+      conn = await connect();
       store = Store.open(options.db ?? 'yumaval.db');
       vk = { chain: conn.api.genesisHash.toHex(), netuid: options.netuid, hotkey: key.address };
       // The secret task seed: drawn once from the OS's CSPRNG, kept in the store, never logged.
@@ -323,7 +342,9 @@ export function createValidator(options: ValidatorOptions): Validator {
       head = m.block;
       startHead = m.block;
       dendrite = await createDendrite({ key: options.key, dev: options.dev === true, workers: config.dendriteWorkers, timeout: config.queryTimeoutSeconds, allowPrivate: options.allowPrivate === true });
-      const pipeline = new WeightsPipeline(conn, store, key.pair, { ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
+      // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
+      const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
+      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
       lane = new WeightsLane({
         conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm,
         events: {
@@ -356,7 +377,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         void finish({ kind: 'error', error: e as Error });
       });
     } catch (e) {
-      await finish({ kind: 'error', error: e as Error });
+      await finish(e instanceof WatchdogError ? { kind: 'watchdog', error: e } : { kind: 'error', error: e as Error });
       throw e;
     }
   };
