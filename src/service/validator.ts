@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph, type WeightsPipelineOptions } from '../chain/index.js';
-import { createDendrite, type Dendrite } from '../dendrite/index.js';
+import { DENDRITE_DEFAULTS, createDendrite, type Dendrite } from '../dendrite/index.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { loadKey, type KeySource } from '../keys/index.js';
 import { Prng } from '../random/index.js';
@@ -264,7 +264,8 @@ export function createValidator(options: ValidatorOptions): Validator {
         metrics.steps.inc({ outcome: 'applied' });
         metrics.stepDuration.observe(durationMs / 1000);
         metrics.lastStepTimestamp.set(lastStepAt / 1000);
-        log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs: Math.round(durationMs) }, 'step applied');
+        log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, statuses: Object.fromEntries(out.statuses), durationMs: Math.round(durationMs) }, 'step applied');
+        if (log.isLevelEnabled('debug')) log.debug({ step, shapley: Object.fromEntries(out.shapley), scores: Object.fromEntries(stored.map((e) => [e.uid, e.score])) }, 'step scores');
         emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs });
         step++;
       } catch (e) {
@@ -341,12 +342,18 @@ export function createValidator(options: ValidatorOptions): Validator {
       if (selfUid < 0) throw new NotRegisteredError(key.address, options.netuid);
       head = m.block;
       startHead = m.block;
-      dendrite = await createDendrite({ key: options.key, dev: options.dev === true, workers: config.dendriteWorkers, timeout: config.queryTimeoutSeconds, allowPrivate: options.allowPrivate === true });
+      // A step sends up to `concurrency` requests to each miner at once, so one bad moment is that many failures in a
+      // row: an axon's breaker opens only after about two steps of failures, not after part of one.
+      const breakerThreshold = Math.max(DENDRITE_DEFAULTS.breakerThreshold, 2 * Math.min(config.concurrency, config.queriesPerStep));
+      dendrite = await createDendrite({
+        key: options.key, dev: options.dev === true, workers: config.dendriteWorkers, timeout: config.queryTimeoutSeconds,
+        allowPrivate: options.allowPrivate === true, breakerThreshold,
+      });
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
       const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
       const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
       lane = new WeightsLane({
-        conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm,
+        conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm, signal: abort.signal,
         events: {
           submitted: (e) => emit('submitted', e),
           landed: (e) => {

@@ -42,6 +42,8 @@ export interface LaneContext {
   book: () => ScoreBook;
   /** Whether the warm-up is over (scores restored, or enough miners scored since the start). */
   warm: () => boolean;
+  /** Set once the validator is stopping: nothing new is planned. */
+  signal: AbortSignal;
 }
 
 /** The weights lane of one validator. */
@@ -91,7 +93,7 @@ export class WeightsLane {
     }
     await this.checkPredictions(head);
     await this.revealDue(head);
-    if (!this.ctx.warm()) return;
+    if (!this.ctx.warm() || this.ctx.signal.aborted) return;
     await this.maybeSubmit();
   }
 

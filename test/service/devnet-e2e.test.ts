@@ -11,7 +11,7 @@ import { createLogger, createValidator, type StopReason } from '../../src/servic
 import { createNextTokenTask, PROFILE_NAMES, profileHandler, type ProfileOptions } from '../../src/task/index.js';
 
 /*
- * Done-means 1 of issue 16, end to end on devnet: an in-process devnet with fast blocks (250 ms, tempo 7), a reference
+ * Done-means 1 of issue 16, end to end on devnet: an in-process devnet with fast blocks (250 ms, tempo 11), a reference
  * axon of each of the 12 profiles on loopback, registered with its axon, and the validator service (Alice, the only
  * validator) running until 3 weight submissions have landed. The weights the chain stored are then read with plain
  * @polkadot/api and must rank oracle-0.9 > oracle-0.6 > oracle-0.3 > noise, give every failure profile 0, and give the
@@ -19,7 +19,10 @@ import { createNextTokenTask, PROFILE_NAMES, profileHandler, type ProfileOptions
  */
 
 const NETUID = 1;
-const QUERY_TIMEOUT_S = 2;
+/** The same miners on a subnet with commit-reveal. */
+const CR_NETUID = 4;
+// Generous for a loaded 2-core machine (the devnet, 12 axons and the validator share this process).
+const QUERY_TIMEOUT_S = 4;
 const PROFILE_OPTIONS: Partial<Record<string, ProfileOptions>> = {
   noise: { seed: 3 },
   // Past the query deadline, with margin.
@@ -33,7 +36,7 @@ let node: Awaited<ReturnType<typeof createDevnet>>;
 let server: RpcServer;
 const axons: AxonHandle[] = [];
 let dir: string;
-const quiet = createLogger({ sink: { write: (l) => { if (process.env.SHOW === '1') process.stderr.write(l); } } });
+const quiet = createLogger({ level: process.env.SHOW === '1' ? 'debug' : 'info', sink: { write: (l) => { if (process.env.SHOW === '1') process.stderr.write(l); } } });
 
 beforeAll(async () => {
   const task = createNextTokenTask();
@@ -46,7 +49,12 @@ beforeAll(async () => {
     neurons.push({ hotkey: `//Miner${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
   }
   node = await createDevnet({
-    config: { subnets: [{ netuid: NETUID, tempo: 7, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons }] },
+    config: {
+      subnets: [
+        { netuid: NETUID, tempo: 11, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
+        { netuid: CR_NETUID, tempo: 7, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+      ],
+    },
     blockTimeMs: 250, log: () => {},
   });
   server = await startRpcServer(node);
@@ -103,6 +111,34 @@ describe('yumaval validator on devnet with the 12 reference miners', () => {
       expect(w['oracle-0.3']).toBeGreaterThan(w['noise'] as number);
       for (const f of FAILURES) expect(w[f], f).toBe(0);
       expect(w['copier']).toBeLessThanOrEqual(w['oracle-0.9'] as number);
+    } finally {
+      await api.disconnect();
+    }
+  }, 90_000);
+
+  it('under commit-reveal, commits once per tempo and reveals in the next: a landing counts with its reveal', async () => {
+    const v = createValidator({
+      chain: server.url, netuid: CR_NETUID, key: { uri: '//Alice' }, dev: true, db: join(dir, 'cr.db'), allowPrivate: true, epochs: 1,
+      logger: quiet, processMetrics: false, pipeline: { pollMs: 50, inclusionTimeoutMs: 20_000, backoffMs: 100 },
+      config: {
+        queriesPerStep: 8, stepIntervalSeconds: 0.2, queryTimeoutSeconds: QUERY_TIMEOUT_S, dendriteWorkers: 1, syncEveryBlocks: 4,
+        minScoredBeforeWeights: PROFILE_NAMES.length, stallSeconds: 60, maxBlocksWithoutWeights: 200,
+      },
+    });
+    const calls: string[] = [];
+    v.on('submitted', (e) => calls.push(`${e.call}:${e.outcome}`));
+    const landed: Array<{ call: string; uids: number[] }> = [];
+    v.on('landed', (e) => landed.push({ call: e.call, uids: e.uids }));
+    await v.start();
+    expect((await v.stopped).kind).toBe('epochs');
+    expect(calls[0]).toBe('commit_weights:included');
+    expect(calls).toContain('reveal_weights:revealed');
+    expect(landed.map((l) => l.call)).toEqual(['reveal_weights']);
+    const api = await ApiPromise.create({ provider: new WsProvider(server.url), noInitWarn: true });
+    try {
+      const q = (api.query as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown }>>>)['subtensorModule']!;
+      const row = (await q['weights']!(CR_NETUID, 0)).toJSON() as Array<[number, number]>;
+      expect(row.map(([u]) => u)).toEqual(landed[0]!.uids);
     } finally {
       await api.disconnect();
     }
