@@ -5,6 +5,7 @@ import { benchMetagraph } from './chain/metagraph.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
+import { benchValidator } from './service/validator.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -14,3 +15,5 @@ if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();
+// `npm run bench -- validator [STEPS]` (default 1,000 steps).
+if (only === undefined || only === 'validator') await benchValidator(process.argv[3]);
