@@ -1,5 +1,6 @@
 export { createValidator } from './validator.js';
-export type { Validator, ValidatorEventMap, ValidatorOptions, StopReason } from './validator.js';
+export type { Validator, ValidatorEventMap, ValidatorOptions, StopReason } from './validator-types.js';
+export { buildTasks, taskOf } from './task-mix.js';
 export { VALIDATOR_CONFIG_DEFAULTS, VALIDATOR_CONFIG_KEYS, resolveValidatorConfig } from './options.js';
 export type { ValidatorConfig, TaskMixEntry } from './options.js';
 export { WATCHDOG_EXIT_CODE, WatchdogError, NotRegisteredError, MetricsListenError } from './errors.js';

@@ -1,22 +1,21 @@
 import { randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from 'pino';
-import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph, type WeightsPipelineOptions } from '../chain/index.js';
+import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph } from '../chain/index.js';
 import { DENDRITE_DEFAULTS, createDendrite, type Dendrite } from '../dendrite/index.js';
 import { InvalidOptionError } from '../errors/index.js';
-import { loadKey, type KeySource } from '../keys/index.js';
-import { Prng } from '../random/index.js';
+import { loadKey } from '../keys/index.js';
 import { SCORING_DEFAULTS, ScoreBook } from '../scoring/index.js';
 import { Store, type ValidatorKey } from '../store/index.js';
-import { createNextTokenTask, mixNamedSeed, type Task } from '../task/index.js';
 import { NotRegisteredError, WatchdogError } from './errors.js';
-import { parseListenAddress, startAdminServer, type AdminServer, type HealthReport, type ListenAddress } from './http-server.js';
+import { parseListenAddress, startAdminServer, type AdminServer, type HealthReport } from './http-server.js';
 import { createLogger } from './logger.js';
-import { createMetrics, type ValidatorMetrics } from './metrics.js';
-import { resolveValidatorConfig, type ValidatorConfig } from './options.js';
+import { createMetrics } from './metrics.js';
+import { resolveValidatorConfig } from './options.js';
 import { availableUids, sampleUids } from './sampling.js';
 import { runStep } from './step.js';
+import { buildTasks, taskOf } from './task-mix.js';
+import type { StopReason, Validator, ValidatorEventMap, ValidatorOptions } from './validator-types.js';
 import { Watchdog } from './watchdog.js';
 import { WeightsLane } from './weights-lane.js';
 
@@ -31,97 +30,10 @@ import { WeightsLane } from './weights-lane.js';
  * `stop()` starts no new step, lets the running one finish or reach its deadline, and closes everything.
  */
 
-/** Options of createValidator. */
-export interface ValidatorOptions {
-  /** The node's ws:// or wss:// URL. */
-  chain: string;
-  netuid: number;
-  /** The hotkey (a file, an environment variable, or with `dev` a dev URI). Never logged. */
-  key: KeySource;
-  dev?: boolean;
-  /** The store file (default yumaval.db), shared with `yumaval weights set`. */
-  db?: string;
-  /** The validator config (options.ts), partial: the rest takes the defaults. */
-  config?: unknown;
-  /** `HOST:PORT` (or { host, port }) of the /metrics and /healthz listener; none by default. */
-  metrics?: string | ListenAddress | null;
-  /** Let the listener bind a non-loopback address. */
-  allowNonLoopbackMetrics?: boolean;
-  /** Let the dendrite dial private and loopback addresses (devnet, LAN). */
-  allowPrivate?: boolean;
-  /** Stop cleanly once this many weight submissions have landed. */
-  epochs?: number | null;
-  /** The logger (default: pino JSON lines on stderr). */
-  logger?: Logger;
-  /** Deadline of each chain call, in ms. */
-  callTimeoutMs?: number;
-  /** Options of the weight pipeline (poll interval, deadlines). */
-  pipeline?: Omit<WeightsPipelineOptions, 'log'>;
-  /** Register the process default metrics (CPU, memory) in this validator's registry (default true). */
-  processMetrics?: boolean;
-}
-
-/** Why the validator stopped. */
-export type StopReason = { kind: 'stop' } | { kind: 'epochs'; landed: number } | { kind: 'watchdog'; error: WatchdogError } | { kind: 'error'; error: Error };
-
-/** The validator's events and their payloads. */
-export interface ValidatorEventMap {
-  started: [{ uid: number; hotkey: string; block: number; restored: boolean; nextStep: number }];
-  sync: [{ block: number; n: number; changedHotkeys: number[] }];
-  step: [{ step: number; block: number; task: string; queried: number; responsive: number; durationMs: number }];
-  submitted: [{ call: string; outcome: string; intentId: number | null; block: number | null; error: string | null }];
-  landed: [{ call: string; block: number; landed: number; uids: number[]; values: number[] }];
-  prediction: [{ epochBlock: number; vtrust: number; dividends: number }];
-  predictionChecked: [{ epochBlock: number; diffVtrust: number; diffDividends: number; maxDiffIncentive: number }];
-  watchdog: [{ reason: string; message: string }];
-  stopped: [StopReason];
-}
-
-/** A validator service. */
-export interface Validator {
-  /** Starts everything; resolves once the loop runs. @throws on bad options, a bad key, an unreachable chain, an unregistered hotkey */
-  start(): Promise<void>;
-  /** Stops (idempotent); resolves once everything is closed. */
-  stop(): Promise<void>;
-  /** Resolves with the reason once the validator has stopped (a stop, --epochs reached, the watchdog, a fatal error). */
-  readonly stopped: Promise<StopReason>;
-  on<E extends keyof ValidatorEventMap>(event: E, listener: (...args: ValidatorEventMap[E]) => void): this;
-  off<E extends keyof ValidatorEventMap>(event: E, listener: (...args: ValidatorEventMap[E]) => void): this;
-  /** The health report /healthz serves. */
-  health(): HealthReport;
-  readonly metrics: ValidatorMetrics;
-  /** The admin listener's URL once started with `metrics`, else null. */
-  readonly adminUrl: string | null;
-  readonly config: ValidatorConfig;
-}
-
 function checkOptions(o: ValidatorOptions): void {
   if (typeof o.chain !== 'string' || !/^wss?:\/\/\S+$/.test(o.chain)) throw new InvalidOptionError('chain', `expected a ws:// or wss:// URL, got ${JSON.stringify(o.chain)}`);
   if (!(Number.isInteger(o.netuid) && o.netuid >= 0 && o.netuid <= 65535)) throw new InvalidOptionError('netuid', `expected an integer in 0..65535, got ${String(o.netuid)}`);
   if (o.epochs !== undefined && o.epochs !== null && !(Number.isInteger(o.epochs) && o.epochs >= 1)) throw new InvalidOptionError('epochs', `expected an integer ≥ 1, got ${String(o.epochs)}`);
-}
-
-/** The tasks of the mix, built once. */
-function buildTasks(config: ValidatorConfig): Array<{ task: Task; weight: number }> {
-  return config.tasks.map((t, i) => {
-    try {
-      return { task: createNextTokenTask((t.options ?? {}) as never) as unknown as Task, weight: t.weight };
-    } catch (e) {
-      throw new InvalidOptionError(`config.tasks[${i}].options`, (e as Error).message.replace(/^option /, ''));
-    }
-  });
-}
-
-/** The task of a step: drawn by the mix's weights from a stream named by the seed and the step. */
-function taskOf(tasks: ReadonlyArray<{ task: Task; weight: number }>, seed: number, step: number): Task {
-  if (tasks.length === 1) return (tasks[0] as { task: Task }).task;
-  const total = tasks.reduce((s, t) => s + t.weight, 0);
-  let x = new Prng(mixNamedSeed('task-mix', seed, step)).next() * total;
-  for (const t of tasks) {
-    x -= t.weight;
-    if (x < 0) return t.task;
-  }
-  return (tasks[tasks.length - 1] as { task: Task }).task;
 }
 
 /** Creates a validator (nothing starts before `start()`). @throws InvalidOptionError for bad options or config */
@@ -281,21 +193,32 @@ export function createValidator(options: ValidatorOptions): Validator {
     }
   };
 
+  /** Closes what is open, once each (a start cut short by a stop may open something after the stop began). */
+  const release = async (): Promise<void> => {
+    unsubscribe?.();
+    unsubscribe = null;
+    const [a, d, c, s] = [admin, dendrite, conn, store];
+    admin = null;
+    dendrite = null;
+    conn = null;
+    store = null;
+    await a?.close().catch(() => undefined);
+    await d?.close().catch(() => undefined);
+    await c?.close().catch(() => undefined);
+    s?.close();
+  };
+
   const finish = (reason: StopReason): Promise<void> => {
     if (stopping !== null) return stopping;
     phase = 'stopping';
     abort.abort();
     stopping = (async () => {
       watchdog?.stop();
-      unsubscribe?.();
       // The running step finishes or reaches its deadline (the queries' own); the weights lane gets 2 s more, after
       // which its intent is left in the store for the next start to resume.
       await loop?.catch(() => undefined);
       if (lane !== null) await Promise.race([lane.idle(), sleep(2_000)]);
-      await admin?.close().catch(() => undefined);
-      await dendrite?.close().catch(() => undefined);
-      await conn?.close().catch(() => undefined);
-      store?.close();
+      await release();
       phase = 'stopped';
       log.info({ reason: reason.kind }, 'validator stopped');
       emit('stopped', reason);
@@ -327,8 +250,11 @@ export function createValidator(options: ValidatorOptions): Validator {
     if (phase !== 'new') throw new InvalidOptionError('start', 'a validator starts once');
     phase = 'starting';
     try {
+      // A stop during the start ends it at the next step of the way (AbortError).
+      const alive = (): void => abort.signal.throwIfAborted();
       const key = await loadKey(options.key, { dev: options.dev === true });
       conn = await connect();
+      alive();
       store = Store.open(options.db ?? 'yumaval.db');
       vk = { chain: conn.api.genesisHash.toHex(), netuid: options.netuid, hotkey: key.address };
       // The secret task seed: drawn once from the OS's CSPRNG, kept in the store, never logged.
@@ -337,6 +263,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       book = ScoreBook.fromJSON({ version: 1, alpha: config.emaAlpha, entries: saved });
       restored = saved.length > 0;
       await sync();
+      alive();
       const m = metagraph as unknown as Metagraph;
       selfUid = m.hotkeys.indexOf(key.address);
       if (selfUid < 0) throw new NotRegisteredError(key.address, options.netuid);
@@ -349,6 +276,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         key: options.key, dev: options.dev === true, workers: config.dendriteWorkers, timeout: config.queryTimeoutSeconds,
         allowPrivate: options.allowPrivate === true, breakerThreshold,
       });
+      alive();
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
       const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
       const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
@@ -371,9 +299,11 @@ export function createValidator(options: ValidatorOptions): Validator {
         void finish({ kind: 'watchdog', error });
       });
       if (metricsAt !== null) admin = await startAdminServer(metricsAt, metrics.registry, health, options.allowNonLoopbackMetrics === true);
+      alive();
       unsubscribe = await subscribeFinalizedHeads(conn, onHead, {
         signal: abort.signal, stallMs: config.stallSeconds * 1000, onStall: (ms) => watchdog?.chainStalled(ms),
       });
+      alive();
       phase = 'running';
       watchdog.start();
       log.info({ hotkey: key.address, uid: selfUid, netuid: options.netuid, block: m.block, restored, nextStep: st.nextStep, metrics: admin?.url ?? null }, 'validator started');
@@ -385,6 +315,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       });
     } catch (e) {
       await finish(e instanceof WatchdogError ? { kind: 'watchdog', error: e } : { kind: 'error', error: e as Error });
+      await release();
       throw e;
     }
   };
