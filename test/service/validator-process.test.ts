@@ -45,12 +45,18 @@ beforeAll(async () => {
     axons.push(axon);
     neurons.push({ hotkey: `//P${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
   }
+  // A miner that answers long after any deadline: a stop arrives while the validator waits for it.
+  const slowKey = await loadKey({ uri: '//Slow' }, { dev: true });
+  const slowHandler = profileHandler('slow', { delayMs: 60_000 });
+  const slow = await startAxon({ key: slowKey, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => slowHandler(req.fields) }] });
+  axons.push(slow);
   node = await createDevnet({
     config: {
       subnets: [
         { netuid: NETUID, tempo: 19, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
         // A subnet where nobody serves: no scores, so no weights ever (the watchdog's case).
         { netuid: NETUID + 1, tempo: 4, weightsSetRateLimit: 1, minAllowedWeights: 1, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Idle' }] },
+        { netuid: NETUID + 2, tempo: 50, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Slow', axon: { ip: '127.0.0.1', port: slow.port } }] },
       ],
     },
     blockTimeMs: 250, log: () => {},
@@ -180,5 +186,20 @@ describe('yumaval validator (child process)', () => {
     const line = p.lines.find((l) => /ERROR watchdog: no weights landed for \d+ blocks/.test(l));
     expect(line, p.lines.join('\n')).toMatch(/^\d\d:\d\d:\d\d\.\d{3} ERROR/);
     expect(line).toContain('reason=no-weights');
+  }, 60_000);
+
+  it('on SIGINT in the middle of a step waiting for a slow miner, exits 0 within one query timeout + 2 s', async () => {
+    const timeoutS = 3;
+    const p = run(['--netuid', String(NETUID + 2), '--db', join(dir, 's.db')], { queriesPerStep: 4, queryTimeoutSeconds: timeoutS, dendriteWorkers: 1 });
+    await p.waitFor(/"msg":"validator started"/, 30_000);
+    // The first step starts at once and its queries wait for the slow miner until their deadline.
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    p.child.kill('SIGINT');
+    expect(await p.exited).toBe(0);
+    const elapsed = Date.now() - t0;
+    expect(elapsed).toBeLessThan(timeoutS * 1000 + 2000);
+    expect(p.lines.some((l) => l.includes('"reason":"stop"') && l.includes('"msg":"validator stopped"')), p.lines.join('\n')).toBe(true);
+    if (process.env['SHOW'] === '1') console.log(`stopped in ${elapsed} ms`);
   }, 60_000);
 });
