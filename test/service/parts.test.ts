@@ -95,9 +95,12 @@ describe('the admin listener', () => {
       m.steps.inc({ outcome: 'applied' });
       const text = await (await fetch(`${s.url}/metrics`)).text();
       expect(text).toMatch(/^yumaval_steps_total\{outcome="applied",netuid="9"\} 1$/m);
-      // A second validator's registry is its own: no clash, no shared counts.
+      // A second and third validator's registries are their own: no clash, no shared counts, process defaults in each.
       const other = createMetrics({ netuid: '10' }, false);
       expect(await other.registry.metrics()).not.toMatch(/yumaval_steps_total\{/);
+      const [p1, p2] = [createMetrics({ netuid: '11' }), createMetrics({ netuid: '12' })];
+      expect(await p1.registry.metrics()).toContain('process_resident_memory_bytes{netuid="11"}');
+      expect(await p2.registry.metrics()).toContain('process_resident_memory_bytes{netuid="12"}');
       const ok = await fetch(`${s.url}/healthz`);
       expect([ok.status, ((await ok.json()) as { head: number }).head]).toEqual([200, 5]);
       status = 'unhealthy';
