@@ -141,6 +141,16 @@ describe('yumaval validator (child process)', () => {
           agreed = true;
         }
       }
+      // yumaval_vtrust is what the chain stores for our uid (u16 / 65535), once the service has read the latest epoch.
+      let vtrustAgrees = false;
+      for (let i = 0; i < 40 && !vtrustAgrees; i++) {
+        const text = await (await fetch(`${started.metrics}/metrics`)).text();
+        const metric = Number(/^yumaval_vtrust\{netuid="2"\} ([\d.e+-]+)$/m.exec(text)?.[1] ?? NaN);
+        const chain = ((await q['validatorTrust']!(NETUID)).toJSON() as number[])[started.uid] ?? 0;
+        vtrustAgrees = chain > 0 && metric === chain / 65535;
+        if (!vtrustAgrees) await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(vtrustAgrees).toBe(true);
     } finally {
       await api.disconnect();
     }
