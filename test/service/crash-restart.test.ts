@@ -27,6 +27,8 @@ const root = new URL('../../', import.meta.url).pathname;
 const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: { yumaval: string } }).bin.yumaval);
 const NETUID = 5;
 const KILLS = 6;
+/** The same miners under commit-reveal. */
+const CR_NETUID = 6;
 
 let node: Awaited<ReturnType<typeof createDevnet>>;
 let server: RpcServer;
@@ -43,7 +45,16 @@ beforeAll(async () => {
     axons.push(axon);
     neurons.push({ hotkey: `//K${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
   }
-  node = await createDevnet({ config: { subnets: [{ netuid: NETUID, tempo: 9, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons }] }, blockTimeMs: 250, log: () => {} });
+  node = await createDevnet({
+    config: {
+      subnets: [
+        { netuid: NETUID, tempo: 9, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
+        // A reveal window (tempo + 1 blocks) longer than a restart (2 to 3 s here), as on a real chain (72 minutes).
+        { netuid: CR_NETUID, tempo: 23, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+      ],
+    },
+    blockTimeMs: 250, log: () => {},
+  });
   server = await startRpcServer(node);
   node.start();
   dir = mkdtempSync(join(tmpdir(), 'yumaval-vcrash-'));
@@ -56,11 +67,12 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
-function start(db: string, cfg: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [bin, 'validator', '--chain', server.url, '--netuid', String(NETUID), '--key', '//Alice', '--dev', '--db', db, '--config', cfg, '--allow-private', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+function start(db: string, cfg: string, extra: string[] = [], netuid = NETUID) {
+  const child = spawn(process.execPath, [bin, 'validator', '--chain', server.url, '--netuid', String(netuid), '--key', '//Alice', '--dev', '--db', db, '--config', cfg, '--allow-private', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
   const lines: string[] = [];
   let partial = '';
   let onLine: ((l: string) => void) | null = null;
+  const watchers: Array<(l: string) => void> = [];
   child.stderr.on('data', (d: Buffer) => {
     partial += d.toString();
     const parts = partial.split('\n');
@@ -68,6 +80,7 @@ function start(db: string, cfg: string, extra: string[] = []) {
     for (const l of parts) {
       lines.push(l);
       onLine?.(l);
+      for (const w of watchers) w(l);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -75,7 +88,12 @@ function start(db: string, cfg: string, extra: string[] = []) {
     onLine = (l) => { if (l.includes('"msg":"validator started"')) resolve(JSON.parse(l) as { nextStep: number; restored: boolean }); };
     void exited.then((code) => reject(new Error(`exited ${code} before starting:\n${lines.join('\n')}`)));
   });
-  return { child, lines, exited, started };
+  /** Resolves on the first line matching `re` from now on (or when the process exits). */
+  const next = (re: RegExp): Promise<void> => new Promise((resolve) => {
+    watchers.push((l) => { if (re.test(l)) resolve(); });
+    void exited.then(() => resolve());
+  });
+  return { child, lines, exited, started, next };
 }
 
 function storeState(db: string): { next: number; steps: number; scores: number; failedOnChain: number; lastStep: number | null } {
@@ -154,4 +172,37 @@ describe('yumaval validator killed with SIGKILL and restarted', () => {
       await api.disconnect();
     }
   }, 120_000);
+
+  it('under commit-reveal, killed as it commits, as it applies a step and as weights land: every commit is revealed in its window', async () => {
+    const db = join(dir, 'crash-cr.db');
+    const cfg = join(dir, 'config-cr.json');
+    writeFileSync(cfg, JSON.stringify({ queriesPerStep: 8, stepIntervalSeconds: 0.1, queryTimeoutSeconds: 3, dendriteWorkers: 1, minScoredBeforeWeights: 3, syncEveryBlocks: 5 }));
+    // Each kill waits for its moment: a commit being submitted (signed, sent, or waiting for its block), a step just
+    // applied, weights (a reveal) just landed, and a commit again.
+    const moments = [/"msg":"submitting weights"/, /"msg":"step applied"/, /"msg":"weights landed/, /"msg":"submitting weights"/];
+    for (const moment of moments) {
+      const p = start(db, cfg, [], CR_NETUID);
+      await p.started;
+      await p.next(moment);
+      p.child.kill('SIGKILL');
+      await p.exited;
+      const st = storeState(db);
+      expect(st.steps).toBe(st.next);
+    }
+    const last = start(db, cfg, ['--epochs', '1'], CR_NETUID);
+    expect(await last.exited, last.lines.join('\n')).toBe(0);
+    const d = new Database(db, { readonly: true });
+    try {
+      const reveals = d.prepare('SELECT status FROM commit_reveals').all() as Array<{ status: string }>;
+      const commits = (d.prepare("SELECT COUNT(*) AS c FROM commit_intents WHERE kind = 'commit_weights' AND state = 'finalized'").get() as { c: number }).c;
+      expect(commits).toBeGreaterThanOrEqual(2);
+      // Every landed commit was revealed, but the last ones, whose window may still be open.
+      const closed = reveals.filter((r) => r.status !== 'pending');
+      expect(closed.length).toBeGreaterThanOrEqual(1);
+      expect(closed.every((r) => r.status === 'revealed'), JSON.stringify(reveals)).toBe(true);
+      expect((d.prepare("SELECT COUNT(*) AS c FROM commit_intents WHERE failure_kind = 'dispatch'").get() as { c: number }).c).toBe(0);
+    } finally {
+      d.close();
+    }
+  }, 150_000);
 });
