@@ -16,7 +16,8 @@ import { startTcpProxy, type TcpProxy } from '../chain/weights/tcp-proxy.js';
  * - a node that stops answering while the socket stays open (a pausing TCP proxy), for less than stallSeconds: the
  *   service goes on and lands weights again; for longer: the watchdog ends it;
  * - the devnet killed and started again from its --db file on the same port: the connection comes back by itself and
- *   weights land again.
+ *   weights land again;
+ * - the subnet growing: a miner registered mid-run is synced, queried and weighted.
  */
 
 const NETUID = 1;
@@ -117,5 +118,32 @@ describe('chain faults while the validator runs', () => {
     expect(await v.metrics.registry.getSingleMetricAsString('yumaval_chain_reconnects_total')).toMatch(/yumaval_chain_reconnects_total\{netuid="1"\} [1-9]/);
     await v.stop();
     expect((await v.stopped).kind).toBe('stop');
+  }, 90_000);
+
+  it('the subnet grows: a miner registered mid-run is synced, queried and weighted', async () => {
+    const task = createNextTokenTask();
+    const key = await loadKey({ uri: '//Newcomer' }, { dev: true });
+    const handler = profileHandler('oracle-0.6');
+    const axon = await startAxon({ key, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => handler(req.fields) }] });
+    axons.push(axon);
+    const v = validator(server.url, 'd.db', 30);
+    const synced: number[] = [];
+    v.on('sync', (e) => synced.push(e.n));
+    await v.start();
+    await nextLanding(v, 30_000);
+    const before = synced.at(-1) as number;
+    await node.admin('registerNeuron', [{ netuid: NETUID, hotkey: '//Newcomer', axon: { ip: '127.0.0.1', port: axon.port } }]);
+    // The newcomer's uid is the old n; it must be in a later landing's weights.
+    let weighted = false;
+    for (let i = 0; i < 6 && !weighted; i++) {
+      const uids = await new Promise<number[]>((resolve) => {
+        const on = (e: { uids: number[] }): void => { v.off('landed', on); resolve(e.uids); };
+        v.on('landed', on);
+      });
+      weighted = uids.includes(before);
+    }
+    expect(synced.at(-1)).toBe(before + 1);
+    expect(weighted).toBe(true);
+    await v.stop();
   }, 90_000);
 });
