@@ -52,7 +52,7 @@ beforeAll(async () => {
     config: {
       subnets: [
         { netuid: NETUID, tempo: 11, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
-        { netuid: CR_NETUID, tempo: 7, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+        { netuid: CR_NETUID, tempo: 15, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
       ],
     },
     blockTimeMs: 250, log: () => {},
