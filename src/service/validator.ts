@@ -104,6 +104,14 @@ export function createValidator(options: ValidatorOptions): Validator {
     const before = metagraph;
     if (before !== null && m.block < before.block) return;
     metagraph = m;
+    if (selfUid >= 0 && vk !== null && m.hotkeys[selfUid] !== vk.hotkey) {
+      // Our uid was given to another hotkey (deregistered): as the template's check_registered, stop rather than
+      // score and set weights for a uid that is no longer ours.
+      const error = new NotRegisteredError(vk.hotkey, options.netuid);
+      log.error({ uid: selfUid, block: m.block }, error.message);
+      void finish({ kind: 'error', error });
+      return;
+    }
     const changed: number[] = [];
     if (before !== null) for (let uid = 0; uid < Math.max(before.n, m.n); uid++) if (before.hotkeys[uid] !== m.hotkeys[uid]) changed.push(uid);
     if (selfUid >= 0) {
