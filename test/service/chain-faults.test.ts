@@ -1,6 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { u8aToHex } from '@polkadot/util';
+import { decodeAddress } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevnet } from '../../src/devnet/node.js';
 import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
@@ -17,7 +20,8 @@ import { startTcpProxy, type TcpProxy } from '../chain/weights/tcp-proxy.js';
  *   service goes on and lands weights again; for longer: the watchdog ends it;
  * - the devnet killed and started again from its --db file on the same port: the connection comes back by itself and
  *   weights land again;
- * - the subnet growing: a miner registered mid-run is synced, queried and weighted.
+ * - the subnet growing: a miner registered mid-run is synced, queried and weighted;
+ * - our uid given to another hotkey: the service stops (NotRegisteredError) instead of working for a uid not ours.
  */
 
 const NETUID = 1;
@@ -146,4 +150,22 @@ describe('chain faults while the validator runs', () => {
     expect(weighted).toBe(true);
     await v.stop();
   }, 90_000);
+
+  it('our uid taken by another hotkey: the service stops with NotRegisteredError instead of scoring for it', async () => {
+    const v = validator(server.url, 'e.db', 30);
+    await v.start();
+    await new Promise<void>((resolve) => v.on('step', () => resolve()));
+    // Keys(netuid, 0) := another account, written straight into storage (as a deregistration would leave it).
+    const api = await ApiPromise.create({ provider: new WsProvider(server.url), noInitWarn: true });
+    try {
+      const keys = (api.query as unknown as Record<string, Record<string, { key(...a: unknown[]): string }>>)['subtensorModule']!['keys']!;
+      const other = (await loadKey({ uri: '//Usurper' }, { dev: true })).address;
+      await node.admin('setStorage', [[keys.key(NETUID, 0), u8aToHex(decodeAddress(other))]]);
+    } finally {
+      await api.disconnect();
+    }
+    const reason = await v.stopped;
+    expect(reason.kind).toBe('error');
+    expect((reason as { error: { code: string } }).error.code).toBe('ERR_NOT_REGISTERED');
+  }, 60_000);
 });
