@@ -212,4 +212,17 @@ describe('yumaval validator (child process)', () => {
     expect(p.lines.some((l) => l.includes('"reason":"stop"') && l.includes('"msg":"validator stopped"')), p.lines.join('\n')).toBe(true);
     if (process.env['SHOW'] === '1') console.log(`stopped in ${elapsed} ms`);
   }, 60_000);
+
+  it('exits 2 with one line naming the key for a bad config, and for an unknown key', async () => {
+    for (const [config, expected] of [
+      [{ sampleSize: 0 }, /^yumaval: option config\.sampleSize: expected an integer in \[1, 65536\], got 0$/],
+      [{ sampelSize: 3 }, /^yumaval: option config\.sampelSize: is not a validator setting \(expected one of tasks, sampleSize, /],
+    ] as const) {
+      const p = run(['--netuid', String(NETUID), '--db', join(dir, 'bad.db')], config);
+      expect(await p.exited).toBe(2);
+      const own = p.lines.filter((l) => l.startsWith('yumaval:'));
+      expect(own).toHaveLength(1);
+      expect(own[0]).toMatch(expected);
+    }
+  }, 30_000);
 });
