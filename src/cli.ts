@@ -10,6 +10,7 @@ import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
 import { archiveCommand, replayCommand } from './cli/index.js';
+import { validatorCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   program.addCommand(workerCommand().exitOverride());
   program.addCommand(replayCommand().exitOverride());
   program.addCommand(archiveCommand().exitOverride());
+  program.addCommand(validatorCommand().exitOverride());
   // Last, so that every command's parser errors are scrubbed.
   scrubParserOutput(program);
   return program;

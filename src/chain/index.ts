@@ -12,3 +12,5 @@ export type { AxonInfo, Hyperparams, Metagraph } from './types.js';
 export * from './weights/index.js';
 export { readStoredOutput, readEpochSchedule, readDevnetEntry, readHeadNumber, readBlockEvents, readWeightRows } from './epoch-output.js';
 export type { StoredEpochOutput, EpochSchedule, BlockEvent } from './epoch-output.js';
+export { subscribeFinalizedHeads, waitForFinalized } from './finalized-heads.js';
+export type { FinalizedHead, FinalizedHeadsOptions } from './finalized-heads.js';

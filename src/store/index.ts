@@ -8,3 +8,5 @@ export type { CommitIntent, FailureKind, IntentKind, IntentState, NewIntent, Sig
 export { RevealRepo } from './reveals.js';
 export type { PendingReveal, RevealStatus } from './reveals.js';
 export { InvalidTransitionError, StoreInputError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';
+export { ValidatorStateRepo, StepOrderError } from './validator-state.js';
+export type { ValidatorKey, StoredScore, StepRecord, PredictionRecord, NewPrediction } from './validator-state.js';
