@@ -15,7 +15,7 @@ import { validatorCommand } from './cli/index.js';
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_STORE_KIND', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 /** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
