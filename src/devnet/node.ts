@@ -48,6 +48,12 @@ export interface DevnetOptions {
   poolFuture?: number;
   /** Most signed extrinsics in one block. */
   maxBlockExtrinsics?: number;
+  /**
+   * The blocks held in memory and served, head included (at least MIN_KEEP_BLOCKS); older blocks and their state are
+   * pruned. null keeps every block (archive). Default: every block with `db`, else DEFAULT_KEEP_BLOCKS. The database
+   * always keeps every block (a resumed chain is rebuilt from genesis).
+   */
+  keepBlocks?: number | null;
   /** Where diagnostics go (default: stderr). */
   log?: (message: string) => void;
 }
@@ -64,8 +70,15 @@ export const DEVNET_DEFAULTS: Readonly<Required<DevnetOptions>> = Object.freeze(
   poolReady: 8192,
   poolFuture: 512,
   maxBlockExtrinsics: 4096,
+  // Without `db`; with it the default is null (every block).
+  keepBlocks: 4096,
   log: (message: string) => { process.stderr.write(`${message}\n`); },
 });
+
+/** The blocks kept without `db` when keepBlocks is not given: subtensor's BlockHashCount, about 14 h of 12 s blocks. */
+export const DEFAULT_KEEP_BLOCKS = 4096;
+/** Fewer kept blocks would prune a block before a client reads the events of a block it was just told about. */
+export const MIN_KEEP_BLOCKS = 16;
 
 /** How long an included or dropped transaction is refused as "temporarily banned" (Substrate: 30 minutes). */
 const BAN_MS = 30 * 60 * 1000;
@@ -73,6 +86,20 @@ const BAN_MS = 30 * 60 * 1000;
 const BAN_CAP = 65_536;
 /** Blocks one newBlock call may produce. */
 const MAX_NEW_BLOCKS = 100_000;
+/**
+ * How long newBlock produces blocks before it lets the event loop run (other clients, timers): a call for 100 000
+ * blocks once held it for 21.8 s.
+ */
+const NEW_BLOCK_SLICE_MS = 10;
+
+/** newBlock's count: a positive integer up to MAX_NEW_BLOCKS, also as named parameters ({ "count": 3 }). */
+function newBlockCount(count: unknown): number {
+  if (typeof count === 'object' && count !== null && 'count' in count) count = (count as { count: unknown }).count;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
+    throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
+  }
+  return count;
+}
 
 function positiveInteger(name: string, value: unknown, allowZero = false): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
@@ -83,6 +110,10 @@ function positiveInteger(name: string, value: unknown, allowZero = false): numbe
 
 function resolveOptions(options: DevnetOptions): Required<DevnetOptions> {
   const o = { ...DEVNET_DEFAULTS, ...options } as Required<DevnetOptions>;
+  if (options.keepBlocks === undefined) o.keepBlocks = o.db !== null && o.db !== undefined ? null : DEFAULT_KEEP_BLOCKS;
+  if (o.keepBlocks !== null && (!Number.isSafeInteger(o.keepBlocks) || o.keepBlocks < MIN_KEEP_BLOCKS)) {
+    throw new InvalidOptionError('keepBlocks', `expected null (every block) or an integer of at least ${MIN_KEEP_BLOCKS}, got ${String(o.keepBlocks)}`);
+  }
   positiveInteger('blockTimeMs', o.blockTimeMs, true);
   positiveInteger('poolReady', o.poolReady);
   positiveInteger('poolFuture', o.poolFuture);
@@ -146,7 +177,7 @@ export class Devnet implements DevnetNode {
       applyExtrinsic: (ctx, xt, index) => this.delegate.applyExtrinsic(ctx, xt, index),
       onFinalize: (ctx, included) => this.delegate.onFinalize(ctx, included),
     };
-    this.chain = new Chain(this.runtime, this.state, delegating);
+    this.chain = new Chain(this.runtime, this.state, delegating, options.keepBlocks);
     this.admins = new Map<string, AdminMethod>([
       ['newBlock', (_ctx, params) => this.newBlock(params[0] === undefined ? 1 : params[0])],
       ['setStorage', (ctx, params) => this.setStorage(ctx, params)],
@@ -294,14 +325,28 @@ export class Devnet implements DevnetNode {
     return result;
   }
 
-  /** Produces `count` blocks now; answers the new head's number. */
+  /** Produces `count` blocks now, holding the event loop until they are done; answers the new head's number. */
   newBlock(count: unknown = 1): number {
-    // Named parameters arrive as one object: { "count": 3 }.
-    if (typeof count === 'object' && count !== null && 'count' in count) count = (count as { count: unknown }).count;
-    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
-      throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
+    const n = newBlockCount(count);
+    for (let i = 0; i < n; i++) this.produceBlock();
+    return this.chain.head.number;
+  }
+
+  /**
+   * devnet_newBlock: produces `count` blocks and answers the new head's number, in slices of NEW_BLOCK_SLICE_MS with the
+   * event loop free in between, so other clients are served meanwhile (their blocks may interleave; every block is
+   * still whole). It stops early when the devnet closes.
+   */
+  async newBlockYielding(count: unknown = 1): Promise<number> {
+    const n = newBlockCount(count);
+    let sliceStart = performance.now();
+    for (let i = 0; i < n && !this.closed; i++) {
+      this.produceBlock();
+      if (i + 1 < n && performance.now() - sliceStart >= NEW_BLOCK_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
-    for (let i = 0; i < count; i++) this.produceBlock();
     return this.chain.head.number;
   }
 

@@ -2,13 +2,14 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { BlockRecord } from '../chain.js';
 import type { Hex } from '../storage-codec.js';
-import { blockAt } from './block-at.js';
+import { blockAt, knownBlock } from './block-at.js';
 import type { CallContext, MethodDef, RpcDef } from './method-types.js';
 import type { ServedNode } from './node-extensions.js';
 import type { Params } from './params.js';
 import {
   invalidBlockRange,
   invalidCount,
+  prunedBlock,
   reversedBlockRange,
   unknownBlockApi,
   unknownBlockState,
@@ -49,12 +50,13 @@ function allKeys(ctx: CallContext, prefix: Hex, at: number): Hex[] {
  */
 function queryRange(ctx: CallContext, keys: Hex[], from: Hex, to: Hex | null): ChangeSetJson[] {
   const chain = ctx.node.chain;
-  const toBlock = to === null ? chain.head : chain.blockByHash(to);
+  const toBlock = to === null ? chain.head : knownBlock(ctx.node, to, 'state');
   const toText = toBlock?.hash ?? (to as Hex);
-  const fromBlock = chain.blockByHash(from);
+  const fromBlock = knownBlock(ctx.node, from, 'state');
   if (fromBlock === undefined) throw invalidBlockRange(from, toText, from);
   if (toBlock === undefined) throw invalidBlockRange(from, toText, toText);
   if (fromBlock.number > toBlock.number) throw reversedBlockRange(fromBlock, toBlock);
+  if (chain.isPruned(fromBlock.number)) throw prunedBlock('state', fromBlock.number, fromBlock.hash, chain.keepBlocks ?? 0);
   const last = new Map<Hex, Hex | null>();
   const out: ChangeSetJson[] = [];
   for (let n = fromBlock.number; n <= toBlock.number; n++) {

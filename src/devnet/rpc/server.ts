@@ -1,11 +1,12 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import type { DevnetNode } from '../node-types.js';
 import { BlockFeed } from './block-feed.js';
+import { ByteBudget } from './byte-budget.js';
 import { FinalityGate } from './finality-gate.js';
 import type { RpcDef } from './method-types.js';
 import { authorMethods } from './methods-author.js';
@@ -15,7 +16,10 @@ import { systemMethods } from './methods-system.js';
 import type { ServedNode } from './node-extensions.js';
 import { resolveRpcServerOptions } from './options.js';
 import type { RpcServerOptions } from './options.js';
-import { oversizedRequest } from './rpc-error.js';
+import { readBody } from './http-body.js';
+import { corsHeaders, refuseBrowser } from './request-guard.js';
+import { oversizedRequest, serverIsBusy } from './rpc-error.js';
+import type { RpcError } from './rpc-error.js';
 import { RpcHandler } from './rpc-handler.js';
 import type { ConnectionState } from './rpc-handler.js';
 import { ConnectionSubscriptions } from './subscriptions.js';
@@ -23,8 +27,11 @@ import { ConnectionSubscriptions } from './subscriptions.js';
 /*
  * The devnet's JSON-RPC server: WebSocket and HTTP POST on one port, as a Substrate node serves both. Each WebSocket
  * connection has its own subscriptions, ended when it closes. A client cannot hurt the others: every frame is answered
- * or refused without throwing, oversized frames are refused, a client that stops reading is dropped before its queue
- * grows without bound, and connections and subscriptions are capped.
+ * or refused without throwing; requests, batches and replies are capped in size (the reply as it is built); a client
+ * whose replies pile up is no longer read from, and is closed (1008) before its queue passes its cap or the server's
+ * total; HTTP bodies count towards that total while they arrive and must arrive within a deadline; connections and
+ * subscriptions are capped; and requests from web pages (an Origin header) or under a foreign Host name are refused,
+ * since devnet_* is unauthenticated (request-guard.ts). docs/limits.md lists every bound.
  */
 
 /** A running server. */
@@ -46,6 +53,15 @@ export interface RpcServer {
 
 /** How long a closing connection may take to say goodbye before it is cut. */
 const CLOSE_GRACE_MS = 500;
+/** How long a connection closed for not reading keeps its queue (for the close frame to go out) before it is cut. */
+const DROP_GRACE_MS = 200;
+/**
+ * A connection with more unsent bytes than this is not read from until they drain: a client that sends requests
+ * without reading the replies makes the server do no more work for it (backpressure, as jsonrpsee applies it).
+ */
+const READ_PAUSE_BYTES = 1024 * 1024;
+/** How often Node checks HTTP requests against their deadline (requestTimeoutMs). */
+const DEADLINE_CHECK_MS = 500;
 
 /** Every method and subscription the server declares for `node`. */
 function declarations(node: ServedNode): RpcDef[] {
@@ -56,11 +72,17 @@ function declarations(node: ServedNode): RpcDef[] {
 class Connection implements ConnectionState {
   readonly subs: ConnectionSubscriptions;
   readonly gate: FinalityGate;
+  /** Not read from until its queue drains (READ_PAUSE_BYTES). */
+  private paused = false;
+  /** Being closed for holding too much: nothing more is read, run or written. */
+  private dropping = false;
 
   constructor(
     private readonly ws: WebSocket,
+    private readonly socket: Socket,
     private readonly handler: RpcHandler,
     private readonly options: RpcServerOptions,
+    private readonly budget: ByteBudget,
   ) {
     this.subs = new ConnectionSubscriptions(options.maxSubscriptionsPerConnection, (frame) => this.write(frame));
     this.gate = new FinalityGate(options.finalityHoldMs, () => {
@@ -71,15 +93,50 @@ class Connection implements ConnectionState {
     ws.on('error', (err) => options.log(`rpc: connection error: ${err.message}`));
   }
 
+  /**
+   * Queues one frame, checked on the frame itself: one that would take this connection's queue past maxBufferedBytes,
+   * or the server's past maxTotalBufferedBytes when this connection holds the most, closes the connection instead.
+   */
   private write(frame: string): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.options.maxBufferedBytes) {
-      this.options.log(`rpc: dropped a client that stopped reading (${this.ws.bufferedAmount} bytes waiting)`);
-      this.end();
-      this.ws.terminate();
+    const ws = this.ws;
+    if (this.dropping || ws.readyState !== ws.OPEN) return;
+    const bytes = Buffer.byteLength(frame);
+    const max = this.options.maxBufferedBytes;
+    if (ws.bufferedAmount + bytes > max) {
+      this.budget.drop(this.socket, `closed a client that does not read its replies (${ws.bufferedAmount} bytes waiting and a ${bytes}-byte reply to add; the limit is ${max})`);
       return;
     }
-    this.ws.send(frame);
+    if (!this.budget.makeRoom(bytes, this.socket)) {
+      this.budget.drop(this.socket, `closed a client that does not read its replies: the server holds ${this.budget.total()} unsent bytes over all connections (limit ${this.budget.limit}), this one the most`);
+      return;
+    }
+    ws.send(frame, () => this.sent());
+    if (!this.paused && ws.bufferedAmount > READ_PAUSE_BYTES) {
+      this.paused = true;
+      ws.pause();
+    }
+  }
+
+  /** A frame went out: read again once the queue has drained. */
+  private sent(): void {
+    if (this.paused && !this.dropping && this.ws.bufferedAmount <= READ_PAUSE_BYTES) {
+      this.paused = false;
+      this.ws.resume();
+    }
+  }
+
+  /**
+   * Closes a connection that holds too much: logged, no longer read, its subscriptions ended, close code 1008 (policy
+   * violation) queued, and the socket cut after DROP_GRACE_MS whether or not the client took the close frame.
+   */
+  drop(reason: string): void {
+    if (this.dropping) return;
+    this.dropping = true;
+    this.options.log(`rpc: ${reason}`);
+    this.end();
+    this.ws.pause();
+    this.ws.close(1008, 'replies not read: too many bytes waiting');
+    setTimeout(() => this.ws.terminate(), DROP_GRACE_MS).unref();
   }
 
   /** Ends every subscription and hold (the connection closed or is being dropped). */
@@ -89,6 +146,7 @@ class Connection implements ConnectionState {
   }
 
   private async onMessage(data: RawData, _isBinary: boolean): Promise<void> {
+    if (this.dropping) return;
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.length > this.options.maxFrameBytes) {
       this.write(`{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(oversizedRequest(this.options.maxFrameBytes).toObject())}}`);
@@ -105,26 +163,12 @@ class Connection implements ConnectionState {
   }
 }
 
-/** Reads an HTTP request body up to `limit` bytes; null when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        // Stop reading; the caller answers 413 and closes the connection once the answer is out.
-        req.pause();
-        req.removeAllListeners('data');
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+/** A JSON-RPC error frame without an id. */
+const errorFrame = (err: RpcError): string => `{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(err.toObject())}}`;
+
+/** The raw answer to a connection over maxConnections, written before Node's HTTP parser sees anything. */
+const TOO_MANY = 'Too many connections. Please try again later.';
+const TOO_MANY_RESPONSE = `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${TOO_MANY.length}\r\n\r\n${TOO_MANY}`;
 
 /**
  * Starts the JSON-RPC server for `node` (WebSocket and HTTP POST on one port).
@@ -134,13 +178,34 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
   const opts = resolveRpcServerOptions(options ?? {});
   const served = node as ServedNode;
   const feed = new BlockFeed(served.chain, opts.log);
-  const handler = new RpcHandler(declarations(served), { node: served, feed }, opts.log);
+  const handler = new RpcHandler(declarations(served), { node: served, feed }, opts.log, opts);
   const sockets = new Map<WebSocket, Connection>();
+  const budget = new ByteBudget(opts.maxTotalBufferedBytes);
+  // Connections over maxConnections: answered 429 at once; whatever they send next is ignored.
+  const refused = new WeakSet<object>();
 
   const onHttp = (req: IncomingMessage, res: ServerResponse): void => {
-    const json = (status: number, body: string): void => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+    if (refused.has(req.socket)) return;
+    /** Answers and closes the connection once the answer is out (the body may not have been read). */
+    const answerAndClose = (status: number, type: string, body: string): void => {
+      res.shouldKeepAlive = false;
+      res.on('finish', () => req.socket.destroy());
+      res.writeHead(status, { 'content-type': type }).end(body);
     };
+    const refusal = refuseBrowser(req.headers, opts);
+    if (refusal !== null) {
+      answerAndClose(refusal.status, 'text/plain', `${refusal.reason}\n`);
+      return;
+    }
+    const cors = corsHeaders(req.headers);
+    const json = (status: number, body: string): void => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...cors }).end(body);
+    };
+    if (req.method === 'OPTIONS') {
+      // A CORS preflight from an allowed origin.
+      res.writeHead(204, { ...cors, 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type' }).end();
+      return;
+    }
     if (req.method === 'GET' && (req.url === '/health' || req.url === '/health/readiness')) {
       json(200, JSON.stringify({ peers: 0, isSyncing: false, shouldHavePeers: false }));
       return;
@@ -149,16 +214,22 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
       res.writeHead(405, { 'content-type': 'text/plain' }).end('Used HTTP Method is not allowed. POST is required');
       return;
     }
-    readBody(req, opts.maxFrameBytes)
+    readBody(req, opts.maxFrameBytes, budget)
       .then(async (body) => {
-        if (body === null) {
-          res.shouldKeepAlive = false;
-          res.on('finish', () => req.socket.destroy());
-          json(413, `{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(oversizedRequest(opts.maxFrameBytes).toObject())}}`);
+        if (body.kind === 'aborted') return;
+        if (body.kind === 'refused') {
+          const err = body.status === 413 ? oversizedRequest(opts.maxFrameBytes) : serverIsBusy();
+          answerAndClose(body.status, 'application/json; charset=utf-8', errorFrame(err));
           return;
         }
-        const { reply } = await handler.handle(body, null);
-        json(200, reply ?? '');
+        const { reply } = await handler.handle(body.text, null);
+        const text = reply ?? '';
+        // The reply waits in the socket until the client reads it: it needs room in the budget like a WebSocket's.
+        if (!budget.makeRoom(Buffer.byteLength(text), req.socket)) {
+          answerAndClose(503, 'application/json; charset=utf-8', errorFrame(serverIsBusy()));
+          return;
+        }
+        json(200, text);
       })
       .catch((err: unknown) => {
         opts.log(`rpc: HTTP request failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -166,18 +237,39 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
       });
   };
 
-  const http: Server = createServer(onHttp);
+  // Node cuts a request that has not arrived in full by requestTimeout (408), checked every DEADLINE_CHECK_MS.
+  const http: Server = createServer({ connectionsCheckingInterval: DEADLINE_CHECK_MS }, onHttp);
+  http.requestTimeout = opts.requestTimeoutMs;
+  http.headersTimeout = Math.min(opts.requestTimeoutMs, 60_000);
   // Frames up to twice the answered size are read (and refused with −32007); beyond that ws closes with 1009.
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes * 2, perMessageDeflate: false });
 
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  http.on('connection', (socket: Socket) => {
     socket.on('error', () => socket.destroy());
-    if (sockets.size >= opts.maxConnections) {
-      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\ncontent-type: text/plain\r\n\r\nToo many connections. Please try again later.');
+    if (budget.size >= opts.maxConnections) {
+      refused.add(socket);
+      socket.end(TOO_MANY_RESPONSE);
+      return;
+    }
+    budget.add(socket, (reason) => {
+      opts.log(`rpc: ${reason}`);
+      socket.destroy();
+    });
+  });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (refused.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    const refusal = refuseBrowser(req.headers, opts);
+    if (refusal !== null) {
+      socket.end(`HTTP/1.1 ${refusal.status} Forbidden\r\nConnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${refusal.reason.length + 1}\r\n\r\n${refusal.reason}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, handler, opts);
+      const conn = new Connection(ws, socket as Socket, handler, opts, budget);
+      budget.setDrop(socket as Socket, (reason) => conn.drop(reason));
       sockets.set(ws, conn);
       ws.on('close', () => {
         sockets.delete(ws);
