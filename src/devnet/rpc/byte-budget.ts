@@ -38,10 +38,10 @@ export class ByteBudget {
     if (this.open.has(socket)) this.open.set(socket, drop);
   }
 
-  /** Bytes held now. */
+  /** Bytes held now (a connection being closed counts as freed). */
   total(): number {
     let sum = this.bodies;
-    for (const socket of this.open.keys()) sum += socket.writableLength;
+    for (const socket of this.open.keys()) if (!this.dropped.has(socket)) sum += socket.writableLength;
     return sum;
   }
 
@@ -64,8 +64,9 @@ export class ByteBudget {
         }
       }
       if (victim === null || victim === self) return false;
-      total -= victim.writableLength;
-      this.drop(victim, `closed a client that does not read its replies: the server held ${total + victim.writableLength} unsent bytes over all connections (limit ${this.limit}), this one the most`);
+      const held = victim.writableLength;
+      this.drop(victim, `closed a client that does not read its replies: the server held ${total - bytes} unsent bytes over all connections (limit ${this.limit}), this one the most`);
+      total -= held;
     }
     return true;
   }

@@ -72,8 +72,9 @@ function declarations(node: ServedNode): RpcDef[] {
 class Connection implements ConnectionState {
   readonly subs: ConnectionSubscriptions;
   readonly gate: FinalityGate;
-  /** Not read from until its queue drains (READ_PAUSE_BYTES). */
-  private paused = false;
+  /** Frames received and not handled yet: one frame is handled at a time, and nothing more is read meanwhile. */
+  private readonly inbox: RawData[] = [];
+  private handling = false;
   /** Being closed for holding too much: nothing more is read, run or written. */
   private dropping = false;
 
@@ -89,7 +90,11 @@ class Connection implements ConnectionState {
       if (ws.readyState === ws.OPEN) ws.ping();
     });
     ws.on('pong', () => this.gate.pong());
-    ws.on('message', (data, isBinary) => void this.onMessage(data, isBinary));
+    ws.on('message', (data) => {
+      this.inbox.push(data);
+      this.reading();
+      if (!this.handling) void this.handleInbox();
+    });
     ws.on('error', (err) => options.log(`rpc: connection error: ${err.message}`));
   }
 
@@ -110,24 +115,37 @@ class Connection implements ConnectionState {
       this.budget.drop(this.socket, `closed a client that does not read its replies: the server holds ${this.budget.total()} unsent bytes over all connections (limit ${this.budget.limit}), this one the most`);
       return;
     }
-    ws.send(frame, () => this.sent());
-    if (!this.paused && ws.bufferedAmount > READ_PAUSE_BYTES) {
-      this.paused = true;
-      ws.pause();
-    }
-  }
-
-  /** A frame went out: read again once the queue has drained. */
-  private sent(): void {
-    if (this.paused && !this.dropping && this.ws.bufferedAmount <= READ_PAUSE_BYTES) {
-      this.paused = false;
-      this.ws.resume();
-    }
+    ws.send(frame, () => this.reading());
+    this.reading();
   }
 
   /**
-   * Closes a connection that holds too much: logged, no longer read, its subscriptions ended, close code 1008 (policy
-   * violation) queued, and the socket cut after DROP_GRACE_MS whether or not the client took the close frame.
+   * Reads from the client only while it has nothing waiting: no frame being handled (one at a time bounds the work
+   * and memory one client can cause) and at most READ_PAUSE_BYTES of replies unsent (backpressure).
+   */
+  private reading(): void {
+    const ws = this.ws;
+    if (ws.readyState !== ws.OPEN) return;
+    const hold = this.dropping || this.inbox.length > 0 || this.handling || ws.bufferedAmount > READ_PAUSE_BYTES;
+    if (hold && !ws.isPaused) ws.pause();
+    else if (!hold && ws.isPaused) ws.resume();
+  }
+
+  /** Handles the frames received, in order, one at a time. */
+  private async handleInbox(): Promise<void> {
+    this.handling = true;
+    for (let data = this.inbox.shift(); data !== undefined && !this.dropping; data = this.inbox.shift()) {
+      await this.onMessage(data);
+    }
+    this.inbox.length = 0;
+    this.handling = false;
+    this.reading();
+  }
+
+  /**
+   * Closes a connection that holds too much: logged, no longer read, its subscriptions ended. With nothing waiting
+   * to be sent, it gets close code 1008 (policy violation) and DROP_GRACE_MS to take it. With replies still waiting,
+   * a close frame would only queue behind them, unread: the socket is cut at once, which frees them.
    */
   drop(reason: string): void {
     if (this.dropping) return;
@@ -135,6 +153,10 @@ class Connection implements ConnectionState {
     this.options.log(`rpc: ${reason}`);
     this.end();
     this.ws.pause();
+    if (this.ws.bufferedAmount > 0) {
+      this.ws.terminate();
+      return;
+    }
     this.ws.close(1008, 'replies not read: too many bytes waiting');
     setTimeout(() => this.ws.terminate(), DROP_GRACE_MS).unref();
   }
@@ -145,8 +167,7 @@ class Connection implements ConnectionState {
     this.subs.closeAll();
   }
 
-  private async onMessage(data: RawData, _isBinary: boolean): Promise<void> {
-    if (this.dropping) return;
+  private async onMessage(data: RawData): Promise<void> {
     const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (buf.length > this.options.maxFrameBytes) {
       this.write(`{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(oversizedRequest(this.options.maxFrameBytes).toObject())}}`);

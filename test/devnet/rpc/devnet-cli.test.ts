@@ -113,7 +113,7 @@ describe('yumaval devnet', () => {
   it('refuses bad options and a taken port, naming the option', async () => {
     expect(() => parseDevnetOptions({ port: '70000' })).toThrow(/option --port: expected an integer from 0 to 65535, got "70000"/);
     expect(() => parseDevnetOptions({ blockTime: '-5' })).toThrow(/option --block-time/);
-    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null });
+    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null, keepBlocks: null, rpc: {} });
     const a = testIo();
     const runA = runDevnet(parseDevnetOptions({ port: '0', blockTime: '0' }), a);
     const port = new URL(await a.listening).port;
