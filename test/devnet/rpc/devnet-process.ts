@@ -24,6 +24,8 @@ export interface DevnetProcess {
   rssMb(): number;
   /** The largest resident memory so far, in MB (VmHWM). */
   peakMb(): number;
+  /** Rejects, naming the exit and the end of stderr, if the process ends before stop(): race calls against it. */
+  readonly died: Promise<never>;
   /** SIGINT, then SIGKILL after 5 s; resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -53,7 +55,13 @@ export async function startDevnetProcess(args: string[] = [], nodeArgs: string[]
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const pid = child.pid as number;
+  let stopping = false;
+  const died = exited.then((code): never => {
+    throw new Error(`the devnet ${stopping ? 'stopped' : 'died'} (exit ${code}, signal ${child.signalCode}): ${stderr.slice(-300)}`);
+  });
+  died.catch(() => {});
   return {
+    died,
     url,
     port: Number(new URL(url).port),
     pid,
@@ -63,6 +71,7 @@ export async function startDevnetProcess(args: string[] = [], nodeArgs: string[]
     peakMb: () => statusField(pid, 'VmHWM'),
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
+      stopping = true;
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       const code = await exited;
