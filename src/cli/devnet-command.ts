@@ -227,7 +227,7 @@ export function devnetCommand(): Command {
     .option('--rpc-max-response-size <MiB>', 'largest reply, batches included (default 15)')
     .option('--rpc-max-batch-request-len <n>', 'requests in one JSON-RPC batch (default 1000)')
     .option('--rpc-max-buffered <MiB>', 'unsent reply bytes per connection before it is closed (default 32)')
-    .option('--rpc-max-buffered-total <MiB>', 'unsent replies and incoming HTTP bodies over all connections (default 128)')
+    .option('--rpc-max-buffered-total <MiB>', 'unsent replies and incoming HTTP bodies over all connections (default 64)')
     .option('--rpc-request-timeout <ms>', 'time an HTTP request has to arrive in full (default 10000)')
     .option('--rpc-allow-origin <origins>', 'browser origins let in, comma-separated, or "*" (default: none; devnet_* is unauthenticated)')
     .option('--rpc-allow-host <names>', 'Host header names accepted besides loopback ones, comma-separated, or "*" (default: none)')

@@ -84,8 +84,8 @@ export const RPC_SERVER_DEFAULTS: Readonly<RpcServerOptions> = Object.freeze({
   maxConnections: 100,
   // Two full-size replies: a reading client never comes near it.
   maxBufferedBytes: 32 * MIB,
-  // Bounds what clients can make the server hold to about the size of the devnet itself.
-  maxTotalBufferedBytes: 128 * MIB,
+  // Bounds what clients can make the server hold to half the size of the devnet itself (~120 MB).
+  maxTotalBufferedBytes: 64 * MIB,
   // A 15 MiB body arrives over loopback in milliseconds.
   requestTimeoutMs: 10_000,
   allowedOrigins: Object.freeze([]) as readonly string[],

@@ -120,9 +120,12 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
     // The server closed non-readers itself (cut at once: a close frame would queue unread behind their replies), and
     // never held more unsent bytes than the 64 MiB total.
     const held = [...devnet.stderr().matchAll(/closed a client that does not read its replies.*?(\d+) (?:unsent )?bytes/g)].map((m) => Number(m[1]));
-    expect(held.length).toBeGreaterThan(0);
-    expect(Math.max(...held)).toBeLessThanOrEqual(64 * MB);
-    expect(codes).toEqual(Array(10).fill(1006));
+    expect(Math.max(0, ...held)).toBeLessThanOrEqual(64 * MB);
+    // At the issue's scale every reply is over the reply cap (−32011), so nothing piles up and nobody is closed.
+    if (!FULL) {
+      expect(held.length).toBeGreaterThan(0);
+      expect(codes).toEqual(Array(10).fill(1006));
+    }
     // The rest of the peak is the garbage of building 30 replies of 13 MB (the old server: +1134 MB at this scale).
     expect(growthMb).toBeLessThan(450);
     expect(served).toBeLessThan(2000);
@@ -131,7 +134,8 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
   it('100 unfinished 15 MB HTTP POSTs: refused past the total body cap and cut by the request timeout; RSS stays bounded', async () => {
     devnet = await startDevnetProcess(['--rpc-request-timeout', '3000']);
     const count = FULL ? 100 : 30;
-    const bodyMb = FULL ? 15 : 14;
+    // Short of the declared 15 600 000 bytes: the request never ends.
+    const bodyBytes = FULL ? 15_000_000 : 14 * MB;
     const base = devnet.rssMb();
     const sampler = sampleRss(devnet);
     const chunk = Buffer.alloc(MB, 0x20);
@@ -139,7 +143,7 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
     const sockets = await Promise.all(Array.from({ length: count }, () => new Promise<{ socket: Socket; ended: Promise<number>; reply: () => string }>((resolve) => {
       const socket = connect(devnet!.port, '127.0.0.1', () => {
         socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1:${devnet!.port}\r\nContent-Type: application/json\r\nContent-Length: ${15_600_000}\r\n\r\n`);
-        for (let i = 0; i < bodyMb; i++) socket.write(chunk);
+        for (let sent = 0; sent < bodyBytes; sent += MB) socket.write(chunk.subarray(0, Math.min(MB, bodyBytes - sent)));
         resolve({ socket, ended, reply: () => reply });
       });
       let reply = '';
@@ -154,7 +158,7 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
     const after = devnet.rssMb();
     const statuses = sockets.map((s) => /^HTTP\/1\.1 (\d+)/.exec(s.reply())?.[1] ?? 'none');
     const tally = [...new Set(statuses)].map((st) => `${st}×${statuses.filter((x) => x === st).length}`).join(' ');
-    process.stderr.write(`finding 4 (POST): ${count} unfinished ${bodyMb} MB POSTs: RSS +${(peak - base).toFixed(0)} MB at peak, +${(after - base).toFixed(0)} MB after; all cut after ${endedAt === null ? 'never' : `${Math.max(...endedAt).toFixed(0)} ms`}; answers ${tally}; health in ${served.toFixed(0)} ms\n`);
+    process.stderr.write(`finding 4 (POST): ${count} unfinished ${(bodyBytes / 1e6).toFixed(1)} MB POSTs: RSS +${(peak - base).toFixed(0)} MB at peak, +${(after - base).toFixed(0)} MB after; all cut after ${endedAt === null ? 'never' : `${Math.max(...endedAt).toFixed(0)} ms`}; answers ${tally}; health in ${served.toFixed(0)} ms\n`);
     for (const s of sockets) s.socket.destroy();
     // The old server held every body: +420 MB at this scale, +1.5 GB at the issue's, and never cut them.
     expect(endedAt).not.toBeNull();

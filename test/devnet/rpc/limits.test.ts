@@ -26,7 +26,7 @@ describe('options', () => {
   it('has the documented defaults and refuses limits that do not fit one another', () => {
     const o = resolveRpcServerOptions({});
     expect([o.maxReplyBytes, o.maxBatchRequests, o.maxBufferedBytes, o.maxTotalBufferedBytes, o.requestTimeoutMs, o.maxConnections])
-      .toEqual([15 * 2 ** 20, 1000, 32 * 2 ** 20, 128 * 2 ** 20, 10_000, 100]);
+      .toEqual([15 * 2 ** 20, 1000, 32 * 2 ** 20, 64 * 2 ** 20, 10_000, 100]);
     expect([o.allowedOrigins, o.allowedHosts]).toEqual([[], []]);
     expect(() => resolveRpcServerOptions({ maxBufferedBytes: 1024 })).toThrow(/option maxBufferedBytes: must be at least maxReplyBytes \(15728640\), got 1024/);
     expect(() => resolveRpcServerOptions({ maxTotalBufferedBytes: 2 ** 20 })).toThrow(/option maxTotalBufferedBytes: must be at least maxBufferedBytes/);
@@ -44,6 +44,10 @@ describe('reply and batch caps', () => {
     expect(await c.sendRaw(batch)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32010, message: 'The batch request was too large', data: 'Exceeded max limit of 5' } });
     expect(node.chain.head.number).toBe(head);
     expect(await c.sendRaw(`[${[0, 1, 2, 3, 4].map((i) => req(i, 'system_chain')).join(',')}]`)).toHaveLength(5);
+    // The batch is counted before it is parsed: commas and brackets inside strings and objects do not count.
+    const tricky = `[${[0, 1, 2, 3, 4].map((i) => req(i, 'system_chain', [{ a: 'x,y],[{"\\', b: [1, 2, 3] }])).join(',')}]`;
+    expect(await c.sendRaw(tricky)).toHaveLength(5);
+    expect(await c.sendRaw(` \n[${[0, 1, 2, 3, 4, 5].map((i) => req(i, 'system_chain')).join(' , ')}]`)).toMatchObject({ error: { code: -32010 } });
     await c.close();
   });
 
