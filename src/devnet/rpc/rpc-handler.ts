@@ -75,15 +75,15 @@ const isValidId = (id: unknown): boolean => id === null || typeof id === 'string
  * Whether `text`, when it is a JSON array, has more than `limit` items: its top-level commas are counted (strings
  * skipped) without parsing it, so a batch over the limit costs a scan rather than the objects of a 15 MB parse.
  */
-function batchLongerThan(text: string, limit: number): boolean {
-  let i = 0;
-  while (i < text.length && text.charCodeAt(i) <= 32) i++;
-  if (text.charCodeAt(i) !== 91) return false;
+function batchLongerThan(input: string | Buffer, limit: number): boolean {
+  const at = typeof input === 'string' ? (i: number): number => input.charCodeAt(i) : (i: number): number => input[i] as number;
+  let i = firstChar(input);
+  if (at(i) !== 91) return false;
   let depth = 0;
   let commas = 0;
   let inString = false;
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (; i < input.length; i++) {
+    const c = at(i);
     if (inString) {
       if (c === 92) i++; // a backslash escapes the next character
       else if (c === 34) inString = false;
@@ -94,6 +94,19 @@ function batchLongerThan(text: string, limit: number): boolean {
     } else if (c === 44 && depth === 1 && ++commas >= limit) return true;
   }
   return false;
+}
+
+/** The index of the first character that is not whitespace (a UTF-8 buffer's ASCII bytes are its characters). */
+function firstChar(input: string | Buffer): number {
+  let i = 0;
+  while (i < input.length && (typeof input === 'string' ? input.charCodeAt(i) : (input[i] as number)) <= 32) i++;
+  return i;
+}
+
+/** Whether a frame is a batch (a JSON array), by its first character. */
+function isBatch(input: string | Buffer): boolean {
+  const i = firstChar(input);
+  return (typeof input === 'string' ? input.charCodeAt(i) : input[i]) === 91;
 }
 
 function errorFrame(id: unknown, error: RpcErrorObject): string {
@@ -132,16 +145,35 @@ export class RpcHandler {
   }
 
   /**
-   * Handles one text frame from a client.
+   * Handles one frame from a client (its text, or its UTF-8 bytes as received).
    * @param conn the connection's state, or null on a transport without subscriptions (HTTP)
    */
-  async handle(text: string, conn: ConnectionState | null): Promise<HandledFrame> {
+  async handle(input: string | Buffer, conn: ConnectionState | null): Promise<HandledFrame> {
+    const { maxBatchRequests } = this.limits;
+    if (batchLongerThan(input, maxBatchRequests)) return { reply: errorFrame(null, tooBigBatchRequest(maxBatchRequests).toObject()), after: [] };
+    const text = (): string => (typeof input === 'string' ? input : input.toString('utf8'));
+    if (!isBatch(input)) return this.handleText(text(), conn);
+    // Batches run one at a time over the whole server: a few clients sending big batches cost the memory of one.
+    const previous = this.batchTail;
+    let release!: () => void;
+    this.batchTail = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    try {
+      return await this.handleText(text(), conn);
+    } finally {
+      release();
+    }
+  }
+
+  /** The last batch started: the next waits for it. */
+  private batchTail: Promise<void> = Promise.resolve();
+
+  private async handleText(text: string, conn: ConnectionState | null): Promise<HandledFrame> {
     const after: Array<() => void> = [];
     // What to undo if the reply is refused: subscriptions whose ids the client would never learn.
     const undo: Array<() => void> = [];
     const work = { after, undo };
     const { maxReplyBytes, maxBatchRequests } = this.limits;
-    if (batchLongerThan(text, maxBatchRequests)) return { reply: errorFrame(null, tooBigBatchRequest(maxBatchRequests).toObject()), after };
     let message: unknown;
     try {
       message = JSON.parse(text);

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { DevnetNode } from '../node-types.js';
 import { BlockFeed } from './block-feed.js';
 import { ByteBudget } from './byte-budget.js';
@@ -72,8 +72,11 @@ function declarations(node: ServedNode): RpcDef[] {
 class Connection implements ConnectionState {
   readonly subs: ConnectionSubscriptions;
   readonly gate: FinalityGate;
-  /** Frames received and not handled yet: one frame is handled at a time, and nothing more is read meanwhile. */
-  private readonly inbox: RawData[] = [];
+  /**
+   * Frames received and not handled yet, with their sizes reserved in the byte budget: one frame is handled at a
+   * time, and nothing more is read meanwhile.
+   */
+  private readonly inbox: Array<{ frame: Buffer; bytes: number }> = [];
   private handling = false;
   /** Being closed for holding too much: nothing more is read, run or written. */
   private dropping = false;
@@ -91,7 +94,13 @@ class Connection implements ConnectionState {
     });
     ws.on('pong', () => this.gate.pong());
     ws.on('message', (data) => {
-      this.inbox.push(data);
+      const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      // A frame waiting here is memory a client makes the server hold, like an HTTP body: it needs room in the budget.
+      if (!this.budget.takeBody(frame.length)) {
+        this.write(errorFrameOf(serverIsBusy()));
+        return;
+      }
+      this.inbox.push({ frame, bytes: frame.length });
       this.reading();
       if (!this.handling) void this.handleInbox();
     });
@@ -134,10 +143,13 @@ class Connection implements ConnectionState {
   /** Handles the frames received, in order, one at a time. */
   private async handleInbox(): Promise<void> {
     this.handling = true;
-    for (let data = this.inbox.shift(); data !== undefined && !this.dropping; data = this.inbox.shift()) {
-      await this.onMessage(data);
+    for (let next = this.inbox.shift(); next !== undefined; next = this.inbox.shift()) {
+      try {
+        if (!this.dropping) await this.onMessage(next.frame);
+      } finally {
+        this.budget.releaseBody(next.bytes);
+      }
     }
-    this.inbox.length = 0;
     this.handling = false;
     this.reading();
   }
@@ -167,14 +179,13 @@ class Connection implements ConnectionState {
     this.subs.closeAll();
   }
 
-  private async onMessage(data: RawData): Promise<void> {
-    const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  private async onMessage(buf: Buffer): Promise<void> {
     if (buf.length > this.options.maxFrameBytes) {
       this.write(`{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(oversizedRequest(this.options.maxFrameBytes).toObject())}}`);
       return;
     }
     try {
-      const { reply, after } = await this.handler.handle(buf.toString('utf8'), this);
+      const { reply, after } = await this.handler.handle(buf, this);
       if (reply !== null) this.write(reply);
       for (const fn of after) fn();
     } catch (err) {
@@ -185,7 +196,7 @@ class Connection implements ConnectionState {
 }
 
 /** A JSON-RPC error frame without an id. */
-const errorFrame = (err: RpcError): string => `{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(err.toObject())}}`;
+const errorFrameOf = (err: RpcError): string => `{"jsonrpc":"2.0","id":null,"error":${JSON.stringify(err.toObject())}}`;
 
 /** The raw answer to a connection over maxConnections, written before Node's HTTP parser sees anything. */
 const TOO_MANY = 'Too many connections. Please try again later.';
@@ -240,14 +251,14 @@ export async function startRpcServer(node: DevnetNode, options?: Partial<RpcServ
         if (body.kind === 'aborted') return;
         if (body.kind === 'refused') {
           const err = body.status === 413 ? oversizedRequest(opts.maxFrameBytes) : serverIsBusy();
-          answerAndClose(body.status, 'application/json; charset=utf-8', errorFrame(err));
+          answerAndClose(body.status, 'application/json; charset=utf-8', errorFrameOf(err));
           return;
         }
         const { reply } = await handler.handle(body.text, null);
         const text = reply ?? '';
         // The reply waits in the socket until the client reads it: it needs room in the budget like a WebSocket's.
         if (!budget.makeRoom(Buffer.byteLength(text), req.socket)) {
-          answerAndClose(503, 'application/json; charset=utf-8', errorFrame(serverIsBusy()));
+          answerAndClose(503, 'application/json; charset=utf-8', errorFrameOf(serverIsBusy()));
           return;
         }
         json(200, text);
