@@ -99,8 +99,9 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
     const answer = await probe.sendRaw(headerBatch(calls));
     expect(answer).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32010, message: 'The batch request was too large' } });
     await probe.close();
-    // The old server queued every reply: +360 MB at this scale (+3 GB at the issue's).
-    expect(growthMb).toBeLessThan(150);
+    // The old server queued every reply: +990 MB at this scale (+3 GB at the issue's). What is left is receiving the
+    // 30 frames (at the issue's scale, 15.6 MB each: up to 64 MiB of them wait, the rest stay in the kernel).
+    expect(growthMb).toBeLessThan(FULL ? 300 : 150);
     expect(served).toBeLessThan(2000);
   }, TIMEOUT);
 
