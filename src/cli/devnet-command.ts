@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-// options.ts imports nothing of the devnet itself: checking the flags here costs the other commands nothing.
+// These two import nothing of the devnet itself: checking the flags here costs the other commands nothing.
+import { DEFAULT_KEEP_BLOCKS, MIN_KEEP_BLOCKS } from '../devnet/node-options.js';
 import { resolveRpcServerOptions } from '../devnet/rpc/options.js';
 import type { RpcServerOptions } from '../devnet/rpc/options.js';
 import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
@@ -143,8 +144,7 @@ export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
   return out;
 }
 
-/** The fewest blocks --keep-blocks accepts (the node's MIN_KEEP_BLOCKS, repeated so parsing needs no devnet import). */
-const MIN_KEEP_BLOCKS = 16;
+
 
 /** The dev accounts as printed: the config's dev URIs when it names some, else the standard ones. */
 async function devAccountLines(devAccounts: unknown): Promise<string[]> {
@@ -221,7 +221,7 @@ export function devnetCommand(): Command {
     .option('-b, --block-time <ms>', `milliseconds between blocks; 0 produces blocks on demand only (default ${DEVNET_CLI_DEFAULTS.blockTimeMs})`)
     .option('-c, --config <file>', 'subnet config JSON (contracts/devnet.md); without it the chain starts with no subnets')
     .option('--db <file>', 'persist the chain in this SQLite file: a new file starts from --config, an existing one resumes')
-    .option('--keep-blocks <n|all>', `blocks held in memory and served, older ones pruned (default ${4096}; "all" with --db)`)
+    .option('--keep-blocks <n|all>', `blocks held in memory and served, older ones pruned (default ${DEFAULT_KEEP_BLOCKS}; "all" with --db)`)
     .option('--rpc-max-connections <n>', 'TCP connections at once, WebSocket and HTTP (default 100)')
     .option('--rpc-max-request-size <MiB>', 'largest request frame or HTTP body (default 15)')
     .option('--rpc-max-response-size <MiB>', 'largest reply, batches included (default 15)')
