@@ -77,6 +77,21 @@ describe('reply and batch caps', () => {
   });
 });
 
+describe('state_queryStorage', () => {
+  it('refuses more than 1 000 000 reads (keys × blocks) before making them', async () => {
+    const own = await startRpcServer(node);
+    const c = await RawClient.connect(own.url);
+    const from = node.chain.head;
+    for (let i = 0; i < 9; i++) node.produce();
+    const keys = (n: number): string[] => Array.from({ length: n }, (_, i) => `0x${i.toString(16).padStart(6, '0')}`);
+    expect(await c.call('state_queryStorage', [keys(1000), from.hash])).toHaveLength(1);
+    const res = await c.request('state_queryStorage', [keys(100_001), from.hash]);
+    expect(res.error).toEqual({ code: -32602, message: 'Invalid params', data: '100001 keys over 10 blocks are 1000010 reads, over the devnet\'s limit of 1000000: query fewer keys or a shorter range' });
+    await c.close();
+    await own.close();
+  });
+});
+
 describe('connection cap', () => {
   it('counts HTTP connections too: the one over maxConnections gets 429 at once', async () => {
     const small = await startRpcServer(makeFakeNode(), { maxConnections: 2 });
