@@ -80,6 +80,12 @@ class Connection implements ConnectionState {
   private handling = false;
   /** Being closed for holding too much: nothing more is read, run or written. */
   private dropping = false;
+  /**
+   * Bytes received since the last whole frame (a frame still arriving, which ws holds until it is complete), reserved
+   * in the byte budget; the frame must then arrive within requestTimeoutMs of reading, as an HTTP body must.
+   */
+  private partial = 0;
+  private partialTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -92,8 +98,15 @@ class Connection implements ConnectionState {
     this.gate = new FinalityGate(options.finalityHoldMs, () => {
       if (ws.readyState === ws.OPEN) ws.ping();
     });
-    ws.on('pong', () => this.gate.pong());
+    ws.on('pong', () => {
+      this.frameDone();
+      this.gate.pong();
+    });
+    ws.on('ping', () => this.frameDone());
+    // Before ws's own listener, so a chunk that completes a frame is counted before the frame is released.
+    socket.prependListener('data', (chunk: Buffer) => this.received(chunk.length));
     ws.on('message', (data) => {
+      this.frameDone();
       const frame = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       // A frame waiting here is memory a client makes the server hold, like an HTTP body: it needs room in the budget.
       if (!this.budget.takeBody(frame.length)) {
@@ -128,6 +141,27 @@ class Connection implements ConnectionState {
     this.reading();
   }
 
+  /** Reserves bytes of a frame still arriving; no room in the budget closes the connection (as HTTP's 503 does). */
+  private received(bytes: number): void {
+    if (this.dropping) return;
+    if (!this.budget.takeBody(bytes)) {
+      this.budget.drop(this.socket, `closed a client sending a frame: the server holds ${this.budget.total()} bytes for its clients (limit ${this.budget.limit})`);
+      return;
+    }
+    this.partial += bytes;
+    this.partialTimer ??= setTimeout(() => {
+      this.budget.drop(this.socket, `closed a client whose frame did not arrive in full within ${this.options.requestTimeoutMs} ms`);
+    }, this.options.requestTimeoutMs);
+  }
+
+  /** A whole frame (or a control frame) arrived: what was reserved for it is released, and its clock stopped. */
+  private frameDone(): void {
+    this.budget.releaseBody(this.partial);
+    this.partial = 0;
+    if (this.partialTimer !== null) clearTimeout(this.partialTimer);
+    this.partialTimer = null;
+  }
+
   /**
    * Reads from the client only while it has nothing waiting: no frame being handled (one at a time bounds the work
    * and memory one client can cause) and at most READ_PAUSE_BYTES of replies unsent (backpressure).
@@ -136,8 +170,15 @@ class Connection implements ConnectionState {
     const ws = this.ws;
     if (ws.readyState !== ws.OPEN) return;
     const hold = this.dropping || this.inbox.length > 0 || this.handling || ws.bufferedAmount > READ_PAUSE_BYTES;
-    if (hold && !ws.isPaused) ws.pause();
-    else if (!hold && ws.isPaused) ws.resume();
+    if (hold && !ws.isPaused) {
+      ws.pause();
+      // The rest of a frame that is not read is not the client's delay: its clock stops until reading resumes.
+      if (this.partialTimer !== null) clearTimeout(this.partialTimer);
+      this.partialTimer = null;
+    } else if (!hold && ws.isPaused) {
+      ws.resume();
+      if (this.partial > 0) this.received(0);
+    }
   }
 
   /** Handles the frames received, in order, one at a time. */
@@ -173,10 +214,11 @@ class Connection implements ConnectionState {
     setTimeout(() => this.ws.terminate(), DROP_GRACE_MS).unref();
   }
 
-  /** Ends every subscription and hold (the connection closed or is being dropped). */
+  /** Ends every subscription and hold, and releases a frame half received (the connection closed or is being dropped). */
   end(): void {
     this.gate.clear();
     this.subs.closeAll();
+    this.frameDone();
   }
 
   private async onMessage(buf: Buffer): Promise<void> {

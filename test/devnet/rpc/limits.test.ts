@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRpcServerOptions, startRpcServer } from '../../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../../src/devnet/rpc/index.js';
@@ -88,6 +89,50 @@ describe('state_queryStorage', () => {
     const res = await c.request('state_queryStorage', [keys(100_001), from.hash]);
     expect(res.error).toEqual({ code: -32602, message: 'Invalid params', data: '100001 keys over 10 blocks are 1000010 reads, over the devnet\'s limit of 1000000: query fewer keys or a shorter range' });
     await c.close();
+    await own.close();
+  });
+});
+
+/** The start of a masked text frame declaring `declared` payload bytes, and `sent` of them. */
+function partialFrame(declared: number, sent: number): Buffer {
+  const header = Buffer.alloc(14);
+  header[0] = 0x81;
+  header[1] = 0x80 | 127;
+  header.writeBigUInt64BE(BigInt(declared), 2);
+  // A zero mask: the payload goes as it is.
+  return Buffer.concat([header, Buffer.alloc(sent, 0x20)]);
+}
+
+describe('a WebSocket frame still arriving', () => {
+  it('must arrive within requestTimeoutMs, or the connection is closed; others are served meanwhile', async () => {
+    const logs: string[] = [];
+    const own = await startRpcServer(node, { requestTimeoutMs: 500, log: (l) => logs.push(l) });
+    const slow = await RawClient.connect(own.url);
+    const other = await RawClient.connect(own.url);
+    const closed = new Promise<void>((resolve) => slow.ws.once('close', () => resolve()));
+    (slow.ws as unknown as { _socket: Socket })._socket.write(partialFrame(1 << 20, 100_000));
+    const t0 = performance.now();
+    expect(await other.call('system_chain')).toBe('Yumaval Devnet');
+    await closed;
+    expect(performance.now() - t0).toBeGreaterThan(400);
+    expect(logs.join('\n')).toMatch(/closed a client whose frame did not arrive in full within 500 ms/);
+    // An idle connection that sent whole frames is not affected.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await other.call('system_chain')).toBe('Yumaval Devnet');
+    await other.close();
+    await own.close();
+  });
+
+  it('counts in the byte budget: frames half sent past it close their connections', async () => {
+    const logs: string[] = [];
+    const mib = 1 << 20;
+    const own = await startRpcServer(node, { maxFrameBytes: 4 * mib, maxReplyBytes: mib, maxBufferedBytes: mib, maxTotalBufferedBytes: 2 * mib, log: (l) => logs.push(l) });
+    const clients = await Promise.all([0, 1, 2].map(() => RawClient.connect(own.url)));
+    const closed = clients.map((c) => new Promise<void>((resolve) => c.ws.once('close', () => resolve())));
+    for (const c of clients) (c.ws as unknown as { _socket: Socket })._socket.write(partialFrame(3 * mib, 900_000));
+    await Promise.race(closed);
+    expect(logs.join('\n')).toMatch(/closed a client sending a frame: the server holds \d+ bytes for its clients \(limit 2097152\)/);
+    for (const c of clients) c.ws.terminate();
     await own.close();
   });
 });
