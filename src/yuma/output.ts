@@ -146,10 +146,54 @@ function defineLazy(out: EpochOutput, source: ResultSource, builders: Partial<{ 
   }
 }
 
+/** The result source of each lazy output, for the typed-array reads (bondsArrays). */
+const sources = new WeakMap<EpochOutput, ResultSource>();
+
+/** The stored bonds in CSR form (row i: entries offsets[i]..offsets[i+1]), as the typed-array entry takes them. */
+export interface BondsArrays {
+  offsets: Int32Array;
+  uids: Uint16Array;
+  values: Uint16Array;
+}
+
+/**
+ * The bonds of an output of `runEpoch` as typed arrays, without building a `[uid, u16]` pair per entry (a million at
+ * n = 4096): what a replay feeds to its next epoch. Read from the result block, or from `bonds` once that was built.
+ */
+export function bondsArrays(output: EpochOutput): BondsArrays {
+  const built = Object.getOwnPropertyDescriptor(output, 'bonds');
+  const source = sources.get(output);
+  if (source === undefined || built === undefined || built.get === undefined) {
+    const rows = output.bonds;
+    const offsets = new Int32Array(rows.length + 1);
+    rows.forEach((row, i) => { offsets[i + 1] = (offsets[i] as number) + row.length; });
+    const uids = new Uint16Array(offsets[rows.length] as number), values = new Uint16Array(uids.length);
+    let k = 0;
+    for (const row of rows) {
+      for (const [j, v] of row) {
+        uids[k] = j;
+        values[k++] = v;
+      }
+    }
+    return { offsets, uids, values };
+  }
+  const r = source.regions();
+  const nnz = r.bondsPtr[source.n] as number;
+  const uids = new Uint16Array(nnz), values = new Uint16Array(nnz);
+  // Each packed entry is (uid << 16) | value: the little-endian halves of a u32.
+  const halves = new Uint16Array(r.bonds.buffer, r.bonds.byteOffset, 2 * nnz);
+  for (let k = 0; k < nnz; k++) {
+    values[k] = halves[2 * k] as number;
+    uids[k] = halves[2 * k + 1] as number;
+  }
+  return { offsets: r.bondsPtr.slice(), uids, values };
+}
+
 /** The EpochOutput of the contract over a result block, with every field built on first read. */
 export function lazyOutput(source: ResultSource, mode: EpochMode): EpochOutput {
   const n = source.n;
   const out = {} as EpochOutput;
+  sources.set(out, source);
   const vec = (from: number) => (r: Regions): number[] => u16s(r.u16, from * n, n);
   const bits = (v: number) => (r: Regions): string[] => i64Strings(r.words, v * n, n);
   defineLazy(out, source, {
