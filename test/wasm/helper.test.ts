@@ -115,6 +115,15 @@ describe('the helper thread', () => {
     alone.forEach((out, k) => expect(out === withHelper[k], `run ${k}: ${runs[k]?.[1]}`).toBe(true));
   });
 
+  it('gives the same output on every one of many consecutive split runs (part 1 claimed by either thread)', () => {
+    // Which thread runs part 1 depends on scheduling; the output must not, and no run may wait forever.
+    const input = subnetOf({ n: 1024, validators: 128, yuma3: true, liquidAlpha: false, halfBonds: true }, 33);
+    for (const mode of ['exact', 'f64'] as EpochMode[]) {
+      const first = JSON.stringify(runEpoch(input, { mode }));
+      for (let k = 0; k < 25; k++) expect(JSON.stringify(runEpoch(input, { mode })) === first, `${mode} run ${k}`).toBe(true);
+    }
+  });
+
   // Larger dense synthetic subnets have miners whose consensus is a few u16 units; there the chain's own floors move
   // the stored bonds by more than the tolerance (the u16 vectors stay within 1), as in the f64 accuracy tests' notes.
   it('gives f64 results within 2/65535 of exact on a large subnet', () => {
