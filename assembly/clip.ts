@@ -7,7 +7,7 @@
 import { addSat, mulSat } from './fixed';
 import { allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
 import { runParts, splitRows } from './parallel';
-import { ColumnSums, Csr, csrAlloc } from './sparse';
+import { ColumnSums, Csr, csrAlloc, joinParts } from './sparse';
 
 /** Below this many entries, a hand-off to the helper costs more than it saves. */
 const PARALLEL_ENTRIES: i32 = 1 << 16;
@@ -53,13 +53,8 @@ export function clipTrustRanks(
   for (let j = 0; j < n; j++) setI64(ranks, j, addSat(getI64(ranks, j), getI64(t.ranks1, j)));
   if (t.dSum0 != 0) for (let j = 0; j < n; j++) setI64(t.dSum0, j, addSat(getI64(t.dSum0, j), getI64(t.dSum1, j)));
   // Part 1 wrote from its first row's weights on; its entries move down to follow part 0's.
-  const out = t.out, split = t.split, base = w.start(split), gap = base - t.end0;
-  if (gap != 0) {
-    memory.copy(out.col + (<usize>t.end0 << 2), out.col + (<usize>base << 2), <usize>(t.end1 - base) << 2);
-    memory.copy(out.val + (<usize>t.end0 << 3), out.val + (<usize>base << 3), <usize>(t.end1 - base) << 3);
-    for (let i = split + 1; i <= w.rows; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
-  }
-  return out;
+  joinParts(t.out, t.split, t.end0, w.start(t.split), t.end1);
+  return t.out;
 }
 
 function clipPart(ctx: usize, part: i32): void {

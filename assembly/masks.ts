@@ -4,7 +4,7 @@ import * as L from './layout';
 import { allocRaw, getI32, getI64, getU16, getU64, getU8, setF64, setI32, setI64, setU8 } from './mem';
 import { u16ProportionToFixed } from './fixed';
 import { runParts, splitRows } from './parallel';
-import { ColumnSums, Csr, csrAlloc } from './sparse';
+import { ColumnSums, Csr, csrAlloc, joinParts } from './sparse';
 
 // @ts-ignore: decorator
 @inline export function param(params: usize, slot: i32): i64 {
@@ -63,13 +63,8 @@ export function maskedWeights(params: usize, n: i32, permits: usize, values: i32
   t.out = csrAlloc(n, getI32(src, n));
   t.split = splitRows(src, n);
   runParts(maskPart, changetype<usize>(t), getI32(src, n) >= 1 << 16);
-  const out = t.out, split = t.split, base = getI32(src, split), gap = base - t.end0;
-  if (gap != 0) {
-    memory.copy(out.col + (<usize>t.end0 << 2), out.col + (<usize>base << 2), <usize>(t.end1 - base) << 2);
-    memory.copy(out.val + (<usize>t.end0 << 3), out.val + (<usize>base << 3), <usize>(t.end1 - base) << 3);
-    for (let i = split + 1; i <= n; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
-  }
-  return out;
+  joinParts(t.out, t.split, t.end0, getI32(src, t.split), t.end1);
+  return t.out;
 }
 
 /** What the two row parts of maskedWeights share. */

@@ -30,6 +30,18 @@ export function csrAlloc(rows: i32, cap: i32): Csr {
   return new Csr(rows, allocZeroed(<usize>(rows + 1) << 2), allocRaw(<usize>cap << 2), allocRaw(<usize>cap << 3));
 }
 
+/**
+ * Joins the two row parts of a CSR built in two parts: part 0 wrote rows before `split` from 0 to `end0`, part 1 the
+ * rest from `base` to `end1` (row pointers as if there were no gap). Part 1's entries move down to follow part 0's.
+ */
+export function joinParts(out: Csr, split: i32, end0: i32, base: i32, end1: i32): void {
+  const gap = base - end0;
+  if (gap == 0) return;
+  memory.copy(out.col + (<usize>end0 << 2), out.col + (<usize>base << 2), <usize>(end1 - base) << 2);
+  memory.copy(out.val + (<usize>end0 << 3), out.val + (<usize>base << 3), <usize>(end1 - base) << 3);
+  for (let i = split + 1; i <= out.rows; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
+}
+
 /** Per-call scratch space, n wide: a dense accumulator, a row stamp and two column lists. */
 export class Scratch {
   acc: usize;
@@ -158,13 +170,8 @@ export function matEmaSparse(
   t.sc1 = parallel ? new Scratch(sc.n) : sc;
   runParts(emaPart, changetype<usize>(t), parallel);
   if (t.eSum0 != 0) for (let j = 0; j < sc.n; j++) setI64(t.eSum0, j, addSat(getI64(t.eSum0, j), getI64(t.eSum1, j)));
-  const out = t.out, base = nw.start(split) + old.start(split), gap = base - t.end0;
-  if (gap != 0) {
-    memory.copy(out.col + (<usize>t.end0 << 2), out.col + (<usize>base << 2), <usize>(t.end1 - base) << 2);
-    memory.copy(out.val + (<usize>t.end0 << 3), out.val + (<usize>base << 3), <usize>(t.end1 - base) << 3);
-    for (let i = split + 1; i <= rows; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
-  }
-  return out;
+  joinParts(t.out, split, t.end0, nw.start(split) + old.start(split), t.end1);
+  return t.out;
 }
 
 /** What the two row parts of matEmaSparse share. */

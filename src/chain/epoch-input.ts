@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import type { CsrArrays, EpochArrays, EpochInput } from '../yuma/index.js';
+import { pairsToCsr } from '../yuma/index.js';
+import type { EpochArrays, EpochInput } from '../yuma/index.js';
 import type { Metagraph } from './types.js';
 
 /*
@@ -84,27 +85,14 @@ export function metagraphToEpochArrays(m: Metagraph, options: EpochInputOptions 
   // The scalars (and commit blocks) as metagraphToEpochInput reads them, without its copies of the matrices.
   const { stake: _s, lastUpdate: _l, blockAtRegistration: _r, validatorPermit: _p, weights: _w, bonds: _b, commitBlock, ...scalars } =
     metagraphToEpochInput({ ...m, weights: [], bonds: [] }, options);
-  const csr = (rows: Array<Array<[number, number]>>): CsrArrays => {
-    const offsets = new Int32Array(rows.length + 1);
-    for (let i = 0; i < rows.length; i++) offsets[i + 1] = (offsets[i] as number) + (rows[i] as unknown[]).length;
-    const uids = new Uint16Array(offsets[rows.length] as number), values = new Uint16Array(uids.length);
-    let k = 0;
-    for (const row of rows) {
-      for (const [u, w] of row) {
-        uids[k] = u;
-        values[k++] = w;
-      }
-    }
-    return { offsets, uids, values };
-  };
   return {
     ...scalars,
     stake: BigUint64Array.from(m.stake),
     lastUpdate: BigUint64Array.from(m.lastUpdate, (b) => BigInt(b)),
     blockAtRegistration: BigUint64Array.from(m.blockAtRegistration, (b) => BigInt(b)),
     validatorPermit: Uint8Array.from(m.validatorPermit, (p) => (p ? 1 : 0)),
-    weights: csr(m.weights),
-    bonds: csr(m.bonds),
+    weights: pairsToCsr(m.weights),
+    bonds: pairsToCsr(m.bonds),
     commitBlock: commitBlock === undefined ? null : BigUint64Array.from(commitBlock, (b) => (b === null ? (1n << 64n) - 1n : BigInt(b))),
   };
 }

@@ -127,22 +127,24 @@ export function prepareEpochArrays(input: EpochArrays): PreparedEpoch {
   );
 }
 
+/** Rows of `[uid, u16]` pairs in CSR form (row i: entries offsets[i]..offsets[i+1]), in their order. */
+export function pairsToCsr(rows: readonly SparseRow[]): { offsets: Int32Array; uids: Uint16Array; values: Uint16Array } {
+  const offsets = new Int32Array(rows.length + 1);
+  for (let i = 0; i < rows.length; i++) offsets[i + 1] = (offsets[i] as number) + (rows[i] as SparseRow).length;
+  const uids = new Uint16Array(offsets[rows.length] as number), values = new Uint16Array(uids.length);
+  let k = 0;
+  for (const row of rows) {
+    for (const [j, v] of row) {
+      uids[k] = j;
+      values[k++] = v;
+    }
+  }
+  return { offsets, uids, values };
+}
+
 /** The typed-array form of an EpochInput (for callers that hold one, and for benchmarks), validated on the way. */
 export function epochInputToArrays(input: EpochInput): EpochArrays {
   const x = validateEpochInput(input);
-  const csr = (rows: SparseRow[]): CsrArrays => {
-    const offsets = new Int32Array(rows.length + 1);
-    for (let i = 0; i < rows.length; i++) offsets[i + 1] = (offsets[i] as number) + (rows[i] as SparseRow).length;
-    const uids = new Uint16Array(offsets[rows.length] as number), values = new Uint16Array(uids.length);
-    let k = 0;
-    for (const row of rows) {
-      for (const [j, v] of row) {
-        uids[k] = j;
-        values[k++] = v;
-      }
-    }
-    return { offsets, uids, values };
-  };
   return {
     n: x.n,
     block: x.block,
@@ -150,8 +152,8 @@ export function epochInputToArrays(input: EpochInput): EpochArrays {
     lastUpdate: BigUint64Array.from(x.lastUpdate),
     blockAtRegistration: BigUint64Array.from(x.blockAtRegistration),
     validatorPermit: Uint8Array.from(x.validatorPermit, (p) => (p ? 1 : 0)),
-    weights: csr(x.weights),
-    bonds: csr(x.bonds),
+    weights: pairsToCsr(x.weights),
+    bonds: pairsToCsr(x.bonds),
     commitBlock: BigUint64Array.from(x.commitBlock, (b) => b ?? U64_MAX),
     tempo: x.tempo,
     activityCutoffFactorMilli: Number(x.activityCutoffFactorMilli),

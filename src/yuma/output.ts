@@ -1,4 +1,5 @@
 import { currentGeneration, getEngine, R, RESULT_SLOTS, V } from '../wasm/index.js';
+import { pairsToCsr } from './arrays.js';
 import type { EpochBits, EpochMode, EpochOutput, SparseRow } from './types.js';
 
 const TWO32 = 4294967296;
@@ -164,18 +165,7 @@ export function bondsArrays(output: EpochOutput): BondsArrays {
   const built = Object.getOwnPropertyDescriptor(output, 'bonds');
   const source = sources.get(output);
   if (source === undefined || built === undefined || built.get === undefined) {
-    const rows = output.bonds;
-    const offsets = new Int32Array(rows.length + 1);
-    rows.forEach((row, i) => { offsets[i + 1] = (offsets[i] as number) + row.length; });
-    const uids = new Uint16Array(offsets[rows.length] as number), values = new Uint16Array(uids.length);
-    let k = 0;
-    for (const row of rows) {
-      for (const [j, v] of row) {
-        uids[k] = j;
-        values[k++] = v;
-      }
-    }
-    return { offsets, uids, values };
+    return pairsToCsr(output.bonds);
   }
   const r = source.regions();
   const nnz = r.bondsPtr[source.n] as number;
