@@ -4,7 +4,7 @@ export { ChainConnectError, ChainTimeoutError } from './errors.js';
 export { readHyperparams, HYPERPARAM_DEFAULTS } from './hyperparams.js';
 export { syncMetagraph } from './metagraph.js';
 export type { SyncOptions } from './metagraph.js';
-export { metagraphToEpochInput } from './epoch-input.js';
+export { metagraphToEpochArrays, metagraphToEpochInput } from './epoch-input.js';
 export type { EpochInputOptions } from './epoch-input.js';
 export { decodeAxonIp } from './axon-ip.js';
 export { SubnetNotFoundError, BlockNotFoundError, ChainRuntimeError } from './sync-errors.js';
