@@ -1,15 +1,14 @@
 // The redundancy step of the redundancy-aware model (docs/scoring.md): each miner's 2022 value v_k is divided by its
-// multiplicity m_k = 1 + Σ_j κ(D_kj) · min(1, v_j / v_k)², where D_kj is the RMS over the queries of the difference of
+// multiplicity m_k = 1 + Σ_j κ(D_kj) · (v_j / v_k)⁴, where D_kj is the RMS over the queries of the difference of
 // the two miners' losses and κ(D) = (1 − (D/τ)²)² below the tolerance τ, 0 beyond. A group of indistinguishable answers
 // thus shares one answer's value, however many hotkeys send it. O(K²·B) over the K×B losses the row pass kept, with
 // no K×K storage: each pair adds to both miners' multiplicities.
 
-/** The weight of a neighbour of value vj seen from a miner of value vk > 0: 1 when at least as valuable, else (vj/vk)². */
+/** The weight of a neighbour of value vj seen from a miner of value vk > 0: (vj / vk)^4 (see docs/scoring.md). */
 // @ts-ignore: decorator
 @inline function neighbourWeight(vk: f64, vj: f64): f64 {
-  if (vj >= vk) return 1;
-  const r = vj / vk;
-  return r * r;
+  const r = vj / vk, r2 = r * r;
+  return r2 * r2;
 }
 
 /** Σ_b (a_b − c_b)² over two rows of B f64, two lanes at a time. */

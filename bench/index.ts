@@ -5,6 +5,7 @@ import { benchMetagraph } from './chain/metagraph.bench.js';
 import { benchMinerFlood } from './miner/miner-flood.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
+import { benchSybil } from './scoring/sybil.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
@@ -12,6 +13,7 @@ const only = process.argv[2];
 if (only === undefined || only === 'epoch') await benchEpoch();
 if (only === undefined || only === 'simulate') await benchSimulate();
 if (only === undefined || only === 'score') await benchScore();
+if (only === undefined || only === 'sybil') benchSybil();
 if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();

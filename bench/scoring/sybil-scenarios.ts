@@ -2,6 +2,7 @@
 // models. Shared by bench/scoring/sybil.bench.ts (many seeds) and test/scoring/redundancy-task.test.ts (a few).
 import { Prng } from '../../src/random/index.js';
 import { parseScoreBatch } from '../../src/scoring/parse-batch.js';
+import { responseRow } from '../../src/scoring/reference/index.js';
 import type { ScoreBatch } from '../../src/scoring/types.js';
 import { createNextTokenTask, mixNamedSeed, profileHandler, toScoreBatch, topkOf, type MinerReply, type NextTokenTask, type ProfileOptions } from '../../src/task/index.js';
 
@@ -95,4 +96,46 @@ export function duplicates(kind: GroupKind, n: number, sigma = 0.3): MinerSpec[]
 /** The built-in task with its defaults (V = 64, top-16). */
 export function defaultTask(): NextTokenTask {
   return createNextTokenTask();
+}
+
+/**
+ * True quality: each miner's expected loss under the source, E_{t∼P}[−ln q_t] averaged over the batch's queries (no
+ * sampling of targets), from its answers as scored (a garbage row or an unresponsive miner counts worstLoss).
+ */
+export function expectedLosses(task: NextTokenTask, batch: ScoreBatch, seed: number, step = 1, worstLoss = 20): number[] {
+  const queries = task.makeQueries(seed, step, batch.targets.length);
+  return batch.responses.map((r) => {
+    let sum = 0;
+    queries.forEach((q, b) => {
+      const row = responseRow(r, b, batch.vocab);
+      if (row === null) { sum += worstLoss; return; }
+      const p = task.source.dense(task.source.stateOf(q.fields.context));
+      let e = 0;
+      for (let v = 0; v < batch.vocab; v++) if ((p[v] as number) > 0) e += (p[v] as number) * Math.min(-Math.log(row[v] as number), worstLoss);
+      sum += e;
+    });
+    return sum / queries.length;
+  });
+}
+
+/** Spearman's rank correlation (average ranks for ties). */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const rank = (x: ArrayLike<number>): number[] => {
+    const idx = Array.from(x, (_, i) => i).sort((i, j) => (x[i] as number) - (x[j] as number));
+    const r = new Array<number>(x.length);
+    for (let s = 0; s < idx.length;) {
+      let e = s;
+      while (e + 1 < idx.length && x[idx[e + 1] as number] === x[idx[s] as number]) e++;
+      for (let t = s; t <= e; t++) r[idx[t] as number] = (s + e) / 2;
+      s = e + 1;
+    }
+    return r;
+  };
+  const ra = rank(a), rb = rank(b), n = ra.length, mean = (n - 1) / 2;
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (ra[i] as number) - mean, y = (rb[i] as number) - mean;
+    num += x * y; da += x * x; db += y * y;
+  }
+  return num / Math.sqrt(da * db);
 }

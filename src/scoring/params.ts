@@ -12,7 +12,7 @@ export const SCORING_DEFAULTS: Readonly<ScoringParams> = Object.freeze({
   // The 2022 model stays the default of the scorer: `yumaval score` and the contract reproduce it unchanged.
   model: 'shapley-2022' as ScoringModel,
   // Chosen from the measurements of docs/scoring.md (the noise a copier would add, the distance of honest miners).
-  redundancyTolerance: 1.5,
+  redundancyTolerance: 3,
   // Chain hyperparameter ScalingLawPower = 50, read by the validator as 50 / 100 (§6.3).
   scalingLawPower: 0.5,
   // Chain hyperparameter SynergyScalingLawPower = 50, read as 50 / 100 (§6.4).

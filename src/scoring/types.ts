@@ -85,7 +85,7 @@ export interface ScoreResult {
   /** Per miner: the mean over queries of clamp(((d − (avg + std)) / (std + 1e−9))^3, 0, 10); 0 when unresponsive. */
   divergenceExcess: Float64Array;
   /**
-   * Per miner: how many answers its own is shared with, m_k = 1 + Σ_{j≠k} κ(D_kj) · min(1, v_j / v_k)², where v is the
+   * Per miner: how many answers its own is shared with, m_k = 1 + Σ_{j≠k} κ(D_kj) · (v_j / v_k)⁴, where v is the
    * 2022 value, D_kj the RMS difference of the two miners' per-query losses and κ the redundancy kernel; 1 under
    * shapley-2022, and for a miner of value 0 or unresponsive.
    */

@@ -1,11 +1,11 @@
 /*
  * The redundancy step of the redundancy-aware model (docs/scoring.md), float64 reference: from the 2022 values v and
- * the per-query losses, each miner's multiplicity m_k = 1 + Σ_{j≠k} κ(D_kj) · min(1, v_j / v_k)² and its value
+ * the per-query losses, each miner's multiplicity m_k = 1 + Σ_{j≠k} κ(D_kj) · (v_j / v_k)⁴ and its value
  * v_k / m_k. Written for clarity: every pair's distance is summed query by query, in both directions.
  */
 
-/** How a less valuable neighbour counts: its value ratio to this power (a more valuable one counts 1). */
-export const WEAKER_NEIGHBOUR_POWER = 2;
+/** How a neighbour counts: its value ratio to this power (docs/scoring.md). */
+export const NEIGHBOUR_POWER = 4;
 
 /** The kernel κ(D) = (1 − (D/τ)²)² for D < τ, else 0: 1 for identical answers, smooth, and exactly 0 beyond τ. */
 export function redundancyKernel(distance: number, tolerance: number): number {
@@ -45,7 +45,7 @@ export function redundancyReference(
     for (let j = 0; j < K; j++) {
       if (j === k || !responsive[j]) continue;
       const vj = value[j] as number;
-      const weight = vj >= vk ? 1 : (vj / vk) ** WEAKER_NEIGHBOUR_POWER;
+      const weight = (vj / vk) ** NEIGHBOUR_POWER;
       m += redundancyKernel(lossDistance(lossPerQuery, B, k, j), tolerance) * weight;
     }
     multiplicity[k] = m;
