@@ -8,6 +8,7 @@ import { weightsCommand } from './cli/index.js';
 import { devnetCommand } from './cli/index.js';
 import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
+import { timelockCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   program.addCommand(hyperparamsCommand().exitOverride());
   program.addCommand(minerCommand().exitOverride());
   program.addCommand(queryCommand().exitOverride());
+  program.addCommand(timelockCommand().exitOverride());
   scrubParserOutput(program);
   return program;
 }

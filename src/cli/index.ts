@@ -11,3 +11,4 @@ export { readJsonInput, writeJson } from './read-input.js';
 export { renderTable } from './table.js';
 export type { Column } from './table.js';
 export { queryCommand } from './query-command.js';
+export { timelockCommand } from './timelock-command.js';
