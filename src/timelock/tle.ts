@@ -79,8 +79,8 @@ export function parseCiphertext(ciphertext: Uint8Array): TleCiphertext {
   const rd = new ArkReader(ciphertext);
   const u = rd.raw(G2_BYTES, 'header.u');
   const v = rd.vec('header.v');
-  const w = rd.vec('header.w');
   if (v.length !== SECRET_BYTES) throw new TimelockCiphertextError(`header.v has ${v.length} bytes, expected ${SECRET_BYTES}`);
+  const w = rd.vec('header.w');
   if (w.length !== SECRET_BYTES) throw new TimelockCiphertextError(`header.w has ${w.length} bytes, expected ${SECRET_BYTES}`);
   const body = rd.vec('body');
   const cipherSuite = rd.vec('cipher_suite');
