@@ -6,6 +6,7 @@ import { benchMinerFlood } from './miner/miner-flood.bench.js';
 import { benchScore } from './scoring/score.bench.js';
 import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
+import { benchTimelock } from './timelock/timelock.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -16,3 +17,4 @@ if (only === undefined || only === 'devnet') await benchDevnet();
 if (only === undefined || only === 'metagraph') await benchMetagraph();
 if (only === undefined || only === 'dendrite') await benchDendrite();
 if (only === undefined || only === 'miner') await benchMinerFlood();
+if (only === undefined || only === 'timelock') await benchTimelock();

@@ -12,13 +12,17 @@ import { checkRound } from './tle.js';
  * never keeps a process alive. close() ends it.
  */
 
-/** The worker module: the compiled .js, or the .ts through tsx's loader resolved from this file (no cwd lookup). */
-function workerFile(): { filename: string; execArgv?: string[] } {
+/**
+ * The worker's boot script. Compiled: an import() of encrypt-worker.js. From the sources (vitest, tsx): a require()
+ * of encrypt-worker.ts under tsx's CommonJS hook, resolved from this file (no cwd lookup, issue 14); Node 20 does not
+ * run ESM loader hooks (`--import tsx`) inside worker threads, require hooks it does.
+ */
+function workerBoot(): { code: string; execArgv?: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const filename = fileURLToPath(new URL(fromSource ? './encrypt-worker.ts' : './encrypt-worker.js', import.meta.url));
-  if (!fromSource) return { filename };
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { filename, execArgv: ['--import', tsx] };
+  if (!fromSource) return { code: `import(${JSON.stringify(pathToFileURL(filename).href)});` };
+  const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
+  return { code: `require(${JSON.stringify(filename)});`, execArgv: ['--require', tsxCjs] };
 }
 
 /** A worker thread that encrypts timelocked commits off the caller's thread. */
@@ -28,11 +32,11 @@ export class TimelockWorker {
   private readonly pending = new Map<number, { resolve: (ct: Uint8Array) => void; reject: (e: Error) => void }>();
 
   /** Encrypts like `encrypt` (tle.ts), on the worker thread. */
-  encrypt(payload: Uint8Array, round: bigint | number, beaconPublicKey: Uint8Array): Promise<Uint8Array> {
-    const r = checkRound(round);
+  async encrypt(payload: Uint8Array, round: bigint | number, beaconPublicKey: Uint8Array): Promise<Uint8Array> {
+    const r = checkRound(round); // a rejection, not a throw: this is an async function
     const w = this.start();
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return await new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.ref();
       const req: EncryptRequest = { id, payload, round: r.toString(), publicKey: beaconPublicKey };
@@ -50,8 +54,8 @@ export class TimelockWorker {
 
   private start(): Worker {
     if (this.worker !== null) return this.worker;
-    const { filename, execArgv } = workerFile();
-    const w = new Worker(filename, execArgv === undefined ? {} : { execArgv });
+    const { code, execArgv } = workerBoot();
+    const w = new Worker(code, execArgv === undefined ? { eval: true } : { eval: true, execArgv });
     w.on('message', (reply: EncryptReply) => {
       const p = this.pending.get(reply.id);
       this.pending.delete(reply.id);
