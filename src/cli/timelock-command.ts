@@ -1,20 +1,13 @@
 import { Command } from 'commander';
 import { InvalidInputError, InvalidOptionError, YumavalError } from '../errors/index.js';
-import {
-  decodeWeightsPayload,
-  decrypt,
-  encodeWeightsPayload,
-  encrypt,
-  payloadFromJson,
-  payloadToJson,
-  QUICKNET_PUBLIC_KEY_HEX,
-} from '../timelock/index.js';
+import type { WeightsPayloadJson } from '../timelock/index.js';
 import { readJsonInput, readTextInput, writeJson } from './read-input.js';
 
 /*
  * `yumaval timelock encrypt|decrypt`: the chain's timelocked weight commits by hand, for operators inspecting or
  * preparing one (docs/timelock.md). encrypt prints the ciphertext as one 0x-hex line; decrypt prints the payload as
- * JSON. Every failure to open a commit is an input error (exit 2) naming the option that holds the wrong thing: the
+ * JSON. The scheme's module (@noble/curves, ~100 ms to load) is imported only when a timelock command runs, so
+ * other commands do not pay for it. Every failure to open a commit is an input error (exit 2) naming the option that holds the wrong thing: the
  * chain drops such commits silently, so this is where the reason is shown.
  */
 
@@ -41,10 +34,10 @@ function parseHex(name: string, text: string, what: string, exactBytes?: number)
   return Uint8Array.from(Buffer.from(t, 'hex'));
 }
 
-/** Parses `--beacon`: `quicknet` or a 96-byte compressed G2 public key in hex. */
-export function parseBeaconOption(raw: unknown): Uint8Array {
+/** Parses `--beacon`: `quicknet` (given as `quicknetKeyHex`) or a 96-byte compressed G2 public key in hex. */
+export function parseBeaconOption(raw: unknown, quicknetKeyHex: string): Uint8Array {
   const text = raw === undefined ? 'quicknet' : String(raw);
-  if (text === 'quicknet') return Uint8Array.from(Buffer.from(QUICKNET_PUBLIC_KEY_HEX, 'hex'));
+  if (text === 'quicknet') return Uint8Array.from(Buffer.from(quicknetKeyHex, 'hex'));
   try {
     return parseHex('--beacon', text, 'quicknet or a compressed G2 public key', 96);
   } catch (err) {
@@ -74,7 +67,8 @@ function asInputError(err: unknown, payloadPlace: string): unknown {
 /** `yumaval timelock encrypt`: the hex ciphertext of a payload JSON for a round. */
 export async function runEncrypt(opts: { round?: unknown; input: string; beacon?: unknown }): Promise<string> {
   const round = parseRoundOption(opts.round);
-  const beacon = parseBeaconOption(opts.beacon);
+  const { encrypt, encodeWeightsPayload, payloadFromJson, QUICKNET_PUBLIC_KEY_HEX } = await import('../timelock/index.js');
+  const beacon = parseBeaconOption(opts.beacon, QUICKNET_PUBLIC_KEY_HEX);
   const payload = payloadFromJson(await readJsonInput(opts.input, { exactIntegers: true }));
   try {
     return `0x${Buffer.from(encrypt(encodeWeightsPayload(payload), round, beacon)).toString('hex')}`;
@@ -84,10 +78,11 @@ export async function runEncrypt(opts: { round?: unknown; input: string; beacon?
 }
 
 /** `yumaval timelock decrypt`: the payload JSON of a hex ciphertext, opened with a round signature. */
-export async function runDecrypt(opts: { signature?: unknown; input: string }): Promise<ReturnType<typeof payloadToJson>> {
+export async function runDecrypt(opts: { signature?: unknown; input: string }): Promise<WeightsPayloadJson> {
   if (opts.signature === undefined) throw new InvalidOptionError('--signature', 'required: the round\'s BLS signature (48 bytes, hex)');
   const signature = parseHex('--signature', String(opts.signature), 'the round signature (compressed G1)', 48);
   const ciphertext = parseHex('--input', await readTextInput(opts.input), 'the ciphertext');
+  const { decrypt, decodeWeightsPayload, payloadToJson } = await import('../timelock/index.js');
   try {
     return payloadToJson(decodeWeightsPayload(decrypt(ciphertext, signature)));
   } catch (err) {
