@@ -5,8 +5,8 @@
 export { encrypt, decrypt, parseCiphertext, checkRound, isUndecryptable, CIPHERTEXT_OVERHEAD, CIPHER_SUITE } from './tle.js';
 export type { TleCiphertext, RandomSource } from './tle.js';
 export { decodePublicKey, decodeSignature, identityPoint, roundMessage, serializeGt, G1_BYTES, G2_BYTES } from './ibe.js';
-export { encodeWeightsPayload, decodeWeightsPayload, HOTKEY_BYTES } from './payload.js';
-export type { WeightsTlockPayload } from './payload.js';
+export { encodeWeightsPayload, decodeWeightsPayload, readPayloadAsChain, HOTKEY_BYTES } from './payload.js';
+export type { WeightsTlockPayload, ChainPayloadReading } from './payload.js';
 export { payloadFromJson, payloadToJson } from './payload-json.js';
 export type { WeightsPayloadJson } from './payload-json.js';
 export { revealRound, firstRevealBlock, roundAt, SECURITY_BLOCK_OFFSET, DEFAULT_BLOCK_TIME_SECONDS } from './reveal-round.js';

@@ -157,3 +157,41 @@ export function decodeWeightsPayload(bytes: Uint8Array): WeightsTlockPayload {
   if (hotkey.length !== HOTKEY_BYTES) throw new TimelockPayloadError('hotkey', `has ${hotkey.length} bytes, expected ${HOTKEY_BYTES}`);
   return { hotkey, uids, values, versionKey };
 }
+
+/** What the chain makes of a decrypted commit (reveal_commits.rs): weights to set, or the reason it drops it. */
+export type ChainPayloadReading =
+  | { readonly ok: true; readonly legacy: boolean; readonly uids: readonly number[]; readonly values: readonly number[]; readonly versionKey: bigint }
+  | { readonly ok: false; readonly reason: 'hotkey mismatch' | 'undecodable' };
+
+function tryDecode<T>(f: () => T): T | null {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof TimelockPayloadError) return null;
+    throw err;
+  }
+}
+
+/**
+ * Reads a decrypted commit the way the chain does, for a devnet that emulates the reveal: SCALE decoding of a prefix
+ * (trailing bytes ignored); the AccountId is the hotkey's first 32 bytes and must equal `who`; a hotkey shorter than
+ * 32 bytes, or bytes that are no WeightsTlockPayload at all, fall back to the legacy `{ uids, values, version_key }`.
+ */
+export function readPayloadAsChain(bytes: Uint8Array, who: Uint8Array): ChainPayloadReading {
+  const current = tryDecode(() => {
+    const rd = new ScaleReader(bytes);
+    const hotkey = rd.bytes(rd.compactLen('hotkey length'), 'hotkey');
+    return { hotkey, uids: rd.u16vec('uids'), values: rd.u16vec('values'), versionKey: rd.u64('versionKey') };
+  });
+  if (current !== null && current.hotkey.length >= HOTKEY_BYTES) {
+    const account = current.hotkey.subarray(0, HOTKEY_BYTES);
+    if (account.length !== who.length || account.some((b, i) => b !== who[i])) return { ok: false, reason: 'hotkey mismatch' };
+    return { ok: true, legacy: false, uids: current.uids, values: current.values, versionKey: current.versionKey };
+  }
+  const legacy = tryDecode(() => {
+    const rd = new ScaleReader(bytes);
+    return { uids: rd.u16vec('uids'), values: rd.u16vec('values'), versionKey: rd.u64('versionKey') };
+  });
+  if (legacy === null) return { ok: false, reason: 'undecodable' };
+  return { ok: true, legacy: true, ...legacy };
+}
