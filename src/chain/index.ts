@@ -10,3 +10,5 @@ export { decodeAxonIp } from './axon-ip.js';
 export { SubnetNotFoundError, BlockNotFoundError, ChainRuntimeError } from './sync-errors.js';
 export type { AxonInfo, Hyperparams, Metagraph } from './types.js';
 export * from './weights/index.js';
+export { readTimelockCommitParams } from './timelock-params.js';
+export type { TimelockCommitParams } from './timelock-params.js';
