@@ -52,6 +52,14 @@ describe.each(['343', '424'])('spec %s', (spec) => {
     expect(registry.lookup.getTypeDef(query.drand.lastStoredRound.meta.type.asPlain).type).toBe('u64');
   });
 
+  it('every error devnet\'s timelocked commit raises (src/devnet/subtensor/timelock-commit.ts) is one of this runtime\'s', () => {
+    const src = readFileSync(new URL('../../../src/devnet/subtensor/timelock-commit.ts', import.meta.url), 'utf8');
+    const names = [...src.matchAll(/fail\('(\w+)'\)/g)].map((m) => m[1] as string);
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    const errors = (d.errors as any).subtensorModule;
+    expect(names.filter((n) => errors[n] === undefined)).toEqual([]);
+  });
+
   it('the events TimelockedWeightsCommitted and TimelockedWeightsRevealed exist', () => {
     const ev = (d.events as any).subtensorModule;
     expect(ev.TimelockedWeightsCommitted).toBeDefined();
