@@ -1,5 +1,6 @@
 import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { WsProvider } from '@polkadot/api';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection, readTimelockCommitParams, syncMetagraph } from '../../src/chain/index.js';
@@ -7,14 +8,13 @@ import { createDevnet } from '../../src/devnet/node.js';
 import { startRpcServer } from '../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../src/devnet/rpc/index.js';
 import { selectDevnetSpec } from '../../src/devnet/runtime.js';
-import { storePulse } from '../../src/devnet/subtensor/index.js';
 import { encodeWeightsPayload, encrypt, firstRevealBlock } from '../../src/timelock/index.js';
 import { QUICKNET_PK, ROUND_1000_SIGNATURE } from '../timelock/oracle.js';
 
 /*
  * Timelocked commits end to end on devnet serving spec 343: commit_timelocked_weights through @polkadot/api with a
  * ciphertext for quicknet round 1000; at the reveal epoch the commit is kept while the pulse is missing; the real
- * round-1000 pulse stored through devnet_storePulse reveals it (weights stored, TimelockedWeightsRevealed); a
+ * round-1000 pulse stored through the devnet_storePulse RPC reveals it (weights stored, TimelockedWeightsRevealed); a
  * corrupted commit of the same epoch is dropped without an event, as the chain does.
  */
 
@@ -26,6 +26,7 @@ let node: Node;
 let server: RpcServer;
 let conn: ChainConnection;
 let alice: KeyringPair;
+let admin: WsProvider;
 
 beforeAll(async () => {
   node = await createDevnet({
@@ -37,14 +38,16 @@ beforeAll(async () => {
     },
     blockTimeMs: 0,
     log: () => {},
-    admin: { storePulse },
   });
   server = await startRpcServer(node);
   conn = await ChainConnection.open({ url: server.url, log: () => {} });
+  admin = new WsProvider(server.url);
+  await admin.isReady;
   alice = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromUri('//Alice');
 }, 60_000);
 
 afterAll(async () => {
+  await admin?.disconnect();
   await conn?.close();
   await server?.close();
   await node?.close();
@@ -89,7 +92,10 @@ describe('timelocked commits on devnet (spec 343)', () => {
     expect((await syncMetagraph(conn, NETUID)).weights[0]).toEqual([]);
 
     const before = node.chain.head.number;
-    node.admin('storePulse', [{ round: 1000, signature: `0x${Buffer.from(ROUND_1000_SIGNATURE).toString('hex')}` }]);
+    const stored = await admin.send('devnet_storePulse', [{ round: 1000, signature: `0x${Buffer.from(ROUND_1000_SIGNATURE).toString('hex')}` }]);
+    expect(stored).toBe(1000);
+    // A bad pulse is refused naming the field.
+    await expect(admin.send('devnet_storePulse', [{ round: 1000, signature: '0x12' }])).rejects.toThrow(/signature/);
     node.admin('newBlock', [1]);
     const revealed: string[] = [];
     for (let b = before + 1; b <= node.chain.head.number; b++) revealed.push(...(await eventsAt(b)).filter((e) => e.includes('Timelocked')));

@@ -6,7 +6,6 @@ import type { BlockContext } from '../chain.js';
 import type { EventSpec } from '../dispatch.js';
 import type { StorageCodec } from '../storage-codec.js';
 import type { Hex } from '../storage-codec.js';
-import type { AdminMethod } from '../system/runtime-wiring.js';
 import { emit, fail } from './call-env.js';
 import type { CallEnv } from './call-env.js';
 import { epochIndex } from './commit-reveal.js';
@@ -96,19 +95,23 @@ export function revealTimelockedWeights(store: SubtensorStore, block: number, de
   }
 }
 
-/** The devnet_storePulse admin method: `{ round, signature: hex, randomness?: hex }` into Drand.Pulses (and LastStoredRound). */
-export const storePulse: AdminMethod = (ctx, params) => {
-  const p = params[0] as { round?: unknown; signature?: unknown; randomness?: unknown } | undefined;
-  if (p === undefined || typeof p !== 'object') throw new InvalidInputError('params[0]', 'expected { round, signature, randomness? }');
-  const round = typeof p.round === 'number' || typeof p.round === 'string' ? BigInt(p.round) : -1n;
-  if (round < 1n) throw new InvalidInputError('round', 'expected an integer >= 1');
-  if (typeof p.signature !== 'string' || !/^0x([0-9a-fA-F]{96})$/.test(p.signature)) throw new InvalidInputError('signature', 'expected 0x and 96 hex digits (compressed G1)');
-  // drand's randomness is SHA-256 of the signature.
+/**
+ * The devnet_storePulse admin write: `{ round, signature: 0x-hex (compressed G1), randomness?: 0x-hex }` into
+ * Drand.Pulses (and LastStoredRound), so tests can use real quicknet pulses. Randomness defaults to SHA-256 of the
+ * signature, as drand's.
+ */
+export function storePulse(target: BlockContext, codec: StorageCodec, params: unknown): number {
+  const p = params as { round?: unknown; signature?: unknown; randomness?: unknown } | undefined;
+  if (p === undefined || p === null || typeof p !== 'object') throw new InvalidInputError('params[0]', 'expected { round, signature, randomness? }');
+  const round = (typeof p.round === 'number' && Number.isSafeInteger(p.round)) || (typeof p.round === 'string' && /^\d{1,20}$/.test(p.round)) ? BigInt(p.round) : -1n;
+  if (round < 1n || round >= 2n ** 64n) throw new InvalidInputError('round', 'expected an integer from 1 to 2^64 - 1');
+  if (typeof p.signature !== 'string' || !/^0x[0-9a-fA-F]{96}$/.test(p.signature)) throw new InvalidInputError('signature', 'expected 0x and 96 hex digits (a compressed G1 point)');
+  if (p.randomness !== undefined && (typeof p.randomness !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(p.randomness))) throw new InvalidInputError('randomness', 'expected 0x and 64 hex digits');
   const signature = hexToU8a(p.signature);
   const randomness = typeof p.randomness === 'string' ? hexToU8a(p.randomness) : sha256(signature);
-  writePulse(ctx.block, ctx.storage, { round, randomness, signature });
+  writePulse(target, codec, { round, randomness, signature });
   return Number(round);
-};
+}
 
 /** Writes a pulse into the block being built (Bytes as hex: a Uint8Array would be read as already SCALE-encoded). */
 export function writePulse(block: BlockContext, codec: StorageCodec, pulse: Pulse): void {

@@ -50,6 +50,7 @@ interface SubtensorExports {
   subtensorGenesis?: (config: unknown) => { write: GenesisWriter; devAccounts?: unknown };
   createSubnet?: SubtensorAdminWrite;
   registerNeuron?: SubtensorAdminWrite;
+  storePulse?: SubtensorAdminWrite;
   weightsTransactionValidity?: TransactionValidator;
 }
 
@@ -69,7 +70,7 @@ export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
   const { subtensorModule, subtensorGenesis } = mod;
   if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
   const admin: Record<string, AdminMethod> = {};
-  for (const name of ['createSubnet', 'registerNeuron'] as const) {
+  for (const name of ['createSubnet', 'registerNeuron', 'storePulse'] as const) {
     const write = mod[name];
     if (typeof write === 'function') admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
   }
