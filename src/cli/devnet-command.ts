@@ -22,10 +22,15 @@ export interface DevnetCliOptions {
   config: string | null;
   /** The database file, if any. */
   db: string | null;
+  /** The served runtime: 233 (commit-reveal v2), 343 or 424 (timelocked commits, pallet Drand). */
+  spec: number;
 }
 
-/** Substrate's usual RPC port, and subtensor's block time. */
-export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({ port: 9944, blockTimeMs: 12_000, config: null, db: null });
+/** Substrate's usual RPC port, subtensor's block time, and the runtime devnet has served longest (spec 233). */
+export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({ port: 9944, blockTimeMs: 12_000, config: null, db: null, spec: 233 });
+
+/** The runtimes devnet serves (src/devnet/runtime.ts DEVNET_SPECS; kept here so parsing loads no devnet code). */
+const DEVNET_SPEC_CHOICES: readonly string[] = ['233', '343', '424'];
 
 /** The longest block time accepted: one day. */
 const MAX_BLOCK_TIME_MS = 86_400_000;
@@ -51,8 +56,13 @@ function integerOption(name: string, raw: unknown, max: number): number {
  * Checks the command line's raw options key by key and merges them with DEVNET_CLI_DEFAULTS.
  * @throws InvalidOptionError naming the option
  */
-export function parseDevnetOptions(raw: { port?: unknown; blockTime?: unknown; config?: unknown; db?: unknown }): DevnetCliOptions {
+export function parseDevnetOptions(raw: { port?: unknown; blockTime?: unknown; config?: unknown; db?: unknown; spec?: unknown }): DevnetCliOptions {
   const out: DevnetCliOptions = { ...DEVNET_CLI_DEFAULTS };
+  if (raw.spec !== undefined) {
+    const text = String(raw.spec);
+    if (!DEVNET_SPEC_CHOICES.includes(text)) throw new InvalidOptionError('--spec', `expected one of ${DEVNET_SPEC_CHOICES.join(', ')}, got ${JSON.stringify(text.slice(0, 20))}`);
+    out.spec = Number(text);
+  }
   if (raw.port !== undefined) out.port = integerOption('--port', raw.port, 65535);
   if (raw.blockTime !== undefined) out.blockTimeMs = integerOption('--block-time', raw.blockTime, MAX_BLOCK_TIME_MS);
   for (const key of ['config', 'db'] as const) {
@@ -101,6 +111,8 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   const resuming = options.db !== null && existsSync(options.db);
   const config = options.config !== null ? await readJsonInput(options.config) : resuming ? null : { subnets: [] };
   const log = (line: string): void => io.stderr(`${line}\n`);
+  const { selectDevnetSpec } = await import('../devnet/runtime.js');
+  selectDevnetSpec(options.spec);
   const { createDevnet } = await import('../devnet/node.js');
   const { startRpcServer } = await import('../devnet/rpc/index.js');
   let node: Awaited<ReturnType<typeof createDevnet>>;
@@ -137,8 +149,9 @@ export function devnetCommand(): Command {
     .option('-b, --block-time <ms>', `milliseconds between blocks; 0 produces blocks on demand only (default ${DEVNET_CLI_DEFAULTS.blockTimeMs})`)
     .option('-c, --config <file>', 'subnet config JSON (contracts/devnet.md); without it the chain starts with no subnets')
     .option('--db <file>', 'persist the chain in this SQLite file: a new file starts from --config, an existing one resumes')
+    .option('--spec <n>', 'the runtime served: 233 (default; commit-reveal v2), 343 or 424 (timelocked commits, drand; docs/timelock.md)')
     .addHelpText('after', '\nThe first line on stdout is `devnet listening on ws://127.0.0.1:PORT`; the dev accounts follow. Logs go to stderr.')
-    .action(async (opts: { port?: string; blockTime?: string; config?: string; db?: string }) => {
+    .action(async (opts: { port?: string; blockTime?: string; config?: string; db?: string; spec?: string }) => {
       await runDevnet(parseDevnetOptions(opts));
     });
 }
