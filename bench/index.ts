@@ -10,6 +10,7 @@ import { benchEpoch } from './yuma/epoch.bench.js';
 import { benchTune } from './tune/tune.bench.js';
 import { benchReplay } from './replay/replay.bench.js';
 import { benchValidator } from './service/validator.bench.js';
+import { benchTimelock } from './timelock/timelock.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -25,3 +26,4 @@ if (only === undefined || only === 'tune') await benchTune();
 if (only === undefined || only === 'replay') await benchReplay();
 // `npm run bench -- validator [STEPS]` (default 1,000 steps).
 if (only === undefined || only === 'validator') await benchValidator(process.argv[3]);
+if (only === undefined || only === 'timelock') await benchTimelock();

@@ -14,3 +14,5 @@ export { readStoredOutput, readEpochSchedule, readDevnetEntry, readHeadNumber, r
 export type { StoredEpochOutput, EpochSchedule, BlockEvent } from './epoch-output.js';
 export { subscribeFinalizedHeads, waitForFinalized } from './finalized-heads.js';
 export type { FinalizedHead, FinalizedHeadsOptions } from './finalized-heads.js';
+export { readTimelockCommitParams } from './timelock-params.js';
+export type { TimelockCommitParams } from './timelock-params.js';

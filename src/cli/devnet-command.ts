@@ -30,9 +30,11 @@ export interface DevnetCliOptions {
   keepBlocks: number | 'all' | null;
   /** The JSON-RPC server's limits and allow-lists given on the command line (the rest keep RPC_SERVER_DEFAULTS). */
   rpc: Partial<RpcServerOptions>;
+  /** The served runtime: 233 (commit-reveal v2), 343 or 424 (timelocked commits, pallet Drand). */
+  spec: number;
 }
 
-/** Substrate's usual RPC port, and subtensor's block time. */
+/** Substrate's usual RPC port, subtensor's block time, and the runtime devnet has served longest (spec 233). */
 export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({
   port: 9944,
   blockTimeMs: 12_000,
@@ -40,7 +42,11 @@ export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({
   db: null,
   keepBlocks: null,
   rpc: Object.freeze({}),
+  spec: 233,
 });
+
+/** The runtimes devnet serves (src/devnet/runtime.ts DEVNET_SPECS; kept here so parsing loads no devnet code). */
+const DEVNET_SPEC_CHOICES: readonly string[] = ['233', '343', '424'];
 
 /** The raw command-line options (strings as commander gives them). */
 export interface DevnetRawOptions {
@@ -49,6 +55,7 @@ export interface DevnetRawOptions {
   config?: unknown;
   db?: unknown;
   keepBlocks?: unknown;
+  spec?: unknown;
   rpcMaxConnections?: unknown;
   rpcMaxRequestSize?: unknown;
   rpcMaxResponseSize?: unknown;
@@ -106,6 +113,11 @@ function listOption(name: string, raw: unknown): string[] {
  */
 export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
   const out: DevnetCliOptions = { ...DEVNET_CLI_DEFAULTS, rpc: {} };
+  if (raw.spec !== undefined) {
+    const text = String(raw.spec);
+    if (!DEVNET_SPEC_CHOICES.includes(text)) throw new InvalidOptionError('--spec', `expected one of ${DEVNET_SPEC_CHOICES.join(', ')}, got ${JSON.stringify(text.slice(0, 20))}`);
+    out.spec = Number(text);
+  }
   if (raw.port !== undefined) out.port = integerOption('--port', raw.port, 65535);
   if (raw.blockTime !== undefined) out.blockTimeMs = integerOption('--block-time', raw.blockTime, MAX_BLOCK_TIME_MS);
   for (const key of ['config', 'db'] as const) {
@@ -183,6 +195,8 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   const resuming = options.db !== null && existsSync(options.db);
   const config = options.config !== null ? await readJsonInput(options.config) : resuming ? null : { subnets: [] };
   const log = (line: string): void => io.stderr(`${line}\n`);
+  const { selectDevnetSpec } = await import('../devnet/runtime.js');
+  selectDevnetSpec(options.spec);
   const { createDevnet } = await import('../devnet/node.js');
   const { startRpcServer } = await import('../devnet/rpc/index.js');
   let node: Awaited<ReturnType<typeof createDevnet>>;
@@ -222,6 +236,7 @@ export function devnetCommand(): Command {
     .option('-c, --config <file>', 'subnet config JSON (contracts/devnet.md); without it the chain starts with no subnets')
     .option('--db <file>', 'persist the chain in this SQLite file: a new file starts from --config, an existing one resumes')
     .option('--keep-blocks <n|all>', `blocks held in memory and served, older ones pruned (default ${DEFAULT_KEEP_BLOCKS}; "all" with --db)`)
+    .option('--spec <n>', 'the runtime served: 233 (default; commit-reveal v2), 343 or 424 (timelocked commits, drand; docs/timelock.md)')
     .option('--rpc-max-connections <n>', 'TCP connections at once, WebSocket and HTTP (default 100)')
     .option('--rpc-max-request-size <MiB>', 'largest request frame or HTTP body (default 15)')
     .option('--rpc-max-response-size <MiB>', 'largest reply, batches included (default 15)')

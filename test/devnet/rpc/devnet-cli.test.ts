@@ -114,7 +114,9 @@ describe('yumaval devnet', () => {
   it('refuses bad options and a taken port, naming the option', async () => {
     expect(() => parseDevnetOptions({ port: '70000' })).toThrow(/option --port: expected an integer from 0 to 65535, got "70000"/);
     expect(() => parseDevnetOptions({ blockTime: '-5' })).toThrow(/option --block-time/);
-    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null, keepBlocks: null, rpc: {} });
+    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null, keepBlocks: null, rpc: {}, spec: 233 });
+    expect(parseDevnetOptions({ spec: '343' }).spec).toBe(343);
+    expect(() => parseDevnetOptions({ spec: '300' })).toThrow(/option --spec: expected one of 233, 343, 424, got "300"/);
     // The limits: sizes in MiB, lists comma-separated, each checked against the others and named by its flag.
     const o = parseDevnetOptions({
       keepBlocks: 'all', rpcMaxConnections: '10', rpcMaxRequestSize: '2', rpcMaxResponseSize: '4', rpcMaxBatchRequestLen: '50',
