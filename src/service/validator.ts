@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph } from '../chain/index.js';
 import { DENDRITE_DEFAULTS, createDendrite, type Dendrite } from '../dendrite/index.js';
 import { InvalidOptionError } from '../errors/index.js';
+import { crashPoint } from '../faults/index.js';
 import { loadKey } from '../keys/index.js';
 import { SCORING_DEFAULTS, ScoreBook } from '../scoring/index.js';
 import { Store, type ValidatorKey } from '../store/index.js';
@@ -176,6 +177,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         next.update(out.entries);
         const durationMs = performance.now() - t0;
         const stored = next.toJSON().entries.filter((e) => e.uid < m.n);
+        crashPoint('step.scored');
         (store as Store).validator.commitStep(c, { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs }, stored);
         book = next;
         for (const uid of uids) scoredSinceStart.add(uid);
@@ -187,6 +189,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, statuses: Object.fromEntries(out.statuses), durationMs: Math.round(durationMs) }, 'step applied');
         if (log.isLevelEnabled('debug')) log.debug({ step, shapley: Object.fromEntries(out.shapley), scores: Object.fromEntries(stored.map((e) => [e.uid, e.score])) }, 'step scores');
         emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs });
+        crashPoint('step.applied');
         step++;
       } catch (e) {
         if (abort.signal.aborted) break;

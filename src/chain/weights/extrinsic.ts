@@ -3,6 +3,7 @@ import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { ExtrinsicStatus } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
+import { crashPoint } from '../../faults/index.js';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
 import { readStorageAt } from './storage-read.js';
@@ -85,6 +86,8 @@ export function sendAndWatch(conn: ChainConnection, hex: string, ms: number): Pr
     api.rpc.author
       .submitAndWatchExtrinsic(api.createType('Extrinsic', hex), onStatus)
       .then((u) => {
+        // The pool accepted the bytes; no block holds them yet.
+        crashPoint('xt.accepted');
         if (done) u();
         else unsub = u;
       })

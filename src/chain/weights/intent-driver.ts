@@ -1,4 +1,5 @@
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { crashPoint } from '../../faults/index.js';
 import type { CommitIntent, Store } from '../../store/index.js';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
@@ -97,6 +98,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
         }
         if (error === null) {
           repo.markFinalized(id);
+          crashPoint(`intent.finalized.${i.kind}`);
           return end(null, null);
         }
         repo.markFailed(id, error, 'dispatch');
@@ -121,6 +123,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
         }
         const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), o.eraPeriod, { number: s.block, hash: s.blockHash });
         repo.sign(id, { nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod, extrinsicHex: signed.hex, extrinsicHash: signed.hash });
+        crashPoint(`intent.signed.${i.kind}`);
         continue;
       }
 
@@ -142,10 +145,13 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
         }
       }
       repo.markSubmitted(id);
+      crashPoint(`intent.sending.${i.kind}`);
       const r = await sendAndWatch(conn, i.extrinsicHex as string, o.inclusionTimeoutMs);
       if (r.kind === 'in_block') {
+        crashPoint(`intent.included.${i.kind}`);
         const number = await blockNumberOf(conn, r.blockHash);
         repo.markInBlock(id, number, r.blockHash);
+        crashPoint(`intent.in_block.${i.kind}`);
         continue;
       }
       if (r.kind === 'rejected' && (r.rpcCode === 1013 || r.rpcCode === 1012)) {
