@@ -225,8 +225,9 @@ export function createValidator(options: ValidatorOptions): Validator {
     abort.abort();
     stopping = (async () => {
       watchdog?.stop();
-      // The running step finishes or reaches its deadline (the queries' own); the weights lane gets 2 s more, after
-      // which its intent is left in the store for the next start to resume.
+      // The running step finishes or reaches its deadline (the queries' own). The weights lane's waits end with the
+      // abort (the pipeline takes the signal); 2 s more at most for a chain call in flight, after which its intent is
+      // left in the store for the next start to resume.
       await loop?.catch(() => undefined);
       if (lane !== null) await Promise.race([lane.idle(), sleep(2_000)]);
       await release();
@@ -290,7 +291,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       alive();
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
       const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
-      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
+      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, signal: abort.signal, log: (line) => log.info({ component: 'weights' }, line) });
       lane = new WeightsLane({
         conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm, signal: abort.signal,
         events: {
