@@ -250,6 +250,11 @@ describe('yumaval validator killed with SIGKILL at 20 points placed by phase', (
         }
       }
       expect((d.prepare("SELECT COUNT(*) AS c FROM commit_intents WHERE failure_kind IS NOT NULL").get() as { c: number }).c).toBe(0);
+      // Every signed reveal's mortal era ends inside its window: bytes left in a pool cannot land after it.
+      const eras = d.prepare(`SELECT v.era_birth AS birth, v.era_period AS period, r.reveal_last AS last FROM commit_reveals r
+        JOIN commit_intents v ON v.id = r.reveal_intent_id WHERE v.era_birth IS NOT NULL`).all() as Array<{ birth: number; period: number; last: number }>;
+      expect(eras.length).toBeGreaterThanOrEqual(2);
+      for (const e of eras) expect(e.birth + e.period - 1, JSON.stringify(e)).toBeLessThanOrEqual(e.last);
     } finally {
       d.close();
     }

@@ -47,6 +47,18 @@ function isStale(reason: string, rpcCode: number): boolean {
   return rpcCode === 1014 || /outdated|ancient birth block|stale/i.test(reason);
 }
 
+/**
+ * The era of a call signed at block `birth`: `period` blocks, but for a reveal no longer than its window (the largest
+ * power of two, at least 4, with birth + era - 1 ≤ the window's last block), so that bytes left in a node's pool cannot
+ * be included after the window, where the chain would fail them (ExpiredWeightCommit).
+ */
+export function eraFor(windowLast: number | null, birth: number, period: number): number {
+  if (windowLast === null) return period;
+  let era = period;
+  while (era > 4 && birth + era - 1 > windowLast) era >>= 1;
+  return era;
+}
+
 /** A pause that a stop ends at once (rejecting with the signal's reason). */
 const sleep = (ms: number, signal: AbortSignal | null): Promise<void> => pause(ms, undefined, signal === null ? undefined : { signal });
 
@@ -128,7 +140,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
           repo.markFailed(id, v.chainError, 'refused');
           return end('refused', v.chainError);
         }
-        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), o.eraPeriod, { number: s.block, hash: s.blockHash });
+        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), eraFor(i.kind === 'reveal_weights' ? revealLast(id) : null, s.block, o.eraPeriod), { number: s.block, hash: s.blockHash });
         repo.sign(id, { nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod, extrinsicHex: signed.hex, extrinsicHash: signed.hash });
         crashPoint(`intent.signed.${i.kind}`);
         continue;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eraFor } from '../../../src/chain/weights/intent-driver.js';
 import { startHarness, type Harness } from './helpers.js';
 
 /*
@@ -44,5 +45,21 @@ describe('WeightsPipeline with an AbortSignal', () => {
 
   it('refuses a signal that is not an AbortSignal, naming the option', () => {
     expect(() => h.pipeline(h.keys.alice, { signal: {} as AbortSignal })).toThrow(/signal/);
+  });
+});
+
+describe('eraFor', () => {
+  it('keeps the period for other calls, and ends a reveal\'s era inside its window (at least 4 blocks)', () => {
+    expect(eraFor(null, 100, 64)).toBe(64);
+    expect(eraFor(1000, 100, 64)).toBe(64);
+    // birth 100, window ends at 130: 32 would reach 131, 16 reaches 115.
+    expect(eraFor(130, 100, 64)).toBe(16);
+    expect(eraFor(131, 100, 64)).toBe(32);
+    expect(eraFor(101, 100, 64)).toBe(4);
+    for (let last = 103; last < 300; last++) {
+      const era = eraFor(last, 100, 64);
+      expect(100 + era - 1).toBeLessThanOrEqual(last);
+      expect(era === 64 || 100 + 2 * era - 1 > last).toBe(true);
+    }
   });
 });
