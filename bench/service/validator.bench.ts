@@ -63,6 +63,8 @@ function memory(): { rssMB: number; heapUsedMB: number } {
 /** Runs the validator step benchmark. */
 export async function benchValidator(stepsArg?: string): Promise<void> {
   const STEPS = stepsArg !== undefined && /^\d+$/.test(stepsArg) ? Number(stepsArg) : 1000;
+  // BENCH_DENDRITE_WORKERS (default 2, the service's default) to compare worker counts in the same time window.
+  const BENCH_WORKERS = /^[1-8]$/.test(process.env['BENCH_DENDRITE_WORKERS'] ?? '') ? Number(process.env['BENCH_DENDRITE_WORKERS']) : 2;
   const script = fileURLToPath(new URL('./task-axon-farm.ts', import.meta.url));
   const farm = spawn(process.execPath, ['--import', TSX_LOADER, script, String(AXONS + 1)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: farm.stdout! })[Symbol.asyncIterator]();
@@ -76,7 +78,7 @@ export async function benchValidator(stepsArg?: string): Promise<void> {
   let dendrite: Dendrite | null = null;
   const store = Store.open(join(dir, 'bench.db'));
   try {
-    dendrite = await createDendrite({ key: { uri: '//Alice' }, dev: true, workers: 2, allowPrivate: true, timeout: TIMEOUT_S, breakerThreshold: 1_000_000 });
+    dendrite = await createDendrite({ key: { uri: '//Alice' }, dev: true, workers: BENCH_WORKERS, allowPrivate: true, timeout: TIMEOUT_S, breakerThreshold: 1_000_000 });
     // uid 0 is the validator itself (its axon is never queried): 256 miners.
     const m = metagraphOf(start.ports, start.hotkey);
     const task = createNextTokenTask() as unknown as Task;
@@ -130,7 +132,7 @@ export async function benchValidator(stepsArg?: string): Promise<void> {
     overheads.sort((a, b) => a - b);
     walls.sort((a, b) => a - b);
     const result = {
-      steps: STEPS, axons: AXONS, queriesPerStep: QUERIES,
+      steps: STEPS, axons: AXONS, queriesPerStep: QUERIES, dendriteWorkers: BENCH_WORKERS,
       memory: mem,
       stepWallMs: { p50: quantile(walls, 0.5), p99: quantile(walls, 0.99) },
       overheadMs: { p50: quantile(overheads, 0.5), p99: quantile(overheads, 0.99) },

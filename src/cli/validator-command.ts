@@ -89,7 +89,8 @@ export interface ValidatorIo {
 export async function runValidator(o: ValidatorCliOptions, io: ValidatorIo): Promise<number> {
   const { createValidator, createLogger, WATCHDOG_EXIT_CODE } = await import('../service/index.js');
   const config = o.config === null ? {} : await readJsonInput(o.config);
-  const logger = createLogger({ format: o.logFormat, sink: { write: io.log } });
+  // YUMAVAL_LOG_LEVEL (default info): `debug` adds each step's scores (the crash suite compares them with the store).
+  const logger = createLogger({ format: o.logFormat, sink: { write: io.log }, level: process.env['YUMAVAL_LOG_LEVEL'] ?? 'info' });
   const v = createValidator({
     chain: o.chain, netuid: o.netuid, key: o.key, dev: o.dev, db: o.db, config, metrics: o.metrics, allowNonLoopbackMetrics: o.metricsAllowRemote,
     allowPrivate: o.allowPrivate, epochs: o.epochs, logger,

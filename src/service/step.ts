@@ -1,4 +1,5 @@
 import type { Metagraph } from '../chain/index.js';
+import { crashPoint } from '../faults/index.js';
 import type { Dendrite, QueryAxon, QueryResult } from '../dendrite/index.js';
 import { parseScoreBatch, scoreBatch, type ScoreBookEntry, type ScoringParams } from '../scoring/index.js';
 import { toScoreBatch, type MinerReply, type Task, type TaskQuery } from '../task/index.js';
@@ -79,6 +80,7 @@ export async function runStep(s: StepInput): Promise<StepOutcome> {
     }
   };
   if (axons.length > 0) await Promise.all(Array.from({ length: Math.min(s.concurrency, queries.length) }, lane));
+  crashPoint('step.queried');
   const shapley = new Map<number, number>();
   const responsiveSet = new Set<number>();
   if (!cut && axons.length > 0) {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChainConnectError, ChainConnection, WEIGHTS_PIPELINE_DEFAULTS, subscribeFinalizedHeads, syncMetagraph, epochIndex, WeightsPipeline, type Metagraph } from '../chain/index.js';
 import { DENDRITE_DEFAULTS, createDendrite, type Dendrite } from '../dendrite/index.js';
 import { InvalidOptionError } from '../errors/index.js';
+import { crashPoint } from '../faults/index.js';
 import { loadKey } from '../keys/index.js';
 import { SCORING_DEFAULTS, ScoreBook } from '../scoring/index.js';
 import { Store, type ValidatorKey } from '../store/index.js';
@@ -176,6 +177,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         next.update(out.entries);
         const durationMs = performance.now() - t0;
         const stored = next.toJSON().entries.filter((e) => e.uid < m.n);
+        crashPoint('step.scored');
         (store as Store).validator.commitStep(c, { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs }, stored);
         book = next;
         for (const uid of uids) scoredSinceStart.add(uid);
@@ -187,6 +189,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, statuses: Object.fromEntries(out.statuses), durationMs: Math.round(durationMs) }, 'step applied');
         if (log.isLevelEnabled('debug')) log.debug({ step, shapley: Object.fromEntries(out.shapley), scores: Object.fromEntries(stored.map((e) => [e.uid, e.score])) }, 'step scores');
         emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs });
+        crashPoint('step.applied');
         step++;
       } catch (e) {
         if (abort.signal.aborted) break;
@@ -222,8 +225,9 @@ export function createValidator(options: ValidatorOptions): Validator {
     abort.abort();
     stopping = (async () => {
       watchdog?.stop();
-      // The running step finishes or reaches its deadline (the queries' own); the weights lane gets 2 s more, after
-      // which its intent is left in the store for the next start to resume.
+      // The running step finishes or reaches its deadline (the queries' own). The weights lane's waits end with the
+      // abort (the pipeline takes the signal); 2 s more at most for a chain call in flight, after which its intent is
+      // left in the store for the next start to resume.
       await loop?.catch(() => undefined);
       if (lane !== null) await Promise.race([lane.idle(), sleep(2_000)]);
       await release();
@@ -287,7 +291,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       alive();
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
       const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
-      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, log: (line) => log.info({ component: 'weights' }, line) });
+      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, signal: abort.signal, log: (line) => log.info({ component: 'weights' }, line) });
       lane = new WeightsLane({
         conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm, signal: abort.signal,
         events: {

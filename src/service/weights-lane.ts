@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { epochIndex, syncMetagraph, type ChainConnection, type Metagraph, type WeightsPipeline } from '../chain/index.js';
+import { crashPoint } from '../faults/index.js';
 import { maxUpscaleU16 } from '../simulation/index.js';
 import type { ScoreBook } from '../scoring/index.js';
 import type { CommitIntent, Store, ValidatorKey } from '../store/index.js';
@@ -150,6 +151,7 @@ export class WeightsLane {
       events.prediction({ epochBlock: p.epochBlock, vtrust: p.vtrust, dividends: p.dividends });
     }
     log.info({ call, block: state.block, why: due.why, uids: emitted.uids.length }, 'submitting weights');
+    crashPoint(`weights.planned.${call}`);
     let intent: CommitIntent;
     try {
       intent = (await pipeline.submit({ netuid: key.netuid, uids: emitted.uids, values: emitted.values })).intent;
@@ -196,5 +198,6 @@ export class WeightsLane {
     metrics.submissions.inc({ call, outcome: 'landed' });
     events.landed({ call, block, landed: this.landed, uids: intent.uids, values: intent.values });
     log.info({ call, block, landed: this.landed }, 'weights landed (LastUpdate and Weights at a finalized block show them)');
+    crashPoint(`weights.landed.${call}`);
   }
 }

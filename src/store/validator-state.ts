@@ -1,3 +1,4 @@
+import { crashPoint } from '../faults/index.js';
 import type { Database as Db, Statement } from 'better-sqlite3';
 import { StoreInputError } from './errors.js';
 
@@ -151,7 +152,10 @@ export class ValidatorStateRepo {
         throw new StepOrderError(rec.step, row?.next_step ?? -1);
       }
       this.clearScores.run(k.chain, k.netuid, k.hotkey);
-      for (const s of scores) this.insertScore.run(k.chain, k.netuid, k.hotkey, s.uid, s.hotkey, s.score);
+      scores.forEach((s, i) => {
+        if (i === scores.length >> 1) crashPoint('persist.mid');
+        this.insertScore.run(k.chain, k.netuid, k.hotkey, s.uid, s.hotkey, s.score);
+      });
       this.insertStep.run(k.chain, k.netuid, k.hotkey, rec.step, rec.block, rec.task, rec.queried, rec.responsive, rec.durationMs, new Date().toISOString());
     })();
   }

@@ -151,6 +151,43 @@ describe('yumaval validator (child process)', () => {
         if (!vtrustAgrees) await new Promise((r) => setTimeout(r, 250));
       }
       expect(vtrustAgrees).toBe(true);
+
+      // The submissions counters agree with the chain's extrinsics: our set_weights on this subnet that succeeded in
+      // blocks up to the last landed one = the `landed` count, and none failed on chain. Compared only when neither
+      // the counters nor the health moved across the block scan (a landing in between is retried).
+      const submissions = async (): Promise<string> => (await (await fetch(`${started.metrics}/metrics`)).text())
+        .split('\n').filter((l) => l.startsWith('yumaval_weights_submissions_total{')).sort().join('\n');
+      const eventsAt = (api.query as unknown as Record<string, Record<string, { at(h: unknown): Promise<unknown> }>>)['system']!['events']!;
+      let countersAgree = false;
+      for (let i = 0; i < 5 && !countersAgree; i++) {
+        const [h1, m1] = [await health(), await submissions()];
+        const upTo = h1.body['lastWeightsBlock'] as number;
+        let ok = 0;
+        let failed = 0;
+        const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+        for (let n = 1; n <= finalized; n++) {
+          const hash = await api.rpc.chain.getBlockHash(n);
+          const block = await api.rpc.chain.getBlock(hash);
+          const ours = block.block.extrinsics.map((xt, k) => [xt, k] as const).filter(([xt]) => xt.isSigned && xt.signer.toString() === hotkey
+            && xt.method.section === 'subtensorModule' && xt.method.method === 'setWeights' && Number(xt.method.args[0]?.toString()) === NETUID);
+          if (ours.length === 0) continue;
+          const events = (await eventsAt.at(hash)) as Array<{ phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } }; event: { section: string; method: string } }>;
+          for (const [, k] of ours) {
+            const bad = events.some((e) => e.phase.isApplyExtrinsic && e.phase.asApplyExtrinsic.toNumber() === k && e.event.section === 'system' && e.event.method === 'ExtrinsicFailed');
+            if (bad) failed++;
+            else if (n <= upTo) ok++;
+          }
+        }
+        const [h2, m2] = [await health(), await submissions()];
+        if (m1 !== m2 || h1.body['lastWeightsBlock'] !== h2.body['lastWeightsBlock']) continue;
+        const count = (outcome: string): number => Number(new RegExp(`call="set_weights",outcome="${outcome}",netuid="2"\\} (\\d+)$`, 'm').exec(m1)?.[1] ?? 0);
+        expect(failed, m1).toBe(0);
+        expect(count('failed') + count('refused'), m1).toBe(0);
+        expect(count('landed'), m1).toBe(ok);
+        expect(ok).toBeGreaterThanOrEqual(1);
+        countersAgree = true;
+      }
+      expect(countersAgree).toBe(true);
     } finally {
       await api.disconnect();
     }

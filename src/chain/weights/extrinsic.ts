@@ -3,6 +3,8 @@ import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import type { ExtrinsicStatus } from '@polkadot/types/interfaces';
 import { blake2AsHex } from '@polkadot/util-crypto';
+import { crashPoint } from '../../faults/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
 import { readStorageAt } from './storage-read.js';
@@ -72,10 +74,17 @@ export type SendResult =
  * Sends the stored bytes with author_submitAndWatchExtrinsic and resolves at the first block that includes them.
  * @throws ChainTimeoutError when no block includes them by the deadline; transport errors as they come
  */
-export function sendAndWatch(conn: ChainConnection, hex: string, ms: number): Promise<SendResult> {
+export function sendAndWatch(conn: ChainConnection, hex: string, ms: number, signal?: AbortSignal): Promise<SendResult> {
   let unsub: (() => void) | null = null;
   let done = false;
+  let onAbort: (() => void) | null = null;
   const watched = new Promise<SendResult>((resolve, reject) => {
+    // A stop ends the watch (the bytes may still land: the stored intent is `submitted`, and a resume looks for them).
+    if (signal !== undefined) {
+      if (signal.aborted) reject(signal.reason as Error);
+      onAbort = () => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
     const api = conn.api;
     const onStatus = (s: ExtrinsicStatus): void => {
       if (s.isInBlock) resolve({ kind: 'in_block', blockHash: s.asInBlock.toHex() });
@@ -85,6 +94,8 @@ export function sendAndWatch(conn: ChainConnection, hex: string, ms: number): Pr
     api.rpc.author
       .submitAndWatchExtrinsic(api.createType('Extrinsic', hex), onStatus)
       .then((u) => {
+        // The pool accepted the bytes; no block holds them yet.
+        crashPoint('xt.accepted');
         if (done) u();
         else unsub = u;
       })
@@ -97,6 +108,7 @@ export function sendAndWatch(conn: ChainConnection, hex: string, ms: number): Pr
   });
   return conn.call('wait for the extrinsic to be included', () => watched, ms).finally(() => {
     done = true;
+    if (onAbort !== null) signal?.removeEventListener('abort', onAbort);
     try {
       (unsub as (() => void) | null)?.();
     } catch {
@@ -164,13 +176,17 @@ export async function readOutcome(conn: ChainConnection, blockHash: string, xtHa
   });
 }
 
-/** Waits until the finalized head reaches `target` (polling at `pollMs`), at most `ms`. */
-export async function waitForHead(conn: ChainConnection, target: number, ms: number, pollMs: number): Promise<number> {
+/**
+ * Waits until the finalized head reaches `target` (polling at `pollMs`), at most `ms`.
+ * @throws ChainTimeoutError at the deadline; the signal's reason (an AbortError) as soon as it is aborted
+ */
+export async function waitForHead(conn: ChainConnection, target: number, ms: number, pollMs: number, signal?: AbortSignal): Promise<number> {
   const deadline = Date.now() + ms;
   for (;;) {
+    signal?.throwIfAborted();
     const head = (await finalizedHead(conn)).number;
     if (head >= target) return head;
     if (Date.now() >= deadline) throw new ChainTimeoutError(`wait for block ${target} (head ${head})`, ms);
-    await new Promise((r) => setTimeout(r, pollMs));
+    await sleep(Math.min(pollMs, Math.max(1, deadline - Date.now())), undefined, signal === undefined ? undefined : { signal });
   }
 }

@@ -1,4 +1,6 @@
+import { setTimeout as pause } from 'node:timers/promises';
 import type { KeyringPair } from '@polkadot/keyring/types';
+import { crashPoint } from '../../faults/index.js';
 import type { CommitIntent, Store } from '../../store/index.js';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
@@ -45,7 +47,20 @@ function isStale(reason: string, rpcCode: number): boolean {
   return rpcCode === 1014 || /outdated|ancient birth block|stale/i.test(reason);
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * The era of a call signed at block `birth`: `period` blocks, but for a reveal no longer than its window (the largest
+ * power of two, at least 4, with birth + era - 1 ≤ the window's last block), so that bytes left in a node's pool cannot
+ * be included after the window, where the chain would fail them (ExpiredWeightCommit).
+ */
+export function eraFor(windowLast: number | null, birth: number, period: number): number {
+  if (windowLast === null) return period;
+  let era = period;
+  while (era > 4 && birth + era - 1 > windowLast) era >>= 1;
+  return era;
+}
+
+/** A pause that a stop ends at once (rejecting with the signal's reason). */
+const sleep = (ms: number, signal: AbortSignal | null): Promise<void> => pause(ms, undefined, signal === null ? undefined : { signal });
 
 function callOf(i: CommitIntent, salt: number[] | null): WeightCallSpec {
   if (i.kind === 'set_weights') return { kind: 'set_weights', netuid: i.netuid, uids: i.uids, values: i.values, versionKey: i.versionKey };
@@ -74,6 +89,10 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
     const r = store.db.prepare('SELECT salt FROM commit_reveals WHERE reveal_intent_id = ?').get(id) as { salt: string } | undefined;
     return r === undefined ? null : (JSON.parse(r.salt) as number[]);
   };
+  const revealLast = (revealId: number): number | null => {
+    const r = store.db.prepare('SELECT reveal_last FROM commit_reveals WHERE reveal_intent_id = ?').get(revealId) as { reveal_last: number | null } | undefined;
+    return r?.reveal_last ?? null;
+  };
   const end = (failure: IntentOutcome['failure'], chainError: string | null, firstAllowedBlock: number | null = null): IntentOutcome =>
     ({ intent: repo.get(id), failure, chainError, firstAllowedBlock });
   let retries = 0;
@@ -81,6 +100,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
   let backoff = o.backoffMs;
 
   for (;;) {
+    o.signal?.throwIfAborted();
     const i = repo.get(id);
     try {
       if (i.state === 'finalized') return end(null, null);
@@ -88,7 +108,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
 
       if (i.state === 'in_block') {
         const { error } = await readOutcome(conn, i.blockHash as string, i.extrinsicHash as string);
-        const head = await waitForHead(conn, i.blockNumber as number, o.inclusionTimeoutMs, o.pollMs);
+        const head = await waitForHead(conn, i.blockNumber as number, o.inclusionTimeoutMs, o.pollMs, o.signal ?? undefined);
         const canonical = await conn.call('read a block hash', async (api) => (await api.rpc.chain.getBlockHash(i.blockNumber as number)).toHex());
         if (canonical !== i.blockHash) {
           o.log(`intent ${id}: block ${i.blockNumber} was retracted (head ${head}); watching again`);
@@ -97,6 +117,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
         }
         if (error === null) {
           repo.markFinalized(id);
+          crashPoint(`intent.finalized.${i.kind}`);
           return end(null, null);
         }
         repo.markFailed(id, error, 'dispatch');
@@ -104,7 +125,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
       }
 
       if (i.state === 'planned' && i.extrinsicHex === null) {
-        if (i.notBefore !== null) await waitForHead(conn, i.notBefore - 1, o.maxWaitMs, o.pollMs);
+        if (i.notBefore !== null) await waitForHead(conn, i.notBefore - 1, o.maxWaitMs, o.pollMs, o.signal ?? undefined);
         // The caller's state is used once, when it is as fresh as a read would be (the intent was just created).
         const s = fresh !== undefined && i.notBefore === null ? fresh : await readWeightsChainState(conn, i.netuid, i.hotkey);
         fresh = undefined;
@@ -119,8 +140,9 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
           repo.markFailed(id, v.chainError, 'refused');
           return end('refused', v.chainError);
         }
-        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), o.eraPeriod, { number: s.block, hash: s.blockHash });
+        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), eraFor(i.kind === 'reveal_weights' ? revealLast(id) : null, s.block, o.eraPeriod), { number: s.block, hash: s.blockHash });
         repo.sign(id, { nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod, extrinsicHex: signed.hex, extrinsicHash: signed.hash });
+        crashPoint(`intent.signed.${i.kind}`);
         continue;
       }
 
@@ -141,17 +163,31 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
           continue;
         }
       }
+      if (i.kind === 'reveal_weights') {
+        // A reveal's bytes may wait in the store past its window (a crash between signing and sending, a long
+        // restart): sent then, the chain would fail it (ExpiredWeightCommit) in a block. Not sent: it ends expired.
+        const last = revealLast(id);
+        const head = (await finalizedHead(conn)).number;
+        if (last !== null && head + 1 > last) {
+          o.log(`intent ${id}: the reveal window ended at block ${last} (head ${head}); not sending it`);
+          repo.markFailed(id, 'ExpiredWeightCommit', 'expired');
+          return end('expired', 'ExpiredWeightCommit');
+        }
+      }
       repo.markSubmitted(id);
-      const r = await sendAndWatch(conn, i.extrinsicHex as string, o.inclusionTimeoutMs);
+      crashPoint(`intent.sending.${i.kind}`);
+      const r = await sendAndWatch(conn, i.extrinsicHex as string, o.inclusionTimeoutMs, o.signal ?? undefined);
       if (r.kind === 'in_block') {
+        crashPoint(`intent.included.${i.kind}`);
         const number = await blockNumberOf(conn, r.blockHash);
         repo.markInBlock(id, number, r.blockHash);
+        crashPoint(`intent.in_block.${i.kind}`);
         continue;
       }
       if (r.kind === 'rejected' && (r.rpcCode === 1013 || r.rpcCode === 1012)) {
         // Already in the pool or recently included: our bytes; look for them in blocks on the next turn.
         o.log(`intent ${id}: the node has this extrinsic already (${r.reason}); waiting for it`);
-        await sleep(o.pollMs);
+        await sleep(o.pollMs, o.signal);
         continue;
       }
       const stale = r.kind === 'dropped' || isStale(r.reason, r.rpcCode);
@@ -171,6 +207,8 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
       repo.markFailed(id, r.reason, 'rejected');
       return end('rejected', r.reason);
     } catch (e) {
+      // A stop: the intent stays as it is in the store (resumable); no retry.
+      if (o.signal?.aborted === true) throw e;
       if (e instanceof WeightsWaitError) throw e;
       if (e instanceof ChainTimeoutError && /^wait for block/.test(e.message) && i.state === 'planned') {
         throw new WeightsWaitError(`intent ${id}: ${e.message}; it stays planned and a restart resumes it`);
@@ -178,7 +216,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
       retries++;
       if (retries > o.maxRetries) throw new WeightsUnconfirmedError(id, (e as Error).message);
       o.log(`intent ${id}: ${(e as Error).message}; retry ${retries}/${o.maxRetries} in ${backoff} ms`);
-      await sleep(backoff);
+      await sleep(backoff, o.signal);
       backoff = Math.min(backoff * 2, o.maxBackoffMs);
     }
   }

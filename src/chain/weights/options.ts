@@ -19,6 +19,11 @@ export interface WeightsPipelineOptions {
   historyDays?: number;
   /** Where progress lines go (stderr by default). Never receives a secret. */
   log?: (line: string) => void;
+  /**
+   * Ends every wait of the pipeline (a block, an inclusion, a retry's pause) at once when aborted: the call rejects with
+   * the signal's reason and its intent stays in the store, resumable. null (the default): no stop but the deadlines.
+   */
+  signal?: AbortSignal | null;
 }
 
 export const WEIGHTS_PIPELINE_DEFAULTS: Readonly<Required<WeightsPipelineOptions>> = Object.freeze({
@@ -31,6 +36,7 @@ export const WEIGHTS_PIPELINE_DEFAULTS: Readonly<Required<WeightsPipelineOptions
   pollMs: 1_000,
   historyDays: 30,
   log: (line: string) => { process.stderr.write(`${line}\n`); },
+  signal: null,
 });
 
 /** Merges options with the defaults and checks them key by key. */
@@ -45,5 +51,6 @@ export function resolvePipelineOptions(options: WeightsPipelineOptions): Require
   if (!(Number.isInteger(o.maxRetries) && o.maxRetries >= 0 && o.maxRetries <= 100)) throw new InvalidOptionError('maxRetries', `expected an integer in 0..100, got ${o.maxRetries}`);
   if (!(Number.isFinite(o.historyDays) && o.historyDays >= 0 && o.historyDays <= 36_500)) throw new InvalidOptionError('historyDays', `expected days in 0..36500, got ${o.historyDays}`);
   if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
+  if (o.signal !== null && !(o.signal instanceof AbortSignal)) throw new InvalidOptionError('signal', 'expected an AbortSignal or null');
   return o;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { convertWeightsAndUidsForEmit, processWeightsForNetuid, type EmittedWeights } from '../../scoring/weights/index.js';
+import { crashPoint } from '../../faults/index.js';
 import type { CommitIntent, Store } from '../../store/index.js';
 import type { ChainConnection } from '../connection.js';
 import { readWeightsChainState, type WeightsChainState } from './chain-state.js';
@@ -177,6 +178,7 @@ export class WeightsPipeline {
           reveals.setRevealIntent(p.commitIntentId, r.id);
           return r.id;
         })();
+        crashPoint('reveal.planned');
       }
       const head = (await this.readState(p.commit.netuid)).block;
       const revealIntent = intents.get(revealId);
@@ -188,6 +190,7 @@ export class WeightsPipeline {
       }
       const res = await driveIntent(this.ctx, revealId);
       if (res.failure === null) {
+        crashPoint('reveal.landed');
         reveals.close(p.commitIntentId, 'revealed');
         out.push({ commitIntentId: p.commitIntentId, status: 'revealed', error: null, reveal: res.intent });
       } else {

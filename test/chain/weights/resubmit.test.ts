@@ -39,7 +39,7 @@ async function signedIntent(values: number[]): Promise<number> {
 
 const ctx = (lines: string[]): Parameters<typeof driveIntent>[0] => ({
   conn: h.conn, store: h.store, pair: h.keys.alice,
-  o: { eraPeriod: 64, inclusionTimeoutMs: 5_000, maxRetries: 3, backoffMs: 50, maxBackoffMs: 200, maxWaitMs: 5_000, pollMs: 10, historyDays: 0, log: (l) => lines.push(l) },
+  o: { eraPeriod: 64, inclusionTimeoutMs: 5_000, maxRetries: 3, backoffMs: 50, maxBackoffMs: 200, maxWaitMs: 5_000, pollMs: 10, historyDays: 0, log: (l) => lines.push(l), signal: null },
 });
 
 describe('stale nonces', () => {
