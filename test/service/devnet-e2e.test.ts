@@ -133,12 +133,17 @@ describe('yumaval validator on devnet with the 12 reference miners', () => {
     expect((await v.stopped).kind).toBe('epochs');
     expect(calls[0]).toBe('commit_weights:included');
     expect(calls).toContain('reveal_weights:revealed');
-    expect(landed.map((l) => l.call)).toEqual(['reveal_weights']);
+    // The first landing is a reveal (a commit alone never counts). On a slow machine a second commit can be made before
+    // the first is revealed; one pass then reveals both, and both land before the stop: each reveal counts once, and
+    // there are never more landings than commits.
+    expect(landed[0]?.call).toBe('reveal_weights');
+    expect(landed.every((l) => l.call === 'reveal_weights')).toBe(true);
+    expect(landed.length).toBeLessThanOrEqual(calls.filter((c) => c === 'commit_weights:included').length);
     const api = await ApiPromise.create({ provider: new WsProvider(server.url), noInitWarn: true });
     try {
       const q = (api.query as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<{ toJSON(): unknown }>>>)['subtensorModule']!;
       const row = (await q['weights']!(CR_NETUID, 0)).toJSON() as Array<[number, number]>;
-      expect(row.map(([u]) => u)).toEqual(landed[0]!.uids);
+      expect(row.map(([u]) => u)).toEqual(landed.at(-1)!.uids); // the last reveal is what the chain keeps
     } finally {
       await api.disconnect();
     }
