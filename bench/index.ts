@@ -8,6 +8,7 @@ import { benchSimulate } from './simulation/simulate.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
 import { benchTune } from './tune/tune.bench.js';
 import { benchReplay } from './replay/replay.bench.js';
+import { benchAudit } from './audit/detection.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -20,3 +21,4 @@ if (only === undefined || only === 'dendrite') await benchDendrite();
 if (only === undefined || only === 'miner') await benchMinerFlood();
 if (only === undefined || only === 'tune') await benchTune();
 if (only === undefined || only === 'replay') await benchReplay();
+if (only === undefined || only === 'audit') await benchAudit();

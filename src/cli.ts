@@ -10,6 +10,7 @@ import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
 import { archiveCommand, replayCommand } from './cli/index.js';
+import { auditCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   program.addCommand(tuneCommand().exitOverride());
   program.addCommand(workerCommand().exitOverride());
   program.addCommand(replayCommand().exitOverride());
+  program.addCommand(auditCommand().exitOverride());
   program.addCommand(archiveCommand().exitOverride());
   // Last, so that every command's parser errors are scrubbed.
   scrubParserOutput(program);

@@ -1,3 +1,4 @@
+import { agreementMatrix } from './agreement.js';
 import { detectCopiers } from './detect-copier.js';
 import { detectSelfDealing } from './detect-self-dealing.js';
 import { auditEpoch, readSnapshots } from './history.js';
@@ -69,5 +70,5 @@ export function auditHistory(history: readonly AuditEpoch[], o: AuditOptions, on
     const flags = [...new Set(findings.filter((f) => f.validators.includes(uid)).map((f) => f.kind))] as FindingKind[];
     return { uid, hotkey: last?.hotkeys[uid] ?? '', flags };
   });
-  return { from: history[0]?.block ?? 0, to: last?.block ?? 0, epochs: T, findings, validators };
+  return { from: history[0]?.block ?? 0, to: last?.block ?? 0, epochs: T, findings, validators, agreement: agreementMatrix(history) };
 }

@@ -13,3 +13,6 @@ export { detectCopiers } from './detect-copier.js';
 export { detectSelfDealing } from './detect-self-dealing.js';
 export { overlap, suffixSignFlipTest, maxSuffix } from './statistics.js';
 export type { AuditEpoch, AuditReport, AuditValidator, Finding, FindingKind, Pricing } from './types.js';
+export { renderAuditHtml } from './html-report.js';
+export { agreementMatrix } from './agreement.js';
+export type { Agreement } from './agreement.js';

@@ -68,4 +68,6 @@ export interface AuditReport {
   epochs: number;
   findings: Finding[];
   validators: AuditValidator[];
+  /** The validators' clustered agreement matrix over the last epochs (the report's heat map). */
+  agreement: { uids: number[]; matrix: number[][] };
 }

@@ -15,3 +15,4 @@ export { tuneCommand } from './tune-command.js';
 export { workerCommand } from './worker-command.js';
 export { replayCommand } from './replay-command.js';
 export { archiveCommand } from './archive-command.js';
+export { auditCommand } from './audit-command.js';

@@ -39,7 +39,7 @@ export function address(k: number): string {
 }
 
 /** The scenario of a case with a seed. */
-export function plantedScenario(c: PlantedCase, seed: number, epochs = 60): Scenario {
+export function plantedScenario(c: PlantedCase, seed: number, epochs = 60, drift = 0.2): Scenario {
   const n = 24, honest = [0, 1, 2, 3, 4, 5, 6, 7];
   const miners = Array.from({ length: 15 }, (_, k) => 9 + k);
   const nine: Behaviour =
@@ -57,18 +57,18 @@ export function plantedScenario(c: PlantedCase, seed: number, epochs = 60): Scen
     epochs: [],
     epochCount: epochs,
     seed,
-    quality: { miners, values: miners.map((_, k) => 1 + k), drift: 0.2 },
+    quality: { miners, values: miners.map((_, k) => 1 + k), drift },
     behaviours: [{ type: 'honest', uids: honest, noise: 0.05 }, nine],
   } as Scenario;
 }
 
-/** Runs a case with a seed (exact engine) and returns its snapshots and truth. */
-export function planted(c: PlantedCase, seed: number, epochs = 60): Planted {
+/** Runs a case with a seed (exact engine) and returns its snapshots and truth; `drift` 0 makes a stable subnet. */
+export function planted(c: PlantedCase, seed: number, epochs = 60, drift = 0.2): Planted {
   const snapshots: Snapshot[] = [];
   const hotkeys = Array.from({ length: 24 }, (_, u) => address(1000 + u));
   // Every uid its own coldkey, except the self-dealer's miners 9 and 10, which share uid 8's.
   const coldkeys = Array.from({ length: 24 }, (_, u) => address(c.kind === 'self-dealing' && (u === 9 || u === 10) ? 8 : u));
-  for (const ev of simulateRuns(plantedScenario(c, seed, epochs), { mode: 'exact', fields: ['consensus'] })) {
+  for (const ev of simulateRuns(plantedScenario(c, seed, epochs, drift), { mode: 'exact', fields: ['consensus'] })) {
     if (ev.kind !== 'epoch') continue;
     const input = epochInputOf(ev.input);
     snapshots.push({ netuid: 0, block: input.block, input, output: null, hotkeys, coldkeys });
