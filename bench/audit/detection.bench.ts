@@ -1,5 +1,5 @@
 // Audit detection quality (issue 19, "Done means" 1): planted histories from the simulator (test/audit/planted.ts),
-// RUNS fixed seeds per case, audited at the default thresholds with the pricing off (detection only). Per case:
+// RUNS fixed seeds per case (60 epochs, 9 validators, 15 miners whose quality drifts 20% per epoch unless said), audited at the default thresholds with the pricing off (detection only). Per case:
 // precision and recall of the guilty validator's finding of the planted kind, and the false-positive rate over the
 // honest validators (any finding naming one). `npm run bench -- audit` (RUNS from AUDIT_RUNS, default 100).
 import { renderTable } from '../../src/cli/index.js';
@@ -10,13 +10,16 @@ import { machine, writeResult } from '../report.js';
 
 const RUNS = Number(process.env['AUDIT_RUNS'] ?? 100);
 
-const CASES: Array<[string, PlantedCase, 'copier' | 'self-dealing' | null]> = [
+const CASES: Array<[string, PlantedCase, 'copier' | 'self-dealing' | null, number?]> = [
   ['copier, lag 1 (from epoch 20)', { kind: 'copier', lag: 1 }, 'copier'],
   ['copier, lag 2 (from epoch 20)', { kind: 'copier', lag: 2 }, 'copier'],
   ['copier, lag 3 (from epoch 20)', { kind: 'copier', lag: 3 }, 'copier'],
   ['copier, lag 2, commit-reveal on', { kind: 'copier', lag: 2, commitReveal: true }, 'copier'],
   ['self-dealing', { kind: 'self-dealing' }, 'self-dealing'],
   ['all honest', { kind: 'honest' }, null],
+  // Harder regimes, reported (no target): a slowly drifting subnet, and a stable one (drift 0).
+  ['copier, lag 1, slow drift (0.05)', { kind: 'copier', lag: 1 }, 'copier', 0.05],
+  ['all honest, stable subnet (drift 0)', { kind: 'honest' }, null, 0],
 ];
 
 /** One row of the table. */
@@ -25,11 +28,11 @@ interface Row { name: string; runs: number; tp: number; fp: number; fn: number; 
 /** Runs the detection-quality suite. */
 export async function benchAudit(): Promise<void> {
   const rows: Row[] = [];
-  for (const [name, c, kind] of CASES) {
+  for (const [name, c, kind, drift] of CASES) {
     const t0 = performance.now();
     let tp = 0, fp = 0, fn = 0, honestFlagged = 0, honestTotal = 0;
     for (let seed = 1; seed <= RUNS; seed++) {
-      const p = planted(c, 0x5eed0000 + seed);
+      const p = planted(c, 0x5eed0000 + seed, 60, drift ?? 0.2);
       const r = auditSnapshots(p.snapshots, { price: false });
       const named = new Set(r.findings.filter((f) => f.kind === kind).flatMap((f) => f.validators));
       for (const g of p.guilty) { if (named.has(g)) tp++; else fn++; }

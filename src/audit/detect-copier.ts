@@ -1,5 +1,5 @@
 import type { AuditOptions } from './options.js';
-import { median, overlap, rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
+import { maxSuffix, median, overlap, rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
 import type { AuditEpoch } from './types.js';
 
 /*
@@ -9,7 +9,8 @@ import type { AuditEpoch } from './types.js';
  *   x_t = overlap(w_j(t), C(t−d)) − overlap(w_j(t), C(t))
  * where overlap is Σ min of the two distributions (the vtrust form). A stable subnet makes C(t−d) ≈ C(t), so x_t ≈ 0
  * for everyone and nothing is flagged (legitimate agreement is not evidence); a drifting one makes x_t < 0 for honest
- * validators and > 0 for a lag-d copier. Significance: the change-point sign-flip permutation test over epochs.
+ * validators and > 0 for a lag-d copier. The test runs on y_t = x_t − median over the other validators of their x_t
+ * (the margin over the peers, epoch by epoch), with the change-point sign-flip permutation test over epochs.
  */
 
 /** A copier candidate (before pricing). */
@@ -64,26 +65,46 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
     }
     series.set(v, byLag);
   }
+  // y_t = x_t − the median of the other validators' x_t at the same epoch: the margin over the peers, epoch by epoch.
+  // Common movements of the whole subnet (drift, a stable spell, a new miner) cancel; an honest validator's y is
+  // symmetric about 0, which is what the sign flips assume.
+  const margins = new Map<number, Map<number, Float64Array>>();
+  for (const v of validators) {
+    const byLag = new Map<number, Float64Array>();
+    for (const d of lags) {
+      const x = series.get(v)!.get(d)!;
+      const y = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) {
+        const peers: number[] = [];
+        for (const u of validators) if (u !== v && rows.get(u)![i + d] !== null) peers.push(series.get(u)!.get(d)![i] as number);
+        y[i] = rows.get(v)![i + d] === null ? 0 : (x[i] as number) - median(peers);
+      }
+      byLag.set(d, y);
+    }
+    margins.set(v, byLag);
+  }
   const out: CopierCandidate[] = [];
   for (const v of validators) {
     let best: CopierCandidate | null = null;
     for (const d of lags) {
+      const y = margins.get(v)!.get(d)!;
+      if (y.length < o.minEpochs) continue;
+      const test = suffixSignFlipTest(y, o.permutations, (o.seed ^ Math.imul(v + 1, 0x9e3779b1) ^ d) >>> 0);
+      // The window: the suffix of largest sum of y − copierMinMargin (a margin under the floor counts against it, so
+      // the small positive noise of the epochs before a copier starts does not stretch its window back).
+      const start = maxSuffix(Array.from(y, (q) => q - o.copierMinMargin)).start;
+      if (y.length - start < o.minEpochs) continue;
+      let margin = 0, raw = 0;
       const x = series.get(v)!.get(d)!;
-      if (x.length < o.minEpochs) continue;
-      const test = suffixSignFlipTest(x, o.permutations, (o.seed ^ Math.imul(v + 1, 0x9e3779b1) ^ d) >>> 0);
-      const len = x.length - test.start;
-      if (len < o.minEpochs) continue;
-      // The margin over honest peers: the others' mean of x over the same epochs.
-      const peers = validators.filter((u) => u !== v).map((u) => {
-        const y = series.get(u)!.get(d)!;
-        let s = 0;
-        for (let i = test.start; i < y.length; i++) s += y[i] as number;
-        return s / len;
-      });
-      const margin = test.mean - median(peers);
-      if (test.pValue > alpha || margin < o.copierMinMargin) continue;
+      for (let i = start; i < y.length; i++) { margin += y[i] as number; raw += x[i] as number; }
+      margin /= y.length - start;
+      raw /= y.length - start;
+      // Beyond the peers, the row itself must sit closer to the lagged consensus than to the current one: a validator
+      // that follows neither (a self-dealer, one with its own view) has x ≈ 0, hence a positive margin over honest
+      // peers whose x is negative in a drifting subnet, and is not a copier.
+      if (test.pValue > alpha || margin < o.copierMinMargin || raw < o.copierMinMargin / 2) continue;
       if (best === null || margin > best.statistic) {
-        best = { uid: v, lag: d, fromIndex: test.start + d, toIndex: T - 1, statistic: margin, pValue: test.pValue, evidence: {} };
+        best = { uid: v, lag: d, fromIndex: start + d, toIndex: T - 1, statistic: margin, pValue: test.pValue, evidence: {} };
       }
     }
     if (best === null) continue;

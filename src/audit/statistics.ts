@@ -45,7 +45,7 @@ export function maxSuffix(d: ArrayLike<number>): { sum: number; start: number } 
 
 /** Result of the change-point sign-flip test. */
 export interface SuffixTest {
-  /** Max suffix sum of the observed series. */
+  /** Max suffix sum of the observed series' signed ranks. */
   sum: number;
   /** Index where that suffix starts. */
   start: number;
@@ -56,13 +56,34 @@ export interface SuffixTest {
 }
 
 /**
- * The observed max suffix sum of per-epoch differences against the same statistic on `permutations` copies whose
- * epochs' signs are flipped at random (seeded). Under the null that, epoch by epoch, the two compared conditions are
- * exchangeable (the lagged consensus is no closer than the current one), each flip is as likely as the observed
- * series; the change-point search runs inside each permutation, so it costs no significance.
+ * Signed ranks of a series: sign(x_i) · rank(|x_i|) (ties share their mean rank; zeros score 0). The permutation test
+ * runs on these, not on the raw differences, so that a few epochs of large magnitude (a subnet's first epochs, a
+ * re-registration) cannot widen the null distribution and hide a steady behaviour (Wilcoxon's signed-rank idea).
  */
-export function suffixSignFlipTest(d: ArrayLike<number>, permutations: number, seed: number): SuffixTest {
-  const { sum, start } = maxSuffix(d);
+export function signedRanks(d: ArrayLike<number>): Float64Array {
+  const idx = Array.from({ length: d.length }, (_, i) => i).sort((a, b) => Math.abs(d[a] as number) - Math.abs(d[b] as number));
+  const out = new Float64Array(d.length);
+  for (let i = 0; i < idx.length;) {
+    let k = i;
+    while (k + 1 < idx.length && Math.abs(d[idx[k + 1]!] as number) === Math.abs(d[idx[i]!] as number)) k++;
+    const rank = (i + k) / 2 + 1;
+    for (let q = i; q <= k; q++) { const x = d[idx[q]!] as number; out[idx[q]!] = x > 0 ? rank : x < 0 ? -rank : 0; }
+    i = k + 1;
+  }
+  return out;
+}
+
+/**
+ * The change point and significance of a per-epoch difference series. The suffix with the largest sum (of the raw
+ * differences, or of their signed ranks with `ranks`) is the behaviour's window; its p-value compares that sum with the same statistic on `permutations`
+ * copies whose epochs' signs are flipped at random (seeded). Under the null that, epoch by epoch, the two compared
+ * conditions are exchangeable (the lagged consensus is no closer than the current one), each flip is as likely as the
+ * observed series; the change-point search runs inside each permutation, so it costs no significance. `mean` is the
+ * raw differences' mean over the window (the effect size).
+ */
+export function suffixSignFlipTest(d: ArrayLike<number>, permutations: number, seed: number, ranks = false): SuffixTest {
+  const r = ranks ? signedRanks(d) : d;
+  const { sum, start } = maxSuffix(r);
   const len = d.length - start;
   let mean = 0;
   for (let i = start; i < d.length; i++) mean += d[i] as number;
@@ -71,8 +92,8 @@ export function suffixSignFlipTest(d: ArrayLike<number>, permutations: number, s
   let atLeast = 0;
   for (let p = 0; p < permutations; p++) {
     let best = -Infinity, acc = 0;
-    for (let i = d.length - 1; i >= 0; i--) {
-      acc += rng.next() < 0.5 ? -(d[i] as number) : (d[i] as number);
+    for (let i = r.length - 1; i >= 0; i--) {
+      acc += rng.next() < 0.5 ? -(r[i] as number) : (r[i] as number);
       if (acc > best) best = acc;
     }
     if (best >= sum) atLeast++;
