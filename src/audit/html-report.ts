@@ -44,13 +44,17 @@ function heatMap(a: Agreement, flagged: ReadonlySet<number>): string {
   const V = a.uids.length;
   if (V === 0) return '<p>No validator set weights.</p>';
   const c = Math.max(4, Math.min(24, Math.floor(480 / V))), off = 40;
+  // The colour spans the off-diagonal range: agreement is high everywhere in a healthy subnet, and the differences
+  // are what the eye should see.
+  const off_ = a.matrix.flatMap((row, i) => row.filter((_, k) => k !== i));
+  const lo = off_.length === 0 ? 0 : Math.min(...off_), hi = off_.length === 0 ? 1 : Math.max(...off_);
   const cells = a.matrix.flatMap((row, i) => row.map((v, k) => {
-    const shade = Math.round(255 * (1 - v));
+    const shade = Math.round(235 * (1 - Math.min(1, Math.max(0, (v - lo) / Math.max(hi - lo, 1e-9)))));
     return `<rect x="${off + k * c}" y="${off + i * c}" width="${c}" height="${c}" fill="rgb(${shade},${shade},255)"><title>${a.uids[i]} · ${a.uids[k]}: ${v.toFixed(3)}</title></rect>`;
   })).join('');
   const labels = c >= 10 ? a.uids.map((u, i) => `<text x="2" y="${off + i * c + c - 2}" font-size="${Math.min(11, c)}" fill="${flagged.has(u) ? '#d00' : '#333'}">${u}</text><text x="${off + i * c}" y="${off - 4}" font-size="${Math.min(11, c)}" fill="${flagged.has(u) ? '#d00' : '#333'}">${u}</text>`).join('') : '';
   const size = off + V * c + 4;
-  return `<figure><figcaption>Agreement of the validators' rows (mean Σ min over the last epochs), clustered; flagged uids in red</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" role="img" aria-label="agreement matrix">${labels}${cells}</svg></figure>`;
+  return `<figure><figcaption>Agreement of the validators' rows (mean Σ min over the last epochs), clustered; white ${lo.toFixed(3)}, blue ${hi.toFixed(3)}; flagged uids in red</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" role="img" aria-label="agreement matrix">${labels}${cells}</svg></figure>`;
 }
 
 function findingSection(f: Finding, i: number): string {
