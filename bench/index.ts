@@ -9,6 +9,7 @@ import { benchEpoch } from './yuma/epoch.bench.js';
 import { benchTune } from './tune/tune.bench.js';
 import { benchReplay } from './replay/replay.bench.js';
 import { benchAudit } from './audit/detection.bench.js';
+import { benchAuditSpeed } from './audit/speed.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
@@ -22,3 +23,4 @@ if (only === undefined || only === 'miner') await benchMinerFlood();
 if (only === undefined || only === 'tune') await benchTune();
 if (only === undefined || only === 'replay') await benchReplay();
 if (only === undefined || only === 'audit') await benchAudit();
+if (only === undefined || only === 'audit-speed') await benchAuditSpeed();

@@ -44,9 +44,12 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
   const cons = history.map((e) => vectorDistribution(e.consensus));
   const validators = activeValidators(history, o.minEpochs);
   const rows = new Map<number, Array<Float64Array | null>>();
-  for (const v of validators) rows.set(v, history.map((e) => {
+  // Only rows published since the previous epoch of the history count: a stale row (a validator that stopped setting
+  // weights, an inactive one) is not a publication at t, and next to a moving consensus it looks lagged.
+  for (const v of validators) rows.set(v, history.map((e, t) => {
     const r = e.input.weights[v];
-    return r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
+    const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
+    return fresh && r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
   }));
   const lags = testedLags(history, o);
   const alpha = o.alpha / lags.length; // Bonferroni over the lags tried
