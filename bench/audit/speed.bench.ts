@@ -20,7 +20,7 @@ const N = 256, V = 64, TEMPO = 360;
 const TAO = 1_000_000_000;
 
 /** Writes the archive: honest validators weigh a drifting quality with noise; the copier and the self-dealer act. */
-function writeArchive(file: string): void {
+export function writeArchive(file: string, epochs = EPOCHS): void {
   const rng = new Prng(19);
   const miners = Array.from({ length: N - V }, (_, k) => V + k);
   let quality = miners.map(() => 0.5 + rng.next());
@@ -32,13 +32,13 @@ function writeArchive(file: string): void {
   const consensus: number[][] = [];
   const archive = Archive.open(file);
   const batch: Snapshot[] = [];
-  for (let e = 0; e < EPOCHS; e++) {
+  for (let e = 0; e < epochs; e++) {
     quality = quality.map((q) => q * Math.exp(0.2 * rng.normal()));
     const block = (e + 1) * (TEMPO + 1);
     const weights: SparseRow[] = Array.from({ length: N }, (_, u) => {
       if (u >= V) return [];
       let raw: number[];
-      if (u === 63 && e >= EPOCHS / 2 && consensus[e - 1] !== undefined) raw = miners.map((m) => consensus[e - 1]![m]!);
+      if (u === 63 && e >= epochs / 2 && consensus[e - 1] !== undefined) raw = miners.map((m) => consensus[e - 1]![m]!);
       else if (u === 62) raw = miners.map((m, k) => (m === V || m === V + 1 ? 4 * Math.max(...quality) : quality[k]!));
       else raw = quality.map((q) => Math.max(0, q * (1 + 0.05 * rng.normal())));
       const up = maxUpscaleU16(raw.map((x) => Math.round(x * 1e6)));

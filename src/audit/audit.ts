@@ -1,7 +1,7 @@
 import { agreementMatrix } from './agreement.js';
 import { detectCopiers } from './detect-copier.js';
 import { detectSelfDealing } from './detect-self-dealing.js';
-import { auditEpoch, readSnapshots } from './history.js';
+import { auditEpoch, streamSnapshots } from './history.js';
 import type { HistorySource } from './history.js';
 import { resolveAuditOptions } from './options.js';
 import type { AuditOptions } from './options.js';
@@ -17,20 +17,23 @@ import type { Snapshot } from '../replay/index.js';
 /** Progress: epochs read (phase "read") or findings priced (phase "price"). */
 export type AuditProgress = (phase: 'read' | 'price', done: number, total: number) => void;
 
-/** Audits snapshots already read (ascending by block). */
-export function auditSnapshots(snapshots: readonly Snapshot[], options: Partial<AuditOptions> = {}, onProgress: AuditProgress = () => undefined): AuditReport {
+/** Audits snapshots (ascending by block), read one at a time; `total` is for the progress bar. */
+export function auditSnapshots(snapshots: Iterable<Snapshot>, options: Partial<AuditOptions> = {}, onProgress: AuditProgress = () => undefined, total?: number): AuditReport {
   const o = resolveAuditOptions(options);
   const history: AuditEpoch[] = [];
-  snapshots.forEach((s, i) => {
+  const count = total ?? (Array.isArray(snapshots) ? snapshots.length : 0);
+  for (const s of snapshots) {
     history.push(auditEpoch(s));
-    onProgress('read', i + 1, snapshots.length);
-  });
+    onProgress('read', history.length, Math.max(count, history.length));
+  }
   return auditHistory(history, o, onProgress);
 }
 
-/** Reads a source and audits it. */
+/** Reads a source and audits it (an archive is streamed row by row). */
 export function audit(source: HistorySource, options: Partial<AuditOptions> = {}, onProgress?: AuditProgress): AuditReport {
-  return auditSnapshots(readSnapshots(source), options, onProgress);
+  const o = resolveAuditOptions(options);
+  const { total, snapshots } = streamSnapshots(source);
+  return auditSnapshots(snapshots, o, onProgress, total);
 }
 
 function withPricing(f: Omit<Finding, 'gainRao'>, p: Pricing | null, includeMiners: boolean): Finding {

@@ -1,6 +1,7 @@
 import { maxUpscaleU16 } from '../simulation/index.js';
 import { runEpochFields } from '../yuma/index.js';
 import type { EpochInput, SparseRow } from '../yuma/index.js';
+import { unpackRows } from './history.js';
 import type { AuditEpoch, Pricing } from './types.js';
 
 /*
@@ -42,7 +43,7 @@ export function priceFinding(history: readonly AuditEpoch[], validators: readonl
     const input = e.input;
     const replacement = honestRow(input, suspects);
     const weights = input.weights.map((row, uid) => (suspects.has(uid) && row.length > 0 ? replacement : row));
-    const bonds: SparseRow[] = carried !== null && carried.length === input.n ? carried : input.bonds;
+    const bonds: SparseRow[] = carried !== null && carried.length === input.n ? carried : unpackRows(e.bonds);
     const out: { validatorEmission: string[]; serverEmission: string[]; bonds: SparseRow[] } = runEpochFields({ ...input, weights, bonds }, ['validatorEmission', 'serverEmission', 'bonds'], { mode: 'exact' });
     carried = out.bonds;
     const cfV = out.validatorEmission.map((v) => BigInt(v));

@@ -5,10 +5,21 @@ import type { EpochInput } from '../yuma/index.js';
  * findings it reports. The JSON shape of `AuditReport` is issue 19's `--json` shape.
  */
 
-/** One epoch of the audited history: the epoch's input, who the uids were, and the exact engine's results on it. */
+/** Sparse rows packed in two typed arrays: row r is data[offsets[r] .. offsets[r+1]), each entry uid·65536 + value. */
+export interface PackedRows {
+  offsets: Uint32Array;
+  data: Uint32Array;
+}
+
+/**
+ * One epoch of the audited history: the epoch's input, who the uids were, and the exact engine's results on it. The
+ * input's bonds are held packed (`bonds`) and `input.bonds` is empty rows: only the pricing reads bonds, at the first
+ * epoch of a window, and a thousand epochs of bonds as `[uid, value]` arrays cost gigabytes of heap and GC time.
+ */
 export interface AuditEpoch {
   block: number;
   input: EpochInput;
+  bonds: PackedRows;
   hotkeys: string[];
   coldkeys: string[];
   /** Consensus per uid as the engine computes it (u16, as the chain stores it). */
