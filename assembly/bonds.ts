@@ -2,9 +2,10 @@
 // their EMA, column-normalises it, reads dividends from it and max-upscales it for storage, each a separate pass over
 // the matrix. Here the normalisations happen on the fly, inside the EMA merge and the dividends pass. The values are
 // the chain's, bit for bit.
-import { addSat, mulSat } from './fixed';
+import { addSat, mulCheckedOrZero, mulSat } from './fixed';
 import { BONDS_INTEGER, maskedBonds } from './masks';
 import { getI32, getI64, setI64 } from './mem';
+import { runParts, splitRows } from './parallel';
 import { ColumnSums, Csr, matEmaSparse, Scratch } from './sparse';
 
 /**
@@ -52,5 +53,43 @@ export function writeDelta(m: Csr, stake: usize, sums: ColumnSums): void {
       setI64(m.val, k, v);
       sums.add(getI32(m.col, k), v);
     }
+  }
+}
+
+/** What the two row parts of yuma3Dividends share. */
+class DividendsTask {
+  ema!: Csr;
+  sums!: ColumnSums;
+  incentive: usize = 0;
+  stake: usize = 0;
+  dividends: usize = 0;
+  split: i32 = 0;
+}
+
+/**
+ * Yuma3's dividends (not yet normalised): per row, the wrapping sum of (EMA entry / its column sum) · incentive,
+ * times the row's active stake. Rows are independent, so they run in two parts, the second on the helper thread.
+ */
+export function yuma3Dividends(ema: Csr, sums: ColumnSums, incentive: usize, stake: usize, dividends: usize): void {
+  const t = new DividendsTask();
+  t.ema = ema;
+  t.sums = sums;
+  t.incentive = incentive;
+  t.stake = stake;
+  t.dividends = dividends;
+  t.split = splitRows(ema.ptr, ema.rows);
+  runParts(dividendsPart, changetype<usize>(t), ema.nnz() >= 1 << 16);
+}
+
+function dividendsPart(ctx: usize, part: i32): void {
+  const t = changetype<DividendsTask>(ctx);
+  const ema = t.ema, sums = t.sums, incentive = t.incentive, col = ema.col, val = ema.val;
+  for (let i = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : ema.rows; i < i1; i++) {
+    let d: i64 = 0;
+    for (let k = ema.start(i), e = ema.end(i); k < e; k++) {
+      const j = getI32(col, k);
+      d += mulSat(sums.normalize(j, getI64(val, k)), getI64(incentive, j));
+    }
+    setI64(t.dividends, i, mulCheckedOrZero(d, getI64(t.stake, i)));
   }
 }

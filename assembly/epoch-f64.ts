@@ -1,18 +1,19 @@
 // The same epoch in f64, for simulation and tuning speed. It follows the exact engine step by step (masks, entry
 // orders, fallbacks) with floats instead of I32F32, so its outputs track the chain's to within float rounding.
-// The weights are never materialised: each step re-reads the stored u16 entries (weights-f64.ts), and the original
-// bonds are fused into two passes (original-bonds-f64.ts). Yuma3 builds its matrices as the exact engine does.
-import { addColSums, emaF64, liquidAlphaF64, reciprocals } from './bonds-f64';
+// Neither the weights nor any matrix derived from them is materialised: each step re-reads the stored u16 entries
+// (weights-f64.ts); the bonds without liquid alpha, original or Yuma3, are one fused pass (fused-bonds-f64.ts), and
+// Yuma3's liquid alpha two (liquid-alpha-f64.ts).
+import { fusedBondsF64 } from './fused-bonds-f64';
 import * as L from './layout';
-import { activity, maskedBonds, maskedWeights, NORMALIZED_F64, param, paramPtr, previousPermits } from './masks';
+import { liquidAlphaBondsF64 } from './liquid-alpha-f64';
+import { activity, param, paramPtr, previousPermits } from './masks';
 import { consensusF64 } from './median-f64';
-import { originalBondsF64 } from './original-bonds-f64';
-import { allocRaw, allocZeroed, getF64, getI32, getI64, getU64, getU8, minNonNeg, setF64, setI32, setU16, setU64, setU8 } from './mem';
-import { argsortStableI64, sortI32 } from './sort';
+import { allocRaw, allocZeroed, getF64, getI32, getU64, getU8, setF64, setU16, setU64, setU8 } from './mem';
+import { argsortStableI64 } from './sort';
 import { clipStats, WeightRows } from './weights-f64';
 import { winnerTakesAllF64 } from './winner-takes-all';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
-import { Csr, csrAlloc, Scratch } from './sparse';
+import { Scratch } from './sparse';
 
 /** Runs one float epoch on the parameter block; returns the result block with f64 values in the vector slots. */
 export function epochF64(params: usize): usize {
@@ -58,73 +59,24 @@ export function epochF64(params: usize): usize {
   const yuma3 = param(params, L.P_YUMA3) != 0;
   const trust = vectorAt(vectors, n, L.V_TRUST);
   const incentive = vectorAt(vectors, n, L.V_INCENTIVE);
-  // The original bonds need the column sums of stake × weights for bonds; clipping computes them on its way.
-  const deltaSums: usize = yuma3 ? 0 : allocZeroed(<usize>n << 3);
-  clipStats(w, activeStake, consensus, ratio, trust, incentive, deltaSums);
+  // Liquid alpha applies when some consensus is non-zero (as the exact engine).
+  let anyC = false;
+  for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
+  const liquid = yuma3 && param(params, L.P_LIQUID_ALPHA) != 0 && anyC;
+  // The fused bonds need the column sums of the weights for bonds (times stake for the original bonds); clipping
+  // computes them on its way.
+  const deltaSums: usize = liquid ? 0 : allocZeroed(<usize>n << 3);
+  clipStats(w, activeStake, consensus, ratio, trust, incentive, deltaSums, !yuma3);
   normalize(incentive, n);
   if (param(params, L.P_WINNER_TAKES_ALL) != 0) winnerTakesAllF64(incentive, n);
 
   const dividends = vectorAt(vectors, n, L.V_DIVIDENDS);
-  let bPtr: usize, bonds: usize;
-  if (yuma3) {
-    const pair = yuma3BondsF64(params, n, permits, newPermits, activeStake, consensus, incentive, dividends, sc);
-    bPtr = load<usize>(pair);
-    bonds = load<usize>(pair + sizeof<usize>());
-  } else {
-    const pair = originalBondsF64(params, w, activeStake, consensus, ratio, deltaSums, incentive, newPermits, dividends, sc);
-    bPtr = load<usize>(pair);
-    bonds = load<usize>(pair + sizeof<usize>());
-  }
+  const pair = liquid
+    ? liquidAlphaBondsF64(params, w, activeStake, consensus, incentive, newPermits, dividends, sc)
+    : fusedBondsF64(params, w, activeStake, consensus, ratio, deltaSums, incentive, newPermits, dividends, sc, yuma3);
+  const bPtr = load<usize>(pair), bonds = load<usize>(pair + sizeof<usize>());
   normalize(dividends, n);
   return writeResultF64(n, active, newPermits, vectors, bPtr, bonds, <u64>param(params, L.P_RAO_EMISSION));
-}
-
-/**
- * Yuma3 bonds in f64 over materialised matrices (the weights for bonds and the stored bonds as u16 proportions):
- * the EMA with a fixed alpha or liquid alpha, dividends from the column-normalised EMA. Returns [bondsPtr, bonds].
- */
-function yuma3BondsF64(params: usize, n: i32, permits: usize, newPermits: usize, activeStake: usize, consensus: usize, incentive: usize, dividends: usize, sc: Scratch): usize {
-  const w = maskedWeights(params, n, permits, NORMALIZED_F64);
-  const bpRaw = param(params, L.P_BONDS_PENALTY);
-  let forBonds = w;
-  if (bpRaw != 0) {
-    const clipped = csrAlloc(n, w.nnz());
-    let o = 0;
-    for (let i = 0; i < n; i++) {
-      for (let e = w.start(i); e < w.end(i); e++) {
-        const j = getI32(w.col, e), v = getF64(w.val, e), c = getF64(consensus, j);
-        if (!(c > 0) && c < v) continue;
-        setI32(clipped.col, o, j);
-        setF64(clipped.val, o++, minNonNeg(c, v));
-      }
-      setI32(clipped.ptr, i + 1, o);
-    }
-    forBonds = bpRaw == 65535 ? clipped : interpolateF64(w, clipped, <f64>bpRaw / 65535.0, sc);
-  }
-  const bonds = maskedBonds(params, n);
-  for (let e = 0, nz = bonds.nnz(); e < nz; e++) setF64(bonds.val, e, <f64>getI64(bonds.val, e) * (1.0 / 65535.0));
-  const emaSums = allocZeroed(<usize>n << 3);
-  let ema: Csr;
-  let anyC = false;
-  for (let j = 0; j < n; j++) if (getF64(consensus, j) != 0) anyC = true;
-  if (param(params, L.P_LIQUID_ALPHA) != 0 && anyC) {
-    ema = liquidAlphaF64(forBonds, bonds, consensus, params, sc);
-    addColSums(ema, emaSums);
-  } else {
-    const alpha = 1.0 - <f64>param(params, L.P_BONDS_MOVING_AVERAGE) / 1e6;
-    ema = emaF64(forBonds, 0, bonds, 0, alpha, sc, emaSums);
-  }
-  const inv = reciprocals(emaSums, n);
-  for (let i = 0; i < n; i++) {
-    let t = 0.0;
-    for (let e = ema.start(i); e < ema.end(i); e++) {
-      const j = getI32(ema.col, e);
-      t += getF64(ema.val, e) * getF64(inv, j) * getF64(incentive, j);
-    }
-    setF64(dividends, i, t * getF64(activeStake, i));
-  }
-  // Yuma3 stores the EMA itself (no upscaling), for the rows with a new permit.
-  return packBonds(n, ema, newPermits);
 }
 
 function normalize(p: usize, n: i32): void {
@@ -133,33 +85,6 @@ function normalize(p: usize, n: i32): void {
   if (s == 0) return;
   const inv = 1.0 / s;
   for (let i = 0; i < n; i++) setF64(p, i, getF64(p, i) * inv);
-}
-
-function interpolateF64(w: Csr, c: Csr, ratio: f64, sc: Scratch): Csr {
-  const out = csrAlloc(w.rows, w.nnz());
-  let o = 0;
-  for (let i = 0; i < w.rows; i++) {
-    for (let e = c.start(i); e < c.end(i); e++) {
-      setF64(sc.acc, getI32(c.col, e), getF64(c.val, e));
-      setI32(sc.stamp, getI32(c.col, e), i);
-    }
-    const s = w.start(i), len = w.end(i) - s;
-    memory.copy(sc.list, w.col + (<usize>s << 2), <usize>len << 2);
-    for (let e = s; e < s + len; e++) setF64(sc.acc2, getI32(w.col, e), getF64(w.val, e));
-    sortI32(sc.list, len, sc.tmp);
-    for (let q = 0; q < len; q++) {
-      const j = getI32(sc.list, q), v1 = getF64(sc.acc2, j);
-      const v2 = getI32(sc.stamp, j) == i ? getF64(sc.acc, j) : 0.0;
-      const x = v1 + ratio * (v2 - v1);
-      if (x > 0) {
-        setI32(out.col, o, j);
-        setF64(out.val, o++, x);
-      }
-    }
-    setI32(out.ptr, i + 1, o);
-  }
-  memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);
-  return out;
 }
 
 // @ts-ignore: decorator
@@ -197,21 +122,4 @@ function writeResultF64(n: i32, active: usize, newPermits: usize, vectors: usize
     for (let i = 0; i < n; i++) setU16(u16s, f * n + i, toU16(getF64(v, i)));
   }
   return resultBlock(active, newPermits, vectors, u16s, emissions, bPtr, bonds);
-}
-
-/** The rows of `ema` with a new permit in the result's packed form ((uid << 16) | u16); returns [bondsPtr, bonds]. */
-function packBonds(n: i32, ema: Csr, newPermits: usize): usize {
-  const bPtr = allocZeroed(<usize>(n + 1) << 2);
-  const bonds = allocRaw(<usize>ema.nnz() << 2);
-  let o = 0;
-  for (let i = 0; i < n; i++) {
-    if (getU8(newPermits, i)) {
-      for (let e = ema.start(i); e < ema.end(i); e++) setI32(bonds, o++, (getI32(ema.col, e) << 16) | toU16(getF64(ema.val, e)));
-    }
-    setI32(bPtr, i + 1, o);
-  }
-  const pair = allocRaw(16);
-  store<usize>(pair, bPtr);
-  store<usize>(pair + sizeof<usize>(), bonds);
-  return pair;
 }

@@ -3,7 +3,8 @@
 import {
   addSat, emissionRao, mulCheckedOrZero, mulSat, proportionToU16, safeDiv, subSat, u16ProportionToFixed, ONE,
 } from './fixed';
-import { originalBonds } from './bonds';
+import { originalBonds, yuma3Dividends } from './bonds';
+import { clipTrustRanks } from './clip';
 import * as L from './layout';
 import { AlphaParams, matEmaLiquidAlpha } from './liquid-alpha';
 import { activity, BONDS_PROPORTION, maskedBonds, maskedWeights, NORMALIZED_EXACT, param, paramPtr, previousPermits } from './masks';
@@ -79,14 +80,7 @@ export function epochExact(params: usize): usize {
       ema = matEmaSparse(forBonds, null, bonds, null, alpha, sc, sums);
     }
     // Dividends read the column-normalised EMA; the stored bonds stay unnormalised, so normalise on the fly.
-    for (let i = 0; i < n; i++) {
-      let t: i64 = 0;
-      for (let k = ema.start(i), e = ema.end(i); k < e; k++) {
-        const j = getI32(ema.col, k);
-        t += mulSat(sums.normalize(j, getI64(ema.val, k)), getI64(incentive, j));
-      }
-      setI64(dividends, i, mulCheckedOrZero(t, getI64(activeStake, i)));
-    }
+    yuma3Dividends(ema, sums, incentive, activeStake, dividends);
   } else {
     colMax = allocRaw(<usize>n << 3);
     ema = originalBonds(params, n, forBonds, forBonds == clipped ? deltaSums : null, activeStake, incentive, alpha, sc,
@@ -107,51 +101,6 @@ function emaAlpha(bma: i64): i64 {
 function anyNonzero(v: usize, n: i32): bool {
   for (let i = 0; i < n; i++) if (getI64(v, i) != 0) return true;
   return false;
-}
-
-/**
- * 4.7–4.8 in one pass over the weights: `col_clip_sparse` (an entry above its column's consensus becomes the
- * consensus, or is dropped when that is 0), validator trust (the wrapping sum of each clipped row) and ranks
- * (`matmul_sparse`: Σ_i S_i·c_ij, saturating, in row order). Returns the clipped matrix, or, given `deltaSums`, the
- * bonds delta c_ij·S_i in its place (with its column sums).
- */
-function clipTrustRanks(
-  w: Csr, consensus: usize, stake: usize, trust: usize, ranks: usize, n: i32, deltaSums: ColumnSums | null,
-): Csr {
-  const out = csrAlloc(w.rows, w.nnz());
-  memory.fill(ranks, 0, <usize>n << 3);
-  // Raw pointers in locals: the hot loop then reads no object fields (stores to memory could alias them).
-  const wCol = w.col, wVal = w.val, oCol = out.col, oVal = out.val;
-  const dSum: usize = deltaSums == null ? 0 : deltaSums.sum;
-  let o = 0;
-  for (let i = 0; i < w.rows; i++) {
-    const s = getI64(stake, i);
-    let t: i64 = 0;
-    for (let k = w.start(i), e = w.end(i); k < e; k++) {
-      const j = getI32(wCol, k);
-      const v = getI64(wVal, k);
-      const c = getI64(consensus, j);
-      let x = v;
-      if (c < v) {
-        if (c <= 0) continue;
-        x = c;
-      }
-      const weighted = mulSat(s, x);
-      setI32(oCol, o, j);
-      if (dSum != 0) {
-        // row_hadamard_sparse multiplies as c_ij · S_i; the product commutes, so it equals the rank term.
-        setI64(oVal, o++, weighted);
-        setI64(dSum, j, addSat(getI64(dSum, j), weighted));
-      } else {
-        setI64(oVal, o++, x);
-      }
-      t += x;
-      setI64(ranks, j, addSat(getI64(ranks, j), weighted));
-    }
-    setI64(trust, i, t);
-    setI32(out.ptr, i + 1, o);
-  }
-  return out;
 }
 
 /** `is_topk_nonzero`: true for non-zero stakes among the k largest; ties go to the higher uid (stable ascending sort). */

@@ -4,6 +4,7 @@
 // answers twice more.
 
 import { divergencePass } from './infovalue-divergence';
+import { redundancyPass } from './infovalue-redundancy';
 import { Rows, rowPass } from './infovalue-rows';
 import { mirrorSynergy, powParams, SynergyTask, synergyPass } from './infovalue-synergy';
 import { allocRaw, allocZeroed } from './mem';
@@ -30,7 +31,7 @@ export function scoreRun(desc: usize): usize {
   const result = allocZeroed(<usize>S.SCORE_RESULT_SLOTS << 2);
   const responsive = allocZeroed(<usize>K), loss = allocRaw(k8), est = allocRaw(k8), base = allocRaw(k8);
   const synergy = allocRaw(<usize>K * K << 3), totals = allocRaw(k8), divergence = allocRaw(k8), excess = allocRaw(k8);
-  const shapley = allocRaw(k8);
+  const shapley = allocRaw(k8), multiplicity = allocRaw(k8);
 
   const rows = new Rows();
   rows.k = K; rows.b = B; rows.v = V;
@@ -86,8 +87,13 @@ export function scoreRun(desc: usize): usize {
       : (load<f64>(base + at) + load<f64>(totals + at)) / (1 + divergenceWeight * load<f64>(excess + at));
     store<f64>(shapley + at, value);
   }
+  if (<i32>slotI(desc, S.S_MODEL) == S.MODEL_REDUNDANCY_AWARE) {
+    redundancyPass(K, B, rows.loss, loss, responsive, shapley, slotF(desc, S.S_TOLERANCE), multiplicity);
+  } else {
+    for (let k = 0; k < K; k++) store<f64>(multiplicity + (<usize>k << 3), 1);
+  }
 
-  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley, <usize>K];
+  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley, <usize>K, multiplicity];
   for (let i = 0; i < S.SCORE_RESULT_SLOTS; i++) store<i32>(result + (<usize>i << 2), <i32>slots[i]);
   return result;
 }

@@ -3,7 +3,8 @@
 import * as L from './layout';
 import { allocRaw, getI32, getI64, getU16, getU64, getU8, setF64, setI32, setI64, setU8 } from './mem';
 import { u16ProportionToFixed } from './fixed';
-import { ColumnSums, Csr, csrAlloc } from './sparse';
+import { runParts, splitRows } from './parallel';
+import { ColumnSums, Csr, csrAlloc, joinParts } from './sparse';
 
 // @ts-ignore: decorator
 @inline export function param(params: usize, slot: i32): i64 {
@@ -48,17 +49,49 @@ export const NORMALIZED_F64: i32 = 2;
  * The stored weights after the masks, in storage order: rows without a permit emptied, the diagonal dropped except
  * the owner's, entries to uids registered at or after the row's last update dropped, and (commit-reveal) entries to
  * uids registered after the row's earliest live commit dropped. Each row is normalised as soon as it is written,
- * while it is still in cache, when `values` asks for it.
+ * while it is still in cache, when `values` asks for it. Rows are independent: they run in two parts, the second on
+ * the helper thread, each writing from its first row's stored position (a masked row is never longer than stored);
+ * part 1's entries then move down to follow part 0's.
  */
 export function maskedWeights(params: usize, n: i32, permits: usize, values: i32 = RAW): Csr {
+  const src = paramPtr(params, L.P_W_PTR);
+  const t = new MaskTask();
+  t.params = params;
+  t.permits = permits;
+  t.values = values;
+  t.n = n;
+  t.out = csrAlloc(n, getI32(src, n));
+  t.split = splitRows(src, n);
+  runParts(maskPart, changetype<usize>(t), getI32(src, n) >= 1 << 16);
+  joinParts(t.out, t.split, t.end0, getI32(src, t.split), t.end1);
+  return t.out;
+}
+
+/** What the two row parts of maskedWeights share. */
+class MaskTask {
+  params: usize = 0;
+  permits: usize = 0;
+  values: i32 = 0;
+  n: i32 = 0;
+  out!: Csr;
+  split: i32 = 0;
+  end0: i32 = 0;
+  end1: i32 = 0;
+}
+
+function maskPart(ctx: usize, part: i32): void {
+  const t = changetype<MaskTask>(ctx);
+  const params = t.params, permits = t.permits, values = t.values, out = t.out;
   const src = paramPtr(params, L.P_W_PTR), col = paramPtr(params, L.P_W_COL), val = paramPtr(params, L.P_W_VAL);
   const lastUpdate = paramPtr(params, L.P_LAST_UPDATE), reg = paramPtr(params, L.P_REGISTRATION);
   const commit = paramPtr(params, L.P_COMMIT_BLOCK);
   const commitReveal = param(params, L.P_COMMIT_REVEAL) != 0;
   const owner = <i32>param(params, L.P_OWNER);
-  const out = csrAlloc(n, getI32(src, n));
-  let o = 0;
-  for (let i = 0; i < n; i++) {
+  const i0 = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : t.n;
+  let o = getI32(src, i0);
+  if (part == 0) o = 0;
+  for (let i = i0; i < i1; i++) {
+    const start = o;
     if (getU8(permits, i)) {
       const lu = getU64(lastUpdate, i);
       const cb = getU64(commit, i);
@@ -71,12 +104,13 @@ export function maskedWeights(params: usize, n: i32, permits: usize, values: i32
         setI32(out.col, o, j);
         setI64(out.val, o++, getU16(val, k));
       }
-      if (values == NORMALIZED_EXACT) normalizeIntegerRow(out, getI32(out.ptr, i), o);
-      else if (values == NORMALIZED_F64) normalizeRowF64(out, getI32(out.ptr, i), o);
+      if (values == NORMALIZED_EXACT) normalizeIntegerRow(out, start, o);
+      else if (values == NORMALIZED_F64) normalizeRowF64(out, start, o);
     }
     setI32(out.ptr, i + 1, o);
   }
-  return out;
+  if (part == 0) t.end0 = o;
+  else t.end1 = o;
 }
 
 /**

@@ -1,20 +1,11 @@
 // The fast weighted-median path shared by the exact and the float engines: each column's non-zero scores as packed
 // keys (score << 16 | validator index) plus one aggregated zero item, and a branch-free weighted selection.
-// Stakes are i64 (I32F32 bits). T is the type of the weights: i64 (I32F32 bits, exact) or f64 (the float engine,
-// whose scores and stakes are rounded to 32 fraction bits for this step; that is far below its tolerance).
-import { allocRaw, allocZeroed, getF64, getI32, getI64, setI32, setI64 } from './mem';
+// Stakes are i64 (I32F32 bits). The exact engine packs its I32F32 weights here (packColumns); the float engine packs
+// its scores rounded to 32 fraction bits (fillColumns in weights-f64.ts; far below its tolerance) and shares the
+// selection (medianColumns).
+import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
+import { runParts } from './parallel';
 import { Csr } from './sparse';
-
-const F32: f64 = 4294967296.0;
-
-// @ts-ignore: decorator
-@inline function scoreKey<T>(w: Csr, e: i32): i64 {
-  if (isFloat<T>()) {
-    const x = getF64(w.val, e);
-    return x == 0 ? 0 : max<i64>(1, <i64>(x * F32 + 0.5));
-  }
-  return getI64(w.val, e);
-}
 
 /** Columns of packed keys: column j holds keys ptr[j]..fill[j], with one spare slot for the zero item. */
 export class PackedColumns {
@@ -22,31 +13,88 @@ export class PackedColumns {
 }
 
 /**
- * Packs the non-zero scores of the rows vidx[0..v) column by column, or returns null when a score does not fit the
- * key (negative, or 2^47 and above) or there are 2^16 validators or more.
+ * Packs the non-zero scores (I32F32 bits) of the rows vidx[0..v) column by column, or returns null when a score does
+ * not fit the key (negative, or 2^47 and above) or there are 2^16 validators or more. The rows run in two parts, the
+ * second on the helper thread: each counts its columns, then writes its keys after part 0's in each column (the
+ * selection's answer does not depend on the order of a column's keys, and the split does not depend on the helper).
  */
-export function packColumns<T>(w: Csr, vidx: usize, v: i32, n: i32): PackedColumns | null {
+export function packColumns(w: Csr, vidx: usize, v: i32, n: i32): PackedColumns | null {
   if (v >= 0x10000) return null;
+  const t = new PackTask();
+  t.w = w;
+  t.vidx = vidx;
+  t.v = v;
+  t.c0 = allocZeroed(<usize>(n + 1) << 2);
+  t.c1 = allocZeroed(<usize>(n + 1) << 2);
+  let total = 0;
+  for (let k = 0; k < v; k++) total += w.end(getI32(vidx, k)) - w.start(getI32(vidx, k));
+  let split = 0, seen = 0;
+  while (split < v && seen * 2 < total) {
+    const i = getI32(vidx, split++);
+    seen += w.end(i) - w.start(i);
+  }
+  t.split = split;
+  const parallel = total >= 1 << 16;
+  runParts(countPart, changetype<usize>(t), parallel);
+  if (t.bad) return null;
+  // Column j: part 0's keys from ptr[j], part 1's after them, one spare slot at the end for the zero item.
   const ptr = allocZeroed(<usize>(n + 1) << 2);
-  for (let k = 0; k < v; k++) {
+  t.fill0 = allocRaw(<usize>n << 2);
+  t.fill1 = allocRaw(<usize>n << 2);
+  let at = 0;
+  for (let j = 0; j < n; j++) {
+    setI32(ptr, j, at);
+    setI32(t.fill0, j, at);
+    const c0 = getI32(t.c0, j);
+    setI32(t.fill1, j, at + c0);
+    at += c0 + getI32(t.c1, j) + 1;
+  }
+  setI32(ptr, n, at);
+  t.keys = allocRaw(<usize>at << 3);
+  runParts(keysPart, changetype<usize>(t), parallel);
+  return new PackedColumns(ptr, t.fill1, t.keys);
+}
+
+/** What the two row parts of packColumns share: per part, its column counts and then its write positions. */
+class PackTask {
+  w!: Csr;
+  vidx: usize = 0;
+  v: i32 = 0;
+  split: i32 = 0;
+  c0: usize = 0;
+  c1: usize = 0;
+  bad: bool = false;
+  fill0: usize = 0;
+  fill1: usize = 0;
+  keys: usize = 0;
+}
+
+function countPart(ctx: usize, part: i32): void {
+  const t = changetype<PackTask>(ctx);
+  const w = t.w, vidx = t.vidx, counts = part == 0 ? t.c0 : t.c1;
+  let bad = false;
+  for (let k = part == 0 ? 0 : t.split, k1 = part == 0 ? t.split : t.v; k < k1; k++) {
     const i = getI32(vidx, k);
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
-      const x = scoreKey<T>(w, e);
+      const x = getI64(w.val, e);
       if (x != 0) {
-        if (x < 0 || x >= (<i64>1 << 47)) return null;
-        const j = getI32(w.col, e) + 1;
-        setI32(ptr, j, getI32(ptr, j) + 1);
+        bad = bad || x < 0 || x >= (<i64>1 << 47);
+        const j = getI32(w.col, e);
+        setI32(counts, j, getI32(counts, j) + 1);
       }
     }
   }
-  for (let j = 0; j < n; j++) setI32(ptr, j + 1, getI32(ptr, j + 1) + getI32(ptr, j) + 1);
-  const fill = allocRaw(<usize>n << 2);
-  memory.copy(fill, ptr, <usize>n << 2);
-  const keys = allocRaw(<usize>getI32(ptr, n) << 3);
-  for (let k = 0; k < v; k++) {
+  // Either part may find a score that does not fit; the flag only ever turns true.
+  if (bad) t.bad = true;
+}
+
+function keysPart(ctx: usize, part: i32): void {
+  const t = changetype<PackTask>(ctx);
+  const w = t.w, vidx = t.vidx, fill = part == 0 ? t.fill0 : t.fill1, keys = t.keys;
+  for (let k = part == 0 ? 0 : t.split, k1 = part == 0 ? t.split : t.v; k < k1; k++) {
     const i = getI32(vidx, k);
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
-      const x = scoreKey<T>(w, e);
+      const x = getI64(w.val, e);
       if (x != 0) {
         const j = getI32(w.col, e);
         const at = getI32(fill, j);
@@ -55,16 +103,52 @@ export function packColumns<T>(w: Csr, vidx: usize, v: i32, n: i32): PackedColum
       }
     }
   }
-  return new PackedColumns(ptr, fill, keys);
 }
 
 /**
  * For each column: the smallest score whose cumulative stake exceeds `minority`, or the largest score (see
- * median.ts). `stake` holds the v validators' stakes (i64); writes the selected scores (I32F32 bits) to out.
+ * median.ts). `stake` holds the v validators' stakes (i64); writes the selected scores (I32F32 bits) to out. The
+ * columns run in two halves with about as many keys each, the second on the helper thread (each column's answer
+ * depends on its own keys alone).
  */
 export function medianOfPacked(cols: PackedColumns, stake: usize, v: i32, stakeSum: i64, minority: i64, n: i32, out: usize): void {
-  const stakeOf = stakeTable(stake, v);
-  medianColumns(cols, stakeOf, allocRaw(<usize>(v + 1) << 3), v, stakeSum, minority, 0, n, out);
+  const t = new PackedTask();
+  t.cols = cols;
+  t.v = v;
+  t.stakeSum = stakeSum;
+  t.minority = minority;
+  t.n = n;
+  t.out = out;
+  const keys = getI32(cols.ptr, n);
+  let split = 0;
+  while (split < n && getI32(cols.ptr, split) * 2 < keys) split++;
+  t.split = split;
+  t.stakeOf0 = stakeTable(stake, v);
+  t.stakeOf1 = stakeTable(stake, v);
+  t.buf0 = allocRaw(<usize>(v + 1) << 3);
+  t.buf1 = allocRaw(<usize>(v + 1) << 3);
+  runParts(packedPart, changetype<usize>(t), keys >= 1 << 16);
+}
+
+/** What the two column halves of medianOfPacked share; each has its own stake table and buffer. */
+class PackedTask {
+  cols!: PackedColumns;
+  v: i32 = 0;
+  stakeSum: i64 = 0;
+  minority: i64 = 0;
+  n: i32 = 0;
+  out: usize = 0;
+  split: i32 = 0;
+  stakeOf0: usize = 0;
+  stakeOf1: usize = 0;
+  buf0: usize = 0;
+  buf1: usize = 0;
+}
+
+function packedPart(ctx: usize, part: i32): void {
+  const t = changetype<PackedTask>(ctx);
+  const j0 = part == 0 ? 0 : t.split, j1 = part == 0 ? t.split : t.n;
+  medianColumns(t.cols, part == 0 ? t.stakeOf0 : t.stakeOf1, part == 0 ? t.buf0 : t.buf1, t.v, t.stakeSum, t.minority, j0, j1, t.out);
 }
 
 /** A copy of the v stakes with one more slot, where medianColumns puts each column's zero item. */

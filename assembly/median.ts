@@ -38,7 +38,7 @@ export function weightedMedianColSparse(stake: usize, w: Csr, n: i32, majority: 
   const minority = subSat(stakeSum, majority);
 
   if (exact) {
-    const cols = packColumns<i64>(w, vidx, v, n);
+    const cols = packColumns(w, vidx, v, n);
     if (cols != null) {
       medianOfPacked(cols, useStake, v, stakeSum, minority, n, out);
       return;

@@ -2,9 +2,16 @@
 // (src/wasm/helper.ts); it waits on the control block below and runs part 1 of each task while this thread runs
 // part 0. Tasks read and write only memory that the calling thread allocated before the split: the helper never
 // allocates (its heap pointer is its own and would collide). Without a helper, both parts run here, in order.
+//
+// Part 1 goes to whichever thread claims it first: the helper when it wakes, or this thread once part 0 is done. On
+// a machine whose cores are busy the helper may not be scheduled for milliseconds, and waiting for it would make a
+// split run slower than one thread. Which thread runs a part never changes what it computes.
 
-/** Control block, i32 slots: 0 sequence (bumped per task), 1 last sequence done by the helper, 2 task, 3 context. */
-const CTL = memory.data(16);
+/**
+ * Control block, i32 slots: 0 sequence (bumped per task), 1 last sequence handled by the helper, 2 task, 3 context,
+ * 4 the last sequence whose part 1 was claimed (by either thread, with a compare-and-swap from the one before).
+ */
+const CTL = memory.data(32);
 
 /** A task: `part` 0 or 1 of the work described at `ctx`. */
 export type Task = (ctx: usize, part: i32) => void;
@@ -21,10 +28,15 @@ export function setHelpers(k: i32): void {
   helpers = k;
 }
 
-/** Runs part 1 of the current task: the helper's side, called after the sequence moved. */
-export function helperTask(): void {
+/**
+ * The helper's side, called after the sequence moved to `seq`: runs part 1 of that task if this thread claims it
+ * first (the calling thread may have run it already). Returns whether it ran.
+ */
+export function helperTask(seq: i32): bool {
+  if (atomic.cmpxchg<i32>(CTL + 16, seq - 1, seq) != seq - 1) return false;
   const task = changetype<Task>(<usize>load<i32>(CTL, 8));
   task(<usize>load<i32>(CTL, 12), 1);
+  return true;
 }
 
 /**
@@ -40,7 +52,10 @@ export function settle(): void {
   }
 }
 
-/** Runs both parts of `task` on ctx, one on the helper when there is one and the work is worth a hand-off. */
+/**
+ * Runs both parts of `task` on ctx, part 1 on the helper when there is one, the work is worth a hand-off and the
+ * helper claims it before this thread has finished part 0.
+ */
 export function runParts(task: Task, ctx: usize, parallel: bool): void {
   if (helpers == 0 || !parallel) {
     task(ctx, 0);
@@ -52,6 +67,11 @@ export function runParts(task: Task, ctx: usize, parallel: bool): void {
   const seq = atomic.add<i32>(CTL, 1) + 1;
   atomic.notify(CTL, 1);
   task(ctx, 0);
+  if (atomic.cmpxchg<i32>(CTL + 16, seq - 1, seq) == seq - 1) {
+    // The helper has not started it: run part 1 here rather than wait for the helper to be scheduled.
+    task(ctx, 1);
+    return;
+  }
   let done = atomic.load<i32>(CTL, 4);
   while (done != seq) {
     memory.atomic.wait32(CTL + 4, done, -1);

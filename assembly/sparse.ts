@@ -2,6 +2,7 @@
 // Rows keep the chain's entry order: a stored row is not sorted, and several primitives depend on that order.
 import { addSat, mulSat, safeDiv, subSat } from './fixed';
 import { allocRaw, allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
+import { runParts } from './parallel';
 import { isAscendingI32, sortI32 } from './sort';
 
 /** A CSR matrix: row i holds entries ptr[i]..ptr[i+1] of (col i32, val i64). */
@@ -27,6 +28,18 @@ export class Csr {
 /** A CSR matrix with room for `cap` entries; row pointers are filled in by the builder. */
 export function csrAlloc(rows: i32, cap: i32): Csr {
   return new Csr(rows, allocZeroed(<usize>(rows + 1) << 2), allocRaw(<usize>cap << 2), allocRaw(<usize>cap << 3));
+}
+
+/**
+ * Joins the two row parts of a CSR built in two parts: part 0 wrote rows before `split` from 0 to `end0`, part 1 the
+ * rest from `base` to `end1` (row pointers as if there were no gap). Part 1's entries move down to follow part 0's.
+ */
+export function joinParts(out: Csr, split: i32, end0: i32, base: i32, end1: i32): void {
+  const gap = base - end0;
+  if (gap == 0) return;
+  memory.copy(out.col + (<usize>end0 << 2), out.col + (<usize>base << 2), <usize>(end1 - base) << 2);
+  memory.copy(out.val + (<usize>end0 << 3), out.val + (<usize>base << 3), <usize>(end1 - base) << 3);
+  for (let i = split + 1; i <= out.rows; i++) setI32(out.ptr, i, getI32(out.ptr, i) - gap);
 }
 
 /** Per-call scratch space, n wide: a dense accumulator, a row stamp and two column lists. */
@@ -131,20 +144,66 @@ export class ColumnSums {
 /**
  * `mat_ema_sparse`: per row, alpha·new + (1 − alpha)·old (saturating, new first), keeping entries > 0 in ascending
  * column order. When column sums are given, each input is column-normalised on the fly first (the original bonds
- * normalise both inputs just before their EMA); `outSums` accumulates the output's column sums.
+ * normalise both inputs just before their EMA); `outSums` accumulates the output's column sums. The rows run in two
+ * parts, the second on the helper thread: each writes its own range of the output (from its first row's room) and its
+ * own column sums, which are added afterwards (their terms are all positive, so the saturating sums regroup freely).
  */
 export function matEmaSparse(
   nw: Csr, nwSums: ColumnSums | null, old: Csr, oldSums: ColumnSums | null, alpha: i64, sc: Scratch, outSums: ColumnSums | null = null,
 ): Csr {
+  const t = new EmaTask();
+  t.nw = nw;
+  t.old = old;
+  t.nSum = nwSums == null ? 0 : nwSums.sum;
+  t.oSum = oldSums == null ? 0 : oldSums.sum;
+  t.eSum0 = outSums == null ? 0 : outSums.sum;
+  t.eSum1 = outSums == null ? 0 : allocZeroed(<usize>sc.n << 3);
+  t.alpha = alpha;
+  t.out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
+  const rows = nw.rows;
+  const total = nw.nnz() + old.nnz();
+  let split = 0;
+  while (split < rows && (nw.start(split) + old.start(split)) * 2 < total) split++;
+  t.split = split;
+  t.sc0 = sc;
+  const parallel = total >= 1 << 16;
+  t.sc1 = parallel ? new Scratch(sc.n) : sc;
+  runParts(emaPart, changetype<usize>(t), parallel);
+  if (t.eSum0 != 0) for (let j = 0; j < sc.n; j++) setI64(t.eSum0, j, addSat(getI64(t.eSum0, j), getI64(t.eSum1, j)));
+  joinParts(t.out, split, t.end0, nw.start(split) + old.start(split), t.end1);
+  return t.out;
+}
+
+/** What the two row parts of matEmaSparse share. */
+class EmaTask {
+  nw!: Csr;
+  old!: Csr;
+  nSum: usize = 0;
+  oSum: usize = 0;
+  eSum0: usize = 0;
+  eSum1: usize = 0;
+  alpha: i64 = 0;
+  out!: Csr;
+  split: i32 = 0;
+  end0: i32 = 0;
+  end1: i32 = 0;
+  sc0!: Scratch;
+  sc1!: Scratch;
+}
+
+function emaPart(ctx: usize, part: i32): void {
+  const t = changetype<EmaTask>(ctx);
+  const nw = t.nw, old = t.old, alpha = t.alpha, out = t.out;
+  const sc = part == 0 ? t.sc0 : t.sc1;
   const oneMinus = subSat(<i64>1 << 32, alpha);
-  const out = csrAlloc(nw.rows, nw.nnz() + old.nnz());
   const acc = sc.acc, stamp = sc.stamp, list = sc.list;
   // Raw pointers in locals: the hot loop then reads no object fields (stores to memory could alias them).
   const nCol = nw.col, nVal = nw.val, oCol = old.col, oVal = old.val, outCol = out.col, outVal = out.val;
-  const nSum: usize = nwSums == null ? 0 : nwSums.sum, oSum: usize = oldSums == null ? 0 : oldSums.sum;
-  const eSum: usize = outSums == null ? 0 : outSums.sum;
-  let o = 0;
-  for (let i = 0; i < nw.rows; i++) {
+  const nSum = t.nSum, oSum = t.oSum;
+  const eSum = part == 0 ? t.eSum0 : t.eSum1;
+  const i0 = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : nw.rows;
+  let o = part == 0 ? 0 : nw.start(t.split) + old.start(t.split);
+  for (let i = i0; i < i1; i++) {
     const ns = nw.start(i), ne = nw.end(i), os = old.start(i), oe = old.end(i);
     if (isAscendingI32(nCol + (<usize>ns << 2), ne - ns) && isAscendingI32(oCol + (<usize>os << 2), oe - os)) {
       // Both rows sorted (the usual case): merge them, with no scratch and no sort.
@@ -177,11 +236,11 @@ export function matEmaSparse(
     let len = 0;
     for (let pass = 0; pass < 2; pass++) {
       const m = pass == 0 ? nw : old;
-      const sums = pass == 0 ? nwSums : oldSums;
+      const sums = pass == 0 ? nSum : oSum;
       const f = pass == 0 ? alpha : oneMinus;
       for (let k = m.start(i), e = m.end(i); k < e; k++) {
         const j = getI32(m.col, k);
-        const add = mulSat(f, scaled(sums == null ? 0 : sums.sum, j, getI64(m.val, k)));
+        const add = mulSat(f, scaled(sums, j, getI64(m.val, k)));
         if (getI32(stamp, j) != i) {
           setI32(stamp, j, i);
           setI64(acc, j, add);
@@ -198,11 +257,12 @@ export function matEmaSparse(
       if (v > 0) {
         setI32(out.col, o, j);
         setI64(out.val, o++, v);
-        if (outSums != null) outSums.add(j, v);
+        if (eSum != 0) setI64(eSum, j, addSat(getI64(eSum, j), v));
       }
     }
     setI32(out.ptr, i + 1, o);
   }
   memory.fill(stamp, 0xff, <usize>sc.n << 2);
-  return out;
+  if (part == 0) t.end0 = o;
+  else t.end1 = o;
 }

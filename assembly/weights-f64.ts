@@ -102,6 +102,7 @@ class RowsTask {
   incentive1: usize = 0;
   deltaSums: usize = 0;
   deltaSums1: usize = 0;
+  weighted: bool = true;
 }
 
 /** Row sums (their reciprocals), ascending flags, and the median rows' column counts, for one part's rows. */
@@ -189,10 +190,13 @@ function lowerBoundU16(p: usize, lo: i32, hi: i32, x: i32): i32 {
 
 /**
  * Clipping without storing the clipped matrix: validator trust (row sums of min(w, consensus)), the incentive's
- * column sums of stake × clipped, and, when `deltaSums` is non-zero, the column sums of stake × the weights for
- * bonds, which are w + ratio·(clipped − w) (ratio = bonds penalty; 1 gives the clipped weights).
+ * column sums of stake × clipped, and, when `deltaSums` is non-zero, the column sums of the weights for bonds, which
+ * are w + ratio·(clipped − w) (ratio = bonds penalty; 1 gives the clipped weights), times stake when `weighted` (the
+ * original bonds' delta) or not (Yuma3).
  */
-export function clipStats(w: WeightRows, stake: usize, consensus: usize, ratio: f64, trust: usize, incentive: usize, deltaSums: usize): void {
+export function clipStats(
+  w: WeightRows, stake: usize, consensus: usize, ratio: f64, trust: usize, incentive: usize, deltaSums: usize, weighted: bool = true,
+): void {
   const n = w.n;
   const t = new RowsTask();
   t.w = w;
@@ -203,6 +207,7 @@ export function clipStats(w: WeightRows, stake: usize, consensus: usize, ratio: 
   t.incentive = incentive;
   t.incentive1 = allocZeroed(<usize>n << 3);
   t.deltaSums = deltaSums;
+  t.weighted = weighted;
   t.deltaSums1 = deltaSums != 0 ? allocZeroed(<usize>n << 3) : 0;
   // Both parts always run (here or on the helper) and their sums are added in one order, so the result does not
   // depend on whether there is a helper.
@@ -221,6 +226,7 @@ function clipPart(ctx: usize, part: i32): void {
     const check = getU8(w.check, i), lim = getU64(w.limit, i);
     const diag = i != w.owner ? i : -1;
     const inv = getF64(w.inv, i), s = getF64(stake, i);
+    const sd = t.weighted ? s : 1.0;
     let tr = 0.0;
     for (let e = w.start(i), end = w.end(i); e < end; e++) {
       const j = getU16(col, e);
@@ -229,7 +235,7 @@ function clipPart(ctx: usize, part: i32): void {
       const c = minNonNeg(x, getF64(consensus, j));
       tr += c;
       setF64(incentive, j, getF64(incentive, j) + s * c);
-      if (deltaSums != 0) setF64(deltaSums, j, getF64(deltaSums, j) + s * (x + ratio * (c - x)));
+      if (deltaSums != 0) setF64(deltaSums, j, getF64(deltaSums, j) + sd * (x + ratio * (c - x)));
     }
     setF64(trust, i, tr);
   }

@@ -11,11 +11,13 @@ import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
 import { archiveCommand, replayCommand } from './cli/index.js';
 import { auditCommand } from './cli/index.js';
+import { validatorCommand } from './cli/index.js';
+import { timelockCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
+const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_STORE_KIND', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 /** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
   program.addCommand(replayCommand().exitOverride());
   program.addCommand(auditCommand().exitOverride());
   program.addCommand(archiveCommand().exitOverride());
+  program.addCommand(validatorCommand().exitOverride());
+  program.addCommand(timelockCommand().exitOverride());
   // Last, so that every command's parser errors are scrubbed.
   scrubParserOutput(program);
   return program;

@@ -14,3 +14,5 @@ export * as task from './task/index.js';
 export * as tune from './tune/index.js';
 // A namespace: the audit's Finding, Pricing and detector names belong together (docs/audit.md).
 export * as audit from './audit/index.js';
+// The validator service (createValidator), as a namespace: its names (StopReason, ...) stay apart.
+export * as service from './service/index.js';

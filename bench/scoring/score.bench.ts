@@ -5,7 +5,7 @@ import { Prng } from '../../src/random/index.js';
 import { SCORING_DEFAULTS } from '../../src/scoring/params.js';
 import { scoreReference } from '../../src/scoring/reference/index.js';
 import { scoreBatch } from '../../src/scoring/score.js';
-import type { MinerResponse, ScoreBatch } from '../../src/scoring/types.js';
+import type { MinerResponse, ScoreBatch, ScoringParams } from '../../src/scoring/types.js';
 import { fmt, machine, medianMs, task, taskStats, writeResult } from '../report.js';
 
 /** K miners' dense answers to B queries over V outcomes: each a noisy, peaked distribution. */
@@ -40,11 +40,14 @@ function topkBatch(K: number, B: number, V: number, k: number, seed: number): Sc
   return { vocab: V, targets, uids: responses.map((_, i) => i), responses };
 }
 
-interface Case { name: string; make: () => ScoreBatch; target: number; reference?: boolean; time: number }
+/** The redundancy-aware model with its default tolerance. */
+const REDUNDANCY: ScoringParams = { ...SCORING_DEFAULTS, model: 'redundancy-aware' };
+
+interface Case { name: string; make: () => ScoreBatch; target: number; reference?: boolean; time: number; models?: boolean }
 
 const CASES: Case[] = [
   { name: 'dense K=256 B=16 V=4096', make: () => denseBatch(256, 16, 4096, 1), target: 60, reference: true, time: 3000 },
-  { name: 'top-k 64, K=1024 B=32 V=50257', make: () => topkBatch(1024, 32, 50257, 64, 2), target: 40, time: 3000 },
+  { name: 'top-k 64, K=1024 B=32 V=50257', make: () => topkBatch(1024, 32, 50257, 64, 2), target: 40, time: 3000, models: true },
   // One listed outcome over a vocabulary of 2: the row and divergence passes are trivial, what is left is synergy.
   { name: 'synergy alone, K=4096 B=32', make: () => topkBatch(4096, 32, 2, 1, 3), target: 150, time: 4000 },
 ];
@@ -59,7 +62,15 @@ export async function benchScore(): Promise<void> {
     const bench = new Bench({ time: c.time, iterations: 5, warmupIterations: 2 });
     bench.add('wasm', () => void scoreBatch(batch, SCORING_DEFAULTS));
     if (c.reference === true) bench.add('reference', () => void scoreReference(batch, SCORING_DEFAULTS));
+    // The redundancy-aware model on the same batch, in the same run (tinybench alternates nothing, but the two tasks
+    // follow each other within seconds, which is as close as a loaded shared machine allows).
+    if (c.models === true) bench.add('redundancy-aware', () => void scoreBatch(batch, REDUNDANCY));
     await bench.run();
+    if (c.models === true) {
+      const a = medianMs(task(bench, 'wasm')), b = medianMs(task(bench, 'redundancy-aware'));
+      rows.push([`${c.name}, redundancy-aware`, fmt(b), '—', '—', `≤ 2× shapley-2022 (${(b / a).toFixed(2)}×) ${b <= 2 * a ? 'met' : 'MISSED'}`]);
+      results[`${c.name}, redundancy-aware`] = { wasm: taskStats(task(bench, 'redundancy-aware')), ratioToShapley2022: b / a };
+    }
     const wasm = medianMs(task(bench, 'wasm'));
     const ref = c.reference === true ? medianMs(task(bench, 'reference')) : Number.NaN;
     const ratio = ref / wasm;

@@ -1,8 +1,8 @@
 // Epoch benchmarks (issue: the exact Yuma epoch). Sizes and seeds are fixed so that runs compare across commits.
 import { Bench } from 'tinybench';
 import type { Task } from 'tinybench';
-import { prepareEpoch, runEpoch } from '../../src/index.js';
-import type { EpochInput } from '../../src/index.js';
+import { bondsArrays, epochInputToArrays, prepareEpoch, runEpoch } from '../../src/index.js';
+import type { EpochInput, EpochOutput } from '../../src/index.js';
 import { referenceEpoch } from '../../src/yuma/reference/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 import { ensureHelper } from '../../src/wasm/index.js';
@@ -15,26 +15,33 @@ interface Size {
   n: number;
   validators: number;
   weightsPerValidator?: number;
+  yuma3: boolean;
   liquidAlpha: boolean;
+  bondCells?: 'all' | 'half';
 }
 
 const SIZES: Size[] = [
-  { name: 'S', n: 256, validators: 64, liquidAlpha: false },
-  { name: 'M', n: 1024, validators: 128, liquidAlpha: false },
-  { name: 'L', n: 4096, validators: 256, liquidAlpha: false },
-  { name: 'L-sparse', n: 4096, validators: 256, weightsPerValidator: 32, liquidAlpha: false },
-  { name: 'S+LA', n: 256, validators: 64, liquidAlpha: true },
-  { name: 'M+LA', n: 1024, validators: 128, liquidAlpha: true },
-  { name: 'L+LA', n: 4096, validators: 256, liquidAlpha: true },
+  { name: 'S', n: 256, validators: 64, yuma3: false, liquidAlpha: false },
+  { name: 'M', n: 1024, validators: 128, yuma3: false, liquidAlpha: false },
+  { name: 'L', n: 4096, validators: 256, yuma3: false, liquidAlpha: false },
+  { name: 'L-sparse', n: 4096, validators: 256, weightsPerValidator: 32, yuma3: false, liquidAlpha: false },
+  { name: 'S-Y3', n: 256, validators: 64, yuma3: true, liquidAlpha: false },
+  { name: 'M-Y3', n: 1024, validators: 128, yuma3: true, liquidAlpha: false },
+  { name: 'L-Y3', n: 4096, validators: 256, yuma3: true, liquidAlpha: false },
+  { name: 'L-Y3-half', n: 4096, validators: 256, yuma3: true, liquidAlpha: false, bondCells: 'half' },
+  { name: 'S+LA', n: 256, validators: 64, yuma3: true, liquidAlpha: true },
+  { name: 'M+LA', n: 1024, validators: 128, yuma3: true, liquidAlpha: true },
+  { name: 'L+LA', n: 4096, validators: 256, yuma3: true, liquidAlpha: true },
 ];
 
-/** Targets of the issue (compute medians, ms) and the anchors it quotes for the chain's own code. */
-const TARGETS: Record<string, number> = { S: 1.0, L: 60, 'L+LA': 100, 'L-sparse': 5 };
-const TARGET_F64: Record<string, number> = { L: 15 };
+/** Targets of the issues (compute medians, ms; "arrays" the end to end from typed arrays) and the anchors they quote. */
+const TARGETS: Record<string, number> = { S: 1.0, L: 60, 'L+LA': 45, 'L-sparse': 5, 'S-Y3': 0.6, 'L-Y3-half': 30 };
+const TARGET_F64: Record<string, number> = { L: 15, 'S-Y3': 0.3, 'L-Y3-half': 12 };
+const TARGET_ARRAYS: Record<string, number> = { 'L-Y3-half': 60 };
 const ANCHORS = {
-  rustNativeMs: { S: 1.29, M: 10.6, L: 119, 'L-sparse': 7.9, 'S+LA': 18.7, 'M+LA': 288, 'L+LA': 4500 },
+  rustNativeMs: { S: 1.29, M: 10.6, L: 119, 'L-sparse': 7.9, 'S+LA': 18.7, 'M+LA': 288, 'L+LA': 4500, 'L-Y3-half': 119 },
   rustWasmMs: { S: 2.7, L: 228 },
-  torchF32OneThreadMs: { S: 0.55, L: 62.5 },
+  torchF32OneThreadMs: { S: 0.55, L: 62.5, 'L-Y3-half': 62.5 },
 };
 
 /** Each size runs in ROUNDS separate rounds; the table reports the best round's median of each task. */
@@ -57,6 +64,11 @@ function touch(o: { bonds: unknown[] }): number {
   return o.bonds.length;
 }
 
+/** What a replay reads: the bonds as typed arrays (for the next epoch) and the u16 vectors. */
+function touchArrays(o: EpochOutput): number {
+  return bondsArrays(o).uids.length + o.incentive.length + o.dividends.length + o.consensus.length;
+}
+
 /** Runs the epoch benchmark suite, prints its table and writes bench/results/epoch.json. */
 export async function benchEpoch(): Promise<void> {
   const rows: Array<Array<string>> = [];
@@ -66,9 +78,10 @@ export async function benchEpoch(): Promise<void> {
   for (const size of SIZES) {
     const input: EpochInput = syntheticSubnet({
       n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator, seed: 20261125,
-      yuma3: size.liquidAlpha, liquidAlpha: size.liquidAlpha,
+      yuma3: size.yuma3, liquidAlpha: size.liquidAlpha, bondCells: size.bondCells,
     });
     const prepared = prepareEpoch(input);
+    const arrays = epochInputToArrays(input);
     const opts = budget(size.n);
     process.stderr.write(`bench ${size.name} (n=${size.n}, ${size.validators} validators${size.weightsPerValidator ? `, ${size.weightsPerValidator} weights each` : ''})`);
     // Other load on a shared machine only ever slows a run down, so the best of a few rounds is the truest figure.
@@ -82,7 +95,8 @@ export async function benchEpoch(): Promise<void> {
         .add('f64 compute', () => void runEpoch(prepared, { mode: 'f64' }))
         .add('exact compute+bonds', () => void touch(runEpoch(prepared)))
         .add('exact e2e', () => void touch(runEpoch(input)))
-        .add('f64 e2e', () => void touch(runEpoch(input, { mode: 'f64' })));
+        .add('f64 e2e', () => void touch(runEpoch(input, { mode: 'f64' })))
+        .add('exact arrays e2e', () => void touchArrays(runEpoch(arrays)));
       if (size.name === 'S' || size.name === 'S+LA') {
         const normalized = validateEpochInput(input);
         bench
@@ -108,30 +122,32 @@ export async function benchEpoch(): Promise<void> {
     const bigintCompute = m('bigint compute');
     rows.push([
       size.name,
-      fmt(m('exact e2e')), fmt(exactCompute), fmt(m('exact compute+bonds')),
+      fmt(m('exact e2e')), fmt(m('exact arrays e2e')), fmt(exactCompute), fmt(m('exact compute+bonds')),
       fmt(m('f64 e2e')), fmt(m('f64 compute')),
       fmt(m('bigint e2e')), fmt(bigintCompute),
       Number.isFinite(bigintCompute) ? `${(bigintCompute / exactCompute).toFixed(0)}×` : '—',
       [
         TARGETS[size.name] !== undefined ? `exact ${fmt(exactCompute)} ≤ ${TARGETS[size.name]} ${exactCompute <= TARGETS[size.name]! ? 'met' : 'MISSED'}` : '',
         TARGET_F64[size.name] !== undefined ? `f64 ${fmt(m('f64 compute'))} ≤ ${TARGET_F64[size.name]} ${m('f64 compute') <= TARGET_F64[size.name]! ? 'met' : 'MISSED'}` : '',
+        TARGET_ARRAYS[size.name] !== undefined ? `arrays e2e ${fmt(m('exact arrays e2e'))} ≤ ${TARGET_ARRAYS[size.name]} ${m('exact arrays e2e') <= TARGET_ARRAYS[size.name]! ? 'met' : 'MISSED'}` : '',
       ].filter((x) => x !== '').join('; '),
     ]);
     results[size.name] = {
       n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator ?? size.n, liquidAlpha: size.liquidAlpha,
-      yuma3: size.liquidAlpha,
+      yuma3: size.yuma3, bondCells: size.bondCells ?? 'all',
       rounds: ROUNDS,
       tasks: Object.fromEntries(names.map((name) => [name, { best: taskStats(best(name)), roundMediansMs: rounds.map((b) => medianMs(task(b, name))) }])),
       targetExactComputeMs: TARGETS[size.name] ?? null,
       targetF64ComputeMs: TARGET_F64[size.name] ?? null,
+      targetArraysE2eMs: TARGET_ARRAYS[size.name] ?? null,
     };
   }
   const table = renderTable(
-    [{ header: 'size', align: 'left' }, { header: 'exact e2e' }, { header: 'exact compute' }, { header: '+bonds rows' }, { header: 'f64 e2e' },
+    [{ header: 'size', align: 'left' }, { header: 'exact e2e' }, { header: 'arrays e2e' }, { header: 'exact compute' }, { header: '+bonds rows' }, { header: 'f64 e2e' },
       { header: 'f64 compute' }, { header: 'bigint e2e' }, { header: 'bigint compute' }, { header: 'wasm/bigint' }, { header: 'targets (compute)', align: 'left' }],
     rows,
   );
-  process.stdout.write(`\nYuma epoch, median ms per epoch (tinybench; best of ${ROUNDS} rounds). e2e: from an EpochInput; compute: from prepareEpoch's form.\n${table}\n`);
+  process.stdout.write(`\nYuma epoch, median ms per epoch (tinybench; best of ${ROUNDS} rounds). e2e: from an EpochInput; arrays e2e: from typed arrays (bonds read as typed arrays); compute: from prepareEpoch's form.\n${table}\n`);
   process.stdout.write(`helper thread: ${helper}\n`);
   const file = writeResult('epoch', { suite: 'epoch', date: new Date().toISOString(), machine: machine(), helperThread: helper, anchors: ANCHORS, results });
   process.stdout.write(`wrote ${file}\n`);

@@ -61,8 +61,13 @@ export class ChainConnection {
     readonly api: ApiPromise,
     private readonly options: Required<ConnectionOptions>,
     /** Shared with the provider's handlers: a deliberate close is not a disconnect to report. */
-    private readonly status: { connected: boolean; closing: boolean },
+    private readonly status: { connected: boolean; closing: boolean; reconnects: number; up: boolean },
   ) {}
+
+  /** Whether the socket is up now, and how many times it reconnected since it was opened (for health and metrics). */
+  get stats(): { connected: boolean; reconnects: number } {
+    return { connected: this.status.up && !this.status.closing, reconnects: this.status.reconnects };
+  }
 
   /** Opens a connection (or returns the shared one for this URL; each open needs its own close). */
   static async open(options: ConnectionOptions): Promise<ChainConnection> {
@@ -76,12 +81,23 @@ export class ChainConnection {
     }
     const opening = (async () => {
       const provider = new WsProvider(o.url, o.retryMs, {}, o.connectTimeoutMs, undefined, o.cacheTtlMs);
-      const status = { connected: false, closing: false };
-      provider.on('disconnected', () => { if (status.connected && !status.closing) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`); });
-      provider.on('connected', () => { if (status.connected) o.log(`chain ${o.url}: reconnected`); status.connected = true; });
+      const status = { connected: false, closing: false, reconnects: 0, up: false };
+      provider.on('disconnected', () => {
+        status.up = false;
+        if (status.connected && !status.closing) o.log(`chain ${o.url}: disconnected; reconnecting every ${o.retryMs} ms`);
+      });
+      provider.on('connected', () => {
+        if (status.connected) {
+          status.reconnects++;
+          o.log(`chain ${o.url}: reconnected`);
+        }
+        status.connected = true;
+        status.up = true;
+      });
       try {
         const api = await withDeadline(ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: true }), o.connectTimeoutMs, `connect to ${o.url}`);
         status.connected = true;
+        status.up = true;
         return new ChainConnection(o.url, api, o, status);
       } catch (e) {
         await provider.disconnect().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import type { EpochInput } from '../yuma/types.js';
+import { pairsToCsr } from '../yuma/index.js';
+import type { EpochArrays, EpochInput } from '../yuma/index.js';
 import type { Metagraph } from './types.js';
 
 /*
@@ -71,4 +72,27 @@ export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions =
     input.commitBlock = m.commitBlocks.map((blocks) => blocks.find((b) => current <= epochIndex(b, m.netuid, h.tempo) + h.revealPeriodEpochs) ?? null);
   }
   return input;
+}
+
+/**
+ * The epoch input of `metagraphToEpochInput` in the typed-array form that `runEpoch` takes at replay speed: weights
+ * and bonds in CSR form and the per-uid vectors in typed arrays, without a copy of every `[uid, u16]` pair. The same
+ * fields are read and defaulted, so the epoch's output is the same to the bit.
+ * @param m a synced metagraph
+ * @param options `block`: the block the epoch runs in (default m.block + 1)
+ */
+export function metagraphToEpochArrays(m: Metagraph, options: EpochInputOptions = {}): EpochArrays {
+  // The scalars (and commit blocks) as metagraphToEpochInput reads them, without its copies of the matrices.
+  const { stake: _s, lastUpdate: _l, blockAtRegistration: _r, validatorPermit: _p, weights: _w, bonds: _b, commitBlock, ...scalars } =
+    metagraphToEpochInput({ ...m, weights: [], bonds: [] }, options);
+  return {
+    ...scalars,
+    stake: BigUint64Array.from(m.stake),
+    lastUpdate: BigUint64Array.from(m.lastUpdate, (b) => BigInt(b)),
+    blockAtRegistration: BigUint64Array.from(m.blockAtRegistration, (b) => BigInt(b)),
+    validatorPermit: Uint8Array.from(m.validatorPermit, (p) => (p ? 1 : 0)),
+    weights: pairsToCsr(m.weights),
+    bonds: pairsToCsr(m.bonds),
+    commitBlock: commitBlock === undefined ? null : BigUint64Array.from(commitBlock, (b) => (b === null ? (1n << 64n) - 1n : BigInt(b))),
+  };
 }

@@ -1,5 +1,9 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
+// These two import nothing of the devnet itself: checking the flags here costs the other commands nothing.
+import { DEFAULT_KEEP_BLOCKS, MIN_KEEP_BLOCKS } from '../devnet/node-options.js';
+import { resolveRpcServerOptions } from '../devnet/rpc/options.js';
+import type { RpcServerOptions } from '../devnet/rpc/options.js';
 import { InvalidInputError, InvalidOptionError, showPath } from '../errors/index.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
@@ -22,10 +26,59 @@ export interface DevnetCliOptions {
   config: string | null;
   /** The database file, if any. */
   db: string | null;
+  /** Blocks held in memory and served: a count, 'all', or null for the default (4096, or all with --db). */
+  keepBlocks: number | 'all' | null;
+  /** The JSON-RPC server's limits and allow-lists given on the command line (the rest keep RPC_SERVER_DEFAULTS). */
+  rpc: Partial<RpcServerOptions>;
+  /** The served runtime: 233 (commit-reveal v2), 343 or 424 (timelocked commits, pallet Drand). */
+  spec: number;
 }
 
-/** Substrate's usual RPC port, and subtensor's block time. */
-export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({ port: 9944, blockTimeMs: 12_000, config: null, db: null });
+/** Substrate's usual RPC port, subtensor's block time, and the runtime devnet has served longest (spec 233). */
+export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({
+  port: 9944,
+  blockTimeMs: 12_000,
+  config: null,
+  db: null,
+  keepBlocks: null,
+  rpc: Object.freeze({}),
+  spec: 233,
+});
+
+/** The runtimes devnet serves (src/devnet/runtime.ts DEVNET_SPECS; kept here so parsing loads no devnet code). */
+const DEVNET_SPEC_CHOICES: readonly string[] = ['233', '343', '424'];
+
+/** The raw command-line options (strings as commander gives them). */
+export interface DevnetRawOptions {
+  port?: unknown;
+  blockTime?: unknown;
+  config?: unknown;
+  db?: unknown;
+  keepBlocks?: unknown;
+  spec?: unknown;
+  rpcMaxConnections?: unknown;
+  rpcMaxRequestSize?: unknown;
+  rpcMaxResponseSize?: unknown;
+  rpcMaxBatchRequestLen?: unknown;
+  rpcMaxBuffered?: unknown;
+  rpcMaxBufferedTotal?: unknown;
+  rpcRequestTimeout?: unknown;
+  rpcAllowOrigin?: unknown;
+  rpcAllowHost?: unknown;
+}
+
+const MIB = 1024 * 1024;
+
+/** The server limits settable from the command line: flag, option key, unit (MiB flags are turned into bytes), max. */
+const RPC_LIMIT_FLAGS: ReadonlyArray<{ raw: keyof DevnetRawOptions; flag: string; key: keyof RpcServerOptions; mib: boolean; max: number }> = [
+  { raw: 'rpcMaxConnections', flag: '--rpc-max-connections', key: 'maxConnections', mib: false, max: 100_000 },
+  { raw: 'rpcMaxRequestSize', flag: '--rpc-max-request-size', key: 'maxFrameBytes', mib: true, max: 1024 },
+  { raw: 'rpcMaxResponseSize', flag: '--rpc-max-response-size', key: 'maxReplyBytes', mib: true, max: 1024 },
+  { raw: 'rpcMaxBatchRequestLen', flag: '--rpc-max-batch-request-len', key: 'maxBatchRequests', mib: false, max: 10_000_000 },
+  { raw: 'rpcMaxBuffered', flag: '--rpc-max-buffered', key: 'maxBufferedBytes', mib: true, max: 4096 },
+  { raw: 'rpcMaxBufferedTotal', flag: '--rpc-max-buffered-total', key: 'maxTotalBufferedBytes', mib: true, max: 65_536 },
+  { raw: 'rpcRequestTimeout', flag: '--rpc-request-timeout', key: 'requestTimeoutMs', mib: false, max: 3_600_000 },
+];
 
 /** The longest block time accepted: one day. */
 const MAX_BLOCK_TIME_MS = 86_400_000;
@@ -47,12 +100,24 @@ function integerOption(name: string, raw: unknown, max: number): number {
   return Number(text);
 }
 
+/** A comma-separated list of origins or host names (`*` for any). */
+function listOption(name: string, raw: unknown): string[] {
+  const items = String(raw).split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (items.length === 0 || items.some((x) => /\s/.test(x))) throw new InvalidOptionError(name, 'expected a comma-separated list without spaces inside names (or "*")');
+  return items;
+}
+
 /**
  * Checks the command line's raw options key by key and merges them with DEVNET_CLI_DEFAULTS.
  * @throws InvalidOptionError naming the option
  */
-export function parseDevnetOptions(raw: { port?: unknown; blockTime?: unknown; config?: unknown; db?: unknown }): DevnetCliOptions {
-  const out: DevnetCliOptions = { ...DEVNET_CLI_DEFAULTS };
+export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
+  const out: DevnetCliOptions = { ...DEVNET_CLI_DEFAULTS, rpc: {} };
+  if (raw.spec !== undefined) {
+    const text = String(raw.spec);
+    if (!DEVNET_SPEC_CHOICES.includes(text)) throw new InvalidOptionError('--spec', `expected one of ${DEVNET_SPEC_CHOICES.join(', ')}, got ${JSON.stringify(text.slice(0, 20))}`);
+    out.spec = Number(text);
+  }
   if (raw.port !== undefined) out.port = integerOption('--port', raw.port, 65535);
   if (raw.blockTime !== undefined) out.blockTimeMs = integerOption('--block-time', raw.blockTime, MAX_BLOCK_TIME_MS);
   for (const key of ['config', 'db'] as const) {
@@ -61,8 +126,37 @@ export function parseDevnetOptions(raw: { port?: unknown; blockTime?: unknown; c
     if (typeof v !== 'string' || v === '') throw new InvalidOptionError(`--${key}`, 'expected a file path');
     out[key] = v;
   }
+  if (raw.keepBlocks !== undefined) {
+    if (String(raw.keepBlocks) === 'all') out.keepBlocks = 'all';
+    else {
+      const n = integerOption('--keep-blocks', raw.keepBlocks, 1_000_000_000);
+      if (n < MIN_KEEP_BLOCKS) throw new InvalidOptionError('--keep-blocks', `expected "all" or an integer of at least ${MIN_KEEP_BLOCKS}, got ${JSON.stringify(String(raw.keepBlocks))}`);
+      out.keepBlocks = n;
+    }
+  }
+  const rpc: Record<string, unknown> = {};
+  for (const { raw: field, flag, key, mib, max } of RPC_LIMIT_FLAGS) {
+    if (raw[field] === undefined) continue;
+    const n = integerOption(flag, raw[field], max);
+    if (n === 0) throw new InvalidOptionError(flag, `expected an integer from 1 to ${max}, got "0"`);
+    rpc[key] = mib ? n * MIB : n;
+  }
+  if (raw.rpcAllowOrigin !== undefined) rpc.allowedOrigins = listOption('--rpc-allow-origin', raw.rpcAllowOrigin);
+  if (raw.rpcAllowHost !== undefined) rpc.allowedHosts = listOption('--rpc-allow-host', raw.rpcAllowHost);
+  // The limits must fit one another (e.g. --rpc-max-buffered at least --rpc-max-response-size): named by their flags.
+  try {
+    resolveRpcServerOptions(rpc);
+  } catch (err) {
+    const m = err instanceof InvalidOptionError ? /^option (\S+): (.*)$/s.exec(err.message) : null;
+    const flag = RPC_LIMIT_FLAGS.find((f) => f.key === m?.[1])?.flag;
+    if (m === null || flag === undefined) throw err;
+    throw new InvalidOptionError(flag, m[2]!.replace(/maxReplyBytes/, '--rpc-max-response-size').replace(/maxBufferedBytes/, '--rpc-max-buffered'));
+  }
+  out.rpc = rpc as Partial<RpcServerOptions>;
   return out;
 }
+
+
 
 /** The dev accounts as printed: the config's dev URIs when it names some, else the standard ones. */
 async function devAccountLines(devAccounts: unknown): Promise<string[]> {
@@ -101,18 +195,21 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   const resuming = options.db !== null && existsSync(options.db);
   const config = options.config !== null ? await readJsonInput(options.config) : resuming ? null : { subnets: [] };
   const log = (line: string): void => io.stderr(`${line}\n`);
+  const { selectDevnetSpec } = await import('../devnet/runtime.js');
+  selectDevnetSpec(options.spec);
   const { createDevnet } = await import('../devnet/node.js');
   const { startRpcServer } = await import('../devnet/rpc/index.js');
   let node: Awaited<ReturnType<typeof createDevnet>>;
   try {
-    node = await createDevnet({ config, blockTimeMs: options.blockTimeMs, db: options.db, log });
+    const keepBlocks = options.keepBlocks === 'all' ? { keepBlocks: null } : options.keepBlocks === null ? {} : { keepBlocks: options.keepBlocks };
+    node = await createDevnet({ config, blockTimeMs: options.blockTimeMs, db: options.db, log, ...keepBlocks });
   } catch (err) {
     if (err instanceof InvalidInputError && options.config !== null) throw new InvalidInputError(options.config, err.message);
     throw err;
   }
   let server: Awaited<ReturnType<typeof startRpcServer>>;
   try {
-    server = await startRpcServer(node, { port: options.port, log });
+    server = await startRpcServer(node, { ...options.rpc, port: options.port, log });
   } catch (err) {
     await node.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new InvalidOptionError('--port', `${options.port} is already in use on 127.0.0.1`);
@@ -122,7 +219,8 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   io.stdout(`${(await devAccountLines(node.devAccounts)).join('\n')}\n`);
   node.start();
   const pace = options.blockTimeMs === 0 ? 'blocks on demand (devnet_newBlock, and after each accepted extrinsic)' : `a block every ${options.blockTimeMs} ms`;
-  log(`devnet: head #${node.chain.head.number}, ${pace}${options.db !== null ? `, stored in ${showPath(options.db)}` : ''}; Ctrl-C stops it`);
+  const kept = node.chain.keepBlocks === null ? 'every block kept' : `the last ${node.chain.keepBlocks} blocks kept`;
+  log(`devnet: head #${node.chain.head.number}, ${pace}${options.db !== null ? `, stored in ${showPath(options.db)}` : ''}, ${kept}; Ctrl-C stops it`);
   await io.stopped;
   await server.close();
   await node.close();
@@ -137,8 +235,24 @@ export function devnetCommand(): Command {
     .option('-b, --block-time <ms>', `milliseconds between blocks; 0 produces blocks on demand only (default ${DEVNET_CLI_DEFAULTS.blockTimeMs})`)
     .option('-c, --config <file>', 'subnet config JSON (contracts/devnet.md); without it the chain starts with no subnets')
     .option('--db <file>', 'persist the chain in this SQLite file: a new file starts from --config, an existing one resumes')
-    .addHelpText('after', '\nThe first line on stdout is `devnet listening on ws://127.0.0.1:PORT`; the dev accounts follow. Logs go to stderr.')
-    .action(async (opts: { port?: string; blockTime?: string; config?: string; db?: string }) => {
+    .option('--keep-blocks <n|all>', `blocks held in memory and served, older ones pruned (default ${DEFAULT_KEEP_BLOCKS}; "all" with --db)`)
+    .option('--spec <n>', 'the runtime served: 233 (default; commit-reveal v2), 343 or 424 (timelocked commits, drand; docs/timelock.md)')
+    .option('--rpc-max-connections <n>', 'TCP connections at once, WebSocket and HTTP (default 100)')
+    .option('--rpc-max-request-size <MiB>', 'largest request frame or HTTP body (default 15)')
+    .option('--rpc-max-response-size <MiB>', 'largest reply, batches included (default 15)')
+    .option('--rpc-max-batch-request-len <n>', 'requests in one JSON-RPC batch (default 1000)')
+    .option('--rpc-max-buffered <MiB>', 'unsent reply bytes per connection before it is closed (default 32)')
+    .option('--rpc-max-buffered-total <MiB>', 'unsent replies and incoming HTTP bodies over all connections (default 64)')
+    .option('--rpc-request-timeout <ms>', 'time an HTTP request has to arrive in full (default 10000)')
+    .option('--rpc-allow-origin <origins>', 'browser origins let in, comma-separated, or "*" (default: none; devnet_* is unauthenticated)')
+    .option('--rpc-allow-host <names>', 'Host header names accepted besides loopback ones, comma-separated, or "*" (default: none)')
+    .addHelpText('after', [
+      '',
+      'The first line on stdout is `devnet listening on ws://127.0.0.1:PORT`; the dev accounts follow. Logs go to stderr.',
+      'devnet_* (newBlock, setStorage, ...) is unauthenticated: the devnet is for loopback, and requests from web pages',
+      '(an Origin header) or under a non-loopback Host name are refused unless allowed above. docs/limits.md lists the limits.',
+    ].join('\n'))
+    .action(async (opts: DevnetRawOptions) => {
       await runDevnet(parseDevnetOptions(opts));
     });
 }

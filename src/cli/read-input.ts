@@ -119,6 +119,15 @@ export async function readJsonInput(source: string, options: ReadInputOptions = 
   }
 }
 
+/** Reads a text document (e.g. hex) from a file, or from stdin when `source` is `-`, within the same size limit. */
+export async function readTextInput(source: string, options: Pick<ReadInputOptions, 'maxInputMib'> = {}): Promise<string> {
+  const maxMib = options.maxInputMib ?? READ_INPUT_DEFAULTS.maxInputMib;
+  const name = source === '-' ? 'stdin' : showPath(source);
+  const bytes = await readBytes(source, name, maxMib);
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  return bytes.toString('utf8', start);
+}
+
 /** Writes a JSON result to stdout, alone, as the contracts require. */
 export function writeJson(value: unknown, pretty = false): void {
   process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);

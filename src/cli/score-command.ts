@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { once } from 'node:events';
 import { parseScoreRequest } from '../scoring/parse-batch.js';
+import { InvalidOptionError } from '../errors/index.js';
+import { SCORING_MODELS } from '../scoring/params.js';
+import type { ScoringModel } from '../scoring/types.js';
 import { scoreBatch } from '../scoring/score.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { processAndEmit } from '../scoring/weights/index.js';
@@ -50,6 +53,7 @@ function scoreFields(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonM
     ['synergyTotal', Array.from(result.synergyTotal)],
     ['divergence', Array.from(result.divergence, num)],
     ['divergenceExcess', Array.from(result.divergenceExcess)],
+    ['multiplicity', Array.from(result.multiplicity)],
     ['shapley', Array.from(result.shapley)],
     ['weights', weights],
   ];
@@ -96,6 +100,7 @@ export function scoreCommand(): Command {
     .option('--json', 'print every quantity as JSON on stdout instead of the tables')
     .option('--synergy', `with --json: always include the K×K synergy matrix (by default only while K×K ≤ ${MAX_DEFAULT_MATRIX_CELLS}; else null)`)
     .option('--loss-per-query', `with --json: always include the K×B lossPerQuery matrix (by default only while K×B ≤ ${MAX_DEFAULT_MATRIX_CELLS}; else null)`)
+    .option('--model <name>', 'the scoring model: shapley-2022 (the default, the 2022 validator\'s) or redundancy-aware (copies and sybils share one answer\'s value); overrides params.model')
     .option('--max-input-mb <n>', MAX_INPUT_HELP)
     .addHelpText(
       'after',
@@ -104,8 +109,15 @@ export function scoreCommand(): Command {
         'malformed batch exits 2. Parameters default to the 2022 validator\'s: see docs/scoring.md.\n' +
         'Batches that cannot fit the engine (B·vocab per dense answer, K ≤ 11585) exit 2 before anything is allocated.',
     )
-    .action(async (opts: { responses: string; json?: boolean; synergy?: boolean; lossPerQuery?: boolean; maxInputMb?: string }) => {
-      const { batch, params } = parseScoreRequest(await readJsonInput(opts.responses, { maxInputMib: parseMaxInputOption(opts.maxInputMb) }));
+    .action(async (opts: { responses: string; json?: boolean; synergy?: boolean; lossPerQuery?: boolean; maxInputMb?: string; model?: string }) => {
+      // The flag is checked before the input is read.
+      const model = opts.model;
+      if (model !== undefined && !(SCORING_MODELS as readonly string[]).includes(model)) {
+        throw new InvalidOptionError('--model', `expected one of ${SCORING_MODELS.join(', ')}, got ${JSON.stringify(model)}`);
+      }
+      const request = parseScoreRequest(await readJsonInput(opts.responses, { maxInputMib: parseMaxInputOption(opts.maxInputMb) }));
+      const batch = request.batch;
+      const params = model === undefined ? request.params : { ...request.params, model: model as ScoringModel };
       const result = scoreBatch(batch, params);
       const weights = shapleyWeights(result);
       if (opts.json === true) {
@@ -121,14 +133,14 @@ export function scoreCommand(): Command {
       const fmt = (x: number): string => (Number.isNaN(x) ? '-' : x.toPrecision(5));
       const order = result.uids.map((_, k) => k).sort((a, b) => (result.shapley[b] as number) - (result.shapley[a] as number));
       const table = renderTable(
-        [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'shapley' }, { header: 'weight (u16)' }],
+        [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'multiplicity' }, { header: 'value' }, { header: 'weight (u16)' }],
         order.map((k) => {
           const uid = result.uids[k] as number;
-          return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
+          return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.multiplicity[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
         }),
       );
       const silent = result.responsive.filter((r) => !r).length;
-      process.stdout.write(`${batch.targets.length} queries, ${result.uids.length} miners (${silent} unresponsive), vocab ${batch.vocab}; by Shapley value:\n${table}\n`);
+      process.stdout.write(`${batch.targets.length} queries, ${result.uids.length} miners (${silent} unresponsive), vocab ${batch.vocab}; model ${params.model}; by value:\n${table}\n`);
       process.stdout.write(`weights to emit: ${weights.uids.length} uids (n = max uid + 1, min allowed 1, no limit)\n`);
     });
 }

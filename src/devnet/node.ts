@@ -1,6 +1,6 @@
 import { blake2AsHex, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { InvalidInputError, InvalidOptionError, RuntimeDataError } from '../errors/index.js';
+import { InvalidInputError, RuntimeDataError } from '../errors/index.js';
 import { Chain, type ApplyOutcome, type BlockContext, type BlockHooks, type Produced } from './chain.js';
 import type { RuntimeModule } from './dispatch.js';
 import { checkExtrinsic, type CheckedTx, type TransactionValidator } from './extrinsic/check.js';
@@ -16,6 +16,7 @@ import { SystemHooks } from './system/block-hooks.js';
 import { storagePairs } from './system/storage-pairs.js';
 import { systemModule } from './system/system-module.js';
 import { loadSubtensorWiring, type AdminMethod, type GenesisWriter } from './system/runtime-wiring.js';
+import { resolveOptions, type DevnetOptions } from './node-options.js';
 
 /*
  * The devnet node: a chain of final blocks over a state store, the transaction pool in front of it, the runtime's
@@ -26,46 +27,8 @@ import { loadSubtensorWiring, type AdminMethod, type GenesisWriter } from './sys
  */
 
 export type { AdminMethod, AdminContext, GenesisWriter } from './system/runtime-wiring.js';
-
-/** Options of `createDevnet`. */
-export interface DevnetOptions {
-  /** The subnet config (contracts/devnet.md), given to the default subtensor genesis. */
-  config?: unknown;
-  /** Milliseconds between blocks; 0 produces blocks only on demand (admin newBlock, and right after an accepted extrinsic). */
-  blockTimeMs?: number;
-  /** A database file to persist the chain in: created and initialised when new, resumed (config ignored) when not. */
-  db?: string | null;
-  /** Pallet modules; default: the subtensor module when src/devnet/subtensor is present. The System calls are always there. */
-  modules?: RuntimeModule[] | null;
-  /** Writes the genesis storage; default: the subtensor genesis from `config` when present. */
-  genesis?: GenesisWriter | null;
-  /** The runtime's own signed-extension checks; default: the subtensor module's when `modules` is left to its default. */
-  validators?: TransactionValidator[] | null;
-  /** Extra devnet_ admin methods by name (added to newBlock and setStorage, and to the subtensor ones). */
-  admin?: Record<string, AdminMethod>;
-  /** Pool limits: ready and future transactions (Substrate's defaults). */
-  poolReady?: number;
-  poolFuture?: number;
-  /** Most signed extrinsics in one block. */
-  maxBlockExtrinsics?: number;
-  /** Where diagnostics go (default: stderr). */
-  log?: (message: string) => void;
-}
-
-/** Defaults of `createDevnet`'s options. */
-export const DEVNET_DEFAULTS: Readonly<Required<DevnetOptions>> = Object.freeze({
-  config: null,
-  blockTimeMs: 12_000,
-  db: null,
-  modules: null,
-  genesis: null,
-  validators: null,
-  admin: {},
-  poolReady: 8192,
-  poolFuture: 512,
-  maxBlockExtrinsics: 4096,
-  log: (message: string) => { process.stderr.write(`${message}\n`); },
-});
+export { DEFAULT_KEEP_BLOCKS, DEVNET_DEFAULTS, MIN_KEEP_BLOCKS } from './node-options.js';
+export type { DevnetOptions } from './node-options.js';
 
 /** How long an included or dropped transaction is refused as "temporarily banned" (Substrate: 30 minutes). */
 const BAN_MS = 30 * 60 * 1000;
@@ -73,27 +36,19 @@ const BAN_MS = 30 * 60 * 1000;
 const BAN_CAP = 65_536;
 /** Blocks one newBlock call may produce. */
 const MAX_NEW_BLOCKS = 100_000;
+/**
+ * How long newBlock produces blocks before it lets the event loop run (other clients, timers): a call for 100 000
+ * blocks once held it for 21.8 s.
+ */
+const NEW_BLOCK_SLICE_MS = 10;
 
-function positiveInteger(name: string, value: unknown, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new InvalidOptionError(name, `expected ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`);
+/** newBlock's count: a positive integer up to MAX_NEW_BLOCKS, also as named parameters ({ "count": 3 }). */
+function newBlockCount(count: unknown): number {
+  if (typeof count === 'object' && count !== null && 'count' in count) count = (count as { count: unknown }).count;
+  if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
+    throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
   }
-  return value;
-}
-
-function resolveOptions(options: DevnetOptions): Required<DevnetOptions> {
-  const o = { ...DEVNET_DEFAULTS, ...options } as Required<DevnetOptions>;
-  positiveInteger('blockTimeMs', o.blockTimeMs, true);
-  positiveInteger('poolReady', o.poolReady);
-  positiveInteger('poolFuture', o.poolFuture);
-  positiveInteger('maxBlockExtrinsics', o.maxBlockExtrinsics);
-  if (o.db !== null && (typeof o.db !== 'string' || o.db === '')) throw new InvalidOptionError('db', 'expected a file path');
-  if (o.modules !== null && !Array.isArray(o.modules)) throw new InvalidOptionError('modules', 'expected an array of RuntimeModule');
-  if (o.validators !== null && !Array.isArray(o.validators)) throw new InvalidOptionError('validators', 'expected an array of functions');
-  if (o.genesis !== null && typeof o.genesis !== 'function') throw new InvalidOptionError('genesis', 'expected a function');
-  if (typeof o.admin !== 'object' || o.admin === null) throw new InvalidOptionError('admin', 'expected an object of functions');
-  if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
-  return o;
+  return count;
 }
 
 /** A running devnet: the node the RPC server serves, plus its life cycle. */
@@ -146,7 +101,7 @@ export class Devnet implements DevnetNode {
       applyExtrinsic: (ctx, xt, index) => this.delegate.applyExtrinsic(ctx, xt, index),
       onFinalize: (ctx, included) => this.delegate.onFinalize(ctx, included),
     };
-    this.chain = new Chain(this.runtime, this.state, delegating);
+    this.chain = new Chain(this.runtime, this.state, delegating, options.keepBlocks);
     this.admins = new Map<string, AdminMethod>([
       ['newBlock', (_ctx, params) => this.newBlock(params[0] === undefined ? 1 : params[0])],
       ['setStorage', (ctx, params) => this.setStorage(ctx, params)],
@@ -294,14 +249,28 @@ export class Devnet implements DevnetNode {
     return result;
   }
 
-  /** Produces `count` blocks now; answers the new head's number. */
+  /** Produces `count` blocks now, holding the event loop until they are done; answers the new head's number. */
   newBlock(count: unknown = 1): number {
-    // Named parameters arrive as one object: { "count": 3 }.
-    if (typeof count === 'object' && count !== null && 'count' in count) count = (count as { count: unknown }).count;
-    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1 || count > MAX_NEW_BLOCKS) {
-      throw new InvalidInputError('count', `expected an integer from 1 to ${MAX_NEW_BLOCKS}, got ${String(count)}`);
+    const n = newBlockCount(count);
+    for (let i = 0; i < n; i++) this.produceBlock();
+    return this.chain.head.number;
+  }
+
+  /**
+   * devnet_newBlock: produces `count` blocks and answers the new head's number, in slices of NEW_BLOCK_SLICE_MS with the
+   * event loop free in between, so other clients are served meanwhile (their blocks may interleave; every block is
+   * still whole). It stops early when the devnet closes.
+   */
+  async newBlockYielding(count: unknown = 1): Promise<number> {
+    const n = newBlockCount(count);
+    let sliceStart = performance.now();
+    for (let i = 0; i < n && !this.closed; i++) {
+      this.produceBlock();
+      if (i + 1 < n && performance.now() - sliceStart >= NEW_BLOCK_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
-    for (let i = 0; i < count; i++) this.produceBlock();
     return this.chain.head.number;
   }
 

@@ -13,6 +13,34 @@ import { RuntimeDataError } from '../errors/index.js';
 export const METADATA_URL = new URL('../../data/chain/subtensor-testnet-spec233.metadata.hex', import.meta.url);
 
 /**
+ * The runtimes devnet can serve (data/chain/, recorded from testnet and mainnet; ../shared/chain/README.md says
+ * where each was published): 233 (the default: commit-reveal v2), 343 and 424 (timelocked commits, pallet Drand; 424
+ * also schedules epochs from storage). One runtime per process: select it before the first load.
+ */
+export const DEVNET_SPECS = Object.freeze({
+  233: new URL('../../data/chain/subtensor-testnet-spec233.metadata.hex', import.meta.url),
+  343: new URL('../../data/chain/subtensor-finney-spec343.metadata.hex', import.meta.url),
+  424: new URL('../../data/chain/subtensor-finney-spec424.metadata.hex', import.meta.url),
+});
+
+/** A runtime devnet can serve. */
+export type DevnetSpec = keyof typeof DEVNET_SPECS;
+
+let selected: DevnetSpec = 233;
+
+/**
+ * Chooses the runtime this process's devnet serves (default 233). The runtime is loaded once per process, so a
+ * different spec after the first load is refused.
+ */
+export function selectDevnetSpec(spec: number): void {
+  if (!(spec in DEVNET_SPECS)) throw new RuntimeDataError(`spec ${spec} is not one devnet has (${Object.keys(DEVNET_SPECS).join(', ')})`);
+  if (cached !== undefined && cached.version.specVersion !== spec) {
+    throw new RuntimeDataError(`this process already serves spec ${cached.version.specVersion}; one runtime per process`);
+  }
+  selected = spec as DevnetSpec;
+}
+
+/**
  * Runtime APIs left out of the advertised version. With the Metadata API listed, @polkadot/api asks for metadata v15
  * through `state_call`; without it, it reads `state_getMetadata` (v14), which is what this metadata is.
  */
@@ -44,7 +72,7 @@ let cached: DevnetRuntime | undefined;
 /** Loads the served runtime once per process. */
 export function loadRuntime(): DevnetRuntime {
   if (cached !== undefined) return cached;
-  const raw = readFileSync(METADATA_URL, 'utf8').trim();
+  const raw = readFileSync(DEVNET_SPECS[selected], 'utf8').trim();
   const metadataHex = (raw.startsWith('0x') ? raw : `0x${raw}`) as `0x${string}`;
   const registry = new TypeRegistry();
   const metadata = new Metadata(registry, metadataHex);
@@ -52,6 +80,9 @@ export function loadRuntime(): DevnetRuntime {
   registry.setMetadata(metadata, undefined, {
     SubtensorSignedExtension: { extrinsic: {}, payload: {} },
     CommitmentsSignedExtension: { extrinsic: {}, payload: {} },
+    // Their names in specs 343 and 424 (no data either).
+    SubtensorTransactionExtension: { extrinsic: {}, payload: {} },
+    DrandPriority: { extrinsic: {}, payload: {} },
   });
   const decorated = expandMetadata(registry, metadata);
   const versionConst = decorated.consts.system?.version;

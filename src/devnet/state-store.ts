@@ -25,6 +25,8 @@ export class StateStore {
   private readonly changes = new Map<number, ChangeSet>();
   /** The number of the last committed block (−1 before genesis). */
   head = -1;
+  /** The oldest block whose state reads are exact (0 until `prune`). */
+  oldest = 0;
 
   /** The value of `key` at block `at` (default: the head), or null. Reads at `head + 1` see the pending writes. */
   get(key: Hex, at: number = this.head): Hex | null {
@@ -83,6 +85,35 @@ export class StateStore {
     this.pending = new Map();
     this.head = number;
     return set;
+  }
+
+  /**
+   * Forgets the history before block `before`: for each key, the versions older than the one in force at `before`,
+   * that one too when it is a deletion (a key whose history is all gone is dropped), and the change sets. Reads at
+   * `before` and later are unchanged; reads at older blocks are no longer exact, and callers must not make them.
+   */
+  prune(before: number): void {
+    if (before <= this.oldest) return;
+    for (const [key, v] of this.versions) {
+      // The number of versions written at or before `before`: the last of them is in force at `before`.
+      let lo = 0, hi = v.blocks.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((v.blocks[mid] as number) <= before) lo = mid + 1; else hi = mid;
+      }
+      let drop = lo - 1;
+      if (drop >= 0 && v.values[drop] === null) drop++;
+      if (drop <= 0) continue;
+      if (drop >= v.blocks.length) {
+        this.versions.delete(key);
+        this.sortedDirty = true;
+        continue;
+      }
+      v.blocks.splice(0, drop);
+      v.values.splice(0, drop);
+    }
+    for (let n = this.oldest; n < before; n++) this.changes.delete(n);
+    this.oldest = before;
   }
 
   /** The writes of a committed block. */

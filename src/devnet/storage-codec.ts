@@ -8,6 +8,9 @@ import { decodeFast, encodeFast, isFastType } from './scale-fast.js';
 /** A hex string with the 0x prefix, as storage keys and SCALE values travel over JSON-RPC. */
 export type Hex = `0x${string}`;
 
+/** The most keys remembered: a few MB, and enough for every key a subnet's blocks touch. */
+const KEY_CACHE_MAX = 32_768;
+
 /**
  * Storage keys and values of the served runtime, by pallet and item name as the metadata spells them in camelCase
  * (`subtensorModule`, `weights`): keys are hashed with the item's own hashers, values encoded with its own type.
@@ -39,8 +42,9 @@ export class StorageCodec {
     if (hit !== undefined) return hit;
     const key = this.computeKey(pallet, item, args);
     if (memo !== null) {
-      // Bounded: a long-running devnet touches few distinct keys, but nothing else limits the map.
-      if (this.keyCache.size >= 200_000) this.keyCache.clear();
+      // Bounded: a long-running devnet touches few distinct keys, but each block adds two (System.BlockHash of the
+      // parent, and of the block it prunes), and nothing else limits the map.
+      if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
       this.keyCache.set(memo, key);
     }
     return key;

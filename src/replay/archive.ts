@@ -1,5 +1,5 @@
 import type { Database as Db, Statement } from 'better-sqlite3';
-import { openDatabase } from '../store/index.js';
+import { ARCHIVE_KIND, openDatabase } from '../store/index.js';
 import type { Migration } from '../store/index.js';
 import { ArchiveContentError } from './errors.js';
 import { packInput, packKeys, packOutput, snapshotFromRow } from './snapshot-codec.js';
@@ -73,11 +73,11 @@ export class Archive {
 
   /**
    * Opens (creating when absent) an archive file and applies the missing schema versions.
-   * @throws StoreOpenError; StoreVersionError for a file written by a newer yumaval; ArchiveContentError for a SQLite
-   *   file of another kind
+   * @throws StoreOpenError; StoreVersionError for a file written by a newer yumaval; StoreKindError for a validator
+   *   store or an unmarked file; ArchiveContentError for a marked archive without its table
    */
   static open(file: string): Archive {
-    const db = openDatabase(file, { migrations: ARCHIVE_MIGRATIONS });
+    const db = openDatabase(file, { migrations: ARCHIVE_MIGRATIONS, kind: ARCHIVE_KIND });
     // The store and the archive share openDatabase's schema_version table: a validator store (or any other SQLite
     // file with one) would pass as an archive of the same version without this check.
     if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'snapshots'").get() === undefined) {

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors/index.js';
-import type { ScoringParams } from './types.js';
+import type { ScoringModel, ScoringParams } from './types.js';
 import { describeValue } from '../errors/describe-value.js';
 
 /*
@@ -9,6 +9,10 @@ import { describeValue } from '../errors/describe-value.js';
 
 /** The 2022 validator's values (bittensor v3.4.3 – v3.6 core_validator, validator-sdk-spec.md §6). */
 export const SCORING_DEFAULTS: Readonly<ScoringParams> = Object.freeze({
+  // The 2022 model stays the default of the scorer: `yumaval score` and the contract reproduce it unchanged.
+  model: 'shapley-2022' as ScoringModel,
+  // Chosen from the measurements of docs/scoring.md (the noise a copier would add, the distance of honest miners).
+  redundancyTolerance: 3,
   // Chain hyperparameter ScalingLawPower = 50, read by the validator as 50 / 100 (§6.3).
   scalingLawPower: 0.5,
   // Chain hyperparameter SynergyScalingLawPower = 50, read as 50 / 100 (§6.4).
@@ -32,15 +36,29 @@ const MAX_POWER = 4;
 const MIN_LOSS_FLOOR = 0.01;
 const MAX_WORST_LOSS = 700;
 
-type Check = (v: number) => string | null;
+/** The scoring models, in the order of docs/scoring.md. */
+export const SCORING_MODELS: readonly ScoringModel[] = Object.freeze(['shapley-2022', 'redundancy-aware']);
+/** The largest tolerance: beyond it, miners whose losses differ by more than 50 nats a query would be merged. */
+const MAX_TOLERANCE = 50;
+
+/** A check of one value: the problem (without the value, which the caller appends), or null. */
+type Check = (v: unknown) => string | null;
+
+/** A finite number that passes `ok`. */
+const numeric = (ok: (v: number) => boolean, expected: string): Check => (v) => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'expected a finite number';
+  return ok(v) ? null : expected;
+};
 
 const CHECKS: Readonly<Record<keyof ScoringParams, Check>> = {
-  scalingLawPower: (v) => (v > 0 && v <= MAX_POWER ? null : `expected a number in (0, ${MAX_POWER}]`),
-  synergyScalingLawPower: (v) => (v > 0 && v <= MAX_POWER ? null : `expected a number in (0, ${MAX_POWER}]`),
-  divergenceWeight: (v) => (v >= 0 ? null : 'expected a number ≥ 0'),
-  lossFloor: (v) => (v >= MIN_LOSS_FLOOR ? null : `expected a number ≥ ${MIN_LOSS_FLOOR} (the scaling law overflows below it)`),
-  worstLoss: (v) => (v > 0 && v <= MAX_WORST_LOSS ? null : `expected a number in (0, ${MAX_WORST_LOSS}]`),
-  emaAlpha: (v) => (v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'),
+  scalingLawPower: numeric((v) => v > 0 && v <= MAX_POWER, `expected a number in (0, ${MAX_POWER}]`),
+  synergyScalingLawPower: numeric((v) => v > 0 && v <= MAX_POWER, `expected a number in (0, ${MAX_POWER}]`),
+  divergenceWeight: numeric((v) => v >= 0, 'expected a number ≥ 0'),
+  lossFloor: numeric((v) => v >= MIN_LOSS_FLOOR, `expected a number ≥ ${MIN_LOSS_FLOOR} (the scaling law overflows below it)`),
+  worstLoss: numeric((v) => v > 0 && v <= MAX_WORST_LOSS, `expected a number in (0, ${MAX_WORST_LOSS}]`),
+  emaAlpha: numeric((v) => v > 0 && v <= 1, 'expected a number in (0, 1]'),
+  model: (v) => (typeof v === 'string' && (SCORING_MODELS as readonly string[]).includes(v) ? null : `expected one of ${SCORING_MODELS.join(', ')}`),
+  redundancyTolerance: numeric((v) => v > 0 && v <= MAX_TOLERANCE, `expected a number of nats in (0, ${MAX_TOLERANCE}]`),
 };
 
 const KEYS = Object.keys(CHECKS) as Array<keyof ScoringParams>;
@@ -70,12 +88,9 @@ export function resolveScoringParams(partial: unknown, path = 'params'): Scoring
     if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
     const v = given[key];
     if (v === undefined) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new InvalidInputError(`${path}.${key}`, `expected a finite number, got ${describeValue(v)}`);
-    }
     const problem = CHECKS[key](v);
-    if (problem !== null) throw new InvalidInputError(`${path}.${key}`, `${problem}, got ${v}`);
-    out[key] = v;
+    if (problem !== null) throw new InvalidInputError(`${path}.${key}`, `${problem}, got ${typeof v === 'number' ? v : describeValue(v)}`);
+    (out as unknown as Record<string, unknown>)[key] = v;
   }
   if (!(out.worstLoss > out.lossFloor)) {
     throw new InvalidInputError(

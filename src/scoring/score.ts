@@ -2,7 +2,7 @@ import { EngineAbortError, InvalidInputError, YumavalError } from '../errors/ind
 import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, startRun } from '../wasm/index.js';
 import { checkBatchShape } from './check-batch.js';
 import type { ScoreBatch, ScoreResult, ScoringParams } from './types.js';
-import { KIND, MINER_SLOTS, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wasm-layout.js';
+import { KIND, MINER_SLOTS, MODEL_CODE, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wasm-layout.js';
 
 /** Below this many pair-query products the helper thread costs more than it saves. */
 const HELPER_MIN_WORK = 200_000;
@@ -62,6 +62,9 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
   setF64(SD.DIVERGENCE_WEIGHT, params.divergenceWeight);
   setF64(SD.LOSS_FLOOR, params.lossFloor);
   setF64(SD.WORST_LOSS, params.worstLoss);
+  // Parameters written before the redundancy-aware model existed have no model: they mean the 2022 one.
+  setInt(SD.MODEL, MODEL_CODE[params.model ?? 'shapley-2022']);
+  setF64(SD.TOLERANCE, params.redundancyTolerance ?? 1);
   new Int32Array(buf, pTargets, B).set(batch.targets);
   const table = new Int32Array(buf, pMiners, K * MINER_SLOTS);
   batch.responses.forEach((r, k) => {
@@ -103,6 +106,7 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
     synergyTotal: f64(SR.SYNERGY_TOTAL, K),
     divergence: f64(SR.DIVERGENCE, K),
     divergenceExcess: f64(SR.EXCESS, K),
+    multiplicity: f64(SR.MULTIPLICITY, K),
     shapley: f64(SR.SHAPLEY, K),
   } as ScoreResult;
   // The K×K matrix is built and copied out on first read: at K = 4096 it is 128 MiB, and most callers only need the

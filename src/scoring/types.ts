@@ -29,8 +29,18 @@ export interface ScoreBatch {
   responses: MinerResponse[];
 }
 
+/** The scoring models: the 2022 core validator's Shapley values, or the same discounted for redundancy (docs/scoring.md). */
+export type ScoringModel = 'shapley-2022' | 'redundancy-aware';
+
 /** The scoring parameters: what `tune` tunes. Defaults are those of the 2022 validator (SCORING_DEFAULTS). */
 export interface ScoringParams {
+  /** Which model the value is: `shapley-2022` (the default) or `redundancy-aware`. */
+  model: ScoringModel;
+  /**
+   * redundancy-aware only: τ, in nats. Two miners whose per-query losses differ by an RMS of D share their value with
+   * weight κ = (1 − (D/τ)²)² while D < τ, and not at all beyond (docs/scoring.md).
+   */
+  redundancyTolerance: number;
   /** Exponent of the base Shapley term: est_params^p (chain ScalingLawPower / 100). */
   scalingLawPower: number;
   /** Exponent of the pair synergy term (chain SynergyScalingLawPower / 100). */
@@ -74,6 +84,15 @@ export interface ScoreResult {
   divergence: Float64Array;
   /** Per miner: the mean over queries of clamp(((d − (avg + std)) / (std + 1e−9))^3, 0, 10); 0 when unresponsive. */
   divergenceExcess: Float64Array;
-  /** (baseParams + synergyTotal) / (1 + divergenceWeight · divergenceExcess); 0 when unresponsive. */
+  /**
+   * Per miner: how many answers its own is shared with, m_k = 1 + Σ_{j≠k} κ(D_kj) · (v_j / v_k)⁴, where v is the
+   * 2022 value, D_kj the RMS difference of the two miners' per-query losses and κ the redundancy kernel; 1 under
+   * shapley-2022, and for a miner of value 0 or unresponsive.
+   */
+  multiplicity: Float64Array;
+  /**
+   * The value weights are made from. shapley-2022: (baseParams + synergyTotal) / (1 + divergenceWeight ·
+   * divergenceExcess); redundancy-aware: that value v_k divided by multiplicity. 0 when unresponsive.
+   */
   shapley: Float64Array;
 }

@@ -13,8 +13,13 @@ export const SD = Object.freeze({
   DIVERGENCE_WEIGHT: 7,
   LOSS_FLOOR: 8,
   WORST_LOSS: 9,
+  MODEL: 10,
+  TOLERANCE: 11,
 });
-export const SCORE_SLOTS = 10;
+export const SCORE_SLOTS = 12;
+
+/** The model codes of the MODEL slot. */
+export const MODEL_CODE = Object.freeze({ 'shapley-2022': 0, 'redundancy-aware': 1 });
 
 /** Miner kinds and the i32 slots per miner in the miner table. */
 export const KIND = Object.freeze({ NONE: 0, DENSE: 1, TOPK: 2 });
@@ -33,5 +38,6 @@ export const SR = Object.freeze({
   EXCESS: 8,
   SHAPLEY: 9,
   K: 10,
+  MULTIPLICITY: 11,
 });
-export const SCORE_RESULT_SLOTS = 11;
+export const SCORE_RESULT_SLOTS = 12;

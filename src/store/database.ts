@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
 import { InvalidOptionError } from '../errors/index.js';
-import { StoreOpenError, StoreVersionError } from './errors.js';
+import { StoreKindError, StoreOpenError, StoreVersionError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 /*
@@ -16,9 +16,45 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
   /** The migrations to apply (tests give a longer list to prove upgrades); default MIGRATIONS. */
   migrations?: readonly Migration[];
+  /** What kind of file this is (default: the validator store). Files of another kind are refused. */
+  kind?: FileKind;
 }
 
-export const STORE_DEFAULTS: Readonly<Required<StoreOptions>> = Object.freeze({ busyTimeoutMs: 5_000, migrations: MIGRATIONS });
+/**
+ * A kind of yumaval SQLite file, marked in SQLite's `application_id` header field: the validator store and the replay
+ * archive share openDatabase and its schema_version table, so their version numbers alone cannot tell them apart.
+ */
+export interface FileKind {
+  /** The 32-bit application_id written into the file's header. */
+  id: number;
+  /** Its name in messages ("validator store"). */
+  name: string;
+  /** Accept a file with migrations but no mark (files written before kinds were marked), and mark it. */
+  adoptUnmarked: boolean;
+}
+
+/** The validator store ('yumv'). Stores written before the mark existed are adopted. */
+export const STORE_KIND: Readonly<FileKind> = Object.freeze({ id: 0x79756d76, name: 'validator store', adoptUnmarked: true });
+
+/** The replay archive ('yuma', src/replay), marked from its first version on: an unmarked file is not one. */
+export const ARCHIVE_KIND: Readonly<FileKind> = Object.freeze({ id: 0x79756d61, name: 'replay archive', adoptUnmarked: false });
+
+/** Every kind this build writes, by id, to name the kind of a file refused. */
+const KIND_NAMES = new Map<number, string>([[STORE_KIND.id, 'a validator store'], [ARCHIVE_KIND.id, 'a replay archive']]);
+
+export const STORE_DEFAULTS: Readonly<Required<StoreOptions>> = Object.freeze({ busyTimeoutMs: 5_000, migrations: MIGRATIONS, kind: STORE_KIND });
+
+/** Refuses a file marked as (or, unmarked, not adoptable as) another kind; marks a new or adopted file. */
+function checkKind(db: Db, file: string, kind: FileKind): void {
+  const id = db.pragma('application_id', { simple: true }) as number;
+  if (id === kind.id) return;
+  const fresh = schemaVersion(db) === 0;
+  if (id !== 0 || !(fresh || kind.adoptUnmarked)) {
+    const found = id === 0 ? 'an unmarked yumaval file of another kind' : (KIND_NAMES.get(id) ?? `a file with application_id ${id}`);
+    throw new StoreKindError(file, kind.name, found);
+  }
+  db.pragma(`application_id = ${kind.id}`);
+}
 
 function checkOptions(o: Required<StoreOptions>): void {
   if (!(Number.isInteger(o.busyTimeoutMs) && o.busyTimeoutMs >= 0 && o.busyTimeoutMs <= 600_000)) {
@@ -55,6 +91,7 @@ export function openDatabase(file: string, options: StoreOptions = {}): Db {
   }
   try {
     const current = schemaVersion(db);
+    checkKind(db, file, o.kind);
     if (current > o.migrations.length) throw new StoreVersionError(file, current, o.migrations.length);
     const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
     for (const m of o.migrations.slice(current)) {
@@ -65,7 +102,7 @@ export function openDatabase(file: string, options: StoreOptions = {}): Db {
     }
   } catch (e) {
     db.close();
-    if (e instanceof StoreVersionError) throw e;
+    if (e instanceof StoreVersionError || e instanceof StoreKindError) throw e;
     throw new StoreOpenError(file, `migration failed: ${(e as Error).message}`, { cause: e });
   }
   return db;

@@ -14,6 +14,13 @@ export class StoreVersionError extends YumavalError {
   }
 }
 
+/** The file is a SQLite file of another kind (a replay archive given as a validator store, or the reverse). */
+export class StoreKindError extends YumavalError {
+  constructor(file: string, expected: string, found: string) {
+    super(`${showPath(file)} is not a ${expected} (it is ${found}): give the right file`, 'ERR_STORE_KIND');
+  }
+}
+
 /** A row the caller named does not exist. */
 export class StoreNotFoundError extends YumavalError {
   constructor(what: string, id: number) {

@@ -1,10 +1,12 @@
 export { Store } from './store.js';
-export { openDatabase, schemaVersion, STORE_DEFAULTS } from './database.js';
-export type { StoreOptions } from './database.js';
+export { openDatabase, schemaVersion, STORE_DEFAULTS, STORE_KIND, ARCHIVE_KIND } from './database.js';
+export type { FileKind, StoreOptions } from './database.js';
 export { MIGRATIONS } from './migrations.js';
 export type { Migration } from './migrations.js';
 export { CommitIntentRepo } from './commit-intents.js';
 export type { CommitIntent, FailureKind, IntentKind, IntentState, NewIntent, SignedExtrinsic } from './commit-intents.js';
 export { RevealRepo } from './reveals.js';
 export type { PendingReveal, RevealStatus } from './reveals.js';
-export { InvalidTransitionError, StoreInputError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';
+export { InvalidTransitionError, StoreInputError, StoreKindError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';
+export { ValidatorStateRepo, StepOrderError } from './validator-state.js';
+export type { ValidatorKey, StoredScore, StepRecord, PredictionRecord, NewPrediction } from './validator-state.js';

@@ -55,4 +55,63 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX commit_reveals_pending ON commit_reveals (status) WHERE status = 'pending';
     `,
   },
+  {
+    version: 2,
+    name: 'validator service: task seed and step cursor, score book by (uid, hotkey), steps, predictions',
+    sql: `
+      CREATE TABLE validator_state (
+        chain       TEXT    NOT NULL,
+        netuid      INTEGER NOT NULL,
+        hotkey      TEXT    NOT NULL,
+        task_seed   INTEGER NOT NULL,
+        next_step   INTEGER NOT NULL,
+        created_at  TEXT    NOT NULL,
+        PRIMARY KEY (chain, netuid, hotkey)
+      );
+      CREATE TABLE validator_scores (
+        chain         TEXT    NOT NULL,
+        netuid        INTEGER NOT NULL,
+        hotkey        TEXT    NOT NULL,
+        uid           INTEGER NOT NULL,
+        miner_hotkey  TEXT    NOT NULL,
+        score         REAL    NOT NULL,
+        PRIMARY KEY (chain, netuid, hotkey, uid)
+      );
+      CREATE TABLE validator_steps (
+        chain        TEXT    NOT NULL,
+        netuid       INTEGER NOT NULL,
+        hotkey       TEXT    NOT NULL,
+        step         INTEGER NOT NULL,
+        block        INTEGER NOT NULL,
+        task         TEXT    NOT NULL,
+        queried      INTEGER NOT NULL,
+        responsive   INTEGER NOT NULL,
+        duration_ms  REAL    NOT NULL,
+        finished_at  TEXT    NOT NULL,
+        PRIMARY KEY (chain, netuid, hotkey, step)
+      );
+      CREATE TABLE validator_predictions (
+        id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        chain                TEXT    NOT NULL,
+        netuid               INTEGER NOT NULL,
+        hotkey               TEXT    NOT NULL,
+        uid                  INTEGER NOT NULL,
+        synced_block         INTEGER NOT NULL,
+        epoch_block          INTEGER NOT NULL,
+        intent_id            INTEGER,
+        predicted_vtrust     INTEGER NOT NULL,
+        predicted_dividends  INTEGER NOT NULL,
+        predicted_incentive  TEXT    NOT NULL,
+        chain_vtrust         INTEGER,
+        chain_dividends      INTEGER,
+        chain_incentive      TEXT,
+        diff_vtrust          INTEGER,
+        diff_dividends       INTEGER,
+        max_diff_incentive   INTEGER,
+        created_at           TEXT    NOT NULL,
+        checked_at           TEXT
+      );
+      CREATE INDEX validator_predictions_open ON validator_predictions (chain, netuid, hotkey) WHERE checked_at IS NULL;
+    `,
+  },
 ]);

@@ -2,14 +2,18 @@ import type { Database as Db } from 'better-sqlite3';
 import { CommitIntentRepo } from './commit-intents.js';
 import { openDatabase, type StoreOptions } from './database.js';
 import { RevealRepo } from './reveals.js';
+import { ValidatorStateRepo } from './validator-state.js';
 
 /** The validator's store: the open database and its repositories. */
 export class Store {
   readonly intents: CommitIntentRepo;
   readonly reveals: RevealRepo;
+  /** The validator service's seed, step cursor, score book, steps and predictions. */
+  readonly validator: ValidatorStateRepo;
   private constructor(readonly file: string, readonly db: Db) {
     this.intents = new CommitIntentRepo(db);
     this.reveals = new RevealRepo(db);
+    this.validator = new ValidatorStateRepo(db);
   }
 
   /**

@@ -9,7 +9,7 @@ export interface YumaWasmExports {
   memory: { readonly buffer: ArrayBuffer };
   controlBlock(): number;
   setHelpers(k: number): void;
-  helperTask(): void;
+  helperTask(seq: number): number;
   settle(): void;
   alloc(bytes: number): number;
   reset(): void;

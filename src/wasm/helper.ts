@@ -3,8 +3,8 @@ import { isMainThread, Worker } from 'node:worker_threads';
 
 /**
  * The helper thread's program. It instantiates the same module on the same shared memory, then waits on the
- * control block (assembly/parallel.ts) and runs part 1 of each task. It is plain JavaScript evaluated in the worker,
- * so that it runs the same from the sources (tests) and from dist/.
+ * control block (assembly/parallel.ts) and runs part 1 of each task it claims first. It is plain JavaScript
+ * evaluated in the worker, so that it runs the same from the sources (tests) and from dist/.
  */
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -27,7 +27,8 @@ for (;;) {
   Atomics.wait(i32, seqAt, seen);
   seen = Atomics.load(i32, seqAt);
   try {
-    x.helperTask();
+    // Runs part 1 of task number seen, unless the calling thread claimed it first (it does once part 0 is done).
+    x.helperTask(seen);
   } catch {
     // The caller is blocked until this part is marked done: mark the failure, then done.
     Atomics.store(flag, 1, 1);

@@ -1,6 +1,7 @@
 import { P, PARAM_SLOTS } from '../wasm/index.js';
 import type { NormalizedEpochInput, SparseRow } from './types.js';
 import { effectiveActivityCutoff, validateEpochInput } from './validate.js';
+import type { NormalizedScalars } from './validate.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 
@@ -53,32 +54,37 @@ function toCsr(rows: SparseRow[]): CsrU16 {
   return { ptr, col, val };
 }
 
+/** The scalar parameters of the engine's parameter block (pointer slots are filled per run). */
+export function scalarBlock(n: number, block: bigint, h: NormalizedScalars): BigInt64Array {
+  const s = new BigInt64Array(PARAM_SLOTS);
+  s[P.N] = BigInt(n);
+  s[P.BLOCK] = BigInt.asIntN(64, block);
+  s[P.ACTIVITY_CUTOFF] = BigInt.asIntN(64, effectiveActivityCutoff(h));
+  s[P.STAKE_THRESHOLD] = BigInt.asIntN(64, h.stakeThreshold);
+  s[P.OWNER] = BigInt(h.ownerUid ?? -1);
+  s[P.MAX_VALIDATORS] = BigInt(h.maxAllowedValidators);
+  s[P.KAPPA] = BigInt(h.kappa);
+  s[P.BONDS_PENALTY] = BigInt(h.bondsPenalty);
+  s[P.BONDS_MOVING_AVERAGE] = BigInt(h.bondsMovingAverage);
+  s[P.YUMA3] = h.yuma3 ? 1n : 0n;
+  s[P.LIQUID_ALPHA] = h.liquidAlpha ? 1n : 0n;
+  s[P.ALPHA_LOW] = BigInt(h.alphaLow);
+  s[P.ALPHA_HIGH] = BigInt(h.alphaHigh);
+  s[P.ALPHA_STEEPNESS] = BigInt(h.alphaSigmoidSteepness);
+  s[P.LAST_STEP_BLOCK] = BigInt.asIntN(64, h.lastMechanismStepBlock);
+  s[P.COMMIT_REVEAL] = h.commitRevealEnabled ? 1n : 0n;
+  s[P.RAO_EMISSION] = BigInt.asIntN(64, h.raoEmission);
+  s[P.TEMPO] = BigInt(h.tempo);
+  s[P.WINNER_TAKES_ALL] = h.winnerTakesAll ? 1n : 0n;
+  return s;
+}
+
 /** Converts a normalized input into the prepared form. */
 export function prepareNormalized(input: NormalizedEpochInput): PreparedEpoch {
   const n = input.n;
-  const s = new BigInt64Array(PARAM_SLOTS);
-  s[P.N] = BigInt(n);
-  s[P.BLOCK] = BigInt.asIntN(64, input.block);
-  s[P.ACTIVITY_CUTOFF] = BigInt.asIntN(64, effectiveActivityCutoff(input));
-  s[P.STAKE_THRESHOLD] = BigInt.asIntN(64, input.stakeThreshold);
-  s[P.OWNER] = BigInt(input.ownerUid ?? -1);
-  s[P.MAX_VALIDATORS] = BigInt(input.maxAllowedValidators);
-  s[P.KAPPA] = BigInt(input.kappa);
-  s[P.BONDS_PENALTY] = BigInt(input.bondsPenalty);
-  s[P.BONDS_MOVING_AVERAGE] = BigInt(input.bondsMovingAverage);
-  s[P.YUMA3] = input.yuma3 ? 1n : 0n;
-  s[P.LIQUID_ALPHA] = input.liquidAlpha ? 1n : 0n;
-  s[P.ALPHA_LOW] = BigInt(input.alphaLow);
-  s[P.ALPHA_HIGH] = BigInt(input.alphaHigh);
-  s[P.ALPHA_STEEPNESS] = BigInt(input.alphaSigmoidSteepness);
-  s[P.LAST_STEP_BLOCK] = BigInt.asIntN(64, input.lastMechanismStepBlock);
-  s[P.COMMIT_REVEAL] = input.commitRevealEnabled ? 1n : 0n;
-  s[P.RAO_EMISSION] = BigInt.asIntN(64, input.raoEmission);
-  s[P.TEMPO] = BigInt(input.tempo);
-  s[P.WINNER_TAKES_ALL] = input.winnerTakesAll ? 1n : 0n;
   return new PreparedEpoch(
     n,
-    s,
+    scalarBlock(n, input.block, input),
     BigUint64Array.from(input.stake),
     BigUint64Array.from(input.lastUpdate),
     BigUint64Array.from(input.blockAtRegistration),

@@ -1,6 +1,8 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { EngineAbortError, YumavalError } from '../errors/index.js';
 import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
+import { isEpochArrays, prepareEpochArrays } from './arrays.js';
+import type { EpochArrays } from './arrays.js';
 import { eagerFields, lazyOutput, ResultSource } from './output.js';
 import { prepareEpoch, PreparedEpoch } from './prepare.js';
 import type { EpochInput, EpochMode, EpochOutput } from './types.js';
@@ -26,13 +28,14 @@ function resolveOptions(options: RunEpochOptions | undefined): Required<RunEpoch
 }
 
 /**
- * Runs one Yuma epoch in the wasm engine. Takes an EpochInput (validated here) or the form `prepareEpoch` returns,
- * and returns the EpochOutput of contracts/epoch-io.md. Its fields are built on first read; an output read after
- * later runs is still right (the engine recomputes it once from its prepared input, which must not be mutated).
+ * Runs one Yuma epoch in the wasm engine. Takes an EpochInput or its typed-array form (validated here), or the form
+ * `prepareEpoch` returns, and returns the EpochOutput of contracts/epoch-io.md. Its fields are built on first read; an
+ * output read after later runs is still right (the engine recomputes it once from its prepared input, which must not
+ * be mutated).
  */
-export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOptions): EpochOutput {
+export function runEpoch(input: EpochInput | EpochArrays | PreparedEpoch, options?: RunEpochOptions): EpochOutput {
   const { mode } = resolveOptions(options);
-  const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
+  const prep = input instanceof PreparedEpoch ? input : isEpochArrays(input) ? prepareEpochArrays(input) : prepareEpoch(input);
   const { res, generation } = compute(prep, mode);
   return lazyOutput(new ResultSource(res, generation, prep.n, () => compute(prep, mode).res), mode);
 }
@@ -41,9 +44,9 @@ export function runEpoch(input: EpochInput | PreparedEpoch, options?: RunEpochOp
  * Runs one epoch and returns only the fields named, built at once (no lazy layer): what a sweep needs from each of
  * many runs. Otherwise as `runEpoch`.
  */
-export function runEpochFields<K extends keyof EpochOutput>(input: EpochInput | PreparedEpoch, keys: readonly K[], options?: RunEpochOptions): Pick<EpochOutput, K> {
+export function runEpochFields<K extends keyof EpochOutput>(input: EpochInput | EpochArrays | PreparedEpoch, keys: readonly K[], options?: RunEpochOptions): Pick<EpochOutput, K> {
   const { mode } = resolveOptions(options);
-  const prep = input instanceof PreparedEpoch ? input : prepareEpoch(input);
+  const prep = input instanceof PreparedEpoch ? input : isEpochArrays(input) ? prepareEpochArrays(input) : prepareEpoch(input);
   const { res } = compute(prep, mode);
   return eagerFields(res, prep.n, mode, keys);
 }

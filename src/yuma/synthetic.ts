@@ -13,6 +13,8 @@ export interface SyntheticOptions {
   liquidAlpha?: boolean;
   /** Run one epoch first and carry its bonds and permits (as a live subnet has them). Default true. */
   previousBonds?: boolean;
+  /** 'half' keeps the carried bonds on half the cells (those with i + j even), as after churn. Default 'all'. */
+  bondCells?: 'all' | 'half';
 }
 
 const TAO = 1_000_000_000n;
@@ -59,7 +61,8 @@ export function syntheticSubnet(opts: SyntheticOptions): EpochInput {
   };
   if (opts.previousBonds ?? true) {
     const prev = runEpoch(input, { mode: 'exact' });
-    input = { ...input, bonds: prev.bonds, validatorPermit: prev.validatorPermit, block: block + tempo, lastUpdate: input.lastUpdate.map((b, i) => (i < v ? b + tempo : b)) };
+    const bonds = opts.bondCells === 'half' ? prev.bonds.map((row, i) => row.filter(([j]) => (i + j) % 2 === 0)) : prev.bonds;
+    input = { ...input, bonds, validatorPermit: prev.validatorPermit, block: block + tempo, lastUpdate: input.lastUpdate.map((b, i) => (i < v ? b + tempo : b)) };
   }
   return input;
 }

@@ -8,7 +8,8 @@ import { describeValue } from '../errors/describe-value.js';
  * operator can find the bad value in a large snapshot. The result is the normalized form both engines read.
  */
 
-type Obj = Record<string, unknown>;
+/** A parsed JSON object (or the typed-array form's object), read field by field. */
+export type Obj = Record<string, unknown>;
 
 const DECIMAL = /^[0-9]+$/;
 
@@ -40,7 +41,7 @@ export function readInt(v: unknown, path: string, min: number, max: number): num
 }
 
 /** Reads a block number: a non-negative integer, as a number or a decimal string. */
-function readBlock(v: unknown, path: string): bigint {
+export function readBlock(v: unknown, path: string): bigint {
   if (typeof v === 'number' && !Number.isSafeInteger(v) && Number.isInteger(v)) {
     throw new InvalidInputError(path, `block number ${v} is above 2^53 and would lose precision: give it as a decimal string`);
   }
@@ -138,6 +139,28 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
   const weights = readSparseMatrix(req('weights'), `${p}weights`, n);
   const bonds = readSparseMatrix(req('bonds'), `${p}bonds`, n);
 
+  const commitRaw = field(o, 'commitBlock');
+  const commitBlock =
+    commitRaw === undefined || commitRaw === null
+      ? new Array<bigint | null>(n).fill(null)
+      : readArray(commitRaw, `${p}commitBlock`, n, 'blocks or nulls').map((b, i) =>
+          b === null ? null : readBlock(b, `${p}commitBlock[${i}]`),
+        );
+
+  return { n, block, stake, lastUpdate, blockAtRegistration, validatorPermit, weights, bonds, commitBlock, ...readScalars(o, n, p) };
+}
+
+/** The scalar part of a normalized EpochInput: the hyperparameters, every default applied. */
+export type NormalizedScalars = Omit<
+  NormalizedEpochInput,
+  'n' | 'block' | 'stake' | 'lastUpdate' | 'blockAtRegistration' | 'validatorPermit' | 'weights' | 'bonds' | 'commitBlock'
+>;
+
+/**
+ * Reads the optional hyperparameters of an EpochInput (or of the typed-array form, which has the same ones) for a
+ * subnet of n uids, applying the defaults of the omitted ones. `p` prefixes the field names in messages.
+ */
+export function readScalars(o: Obj, n: number, p: string): NormalizedScalars {
   const u16 = (v: unknown, path: string): number => readInt(v, path, 0, 65535);
   const bool = (v: unknown, path: string): boolean => readBool(v, path);
   const d = EPOCH_DEFAULTS;
@@ -147,23 +170,7 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
   const cutoffRaw = field(o, 'activityCutoff');
   const activityCutoff = cutoffRaw === undefined || cutoffRaw === null ? null : readBlock(cutoffRaw, `${p}activityCutoff`);
 
-  const commitRaw = field(o, 'commitBlock');
-  const commitBlock =
-    commitRaw === undefined || commitRaw === null
-      ? new Array<bigint | null>(n).fill(null)
-      : readArray(commitRaw, `${p}commitBlock`, n, 'blocks or nulls').map((b, i) =>
-          b === null ? null : readBlock(b, `${p}commitBlock[${i}]`),
-        );
-
   return {
-    n,
-    block,
-    stake,
-    lastUpdate,
-    blockAtRegistration,
-    validatorPermit,
-    weights,
-    bonds,
     tempo: optional(o, 'tempo', d.tempo, u16, p),
     // Stored as a u32 on chain (ActivityCutoffFactorMilli).
     activityCutoffFactorMilli: optional(o, 'activityCutoffFactorMilli', BigInt(d.activityCutoffFactorMilli), (v, path) =>
@@ -183,7 +190,6 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
     alphaSigmoidSteepness: optional(o, 'alphaSigmoidSteepness', d.alphaSigmoidSteepness, (v, path) => readInt(v, path, -32768, 32767), p),
     lastMechanismStepBlock: optional(o, 'lastMechanismStepBlock', d.lastMechanismStepBlock, readBlock, p),
     commitRevealEnabled: optional(o, 'commitRevealEnabled', d.commitRevealEnabled, bool, p),
-    commitBlock,
     raoEmission: optional(o, 'raoEmission', d.raoEmission, (v, path) => readU64(v, path), p),
     winnerTakesAll: optional(o, 'winnerTakesAll', d.winnerTakesAll, bool, p),
   };
@@ -193,7 +199,7 @@ export function validateEpochInput(raw: unknown, prefix = ''): NormalizedEpochIn
  * The activity cutoff in blocks: the explicit one if given, else `max(factor·tempo/1000, 1)` as
  * `get_activity_cutoff_blocks` computes it (a u32 factor times a u16 tempo never saturates a u64).
  */
-export function effectiveActivityCutoff(input: NormalizedEpochInput): bigint {
+export function effectiveActivityCutoff(input: Pick<NormalizedEpochInput, 'activityCutoff' | 'activityCutoffFactorMilli' | 'tempo'>): bigint {
   if (input.activityCutoff !== null) return input.activityCutoff;
   const blocks = (input.activityCutoffFactorMilli * BigInt(input.tempo)) / 1000n;
   return blocks < 1n ? 1n : blocks;

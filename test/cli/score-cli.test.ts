@@ -82,6 +82,25 @@ describe('yumaval score', () => {
     expect((JSON.parse(hostile.out) as { loss: number[] }).loss).toEqual([20, 20]);
   });
 
+  it('--model redundancy-aware shares a copied answer\'s value, and the flag overrides params.model', () => {
+    const copied = { ...batch, responses: [...batch.responses, { ...batch.responses[0], uid: 9 }] };
+    const run = (args: string[], input: unknown): { shapley: number[]; multiplicity: number[] } => {
+      const r = cli(['score', '--responses', file('m.json', input), '--json', ...args]);
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(r.out) as { shapley: number[]; multiplicity: number[] };
+    };
+    const old = run([], copied);
+    const aware = run(['--model', 'redundancy-aware'], copied);
+    const ref = scoreReference(parseScoreRequest(copied).batch, { ...parseScoreRequest(copied).params, model: 'redundancy-aware' });
+    aware.shapley.forEach((s, k) => expect(Math.abs(s - (ref.shapley[k] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(ref.shapley[k] as number)));
+    // uid 0 and its copy uid 9 share: each half of what each earns under the 2022 model.
+    expect(aware.multiplicity[0]).toBe(2);
+    expect(aware.shapley[4]).toBeCloseTo((old.shapley[4] as number) / 2, 9);
+    expect(old.multiplicity).toEqual([1, 1, 1, 1, 1]);
+    expect(run(['--model', 'shapley-2022'], { ...copied, params: { ...copied.params, model: 'redundancy-aware' } }).shapley).toEqual(old.shapley);
+    expectInputError(cli(['score', '--responses', file('m.json', copied), '--model', 'sybil-proof']), /--model: expected one of shapley-2022, redundancy-aware/);
+  });
+
   it('has --help', () => {
     const r = cli(['score', '--help']);
     expect(r.code).toBe(0);

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Archive, archiveSource, replay, storedBondsAfter } from '../../src/replay/index.js';
+import { Archive, ARCHIVE_MIGRATIONS, archiveSource, replay, storedBondsAfter } from '../../src/replay/index.js';
 import type { Snapshot, SnapshotSource } from '../../src/replay/index.js';
 import { StoreVersionError } from '../../src/store/index.js';
-import { openDatabase } from '../../src/store/index.js';
+import { ARCHIVE_KIND, openDatabase, Store, StoreKindError } from '../../src/store/index.js';
 import { runEpoch } from '../../src/yuma/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 
@@ -91,8 +91,26 @@ describe('Archive', () => {
     db.close();
   });
 
+  it('a store and an archive each refuse the other (SQLite application_id), and an unmarked store is adopted', () => {
+    const archiveFile = join(dir, 'kinds-archive.db');
+    Archive.open(archiveFile).close();
+    expect(() => Store.open(archiveFile)).toThrow(StoreKindError);
+    expect(() => Store.open(archiveFile)).toThrow(/is not a validator store \(it is a replay archive\)/);
+    // A store written before files were marked: migrations applied, application_id 0.
+    const legacy = join(dir, 'kinds-legacy.db');
+    openDatabase(legacy).close();
+    const raw = openDatabase(legacy);
+    raw.pragma('application_id = 0');
+    raw.close();
+    expect(() => Archive.open(legacy)).toThrow(/is not a replay archive \(it is an unmarked yumaval file of another kind\)/);
+    Store.open(legacy).close();
+    const reopened = openDatabase(legacy);
+    expect(reopened.pragma('application_id', { simple: true })).toBe(0x79756d76);
+    reopened.close();
+  });
+
   it('refuses a file written by a newer schema', () => {
-    const raw = openDatabase(join(dir, 'future2.db'));
+    const raw = openDatabase(join(dir, 'future2.db'), { migrations: ARCHIVE_MIGRATIONS, kind: ARCHIVE_KIND });
     raw.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(99, 'future', 'now');
     raw.close();
     expect(() => Archive.open(join(dir, 'future2.db'))).toThrow(StoreVersionError);

@@ -16,6 +16,8 @@ function pathOf(partial: unknown, path?: string): string {
 describe('SCORING_DEFAULTS', () => {
   it('are the 2022 validator’s values', () => {
     expect(SCORING_DEFAULTS).toEqual({
+      model: 'shapley-2022',
+      redundancyTolerance: SCORING_DEFAULTS.redundancyTolerance,
       scalingLawPower: 0.5,
       synergyScalingLawPower: 0.5,
       divergenceWeight: 1310 / 65535,
@@ -65,6 +67,15 @@ describe('resolveScoringParams', () => {
     expect(pathOf({ divergenceWeight: Number.POSITIVE_INFINITY })).toBe('params.divergenceWeight');
     expect(pathOf({ emaAlpha: null })).toBe('params.emaAlpha');
     expect(pathOf({ worstLoss: true })).toBe('params.worstLoss');
+  });
+
+  it('reads the model and its tolerance, and refuses others', () => {
+    expect(resolveScoringParams({ model: 'redundancy-aware', redundancyTolerance: 0.5 })).toEqual({ ...SCORING_DEFAULTS, model: 'redundancy-aware', redundancyTolerance: 0.5 });
+    expect(pathOf({ model: 'shapley' })).toBe('params.model');
+    expect(pathOf({ model: 1 })).toBe('params.model');
+    expect(pathOf({ redundancyTolerance: 0 })).toBe('params.redundancyTolerance');
+    expect(pathOf({ redundancyTolerance: 51 })).toBe('params.redundancyTolerance');
+    expect(pathOf({ redundancyTolerance: '1' })).toBe('params.redundancyTolerance');
   });
 
   it('refuses values out of range', () => {

@@ -63,7 +63,24 @@ const SHAPES = [
   { n: 1024, validators: 128, yuma3: false, liquidAlpha: false },
   { n: 1024, validators: 128, yuma3: true, liquidAlpha: true },
   { n: 2048, validators: 200, weightsPerValidator: 400, yuma3: false, liquidAlpha: false },
+  // Yuma3 without liquid alpha, bonds on half the cells; and with it, a bonds penalty of 1/2 on reversed rows (the
+  // interpolated weights for bonds are sorted per row).
+  { n: 1024, validators: 128, yuma3: true, liquidAlpha: false, halfBonds: true },
+  { n: 1024, validators: 128, yuma3: true, liquidAlpha: true, halfBonds: true, bondsPenalty: 32768, reversed: true },
 ];
+
+/** A synthetic subnet of one shape, with its bonds thinned to half the cells or its rows reversed when asked. */
+function subnetOf(shape: (typeof SHAPES)[number], seed: number): EpochInput {
+  const { halfBonds, bondsPenalty, reversed, ...opts } = shape as (typeof SHAPES)[number] & { halfBonds?: boolean; bondsPenalty?: number; reversed?: boolean };
+  const x = syntheticSubnet({ ...opts, seed });
+  const order = (row: Array<[number, number]>): Array<[number, number]> => (reversed === true ? row.slice().reverse() : row);
+  return {
+    ...x,
+    bondsPenalty: bondsPenalty ?? x.bondsPenalty,
+    weights: x.weights.map(order),
+    bonds: x.bonds.map((row, i) => order(halfBonds === true ? row.filter(([j]) => (i + j) % 2 === 0) : row)),
+  };
+}
 
 describe('the helper thread', () => {
   const cores = availableParallelism();
@@ -89,13 +106,22 @@ describe('the helper thread', () => {
   it('changes no bit of the output, in both modes', async () => {
     const runs: Array<[EpochInput, EpochMode]> = [];
     for (const shape of SHAPES) {
-      const input = syntheticSubnet({ ...shape, seed: 31 });
+      const input = subnetOf(shape, 31);
       runs.push([input, 'exact'], [input, 'f64']);
     }
     const withHelper = runs.map(([input, mode]) => JSON.stringify(runEpoch(input, { mode })));
     const alone = await runAlone(runs);
     expect(alone).toHaveLength(runs.length);
     alone.forEach((out, k) => expect(out === withHelper[k], `run ${k}: ${runs[k]?.[1]}`).toBe(true));
+  });
+
+  it('gives the same output on every one of many consecutive split runs (part 1 claimed by either thread)', () => {
+    // Which thread runs part 1 depends on scheduling; the output must not, and no run may wait forever.
+    const input = subnetOf({ n: 1024, validators: 128, yuma3: true, liquidAlpha: false, halfBonds: true }, 33);
+    for (const mode of ['exact', 'f64'] as EpochMode[]) {
+      const first = JSON.stringify(runEpoch(input, { mode }));
+      for (let k = 0; k < 25; k++) expect(JSON.stringify(runEpoch(input, { mode })) === first, `${mode} run ${k}`).toBe(true);
+    }
   });
 
   // Larger dense synthetic subnets have miners whose consensus is a few u16 units; there the chain's own floors move

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runEpoch } from '../../src/index.js';
 import type { EpochInput, EpochOutput } from '../../src/index.js';
+import { Prng } from '../../src/random/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 import { wellConditionedArb } from './arbitraries.js';
 
@@ -50,6 +51,16 @@ function f64Deviations(exact: EpochOutput, approx: EpochOutput): string[] {
   return out;
 }
 
+/** A copy of `row` in a random order (Fisher–Yates). */
+function shuffled<T>(row: T[], rng: Prng): T[] {
+  const out = row.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 function deviations(input: EpochInput): string[] {
   return f64Deviations(runEpoch(input, { mode: 'exact' }), runEpoch(input, { mode: 'f64' }));
 }
@@ -90,6 +101,26 @@ describe(`f64 mode stays within ${TOLERANCE}/65535 of exact mode on well-conditi
       for (const yuma3 of [false, true]) {
         const input = syntheticSubnet({ n: 128, validators: 32, seed, yuma3, liquidAlpha: yuma3, previousBonds: false });
         expect(deviations(input), `seed ${seed} yuma3 ${yuma3}`).toEqual([]);
+      }
+    }
+  });
+
+  it('Yuma3 with bonds penalties between 0 and 1, rows in random order and bonds on half the cells, liquid alpha on and off', () => {
+    // The fused Yuma3 passes choose the weights for bonds by penalty (masked, clipped or interpolated, whose rows
+    // the chain sorts) and read unsorted rows through a sort; the random generator only draws penalties 0 and 1.
+    for (const seed of [11, 12, 13]) {
+      for (const liquidAlpha of [false, true]) {
+        for (const bondsPenalty of [0, 16384, 32768, 65535]) {
+          const base = syntheticSubnet({ n: 300, validators: 40, weightsPerValidator: seed === 11 ? undefined : 120, seed, yuma3: true, liquidAlpha });
+          const rng = new Prng(seed);
+          const input: EpochInput = {
+            ...base,
+            bondsPenalty,
+            weights: base.weights.map((row) => shuffled(row, rng)),
+            bonds: base.bonds.map((row, i) => shuffled(row.filter(([j]) => (i + j) % 2 === 0), rng)),
+          };
+          expect(deviations(input), `seed ${seed} liquidAlpha ${liquidAlpha} bondsPenalty ${bondsPenalty}`).toEqual([]);
+        }
       }
     }
   });

@@ -3,7 +3,8 @@ import type { BlockRecord } from '../chain.js';
 import type { Hex } from '../storage-codec.js';
 import type { CallContext, RpcDef, SubscriptionDef } from './method-types.js';
 import type { Params } from './params.js';
-import { RpcError, invalidParams } from './rpc-error.js';
+import { knownBlock } from './block-at.js';
+import { RpcError, invalidParams, prunedBlock } from './rpc-error.js';
 
 /*
  * chain_*: headers, blocks, hashes by number, and the head subscriptions. Every devnet block is final when produced,
@@ -35,14 +36,19 @@ function blockNumber(v: unknown): number {
   return Number(value);
 }
 
+/** The hash of block `v`: null for a block not produced yet; an error (3000) for one pruned (--keep-blocks). */
 function hashOf(ctx: CallContext, v: unknown): Hex | null {
-  return ctx.node.chain.blockAt(blockNumber(v))?.hash ?? null;
+  const chain = ctx.node.chain;
+  const number = blockNumber(v);
+  const block = chain.blockAt(number);
+  if (block === undefined && chain.isPruned(number)) throw prunedBlock('chain', number, null, chain.keepBlocks ?? 0);
+  return block?.hash ?? null;
 }
 
 function blockByOptHash(ctx: CallContext, p: Params): BlockRecord | null {
   const hash = p.optHash(0);
   if (hash === null) return ctx.node.chain.head;
-  return ctx.node.chain.blockByHash(hash) ?? null;
+  return knownBlock(ctx.node, hash, 'chain') ?? null;
 }
 
 /** A head subscription: the current head now, then every new block's header. */

@@ -6,7 +6,8 @@ import { invalidParams, methodNotFound } from './rpc-error.js';
  * devnet_*: the node's admin methods (newBlock, createSubnet, registerNeuron, setStorage, ...), forwarded by name
  * without the prefix. The server does not know the list: the node refuses a name it lacks with a RangeError, which is
  * "Method not found" here, exactly as for any other unknown method. Bad parameters (InvalidInputError) are
- * "Invalid params" with the node's message as data.
+ * "Invalid params" with the node's message as data. newBlock goes to the node's yielding variant when it has one: a
+ * call for 100 000 blocks must not keep every other client waiting.
  */
 
 /** The admin namespace. */
@@ -46,6 +47,7 @@ export async function callAdmin(node: ServedNode, name: string, rawParams: unkno
   else if (typeof rawParams === 'object') params = [rawParams];
   else throw invalidParams(`expected the parameters as an array or an object, got ${describeValue(rawParams)}`);
   try {
+    if (name === 'newBlock' && typeof node.newBlockYielding === 'function') return await node.newBlockYielding(params[0] ?? 1);
     return toJsonSafe(await node.admin(name, params));
   } catch (err) {
     throw mapAdminError(err);

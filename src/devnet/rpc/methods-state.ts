@@ -2,13 +2,15 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import type { BlockRecord } from '../chain.js';
 import type { Hex } from '../storage-codec.js';
-import { blockAt } from './block-at.js';
+import { blockAt, knownBlock } from './block-at.js';
 import type { CallContext, MethodDef, RpcDef } from './method-types.js';
 import type { ServedNode } from './node-extensions.js';
 import type { Params } from './params.js';
 import {
   invalidBlockRange,
+  invalidParams,
   invalidCount,
+  prunedBlock,
   reversedBlockRange,
   unknownBlockApi,
   unknownBlockState,
@@ -22,6 +24,13 @@ import {
 
 /** sc-rpc's cap on state_getKeysPaged's count. */
 export const STORAGE_KEYS_PAGED_MAX_COUNT = 1000;
+
+/**
+ * The most storage reads one state_queryStorage may make (keys × blocks): the reply is capped only once built, and a
+ * long range over many keys would hold the event loop and build a huge answer first. sc-rpc has no such bound; a
+ * devnet serving one machine's tools needs no larger query.
+ */
+export const QUERY_STORAGE_MAX_READS = 1_000_000;
 
 /** One storage change set as the node reports it: the block and [key, value or null] pairs. */
 interface ChangeSetJson {
@@ -49,12 +58,17 @@ function allKeys(ctx: CallContext, prefix: Hex, at: number): Hex[] {
  */
 function queryRange(ctx: CallContext, keys: Hex[], from: Hex, to: Hex | null): ChangeSetJson[] {
   const chain = ctx.node.chain;
-  const toBlock = to === null ? chain.head : chain.blockByHash(to);
+  const toBlock = to === null ? chain.head : knownBlock(ctx.node, to, 'state');
   const toText = toBlock?.hash ?? (to as Hex);
-  const fromBlock = chain.blockByHash(from);
+  const fromBlock = knownBlock(ctx.node, from, 'state');
   if (fromBlock === undefined) throw invalidBlockRange(from, toText, from);
   if (toBlock === undefined) throw invalidBlockRange(from, toText, toText);
   if (fromBlock.number > toBlock.number) throw reversedBlockRange(fromBlock, toBlock);
+  if (chain.isPruned(fromBlock.number)) throw prunedBlock('state', fromBlock.number, fromBlock.hash, chain.keepBlocks ?? 0);
+  const reads = keys.length * (toBlock.number - fromBlock.number + 1);
+  if (reads > QUERY_STORAGE_MAX_READS) {
+    throw invalidParams(`${keys.length} keys over ${toBlock.number - fromBlock.number + 1} blocks are ${reads} reads, over the devnet's limit of ${QUERY_STORAGE_MAX_READS}: query fewer keys or a shorter range`);
+  }
   const last = new Map<Hex, Hex | null>();
   const out: ChangeSetJson[] = [];
   for (let n = fromBlock.number; n <= toBlock.number; n++) {

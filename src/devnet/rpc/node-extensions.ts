@@ -16,6 +16,12 @@ export interface DevnetNodeExtensions {
   runtimeCall?(method: string, data: Hex, at: number): Hex;
   /** The admin methods `admin` accepts, without the `devnet_` prefix: listed by rpc_methods. */
   adminMethods?(): readonly string[];
+  /**
+   * admin('newBlock') without holding the event loop: devnet_newBlock uses it when the node has it, so other clients
+   * are served while a call for many blocks runs. Same parameter and answer as admin('newBlock', [count]).
+   * @throws InvalidInputError for a bad count
+   */
+  newBlockYielding?(count: unknown): Promise<number>;
 }
 
 /** A node as the server serves it. */

@@ -38,6 +38,10 @@ export const INVALID_PARAMS = -32602;
 export const INTERNAL_ERROR = -32603;
 export const TOO_MANY_SUBSCRIPTIONS = -32006;
 export const OVERSIZED_REQUEST = -32007;
+export const OVERSIZED_RESPONSE = -32008;
+export const SERVER_IS_BUSY = -32009;
+export const TOO_BIG_BATCH_REQUEST = -32010;
+export const TOO_BIG_BATCH_RESPONSE = -32011;
 
 /** "Parse error" (−32700): the frame is not JSON. */
 export function parseError(): RpcError {
@@ -72,6 +76,38 @@ export function tooManySubscriptions(limit: number): RpcError {
 /** jsonrpsee's answer to a request larger than the server's request limit. */
 export function oversizedRequest(limit: number): RpcError {
   return new RpcError(OVERSIZED_REQUEST, 'Request is too big', `Exceeded max limit of ${limit}`);
+}
+
+/** jsonrpsee's answer to one request whose reply is larger than the server's reply limit (with the request's id). */
+export function oversizedResponse(limit: number): RpcError {
+  return new RpcError(OVERSIZED_RESPONSE, 'Response is too big', `Exceeded max limit of ${limit}`);
+}
+
+/** jsonrpsee's answer when the bytes the server holds for its clients are at their limit. */
+export function serverIsBusy(): RpcError {
+  return new RpcError(SERVER_IS_BUSY, 'Server is busy, try again later');
+}
+
+/** jsonrpsee's answer to a batch with more requests than the server's batch limit (none of them is run). */
+export function tooBigBatchRequest(limit: number): RpcError {
+  return new RpcError(TOO_BIG_BATCH_REQUEST, 'The batch request was too large', `Exceeded max limit of ${limit}`);
+}
+
+/** jsonrpsee's answer to a batch whose replies add up to more than the server's reply limit. */
+export function tooBigBatchResponse(limit: number): RpcError {
+  return new RpcError(TOO_BIG_BATCH_RESPONSE, 'The batch response was too large', `Exceeded max limit of ${limit}`);
+}
+
+/**
+ * A block the devnet no longer holds (history retention, --keep-blocks): code 3000 from chain_* and 4003 from state_*,
+ * worded as a pruning node words discarded state, with the devnet's reason after it.
+ */
+export function prunedBlock(module: 'chain' | 'state', number: number, hash: string | null, keep: number): RpcError {
+  const what = hash === null ? `block #${number}` : hash;
+  return new RpcError(
+    module === 'chain' ? 3000 : 4003,
+    `Client error: UnknownBlock: State already discarded for ${what}: block #${number} was pruned: this devnet keeps the last ${keep} blocks (--keep-blocks)`,
+  );
 }
 
 /** sc-client-db's message for a hash it has no header for. */

@@ -4,7 +4,17 @@ import { ADMIN_PREFIX, callAdmin } from './methods-devnet.js';
 import type { CallContext, MethodDef, RpcDef, SubscriptionDef } from './method-types.js';
 import { Params } from './params.js';
 import type { RpcErrorObject } from './rpc-error.js';
-import { RpcError, internalError, invalidParams, invalidRequest, methodNotFound, parseError } from './rpc-error.js';
+import {
+  RpcError,
+  internalError,
+  invalidParams,
+  invalidRequest,
+  methodNotFound,
+  oversizedResponse,
+  parseError,
+  tooBigBatchRequest,
+  tooBigBatchResponse,
+} from './rpc-error.js';
 import type { FinalityGate } from './finality-gate.js';
 import type { ConnectionSubscriptions } from './subscriptions.js';
 
@@ -13,6 +23,8 @@ import type { ConnectionSubscriptions } from './subscriptions.js';
  * reply is sent (a new subscription's first notifications must follow the reply that carries its id). Requests and
  * batches are checked as jsonrpsee checks them; notifications (requests without an id) get no reply and run nothing,
  * as jsonrpsee ignores them. Whatever a method throws becomes an error reply: nothing a client sends escapes here.
+ * Replies are bounded as they are built, not after: a batch is refused unrun past `maxBatchRequests`, and stops as
+ * soon as its replies pass `maxReplyBytes` (a 15 MB batch of chain_getHeader once built a 74 MB reply).
  */
 
 type Entry =
@@ -37,10 +49,65 @@ export interface ConnectionState {
 /** The server-wide part of a call's context. */
 export type SharedContext = Pick<CallContext, 'node' | 'feed'>;
 
+/** How long a batch runs before it lets the event loop serve others. */
+const BATCH_SLICE_MS = 10;
+
+/** What the calls of one frame leave to do once its reply is written, or to undo if the reply is refused. */
+interface FrameWork {
+  after: Array<() => void>;
+  undo: Array<() => void>;
+}
+
+/** How much one frame may ask for and answer with. */
+export interface HandlerLimits {
+  /** The largest reply frame, in UTF-8 bytes. */
+  maxReplyBytes: number;
+  /** The most requests in one batch. */
+  maxBatchRequests: number;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A JSON-RPC id is a string, a number or null. */
 const isValidId = (id: unknown): boolean => id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+
+/**
+ * Whether `text`, when it is a JSON array, has more than `limit` items: its top-level commas are counted (strings
+ * skipped) without parsing it, so a batch over the limit costs a scan rather than the objects of a 15 MB parse.
+ */
+function batchLongerThan(input: string | Buffer, limit: number): boolean {
+  const at = typeof input === 'string' ? (i: number): number => input.charCodeAt(i) : (i: number): number => input[i] as number;
+  let i = firstChar(input);
+  if (at(i) !== 91) return false;
+  let depth = 0;
+  let commas = 0;
+  let inString = false;
+  for (; i < input.length; i++) {
+    const c = at(i);
+    if (inString) {
+      if (c === 92) i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) depth++;
+    else if (c === 93 || c === 125) {
+      if (--depth === 0) return false;
+    } else if (c === 44 && depth === 1 && ++commas >= limit) return true;
+  }
+  return false;
+}
+
+/** The index of the first character that is not whitespace (a UTF-8 buffer's ASCII bytes are its characters). */
+function firstChar(input: string | Buffer): number {
+  let i = 0;
+  while (i < input.length && (typeof input === 'string' ? input.charCodeAt(i) : (input[i] as number)) <= 32) i++;
+  return i;
+}
+
+/** Whether a frame is a batch (a JSON array), by its first character. */
+function isBatch(input: string | Buffer): boolean {
+  const i = firstChar(input);
+  return (typeof input === 'string' ? input.charCodeAt(i) : input[i]) === 91;
+}
 
 function errorFrame(id: unknown, error: RpcErrorObject): string {
   return `{"jsonrpc":"2.0","id":${JSON.stringify(id ?? null)},"error":${JSON.stringify(error)}}`;
@@ -56,6 +123,7 @@ export class RpcHandler {
     defs: readonly RpcDef[],
     private readonly shared: SharedContext,
     private readonly log: (line: string) => void,
+    private readonly limits: HandlerLimits,
   ) {
     const add = (name: string, entry: Entry): void => {
       if (this.table.has(name)) throw new RangeError(`rpc: method ${name} is declared twice`);
@@ -77,29 +145,75 @@ export class RpcHandler {
   }
 
   /**
-   * Handles one text frame from a client.
+   * Handles one frame from a client (its text, or its UTF-8 bytes as received).
    * @param conn the connection's state, or null on a transport without subscriptions (HTTP)
    */
-  async handle(text: string, conn: ConnectionState | null): Promise<HandledFrame> {
+  async handle(input: string | Buffer, conn: ConnectionState | null): Promise<HandledFrame> {
+    const { maxBatchRequests } = this.limits;
+    if (batchLongerThan(input, maxBatchRequests)) return { reply: errorFrame(null, tooBigBatchRequest(maxBatchRequests).toObject()), after: [] };
+    const text = (): string => (typeof input === 'string' ? input : input.toString('utf8'));
+    if (!isBatch(input)) return this.handleText(text(), conn);
+    // Batches run one at a time over the whole server: a few clients sending big batches cost the memory of one.
+    const previous = this.batchTail;
+    let release!: () => void;
+    this.batchTail = new Promise<void>((resolve) => { release = resolve; });
+    await previous;
+    try {
+      return await this.handleText(text(), conn);
+    } finally {
+      release();
+    }
+  }
+
+  /** The last batch started: the next waits for it. */
+  private batchTail: Promise<void> = Promise.resolve();
+
+  private async handleText(text: string, conn: ConnectionState | null): Promise<HandledFrame> {
     const after: Array<() => void> = [];
+    // What to undo if the reply is refused: subscriptions whose ids the client would never learn.
+    const undo: Array<() => void> = [];
+    const work = { after, undo };
+    const { maxReplyBytes, maxBatchRequests } = this.limits;
     let message: unknown;
     try {
       message = JSON.parse(text);
     } catch {
       return { reply: errorFrame(null, parseError().toObject()), after };
     }
-    if (!Array.isArray(message)) return { reply: await this.request(message, conn, after), after };
+    if (!Array.isArray(message)) {
+      const reply = await this.request(message, conn, work);
+      if (reply === null || Buffer.byteLength(reply) <= maxReplyBytes) return { reply, after };
+      for (const fn of undo) fn();
+      const id = (message as { id?: unknown }).id;
+      return { reply: errorFrame(isValidId(id) ? id : null, oversizedResponse(maxReplyBytes).toObject()), after: [] };
+    }
     if (message.length === 0) return { reply: errorFrame(null, invalidRequest().toObject()), after };
+    if (message.length > maxBatchRequests) return { reply: errorFrame(null, tooBigBatchRequest(maxBatchRequests).toObject()), after };
     const replies: string[] = [];
+    // "[" and "]", and a comma between replies.
+    let bytes = 1;
+    let sliceStart = performance.now();
     for (const item of message) {
-      const reply = await this.request(item, conn, after);
-      if (reply !== null) replies.push(reply);
+      // A long batch lets the event loop run every BATCH_SLICE_MS: other clients are served meanwhile.
+      if (performance.now() - sliceStart >= BATCH_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+      const reply = await this.request(item, conn, work);
+      if (reply === null) continue;
+      bytes += Buffer.byteLength(reply) + 1;
+      if (bytes > maxReplyBytes) {
+        for (const fn of undo) fn();
+        return { reply: errorFrame(null, tooBigBatchResponse(maxReplyBytes).toObject()), after: [] };
+      }
+      replies.push(reply);
     }
     return { reply: replies.length === 0 ? null : `[${replies.join(',')}]`, after };
   }
 
+
   /** One request object: its response frame, or null for a notification. */
-  private async request(req: unknown, conn: ConnectionState | null, after: Array<() => void>): Promise<string | null> {
+  private async request(req: unknown, conn: ConnectionState | null, work: FrameWork): Promise<string | null> {
     if (!isObject(req)) return errorFrame(null, invalidRequest().toObject());
     const hasId = Object.prototype.hasOwnProperty.call(req, 'id');
     if (hasId && !isValidId(req.id)) return errorFrame(null, invalidRequest().toObject());
@@ -107,14 +221,14 @@ export class RpcHandler {
     if (req.jsonrpc !== '2.0' || typeof req.method !== 'string') return errorFrame(id, invalidRequest().toObject());
     if (!hasId) return null;
     try {
-      const result = await this.call(req.method, req.params, conn, after);
+      const result = await this.call(req.method, req.params, conn, work);
       return `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${JSON.stringify(result ?? null)}}`;
     } catch (err) {
       return errorFrame(id, this.errorObject(err, req.method));
     }
   }
 
-  private call(method: string, params: unknown, conn: ConnectionState | null, after: Array<() => void>): unknown {
+  private call(method: string, params: unknown, conn: ConnectionState | null, work: FrameWork): unknown {
     const entry = this.table.get(method);
     if (entry === undefined) {
       if (method.startsWith(ADMIN_PREFIX) && method.length > ADMIN_PREFIX.length) {
@@ -122,14 +236,15 @@ export class RpcHandler {
       }
       throw methodNotFound();
     }
-    const ctx: CallContext = { ...this.shared, gate: conn?.gate ?? null, afterReply: (fn) => after.push(fn) };
+    const ctx: CallContext = { ...this.shared, gate: conn?.gate ?? null, afterReply: (fn) => work.after.push(fn) };
     switch (entry.type) {
       case 'method':
         return entry.def.call(ctx, Params.from(params, entry.def.params));
       case 'subscribe': {
         if (conn === null) throw new RpcError(-32601, 'Method not found', 'subscriptions need a WebSocket connection');
         const opened = conn.subs.open(entry.def, ctx, Params.from(params, entry.def.params));
-        after.push(opened.activate);
+        work.after.push(opened.activate);
+        work.undo.push(() => conn.subs.unsubscribe(opened.id, entry.def));
         return opened.id;
       }
       case 'unsubscribe':

@@ -15,3 +15,6 @@ export { SubtensorStore } from './store.js';
 export type { WriteTarget } from './store.js';
 export { readAccount, SS58_PREFIX } from './accounts.js';
 export type { DevAccount } from './accounts.js';
+export { storePulse, writePulse, commitTimelockedWeights, revealTimelockedWeights } from './timelock-commit.js';
+export { LocalBeacon } from './drand-beacon.js';
+export type { Pulse, BeaconOptions } from './drand-beacon.js';

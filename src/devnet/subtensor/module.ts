@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../errors/index.js';
 import type { CallArgs, CallContext, RuntimeModule } from '../dispatch.js';
 import { loadRuntime } from '../runtime.js';
 import type { DevnetRuntime } from '../runtime.js';
@@ -11,6 +12,8 @@ import { applyAfterInitialize } from './after-initialize.js';
 import { runDueEpochs } from './epoch.js';
 import { SubtensorStore } from './store.js';
 import { batchSetWeights, checkWeightsMinStake, setWeights } from './weights.js';
+import { commitTimelockedWeights, revealTimelockedWeights } from './timelock-commit.js';
+import type { Hex as BytesHex } from '../storage-codec.js';
 
 /*
  * SubtensorModule for the devnet runtime: the weight calls a validator makes, and the epochs in on_initialize.
@@ -26,6 +29,13 @@ export interface SubtensorModuleOptions {
 
 function handler(run: (env: CallEnv, args: CallArgs) => void): (ctx: CallContext, args: CallArgs) => void {
   return (ctx, args) => run(callEnv(ctx), args);
+}
+
+/** A `Bytes` argument as hex (as the extrinsic decoder gives it, or snake_case). */
+function bytesArg(args: CallArgs, name: string): BytesHex {
+  const v = args[name];
+  if (typeof v !== 'string' || !/^0x([0-9a-fA-F]{2})*$/.test(v)) throw new InvalidInputError(name, 'expected the bytes as 0x-hex');
+  return v as BytesHex;
 }
 
 /** batch_set_weights' `weights`: per netuid, a list of (uid, value) pairs. */
@@ -46,8 +56,13 @@ export function subtensorModule(options: SubtensorModuleOptions = {}): RuntimeMo
         revealWeights(env, argNum(a, 'netuid'), argNums(a, 'uids'), argNums(a, 'values'), argNums(a, 'salt'), argBig(a, 'versionKey'))),
       'subtensorModule.batchRevealWeights': handler((env, a) =>
         batchRevealWeights(env, argNum(a, 'netuid'), argNumLists(a, 'uidsList'), argNumLists(a, 'valuesList'), argNumLists(a, 'saltsList'), argBigs(a, 'versionKeys'))),
+      // Specs 343 and 424 (timelock-commit.ts); the served metadata decides whether a client can send it at all.
+      'subtensorModule.commitTimelockedWeights': handler((env, a) =>
+        commitTimelockedWeights(env, argNum(a, 'netuid'), bytesArg(a, 'commit'), argBig(a, 'revealRound'), argNum(a, 'commitRevealVersion'))),
     },
-    onInitialize(block) {
+    onInitialize(block, deposit) {
+      // The chain reveals timelocked commits in block_step before it runs the epochs.
+      revealTimelockedWeights(SubtensorStore.building(block, codec), block.number, deposit, (m) => process.stderr.write(`${m}\n`));
       const store = SubtensorStore.building(block, codec);
       runDueEpochs(store, block.number);
       applyAfterInitialize(store);

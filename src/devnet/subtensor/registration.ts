@@ -39,7 +39,8 @@ export function registerNeurons(store: SubtensorStore, block: number, netuid: nu
   if (n0 + neurons.length > maxUids) {
     throw new InvalidInputError(pathOf(0), `subnet ${netuid} has ${n0} of at most ${maxUids} uids (MaxAllowedUids); ${neurons.length} more do not fit`);
   }
-  const vectors = APPENDED.map(([item, init]) => {
+  // Later runtimes dropped some vectors (spec 424 has no Rank, Trust, PruningScores): only the served ones grow.
+  const vectors = APPENDED.filter(([item]) => store.hasItem(item)).map(([item, init]) => {
     const current: unknown[] = init === 'true' || init === 'false' ? store.bools(item, netuid) : store.nums(item, netuid);
     // The vectors are as long as the subnet on chain; pad defensively so the new uids land at their index.
     while (current.length < n0) current.push(init === 'true' ? true : init === 'false' ? false : 0);

@@ -53,6 +53,7 @@ interface SubtensorExports {
   registerNeuron?: SubtensorAdminWrite;
   replaceNeuron?: SubtensorAdminWrite;
   setStorageAfterInitialize?: SubtensorAdminWrite;
+  storePulse?: SubtensorAdminWrite;
   weightsTransactionValidity?: TransactionValidator;
 }
 
@@ -72,7 +73,7 @@ export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
   const { subtensorModule, subtensorGenesis } = mod;
   if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
   const admin: Record<string, AdminMethod> = {};
-  for (const name of ['createSubnet', 'registerNeuron', 'replaceNeuron', 'setStorageAfterInitialize'] as const) {
+  for (const name of ['createSubnet', 'registerNeuron', 'replaceNeuron', 'setStorageAfterInitialize', 'storePulse'] as const) {
     const write = mod[name];
     if (typeof write === 'function') admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
   }

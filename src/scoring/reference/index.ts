@@ -5,3 +5,4 @@ export { scoreReference, hellinger, rowLoss } from './score-reference.js';
 export { checkScoreBatch, checkScoringParams } from './check-batch.js';
 export { denseRow, topkRow, responseRow } from './distribution.js';
 export { scalingLawParams, SCALING_LAW_NC, SCALING_LAW_ALPHA } from './scaling-law.js';
+export { redundancyReference, redundancyKernel, lossDistance } from './redundancy.js';

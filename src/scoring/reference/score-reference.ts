@@ -1,6 +1,7 @@
 import type { ScoreBatch, ScoreResult, ScoringParams } from '../types.js';
 import { checkScoreBatch, checkScoringParams } from './check-batch.js';
 import { responseRow } from './distribution.js';
+import { redundancyReference } from './redundancy.js';
 import { scalingLawParams } from './scaling-law.js';
 
 /*
@@ -45,7 +46,7 @@ export function rowLoss(targetProbability: number, worstLoss: number): number {
  */
 export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreResult {
   checkScoreBatch(batch);
-  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss } = checkScoringParams(params);
+  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, model, redundancyTolerance } = checkScoringParams(params);
   const K = batch.uids.length;
   const B = batch.targets.length;
   const V = batch.vocab;
@@ -153,11 +154,15 @@ export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreR
   }
 
   // 7. The Shapley value with the divergence penalty.
-  const shapley = new Float64Array(K);
+  let shapley: Float64Array = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     if (!responsive[k]) continue;
     shapley[k] = ((baseParams[k] as number) + (synergyTotal[k] as number)) / (1 + divergenceWeight * (divergenceExcess[k] as number));
   }
+
+  // 8. redundancy-aware: each value shared with the miners whose answers are indistinguishable from its own.
+  let multiplicity: Float64Array = new Float64Array(K).fill(1);
+  if (model === 'redundancy-aware') ({ multiplicity, shapley } = redundancyReference(lossPerQuery, B, responsive, shapley, redundancyTolerance));
 
   return {
     uids: [...batch.uids],
@@ -170,6 +175,7 @@ export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreR
     synergyTotal,
     divergence,
     divergenceExcess,
+    multiplicity,
     shapley,
   };
 }

@@ -114,7 +114,24 @@ describe('yumaval devnet', () => {
   it('refuses bad options and a taken port, naming the option', async () => {
     expect(() => parseDevnetOptions({ port: '70000' })).toThrow(/option --port: expected an integer from 0 to 65535, got "70000"/);
     expect(() => parseDevnetOptions({ blockTime: '-5' })).toThrow(/option --block-time/);
-    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null });
+    expect(parseDevnetOptions({})).toEqual({ port: 9944, blockTimeMs: 12000, config: null, db: null, keepBlocks: null, rpc: {}, spec: 233 });
+    expect(parseDevnetOptions({ spec: '343' }).spec).toBe(343);
+    expect(() => parseDevnetOptions({ spec: '300' })).toThrow(/option --spec: expected one of 233, 343, 424, got "300"/);
+    // The limits: sizes in MiB, lists comma-separated, each checked against the others and named by its flag.
+    const o = parseDevnetOptions({
+      keepBlocks: 'all', rpcMaxConnections: '10', rpcMaxRequestSize: '2', rpcMaxResponseSize: '4', rpcMaxBatchRequestLen: '50',
+      rpcMaxBuffered: '8', rpcMaxBufferedTotal: '16', rpcRequestTimeout: '2500', rpcAllowOrigin: 'http://a.local:3000, http://b.local', rpcAllowHost: 'dev.lan',
+    });
+    expect(o.keepBlocks).toBe('all');
+    expect(o.rpc).toEqual({
+      maxConnections: 10, maxFrameBytes: 2 * 2 ** 20, maxReplyBytes: 4 * 2 ** 20, maxBatchRequests: 50, maxBufferedBytes: 8 * 2 ** 20,
+      maxTotalBufferedBytes: 16 * 2 ** 20, requestTimeoutMs: 2500, allowedOrigins: ['http://a.local:3000', 'http://b.local'], allowedHosts: ['dev.lan'],
+    });
+    expect(parseDevnetOptions({ keepBlocks: '100' }).keepBlocks).toBe(100);
+    expect(() => parseDevnetOptions({ keepBlocks: '15' })).toThrow(/option --keep-blocks: expected "all" or an integer of at least 16, got "15"/);
+    expect(() => parseDevnetOptions({ rpcMaxBatchRequestLen: '0' })).toThrow(/option --rpc-max-batch-request-len/);
+    expect(() => parseDevnetOptions({ rpcMaxBufferedTotal: '16' })).toThrow(/option --rpc-max-buffered-total: must be at least --rpc-max-buffered \(33554432\), got 16777216/);
+    expect(() => parseDevnetOptions({ rpcAllowOrigin: ',' })).toThrow(/option --rpc-allow-origin/);
     const a = testIo();
     const runA = runDevnet(parseDevnetOptions({ port: '0', blockTime: '0' }), a);
     const port = new URL(await a.listening).port;

@@ -96,14 +96,14 @@ describe('robustness', () => {
 
   it('drops a client that stops reading once its queue passes maxBufferedBytes; the others go on', async () => {
     const logs: string[] = [];
-    const own = await startRpcServer(node, { maxBufferedBytes: 1024 * 1024, log: (l) => logs.push(l) });
+    const own = await startRpcServer(node, { maxBufferedBytes: 1024 * 1024, maxReplyBytes: 1024 * 1024, log: (l) => logs.push(l) });
     const slow = await RawClient.connect(own.url);
     const other = await RawClient.connect(own.url);
     (slow.ws as unknown as { _socket: Socket })._socket.pause();
     const closed = new Promise<void>((resolve) => slow.ws.once('close', () => resolve()));
     // Each answer is the whole metadata (hundreds of KiB): the kernel's buffers fill, then the server's queue.
     for (let i = 0; i < 200; i++) slow.ws.send(`{"jsonrpc":"2.0","id":${i},"method":"state_getMetadata"}`);
-    await until(() => logs.some((l) => l.includes('stopped reading')), 10_000);
+    await until(() => logs.some((l) => l.includes('does not read its replies')), 10_000);
     (slow.ws as unknown as { _socket: Socket })._socket.resume();
     await closed;
     expect(await other.call('system_chain')).toBe('Yumaval Devnet');

@@ -60,7 +60,9 @@ describe('set_weights checks, in the chain order', () => {
   it('uses only error names the served runtime has', () => {
     const dir = new URL('../../../src/devnet/subtensor/', import.meta.url);
     const names = new Set<string>();
-    for (const f of readdirSync(dir)) {
+    // timelock-commit.ts runs only on runtimes with timelocked commits (343, 424): its names are checked against those
+    // (test/devnet/subtensor/timelock-runtime-facts.test.ts).
+    for (const f of readdirSync(dir).filter((name) => name !== 'timelock-commit.ts')) {
       for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/fail\((?:[^']*\? )?'(\w+)'(?: : '(\w+)')?\)/g)) {
         names.add(m[1] as string);
         if (m[2] !== undefined) names.add(m[2]);

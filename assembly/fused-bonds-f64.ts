@@ -1,9 +1,14 @@
-// The original (pre-Yuma3) bonds in f64, fused into two passes without intermediate matrices:
-//   delta = column-normalised (stake × weights for bonds), bonds = column-normalised stored bonds,
-//   ema = column-normalised (alpha·delta + (1 − alpha)·bonds), dividends = ema · incentive,
-//   stored bonds = ema max-upscaled per column.
-// Each column of alpha·delta + (1 − alpha)·bonds sums to alpha·[delta column non-zero] + (1 − alpha)·[bonds column
-// non-zero], so the EMA's column normalisation is known before the EMA is formed and needs no pass of its own.
+// The float engine's bonds without liquid alpha, fused into one pass over the stored weights and bonds (plus a short
+// one that floors the kept entries to u16), for both bond kinds:
+//   original: delta = column-normalised (stake × weights for bonds), bonds = column-normalised stored bonds,
+//             ema = column-normalised (alpha·delta + (1 − alpha)·bonds), dividends = ema · incentive,
+//             stored bonds = ema max-upscaled per column;
+//   Yuma3:    ema = alpha·(weights for bonds) + (1 − alpha)·(stored bonds as u16 proportions), dividends_i =
+//             active stake_i · Σ_j ema_ij·incentive_j / (column sum j of ema), stored bonds = ema itself.
+// The EMA's column sums are known before the EMA exists, so neither needs a pass of its own. Original: each column of
+// alpha·delta + (1 − alpha)·bonds sums to alpha·[delta column non-zero] + (1 − alpha)·[bonds column non-zero].
+// Yuma3: every term is non-negative, so column j sums to alpha·Σ_i (weight for bonds)_ij + (1 − alpha)·Σ_i bond_ij,
+// and clipping sums the first on its way (clipStats).
 import * as L from './layout';
 import { lastTempo, param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg, minNonNeg, setF64, setI32, setU8 } from './mem';
@@ -19,11 +24,12 @@ function reciprocal(x: f64): f64 {
 
 /**
  * Dividends (unnormalised) into `dividends`, and the stored bonds of the rows with a new permit into the result's
- * packed form; returns [bondsPtr, bonds] as two consecutive usize slots.
+ * packed form; returns [bondsPtr, bonds] as two consecutive usize slots. `deltaSums` holds the column sums of the
+ * weights for bonds, stake-weighted for the original bonds and unweighted for Yuma3 (`yuma3`).
  */
-export function originalBondsF64(
+export function fusedBondsF64(
   params: usize, w: WeightRows, stake: usize, consensus: usize, ratio: f64, deltaSums: usize, incentive: usize,
-  newPermits: usize, dividends: usize, sc: Scratch,
+  newPermits: usize, dividends: usize, sc: Scratch, yuma3: bool,
 ): usize {
   const n = w.n;
   const bPtr = paramPtr(params, L.P_B_PTR), bCol = paramPtr(params, L.P_B_COL), bVal = paramPtr(params, L.P_B_VAL);
@@ -42,18 +48,31 @@ export function originalBondsF64(
   runParts(bondSumsPart, changetype<usize>(t), getI32(bPtr, n) >= <i32>PARALLEL_ENTRIES);
   const bondSums = t.colMax0, bSorted = t.bSorted;
   for (let j = 0; j < n; j++) setF64(bondSums, j, getF64(bondSums, j) + getF64(t.colMax1, j));
-  // Per column: an entry of the normalised EMA is stake·(weight for bonds)·dF[j] + (stored bond)·bF[j].
+  // Per column: an entry of the (original: normalised) EMA is [stake·](weight for bonds)·dF[j] + (stored u16)·bF[j],
+  // and a row's dividend is Σ_j entry·divF[j] [· active stake].
   const dF = allocRaw(<usize>n << 3), bF = allocRaw(<usize>n << 3);
-  for (let j = 0; j < n; j++) {
-    const d = getF64(deltaSums, j), b = getF64(bondSums, j);
-    const invEma = reciprocal((d != 0 ? alpha : 0) + (b != 0 ? beta : 0));
-    setF64(dF, j, alpha * reciprocal(d) * invEma);
-    setF64(bF, j, beta * reciprocal(b) * invEma);
+  let divF = incentive;
+  if (yuma3) {
+    divF = allocRaw(<usize>n << 3);
+    for (let j = 0; j < n; j++) {
+      setF64(dF, j, alpha);
+      setF64(bF, j, beta * (1.0 / 65535.0));
+      const sum = alpha * getF64(deltaSums, j) + beta * (getF64(bondSums, j) * (1.0 / 65535.0));
+      setF64(divF, j, getF64(incentive, j) * reciprocal(sum));
+    }
+  } else {
+    for (let j = 0; j < n; j++) {
+      const d = getF64(deltaSums, j), b = getF64(bondSums, j);
+      const invEma = reciprocal((d != 0 ? alpha : 0) + (b != 0 ? beta : 0));
+      setF64(dF, j, alpha * reciprocal(d) * invEma);
+      setF64(bF, j, beta * reciprocal(b) * invEma);
+    }
   }
 
   // Row ranges of the two parts, balanced by entries; part 1 writes its kept entries from base1 on, after part 0's
   // room (plus the dense path's spare slot), and they are moved down once both parts are done.
-  t.stake = stake; t.consensus = consensus; t.ratio = ratio; t.incentive = incentive; t.newPermits = newPermits;
+  t.stake = stake; t.consensus = consensus; t.ratio = ratio; t.incentive = divF; t.newPermits = newPermits;
+  t.yuma3 = yuma3;
   t.dividends = dividends; t.dF = dF; t.bF = bF;
   let total: i64 = 0;
   for (let i = 0; i < n; i++) total += <i64>(w.end(i) - w.start(i) + getI32(bPtr, i + 1) - getI32(bPtr, i));
@@ -73,7 +92,7 @@ export function originalBondsF64(
   // known) and their values. One spare slot per part: the dense path stores every column's entry and advances only
   // past the kept ones.
   t.out = allocRaw(<usize>(cap + 2) << 2);
-  t.vals = allocRaw(<usize>(cap + 2) << 3);
+  t.vals = yuma3 ? 0 : allocRaw(<usize>(cap + 2) << 3);
   t.outPtr = allocZeroed(<usize>(n + 1) << 2);
   t.colMax0 = allocZeroed(<usize>n << 3);
   t.colMax1 = allocZeroed(<usize>n << 3);
@@ -82,25 +101,33 @@ export function originalBondsF64(
   t.sc0 = sc;
   t.sc1 = new Scratch(n);
   runParts(bondsPart, changetype<usize>(t), total >= PARALLEL_ENTRIES);
-  // The column maxima of both parts merge; each part upscales its own entries; then part 1's packed entries move
-  // down to follow part 0's.
+  // Original bonds: the column maxima of both parts merge and each part upscales its own entries (Yuma3's are
+  // final already); then part 1's packed entries move down to follow part 0's.
   const out = t.out, outPtr = t.outPtr;
-  const colMax = t.colMax0;
-  for (let j = 0; j < n; j++) setF64(colMax, j, maxNonNeg(getF64(colMax, j), getF64(t.colMax1, j)));
   const o0 = getI32(outPtr, split), o1 = t.end1, gap = t.base1 - o0;
   t.end0 = o0;
-  t.scale = allocRaw(<usize>n << 3);
-  for (let j = 0; j < n; j++) {
-    const m = getF64(colMax, j);
-    setF64(t.scale, j, m > 0 ? 65535.0 / m : 0);
+  if (!yuma3) {
+    const colMax = t.colMax0;
+    for (let j = 0; j < n; j++) setF64(colMax, j, maxNonNeg(getF64(colMax, j), getF64(t.colMax1, j)));
+    t.scale = allocRaw(<usize>n << 3);
+    for (let j = 0; j < n; j++) {
+      const m = getF64(colMax, j);
+      setF64(t.scale, j, m > 0 ? 65535.0 / m : 0);
+    }
+    runParts(upscalePart, changetype<usize>(t), o1 - gap >= PARALLEL_ENTRIES);
   }
-  runParts(upscalePart, changetype<usize>(t), o1 - gap >= PARALLEL_ENTRIES);
   memory.copy(out + (<usize>o0 << 2), out + (<usize>t.base1 << 2), <usize>(o1 - t.base1) << 2);
   for (let i = split + 1; i <= n; i++) setI32(outPtr, i, getI32(outPtr, i) - gap);
   const pair = allocRaw(16);
   store<usize>(pair, outPtr);
   store<usize>(pair + sizeof<usize>(), out);
   return pair;
+}
+
+// @ts-ignore: decorator
+@inline function toU16(x: f64): i32 {
+  const v = Math.floor(x * 65535.0);
+  return v <= 0 ? 0 : v >= 65535 ? 65535 : <i32>v;
 }
 
 /** Below this many entries, a hand-off to the helper costs more than it saves. */
@@ -112,6 +139,9 @@ class BondsTask {
   stake: usize = 0;
   consensus: usize = 0;
   ratio: f64 = 0;
+  /** Yuma3: rows weigh without stake, and a row's dividend is multiplied by its active stake. */
+  yuma3: bool = false;
+  /** Per column, what an EMA entry adds to its row's dividend. */
   incentive: usize = 0;
   newPermits: usize = 0;
   dividends: usize = 0;
@@ -144,7 +174,7 @@ function bondsPart(ctx: usize, part: i32): void {
   const t = changetype<BondsTask>(ctx);
   const w = t.w, n = w.n;
   const i0 = part == 0 ? 0 : t.split, i1 = part == 0 ? t.split : n;
-  const stake = t.stake, consensus = t.consensus, ratio = t.ratio, incentive = t.incentive;
+  const stake = t.stake, consensus = t.consensus, ratio = t.ratio, incentive = t.incentive, yuma3 = t.yuma3;
   const newPermits = t.newPermits, dividends = t.dividends, dF = t.dF, bF = t.bF;
   const bPtr = t.bPtr, bCol = t.bCol, bVal = t.bVal, bSorted = t.bSorted, last = t.last;
   const out = t.out, vals = t.vals, outPtr = t.outPtr;
@@ -153,8 +183,10 @@ function bondsPart(ctx: usize, part: i32): void {
   const reg = w.reg, wCol = w.col, wVal = w.val, owner = w.owner;
   let o = part == 0 ? 0 : t.base1;
     for (let i = i0; i < i1; i++) {
-      const s = getF64(stake, i);
-      // A row without active stake adds nothing to the delta: only its bonds decay.
+      const stakeI = getF64(stake, i);
+      // Original bonds: a row without active stake adds nothing to the delta, only its bonds decay. Yuma3 takes
+      // every kept row's weights, without stake.
+      const s = yuma3 ? 1.0 : stakeI;
       const hasW = getU8(w.live, i) && s > 0;
       const check = getU8(w.check, i), lim = getU64(w.limit, i);
       const diag = i != owner ? i : -1;
@@ -179,13 +211,23 @@ function bondsPart(ctx: usize, part: i32): void {
           if (last <= getU64(reg, j)) continue;
           setF64(rowBuf, j, getF64(rowBuf, j) + <f64>getU16(bVal, q) * getF64(bF, j));
         }
-        for (let j = 0; j < n; j++) {
-          const v = getF64(rowBuf, j);
-          div += getF64(incentive, j) * v;
-          setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-          setI32(out, o, j << 16);
-          setF64(vals, o, v);
-          o += <i32>(keep && v > 0);
+        if (yuma3) {
+          // Yuma3 stores the EMA itself: floored to u16 here, with no column maximum to wait for.
+          for (let j = 0; j < n; j++) {
+            const v = getF64(rowBuf, j);
+            div += getF64(incentive, j) * v;
+            setI32(out, o, (j << 16) | toU16(v));
+            o += <i32>(keep && v > 0);
+          }
+        } else {
+          for (let j = 0; j < n; j++) {
+            const v = getF64(rowBuf, j);
+            div += getF64(incentive, j) * v;
+            setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+            setI32(out, o, j << 16);
+            setF64(vals, o, v);
+            o += <i32>(keep && v > 0);
+          }
         }
       } else if ((!hasW || getU8(w.sorted, i)) && getU8(bSorted, i)) {
         while (p < we && maskedW(getU16(wCol, p), diag, check, reg, lim)) p++;
@@ -208,10 +250,14 @@ function bondsPart(ctx: usize, part: i32): void {
           }
           if (v > 0) {
             div += getF64(incentive, j) * v;
-            setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-            if (keep) {
-              setI32(out, o, j << 16);
-              setF64(vals, o++, v);
+            if (yuma3) {
+              if (keep) setI32(out, o++, (j << 16) | toU16(v));
+            } else {
+              setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+              if (keep) {
+                setI32(out, o, j << 16);
+                setF64(vals, o++, v);
+              }
             }
           }
         }
@@ -245,15 +291,19 @@ function bondsPart(ctx: usize, part: i32): void {
           const v = getF64(sc.acc, j);
           if (v > 0) {
             div += getF64(incentive, j) * v;
-            setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
-            if (keep) {
-              setI32(out, o, j << 16);
-              setF64(vals, o++, v);
+            if (yuma3) {
+              if (keep) setI32(out, o++, (j << 16) | toU16(v));
+            } else {
+              setF64(colMax, j, maxNonNeg(getF64(colMax, j), v));
+              if (keep) {
+                setI32(out, o, j << 16);
+                setF64(vals, o++, v);
+              }
             }
           }
         }
       }
-      setF64(dividends, i, div);
+      setF64(dividends, i, yuma3 ? div * stakeI : div);
       setI32(outPtr, i + 1, o);
     }
   memory.fill(sc.stamp, 0xff, <usize>sc.n << 2);

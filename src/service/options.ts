@@ -1,0 +1,154 @@
+import { InvalidOptionError, describeValue } from '../errors/index.js';
+
+/*
+ * The validator's config (`yumaval validator --config FILE`, `createValidator({ config })`): frozen defaults, each with
+ * where it comes from, merged with the caller's partial config once and checked key by key (the CHECKS table of
+ * src/devnet/rpc/options.ts). An unknown key is refused with the list of valid ones: a misspelt `sampleSize` must not
+ * silently run with the default. docs/validator.md documents every key.
+ */
+
+/** One entry of the task mix: a built-in task, its share of steps, and its options. */
+export interface TaskMixEntry {
+  /** The task's name; `next-token` is the only built-in task today (docs/task.md). */
+  name: 'next-token';
+  /** Its relative share of steps (> 0); a step's queries all come from one task, drawn by these weights. */
+  weight: number;
+  /** The task's options (createNextTokenTask): they must be the miners' (the same source). */
+  options?: Record<string, unknown>;
+}
+
+/** The validator's config. */
+export interface ValidatorConfig {
+  /** The tasks the steps draw from. */
+  tasks: TaskMixEntry[];
+  /** Miners queried per step (the SDK template's `neuron.sample_size`). */
+  sampleSize: number;
+  /** Queries sent to each sampled miner per step (the score batch's B). */
+  queriesPerStep: number;
+  /** Pause between the end of one step and the start of the next, in seconds. */
+  stepIntervalSeconds: number;
+  /** The deadline of one query to one miner, in seconds (the SDK dendrite's default timeout). */
+  queryTimeoutSeconds: number;
+  /** The score book's EMA factor α (the template's `neuron.moving_average_alpha`). */
+  emaAlpha: number;
+  /** Weights are submitted once per tempo, this many blocks after the subnet's epoch block (0 = the block after it). */
+  weightsBlockOffset: number;
+  /** Validators with more stake than this (rao) are not queried (the template's `neuron.vpermit_tao_limit`, 4096 TAO). */
+  vpermitStakeLimit: string;
+  /** Queries of a step in flight at once (each goes to every sampled miner). */
+  concurrency: number;
+  /** The dendrite's worker threads. */
+  dendriteWorkers: number;
+  /** The metagraph is read again every this many finalized blocks (and at every tempo boundary). */
+  syncEveryBlocks: number;
+  /** After a start without stored scores, no weights until this many miners have been scored. */
+  minScoredBeforeWeights: number;
+  /** The watchdog gives up when no step completed (or no finalized head arrived) for this long, in seconds. */
+  stallSeconds: number;
+  /** The watchdog gives up when no weights landed for this many blocks (after the warm-up). */
+  maxBlocksWithoutWeights: number;
+}
+
+/** The defaults, and where each comes from. */
+export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freeze({
+  tasks: Object.freeze([Object.freeze({ name: 'next-token' as const, weight: 1 })]) as unknown as TaskMixEntry[],
+  // bittensor-subnet-template: neuron.sample_size = 50 (validator-sdk-spec.md §5).
+  sampleSize: 50,
+  // The 2022 core validator's batch (ValidatorBatchSize) was 8 to 32 sequences; 32 keeps the ranking stable per step.
+  queriesPerStep: 32,
+  // The template sleeps 5 s after each forward (§5).
+  stepIntervalSeconds: 5,
+  // The SDK dendrite's default timeout, 12 s (§5: "timeout default 12 s").
+  queryTimeoutSeconds: 12,
+  // The template's neuron.moving_average_alpha and the 2022 validator's EMA, 0.1 (§5, §6.5).
+  emaAlpha: 0.1,
+  // Right after the epoch: the most time for the call (and under commit-reveal its reveal) before the next one.
+  weightsBlockOffset: 0,
+  // The template's vpermit_tao_limit = 4096 TAO, in rao.
+  vpermitStakeLimit: '4096000000000',
+  // Every query of a default step in flight at once: a step then lasts about one query timeout however slow some
+  // miners are (the dendrite caps requests in flight at 1,024 by itself).
+  concurrency: 32,
+  // The reference machine has 2 cores.
+  dendriteWorkers: 2,
+  // The template's epoch_length, 100 blocks, as the resync cadence (§5: should_sync_metagraph).
+  syncEveryBlocks: 100,
+  // Enough miners for the SDK processing to have something to weigh on a small subnet.
+  minScoredBeforeWeights: 1,
+  // Large subnets' watchdogs exit when no batch completed for 80 minutes; a step here takes seconds, so 10 minutes.
+  stallSeconds: 600,
+  // Large subnets' watchdogs exit when block − last_update > 500.
+  maxBlocksWithoutWeights: 500,
+});
+
+type Check = (v: unknown) => string | null;
+
+const intIn = (lo: number, hi: number): Check => (v) =>
+  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `expected an integer in [${lo}, ${hi}]`;
+const secondsIn = (lo: number, hi: number): Check => (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v > lo && v <= hi ? null : `expected seconds in (${lo}, ${hi}]`;
+
+const TASK_NAMES = ['next-token'] as const;
+
+function checkTasks(v: unknown): string | null {
+  if (!Array.isArray(v) || v.length === 0) return 'expected a non-empty array of { name, weight, options? }';
+  for (let i = 0; i < v.length; i++) {
+    const t = v[i] as Record<string, unknown> | null;
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) return `[${i}]: expected { name, weight, options? }`;
+    for (const k of Object.keys(t)) if (!['name', 'weight', 'options'].includes(k)) return `[${i}].${k}: is not a task mix field (expected name, weight, options)`;
+    if (!(TASK_NAMES as readonly unknown[]).includes(t['name'])) return `[${i}].name: expected one of ${TASK_NAMES.join(', ')}, got ${describeValue(t['name'])}`;
+    const w = t['weight'];
+    if (!(typeof w === 'number' && Number.isFinite(w) && w > 0)) return `[${i}].weight: expected a number > 0, got ${describeValue(w)}`;
+    const o = t['options'];
+    if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) return `[${i}].options: expected an object of task options`;
+  }
+  return null;
+}
+
+const CHECKS: Readonly<Record<keyof ValidatorConfig, Check>> = {
+  tasks: checkTasks,
+  sampleSize: intIn(1, 65_536),
+  // The scorer's MAX_QUERIES.
+  queriesPerStep: intIn(1, 65_536),
+  stepIntervalSeconds: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86_400 ? null : 'expected seconds in [0, 86400]'),
+  // The dendrite's MAX_TIMEOUT_SECONDS.
+  queryTimeoutSeconds: secondsIn(0, 3600),
+  emaAlpha: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'),
+  weightsBlockOffset: intIn(0, 65_535),
+  vpermitStakeLimit: (v) => (typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n ? null : 'expected rao as a decimal string (a u64)'),
+  concurrency: intIn(1, 1024),
+  dendriteWorkers: intIn(1, 64),
+  syncEveryBlocks: intIn(1, 1_000_000),
+  minScoredBeforeWeights: intIn(0, 65_536),
+  stallSeconds: secondsIn(0, 86_400 * 7),
+  maxBlocksWithoutWeights: intIn(1, 10_000_000),
+};
+
+/** Every config key, in the order of docs/validator.md. */
+export const VALIDATOR_CONFIG_KEYS = Object.freeze(Object.keys(CHECKS) as Array<keyof ValidatorConfig>);
+
+/**
+ * Merges a caller's partial config with VALIDATOR_CONFIG_DEFAULTS and checks every given value.
+ * @param partial the parsed JSON of a config file, or an object of some keys (undefined: all defaults)
+ * @param path the name of the document in messages (`config` → `option config.sampleSize: ...`)
+ * @throws InvalidOptionError naming the key: an unknown key, a value of the wrong kind or range
+ */
+export function resolveValidatorConfig(partial: unknown = {}, path = 'config'): ValidatorConfig {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
+    throw new InvalidOptionError(path, `expected an object of validator settings, got ${describeValue(partial)}`);
+  }
+  const out = { ...VALIDATOR_CONFIG_DEFAULTS } as ValidatorConfig;
+  for (const [key, v] of Object.entries(partial as Record<string, unknown>)) {
+    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
+      throw new InvalidOptionError(`${path}.${key}`, `is not a validator setting (expected one of ${VALIDATOR_CONFIG_KEYS.join(', ')})`);
+    }
+    if (v === undefined) continue;
+    const k = key as keyof ValidatorConfig;
+    const problem = CHECKS[k](v);
+    if (problem !== null) {
+      throw new InvalidOptionError(`${path}.${key}`, problem.startsWith('[') ? problem : `${problem}, got ${describeValue(v)}`);
+    }
+    (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  return Object.freeze(out);
+}

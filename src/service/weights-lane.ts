@@ -1,0 +1,200 @@
+import type { Logger } from 'pino';
+import { epochIndex, syncMetagraph, type ChainConnection, type Metagraph, type WeightsPipeline } from '../chain/index.js';
+import { maxUpscaleU16 } from '../simulation/index.js';
+import type { ScoreBook } from '../scoring/index.js';
+import type { CommitIntent, Store, ValidatorKey } from '../store/index.js';
+import { nextEpochBlock, rawWeights, weightsDue } from './cadence.js';
+import type { ValidatorMetrics } from './metrics.js';
+import type { ValidatorConfig } from './options.js';
+import { predictEpoch } from './prediction.js';
+
+/*
+ * The weights lane: everything that talks to the chain about weights, one job at a time, kicked by every finalized
+ * head, beside the step loop (a weight call waiting for its block never delays a step, and the reverse).
+ * Order of a job: (1) the store's open intents and pending reveals are resumed, before anything new is planned;
+ * (2) predictions whose epoch has run are compared with what the chain stored; (3) due reveals are sent; (4) when
+ * the warm-up is over and the cadence says so, the score book becomes weights (the SDK processing with the chain's
+ * parameters), the next epoch is predicted, and the call goes through the WeightsPipeline. A submission counts as
+ * landed only once LastUpdate and Weights at a finalized block show it.
+ */
+
+/** What the lane reports to the validator. */
+export interface LaneEvents {
+  submitted(e: { call: string; outcome: string; intentId: number | null; block: number | null; error: string | null }): void;
+  landed(e: { call: string; block: number; landed: number; uids: number[]; values: number[] }): void;
+  prediction(e: { epochBlock: number; vtrust: number; dividends: number }): void;
+  predictionChecked(e: { epochBlock: number; diffVtrust: number; diffDividends: number; maxDiffIncentive: number }): void;
+  metagraph(m: Metagraph): void;
+}
+
+/** What the lane works with. */
+export interface LaneContext {
+  conn: ChainConnection;
+  store: Store;
+  pipeline: WeightsPipeline;
+  key: ValidatorKey;
+  selfUid: number;
+  config: ValidatorConfig;
+  metrics: ValidatorMetrics;
+  log: Logger;
+  events: LaneEvents;
+  /** The current score book (the step loop replaces it after each applied step). */
+  book: () => ScoreBook;
+  /** Whether the warm-up is over (scores restored, or enough miners scored since the start). */
+  warm: () => boolean;
+  /** Set once the validator is stopping: nothing new is planned. */
+  signal: AbortSignal;
+}
+
+/** The weights lane of one validator. */
+export class WeightsLane {
+  private resumed = false;
+  private running: Promise<void> | null = null;
+  private again = false;
+  /** The tempo of the last submission that landed or failed (no second attempt in that tempo). */
+  private lastLandedTempo = -1;
+  /** Landed submissions since the start (the --epochs count). */
+  landed = 0;
+  /** Block of the last landed submission (or reveal) since the start. */
+  lastLandedBlock: number | null = null;
+
+  constructor(private readonly ctx: LaneContext) {}
+
+  /** Runs a job now, or once more after the running one (kicks never pile up). */
+  kick(head: number): void {
+    if (this.running !== null) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.job(head);
+        } catch (e) {
+          this.ctx.log.warn({ err: (e as Error).message, code: (e as { code?: string }).code }, 'weights lane: job failed; retried at the next head');
+        }
+      } while (this.again);
+    })().finally(() => { this.running = null; });
+  }
+
+  /** Resolves when the running job ends (or at once). */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  private async job(head: number): Promise<void> {
+    const { pipeline, log } = this.ctx;
+    if (!this.resumed) {
+      const r = await pipeline.resume();
+      this.resumed = true;
+      if (r.intents.length > 0 || r.reveals.length > 0) log.info({ intents: r.intents.length, reveals: r.reveals.length }, 'resumed the store\'s open intents and pending reveals');
+      for (const rev of r.reveals) if (rev.status === 'revealed' && rev.reveal !== null) await this.confirm(rev.reveal);
+    }
+    await this.checkPredictions(head);
+    await this.revealDue(head);
+    if (!this.ctx.warm() || this.ctx.signal.aborted) return;
+    await this.maybeSubmit();
+  }
+
+  private async checkPredictions(head: number): Promise<void> {
+    const { store, key, conn, metrics, events } = this.ctx;
+    for (const p of store.validator.openPredictions(key)) {
+      if (head < p.epochBlock) continue;
+      const m = await syncMetagraph(conn, key.netuid, { at: p.epochBlock });
+      const r = store.validator.checkPrediction(p.id, { vtrust: m.validatorTrust[p.uid] ?? 0, dividends: m.dividends[p.uid] ?? 0, incentive: m.incentive });
+      metrics.predictionError.set({ quantity: 'vtrust' }, r.diffVtrust ?? 0);
+      metrics.predictionError.set({ quantity: 'dividends' }, r.diffDividends ?? 0);
+      metrics.predictionError.set({ quantity: 'incentive' }, r.maxDiffIncentive ?? 0);
+      metrics.vtrust.set((m.validatorTrust[p.uid] ?? 0) / 65535);
+      events.predictionChecked({ epochBlock: p.epochBlock, diffVtrust: r.diffVtrust ?? 0, diffDividends: r.diffDividends ?? 0, maxDiffIncentive: r.maxDiffIncentive ?? 0 });
+      this.ctx.log.info({ epochBlock: p.epochBlock, predictedVtrust: p.predictedVtrust, chainVtrust: r.chainVtrust, diffVtrust: r.diffVtrust, diffDividends: r.diffDividends, maxDiffIncentive: r.maxDiffIncentive }, 'prediction checked against the chain');
+    }
+  }
+
+  private async revealDue(head: number): Promise<void> {
+    const { store, pipeline, key } = this.ctx;
+    const pending = store.reveals.listPending().filter((p) => p.commit.hotkey === key.hotkey && p.commit.netuid === key.netuid && p.commit.state === 'finalized');
+    if (!pending.some((p) => p.revealFirst !== null && head + 1 >= p.revealFirst)) return;
+    for (const r of await pipeline.revealPending()) {
+      this.ctx.metrics.submissions.inc({ call: 'reveal_weights', outcome: r.status === 'revealed' ? 'landed' : 'failed' });
+      this.ctx.events.submitted({ call: 'reveal_weights', outcome: r.status, intentId: r.reveal?.id ?? null, block: r.reveal?.blockNumber ?? null, error: r.error });
+      if (r.status === 'revealed' && r.reveal !== null) await this.confirm(r.reveal);
+    }
+  }
+
+  private async maybeSubmit(): Promise<void> {
+    const { pipeline, key, selfUid, config, metrics, events, log, store, conn } = this.ctx;
+    const state = await pipeline.readState(key.netuid);
+    const due = weightsDue({
+      head: state.block, netuid: key.netuid, tempo: state.tempo, offset: config.weightsBlockOffset, lastLandedTempo: this.lastLandedTempo,
+      lastUpdate: state.lastUpdate[selfUid] ?? 0, rateLimit: state.weightsSetRateLimit,
+    });
+    if (!due.due) return;
+    const raw = rawWeights(this.ctx.book().scores(state.n));
+    if (raw === null) {
+      log.info({ block: state.block }, 'weights due, but every score is 0: nothing to set yet');
+      return;
+    }
+    const emitted = pipeline.process(state, raw.uids, raw.weights);
+    if (emitted.uids.length === 0) return;
+    const call = state.commitRevealEnabled ? 'commit_weights' : 'set_weights';
+    let predictionId: number | null = null;
+    if (!state.commitRevealEnabled) {
+      // The epoch runs on the synced state with our new row: predicted before anything is sent.
+      const m = await syncMetagraph(conn, key.netuid, { at: state.blockHash });
+      events.metagraph(m);
+      const p = predictEpoch(m, selfUid, emitted.uids, emitted.values, state.block + 1);
+      predictionId = store.validator.addPrediction(key, { uid: selfUid, syncedBlock: m.block, epochBlock: p.epochBlock, predictedVtrust: p.vtrust, predictedDividends: p.dividends, predictedIncentive: p.incentive });
+      metrics.vtrustPredicted.set(p.vtrust / 65535);
+      events.prediction({ epochBlock: p.epochBlock, vtrust: p.vtrust, dividends: p.dividends });
+    }
+    log.info({ call, block: state.block, why: due.why, uids: emitted.uids.length }, 'submitting weights');
+    let intent: CommitIntent;
+    try {
+      intent = (await pipeline.submit({ netuid: key.netuid, uids: emitted.uids, values: emitted.values })).intent;
+    } catch (e) {
+      // Not again in this tempo: a refusal would be refused again, and an unconfirmed intent stays in the store.
+      this.lastLandedTempo = epochIndex(state.block, key.netuid, state.tempo);
+      const code = (e as { code?: string }).code ?? 'error';
+      const outcome = code === 'ERR_WEIGHTS_PREVALIDATION' ? 'refused' : code === 'ERR_WEIGHTS_UNCONFIRMED' ? 'unconfirmed' : 'failed';
+      metrics.submissions.inc({ call, outcome });
+      if (predictionId !== null) store.validator.dropPrediction(predictionId);
+      events.submitted({ call, outcome, intentId: null, block: null, error: (e as Error).message });
+      log.warn({ call, outcome, err: (e as Error).message }, 'weights not landed');
+      return;
+    }
+    const block = intent.blockNumber as number;
+    this.lastLandedTempo = epochIndex(block, key.netuid, state.tempo);
+    if (predictionId !== null) store.validator.linkPrediction(predictionId, intent.id, nextEpochBlock(block, key.netuid, state.tempo));
+    events.submitted({ call, outcome: 'included', intentId: intent.id, block, error: null });
+    if (call === 'set_weights') await this.confirm(intent);
+    else metrics.submissions.inc({ call, outcome: 'landed' });
+  }
+
+  /**
+   * Counts a finalized set_weights or reveal as landed once the chain shows it: LastUpdate of our uid at or after its
+   * block, and our Weights row equal to what was sent (as the chain stores it), read at a finalized block.
+   */
+  private async confirm(intent: CommitIntent): Promise<void> {
+    const { conn, key, selfUid, metrics, events, log } = this.ctx;
+    const m = await syncMetagraph(conn, key.netuid, { at: (await conn.call('read the finalized head', async (api) => (await api.rpc.chain.getFinalizedHead()).toHex())) });
+    events.metagraph(m);
+    const block = intent.blockNumber as number;
+    const expected = maxUpscaleU16(intent.values);
+    const row = m.weights[selfUid] ?? [];
+    const want = new Map(intent.uids.map((u, i) => [u, expected[i] as number]));
+    const same = row.filter(([, v]) => v !== 0).length === [...want.values()].filter((v) => v !== 0).length && row.every(([u, v]) => (want.get(u) ?? 0) === v);
+    const call = intent.kind;
+    if (!((m.lastUpdate[selfUid] ?? 0) >= (intent.kind === 'reveal_weights' ? 0 : block) && same)) {
+      metrics.submissions.inc({ call, outcome: 'unconfirmed' });
+      log.warn({ call, block, lastUpdate: m.lastUpdate[selfUid], finalized: m.block }, 'the call is finalized but LastUpdate/Weights at the finalized head do not show it');
+      return;
+    }
+    this.landed++;
+    this.lastLandedBlock = block;
+    metrics.submissions.inc({ call, outcome: 'landed' });
+    events.landed({ call, block, landed: this.landed, uids: intent.uids, values: intent.values });
+    log.info({ call, block, landed: this.landed }, 'weights landed (LastUpdate and Weights at a finalized block show them)');
+  }
+}
