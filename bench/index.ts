@@ -9,6 +9,8 @@ import { benchSybil } from './scoring/sybil.bench.js';
 import { benchEpoch } from './yuma/epoch.bench.js';
 import { benchTune } from './tune/tune.bench.js';
 import { benchReplay } from './replay/replay.bench.js';
+import { benchAudit } from './audit/detection.bench.js';
+import { benchAuditSpeed } from './audit/speed.bench.js';
 import { benchValidator } from './service/validator.bench.js';
 import { benchTimelock } from './timelock/timelock.bench.js';
 
@@ -24,6 +26,8 @@ if (only === undefined || only === 'dendrite') await benchDendrite();
 if (only === undefined || only === 'miner') await benchMinerFlood();
 if (only === undefined || only === 'tune') await benchTune();
 if (only === undefined || only === 'replay') await benchReplay();
+if (only === undefined || only === 'audit') await benchAudit();
+if (only === undefined || only === 'audit-speed') await benchAuditSpeed();
 // `npm run bench -- validator [STEPS]` (default 1,000 steps).
 if (only === undefined || only === 'validator') await benchValidator(process.argv[3]);
 if (only === undefined || only === 'timelock') await benchTimelock();

@@ -10,6 +10,7 @@ import { hyperparamsCommand, metagraphCommand } from './cli/index.js';
 import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
 import { archiveCommand, replayCommand } from './cli/index.js';
+import { auditCommand } from './cli/index.js';
 import { validatorCommand } from './cli/index.js';
 import { timelockCommand } from './cli/index.js';
 
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
   program.addCommand(tuneCommand().exitOverride());
   program.addCommand(workerCommand().exitOverride());
   program.addCommand(replayCommand().exitOverride());
+  program.addCommand(auditCommand().exitOverride());
   program.addCommand(archiveCommand().exitOverride());
   program.addCommand(validatorCommand().exitOverride());
   program.addCommand(timelockCommand().exitOverride());

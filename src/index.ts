@@ -12,5 +12,7 @@ export * as miner from './miner/index.js';
 export * as task from './task/index.js';
 // A namespace: its Trial, Space and objective names would crowd the top level (BullMQ loads only when a queue is used).
 export * as tune from './tune/index.js';
+// A namespace: the audit's Finding, Pricing and detector names belong together (docs/audit.md).
+export * as audit from './audit/index.js';
 // The validator service (createValidator), as a namespace: its names (StopReason, ...) stay apart.
 export * as service from './service/index.js';

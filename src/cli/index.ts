@@ -15,5 +15,6 @@ export { tuneCommand } from './tune-command.js';
 export { workerCommand } from './worker-command.js';
 export { replayCommand } from './replay-command.js';
 export { archiveCommand } from './archive-command.js';
+export { auditCommand } from './audit-command.js';
 export { validatorCommand } from './validator-command.js';
 export { timelockCommand } from './timelock-command.js';

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidOptionError, showValue } from '../errors/index.js';
-import { CATALOGUE, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
+import { CATALOGUE, historyLine, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
 import type { Scenario, SeriesResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput, writeJson } from './read-input.js';
@@ -83,7 +83,7 @@ export function simulateCommand(): Command {
     .option('-e, --epochs <n>', 'run this many epochs (fewer than the scenario lists, or more: extra epochs set no explicit weights)')
     .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(['exact', 'f64']).default('exact'))
     .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table (streamed epoch by epoch)')
-    .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs, streamed) and <dir>/report.html (charts, offline)')
+    .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs, streamed), <dir>/<variant>.history.jsonl (the epochs in the replay archive\'s JSON Lines format, for yumaval audit --history) and <dir>/report.html (charts, offline)')
     .option('--max-input-mb <n>', MAX_INPUT_HELP)
     .addHelpText(
       'after',
@@ -137,7 +137,7 @@ export function simulateCommand(): Command {
           }
           const text = JSON.stringify(ev.output);
           if (stdout !== null && !stdout.write(`${ev.epoch > 0 ? ',' : ''}${text}`)) await stdout.drained();
-          if (outFiles !== null) files.epoch(ev.epoch, text, ev.series);
+          if (outFiles !== null) files.epoch(ev.epoch, text, ev.series, historyLine(ev.input, ev.output));
           if (keepSeries) series.variants[ev.variant]?.epochs.push(ev.series);
         }
         files.end();

@@ -55,6 +55,8 @@ export async function guardWrite<T>(path: string, f: () => Promise<T> | T): Prom
 export interface VariantFile {
   json: string;
   csv: string;
+  /** `<name>.history.jsonl`: the variant's epochs in the replay archive's JSON Lines format (for `yumaval audit`). */
+  history: string;
 }
 
 /** A variant name as a file name: only [A-Za-z0-9._-], and no leading dot (so `..` and `.hidden` stay inside). */
@@ -78,7 +80,7 @@ export function variantFiles(dir: string, names: readonly string[]): VariantFile
       throw new InvalidInputError(`variants[${i}].name`, `${JSON.stringify(name)} and variants[${first}].name ${JSON.stringify(names[first])} would both be written as ${base}.json in --out: rename one`);
     }
     seen.set(key, i);
-    return { json: join(dir, `${base}.json`), csv: join(dir, `${base}.csv`) };
+    return { json: join(dir, `${base}.json`), csv: join(dir, `${base}.csv`), history: join(dir, `${base}.history.jsonl`) };
   });
 }
 
@@ -99,6 +101,7 @@ export class JsonStream {
 export class VariantWriter {
   private json: number | null = null;
   private csv: number | null = null;
+  private history: number | null = null;
   private file: VariantFile | null = null;
   private written = 0;
 
@@ -124,13 +127,15 @@ export class VariantWriter {
     this.file = file;
     this.json = this.openFile(file.json);
     this.csv = this.openFile(file.csv);
+    this.history = this.openFile(file.history);
     this.written = 0;
     this.put(this.json, file.json, `{"name":${nameJson},"epochs":[`);
   }
 
-  /** One epoch: its whole output into the JSON file, its series into the CSV. */
-  epoch(e: number, outputJson: string, series: EpochSeries): void {
-    if (this.file === null || this.json === null || this.csv === null) throw new InvalidOptionError('--out', 'an epoch came before its variant (a bug)');
+  /** One epoch: its whole output into the JSON file, its series into the CSV, its history line into the JSON Lines. */
+  epoch(e: number, outputJson: string, series: EpochSeries, historyLine: string): void {
+    if (this.file === null || this.json === null || this.csv === null || this.history === null) throw new InvalidOptionError('--out', 'an epoch came before its variant (a bug)');
+    this.put(this.history, this.file.history, `${historyLine}\n`);
     this.put(this.json, this.file.json, `${e > 0 ? ',' : ''}${outputJson}`);
     this.put(this.csv, this.file.csv, toCsv([series], e, this.written === 0));
     this.written++;
@@ -148,7 +153,8 @@ export class VariantWriter {
   close(): void {
     if (this.json !== null) closeSync(this.json);
     if (this.csv !== null) closeSync(this.csv);
-    this.json = this.csv = null;
+    if (this.history !== null) closeSync(this.history);
+    this.json = this.csv = this.history = null;
     this.file = null;
   }
 }

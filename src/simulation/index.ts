@@ -9,3 +9,4 @@ export { renderReport, toCsv } from './report.js';
 export { incentiveInstability, meanIncentiveShare } from './metrics.js';
 export { honestBaseline, scenarioMetrics, stakePath, stakePathOf } from './summary.js';
 export type { ValidatorMetrics, VariantMetrics } from './summary.js';
+export { epochInputOf, historyLine } from './history-line.js';

@@ -37,7 +37,7 @@ export function toSeries(out: EpochOutput): EpochSeries {
  * One variant's runs. Only the consensus of past epochs is kept (behaviours read it), so memory stays at one epoch's
  * state and output whatever the number of epochs; the caller decides what to keep of each yielded output.
  */
-function* runVariant(s: NormalizedScenario, variant: Variant, options: RunOptions, tick: () => void): Generator<EpochOutput> {
+function* runVariant(s: NormalizedScenario, variant: Variant, options: RunOptions, tick: () => void): Generator<{ input: NormalizedEpochInput; output: EpochOutput }> {
   const keep = options.fields === null ? null : [...new Set([...CARRIED, ...options.fields])];
   const n = s.n;
   // Every uid registered at block 0 with lastUpdate 0, no permit and no bonds.
@@ -91,7 +91,8 @@ function* runVariant(s: NormalizedScenario, variant: Variant, options: RunOption
       stake: state.stake.map((x) => BigInt(x)),
       lastUpdate: state.lastUpdate.map((x) => BigInt(x)),
       validatorPermit: state.permits,
-      weights: state.weights,
+      // A copy of the row list: the state's is updated in place by the next epoch, and the event hands this input out.
+      weights: state.weights.slice(),
       bonds: state.bonds,
     };
     // The output is read now, while the engine's heap holds this run: all of it, or only the fields asked for.
@@ -102,7 +103,7 @@ function* runVariant(s: NormalizedScenario, variant: Variant, options: RunOption
     tick();
     if (epoch !== undefined) {
       consensus.push(out.consensus);
-      yield out;
+      yield { input, output: out };
     }
   }
 }
@@ -161,10 +162,10 @@ function* runsOf(s: NormalizedScenario, options: SimulateOptions | undefined): G
   for (const [k, v] of s.variants.entries()) {
     yield { kind: 'variant', variant: k, name: v.name };
     let epoch = 0;
-    for (const output of runVariant(s, v, { mode, fields }, tick)) {
+    for (const { input, output } of runVariant(s, v, { mode, fields }, tick)) {
       // The series record is built only when read (metrics and charts read it; sweeps and --json do not).
       let series: EpochSeries | undefined;
-      yield { kind: 'epoch', variant: k, name: v.name, epoch: epoch++, output, get series() { return (series ??= toSeries(output)); } };
+      yield { kind: 'epoch', variant: k, name: v.name, epoch: epoch++, input, output, get series() { return (series ??= toSeries(output)); } };
     }
   }
 }

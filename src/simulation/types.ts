@@ -1,4 +1,4 @@
-import type { EpochInput, EpochMode, EpochOutput, SparseRow } from '../yuma/types.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
 import type { Behaviour, BehaviourPlan, Quality } from './behaviours.js';
 
 export type { Behaviour, BehaviourPlan, Quality };
@@ -97,6 +97,8 @@ export type SimulationEvent =
       name: string;
       /** The scenario epoch, from 0. */
       epoch: number;
+      /** The epoch's input, as the engine ran it (the history a `--out` run writes as JSON Lines). */
+      input: NormalizedEpochInput;
       /** The epoch's whole output. */
       output: EpochOutput;
       /** The same as a series record, to keep. */

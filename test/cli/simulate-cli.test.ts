@@ -83,7 +83,7 @@ describe('yumaval simulate', () => {
     expect(r.code).toBe(0);
     expect(readdirSync(parent)).toEqual(['out']);
     expect(existsSync(`${out}.json`)).toBe(false);
-    expect(readdirSync(out).sort()).toEqual(['__.csv', '__.json', '_hidden.csv', '_hidden.json', 'metrics.json', 'report.html']);
+    expect(readdirSync(out).sort()).toEqual(['__.csv', '__.history.jsonl', '__.json', '_hidden.csv', '_hidden.history.jsonl', '_hidden.json', 'metrics.json', 'report.html']);
     expect((JSON.parse(readFileSync(join(out, '__.json'), 'utf8')) as { name: string }).name).toBe('..');
   });
 

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { FileReadError, InvalidInputError } from '../errors/index.js';
+import { Archive, parseSnapshotLine } from '../replay/index.js';
+import type { Snapshot } from '../replay/index.js';
+import { runEpochFields } from '../yuma/index.js';
+import type { SparseRow } from '../yuma/index.js';
+import type { AuditEpoch, PackedRows } from './types.js';
+
+/** Packs sparse rows (uids and values under 2^16). */
+export function packRows(rows: readonly SparseRow[]): PackedRows {
+  const offsets = new Uint32Array(rows.length + 1);
+  let total = 0;
+  rows.forEach((r, i) => { total += r.length; offsets[i + 1] = total; });
+  const data = new Uint32Array(total);
+  let k = 0;
+  for (const r of rows) for (const [u, v] of r) data[k++] = u * 65536 + v;
+  return { offsets, data };
+}
+
+/** The rows of packRows back. */
+export function unpackRows(p: PackedRows): SparseRow[] {
+  const out: SparseRow[] = [];
+  for (let i = 0; i + 1 < p.offsets.length; i++) {
+    const row: SparseRow = [];
+    for (let k = p.offsets[i] as number; k < (p.offsets[i + 1] as number); k++) { const x = p.data[k] as number; row.push([Math.floor(x / 65536), x % 65536]); }
+    out.push(row);
+  }
+  return out;
+}
+
+/*
+ * Reading a subnet's history for the audit: from the replay archive (by netuid and block range) or from the archive's
+ * JSON Lines interchange, whoever wrote it. Every epoch is run once with the exact engine: its consensus and emissions
+ * are what the detectors and the pricing compare against, and a line whose `output` is null needs them computed.
+ * (Where the archive stored the chain's output and a replay matched it, the two are the same numbers.)
+ */
+
+/** Turns one snapshot into an audit epoch with the exact engine's results. */
+export function auditEpoch(s: Snapshot): AuditEpoch {
+  const out = runEpochFields(s.input, ['consensus', 'validatorEmission', 'serverEmission'], { mode: 'exact' });
+  return {
+    block: s.block,
+    input: { ...s.input, bonds: Array.from({ length: s.input.n }, () => []) },
+    bonds: packRows(s.input.bonds),
+    hotkeys: s.hotkeys,
+    coldkeys: s.coldkeys,
+    consensus: out.consensus,
+    validatorEmission: out.validatorEmission.map((v) => BigInt(v)),
+    serverEmission: out.serverEmission.map((v) => BigInt(v)),
+  };
+}
+
+/** Where the history comes from. */
+export type HistorySource =
+  | { kind: 'archive'; file: string; netuid: number; from?: number; to?: number; genesis?: string }
+  | { kind: 'jsonl'; file: string };
+
+/** The snapshots of a source, ascending by block (one subnet). */
+export function readSnapshots(source: HistorySource): Snapshot[] {
+  const { total, snapshots } = streamSnapshots(source);
+  const out = [...snapshots];
+  if (out.length !== total) throw new InvalidInputError('--archive', 'the archive changed while it was read');
+  return out;
+}
+
+/**
+ * The snapshots of a source one at a time, ascending by block, and how many there are: an archive is read row by row
+ * (a thousand decoded epochs at once would take gigabytes), a JSON Lines file is read whole and sorted.
+ */
+export function streamSnapshots(source: HistorySource): { total: number; snapshots: Iterable<Snapshot> } {
+  if (source.kind === 'jsonl') {
+    let text: string;
+    try {
+      text = readFileSync(source.file, 'utf8');
+    } catch (e) {
+      throw new FileReadError(source.file, (e as Error).message);
+    }
+    const out: Snapshot[] = [];
+    let netuid: number | null = null;
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      const { snapshot } = parseSnapshotLine(line, i + 1);
+      if (netuid !== null && snapshot.netuid !== netuid) throw new InvalidInputError(`line ${i + 1}: netuid`, `the file mixes subnets ${netuid} and ${snapshot.netuid}; audit one subnet per file`);
+      netuid = snapshot.netuid;
+      out.push(snapshot);
+    });
+    out.sort((a, b) => a.block - b.block);
+    return { total: out.length, snapshots: out };
+  }
+  const netuid = source.netuid;
+  const archive = Archive.open(source.file);
+  let blocks: number[];
+  let genesis: string;
+  try {
+    const subnets = archive.subnets().filter((s) => s.netuid === source.netuid && (source.genesis === undefined || s.genesis === source.genesis));
+    if (subnets.length === 0) throw new InvalidInputError('--netuid', `${source.file} holds no snapshot of subnet ${source.netuid}`);
+    if (subnets.length > 1) throw new InvalidInputError('--netuid', `${source.file} holds subnet ${source.netuid} of several chains; choose one with --genesis`);
+    genesis = subnets[0]!.genesis;
+    blocks = archive.blocks(genesis, source.netuid, source.from ?? 0, source.to ?? Number.MAX_SAFE_INTEGER);
+  } catch (e) {
+    archive.close();
+    throw e;
+  }
+  function* rows(): Generator<Snapshot> {
+    try {
+      for (const block of blocks) {
+        const s = archive.get(genesis, netuid, block);
+        if (s !== null) yield s;
+      }
+    } finally {
+      archive.close();
+    }
+  }
+  return { total: blocks.length, snapshots: rows() };
+}

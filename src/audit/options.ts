@@ -1,0 +1,84 @@
+import { InvalidOptionError, describeValue } from '../errors/index.js';
+
+/*
+ * The audit's options: frozen defaults (each says where it comes from), merged once and checked key by key.
+ */
+
+/** What the detectors test and how strictly. */
+export interface AuditOptions {
+  /** Lags of the published consensus a copier may read: 1..maxLag (issue 19: t−1, t−2, t−3). */
+  maxLag: number;
+  /** Extra lags tested when commit-reveal is on in the window: a copier then sees only revealed, older weights. */
+  commitRevealExtraLags: number;
+  /** Family-wise significance level per validator and detector (Bonferroni over the lags tried). */
+  alpha: number;
+  /** Sign-flip permutations per test; p-values are multiples of 1 / (permutations + 1). */
+  permutations: number;
+  /** The fewest epochs a finding may cover. */
+  minEpochs: number;
+  /** Least margin of a copier's lagged-minus-current consensus similarity over the median peer's (an effect floor). */
+  copierMinMargin: number;
+  /** Least mean excess share a validator gives its own-coldkey miners over the consensus's share of them. */
+  selfDealingMinExcess: number;
+  /** Seed of the permutations. */
+  seed: number;
+  /** Declared pairs of validators a subnet allows to share weights (one operator's validators). */
+  allow: Array<[number, number]>;
+  /** Price each finding with the exact engine (the counterfactual re-run). */
+  price: boolean;
+}
+
+/**
+ * The defaults: alpha 0.01 at 999 permutations (p resolution 0.001, below alpha / 4 for the Bonferroni over lags), margins chosen on the planted histories of
+ * bench/audit (docs/audit.md: detection quality) so that all-honest runs stay under the 2% false-positive target.
+ */
+export const AUDIT_DEFAULTS: Readonly<AuditOptions> = Object.freeze({
+  maxLag: 3,
+  commitRevealExtraLags: 1,
+  alpha: 0.01,
+  permutations: 999,
+  minEpochs: 3,
+  copierMinMargin: 0.02,
+  selfDealingMinExcess: 0.05,
+  seed: 1,
+  allow: [],
+  price: true,
+});
+
+type Check = (v: unknown) => string | null;
+
+const intIn = (lo: number, hi: number): Check => (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `expected an integer in [${lo}, ${hi}]`);
+const fraction: Check = (v) => (typeof v === 'number' && v > 0 && v < 1 ? null : 'expected a number in (0, 1)');
+const share: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'expected a number in [0, 1]');
+
+const CHECKS: Readonly<Record<keyof AuditOptions, Check>> = {
+  maxLag: intIn(1, 32),
+  commitRevealExtraLags: intIn(0, 32),
+  alpha: fraction,
+  permutations: intIn(1, 100_000),
+  minEpochs: intIn(1, 1_000_000),
+  copierMinMargin: share,
+  selfDealingMinExcess: share,
+  seed: intIn(0, 0xffffffff),
+  allow: (v) => (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((u) => Number.isInteger(u) && u >= 0 && u <= 65535)) ? null : 'expected an array of [uid, uid] pairs'),
+  price: (v) => (typeof v === 'boolean' ? null : 'expected a boolean'),
+};
+
+const KEYS = Object.keys(CHECKS) as Array<keyof AuditOptions>;
+
+/**
+ * Merges partial options with AUDIT_DEFAULTS, checking each given key.
+ * @throws InvalidOptionError naming the key
+ */
+export function resolveAuditOptions(partial: unknown = {}): AuditOptions {
+  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) throw new InvalidOptionError('audit', `expected an object of audit options, got ${describeValue(partial)}`);
+  const out: AuditOptions = { ...AUDIT_DEFAULTS };
+  for (const [key, v] of Object.entries(partial as Record<string, unknown>)) {
+    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) throw new InvalidOptionError(key, `is not an audit option (expected one of ${KEYS.join(', ')})`);
+    if (v === undefined) continue;
+    const problem = CHECKS[key as keyof AuditOptions](v);
+    if (problem !== null) throw new InvalidOptionError(key, `${problem}, got ${describeValue(v)}`);
+    (out as unknown as Record<string, unknown>)[key] = v;
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+import type { EpochInput } from '../yuma/index.js';
+
+/*
+ * The audit's data: the history it reads (one entry per epoch, with the exact engine's factual results) and the
+ * findings it reports. The JSON shape of `AuditReport` is issue 19's `--json` shape.
+ */
+
+/** Sparse rows packed in two typed arrays: row r is data[offsets[r] .. offsets[r+1]), each entry uid·65536 + value. */
+export interface PackedRows {
+  offsets: Uint32Array;
+  data: Uint32Array;
+}
+
+/**
+ * One epoch of the audited history: the epoch's input, who the uids were, and the exact engine's results on it. The
+ * input's bonds are held packed (`bonds`) and `input.bonds` is empty rows: only the pricing reads bonds, at the first
+ * epoch of a window, and a thousand epochs of bonds as `[uid, value]` arrays cost gigabytes of heap and GC time.
+ */
+export interface AuditEpoch {
+  block: number;
+  input: EpochInput;
+  bonds: PackedRows;
+  hotkeys: string[];
+  coldkeys: string[];
+  /** Consensus per uid as the engine computes it (u16, as the chain stores it). */
+  consensus: number[];
+  /** Validator emission per uid, rao (BigInt: the pricing sums them exactly). */
+  validatorEmission: bigint[];
+  /** Server (miner) emission per uid, rao. */
+  serverEmission: bigint[];
+}
+
+/** The kinds of finding. */
+export type FindingKind = 'copier' | 'cartel' | 'self-dealing';
+
+/** What a behaviour earned, priced by the exact engine against the honest counterfactual. */
+export interface Pricing {
+  /** The suspects' validator emission minus the counterfactual's, rao (decimal string; may be negative). */
+  dividendsGainRao: string;
+  /** The suspects' validator emission in the window, rao. */
+  dividendsRao: string;
+  /** factual / counterfactual validator emission of the suspects (null when the counterfactual is 0). */
+  dividendsRatio: number | null;
+  /** The favoured miners' server emission minus the counterfactual's, rao. */
+  minersGainRao: string;
+  /** What the other validators earned less than in the counterfactual, rao (negative: they earned more). */
+  honestLossRao: string;
+  /** Per epoch of the window: the suspects' validator emission, factual and counterfactual (rao, as numbers for charts). */
+  perEpoch: Array<{ block: number; factual: number; counterfactual: number }>;
+}
+
+/** One finding. */
+export interface Finding {
+  kind: FindingKind;
+  validators: number[];
+  miners: number[];
+  /** First and last epoch blocks the finding covers. */
+  from: number;
+  to: number;
+  /** The detector's statistic (its definition is in docs/audit.md under the kind). */
+  statistic: number;
+  pValue: number;
+  /** dividendsGainRao + minersGainRao for self-dealing (one operator holds both), else dividendsGainRao. */
+  gainRao: string;
+  evidence: Record<string, unknown>;
+}
+
+/** A validator of the window and the kinds of finding that name it. */
+export interface AuditValidator {
+  uid: number;
+  hotkey: string;
+  flags: FindingKind[];
+}
+
+/** The audit's result (the `--json` shape). */
+export interface AuditReport {
+  from: number;
+  to: number;
+  epochs: number;
+  findings: Finding[];
+  validators: AuditValidator[];
+  /** The validators' clustered agreement matrix over the last epochs (the report's heat map). */
+  agreement: { uids: number[]; matrix: number[][] };
+}
