@@ -11,6 +11,7 @@ import { minerCommand, queryCommand } from './cli/index.js';
 import { tuneCommand, workerCommand } from './cli/index.js';
 import { archiveCommand, replayCommand } from './cli/index.js';
 import { validatorCommand } from './cli/index.js';
+import { demoCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   program.addCommand(replayCommand().exitOverride());
   program.addCommand(archiveCommand().exitOverride());
   program.addCommand(validatorCommand().exitOverride());
+  program.addCommand(demoCommand().exitOverride());
   // Last, so that every command's parser errors are scrubbed.
   scrubParserOutput(program);
   return program;

@@ -16,3 +16,4 @@ export { workerCommand } from './worker-command.js';
 export { replayCommand } from './replay-command.js';
 export { archiveCommand } from './archive-command.js';
 export { validatorCommand } from './validator-command.js';
+export { demoCommand } from './demo-command.js';
