@@ -55,7 +55,7 @@ export function summaryLines(s: DemoSummary, reportPath: string): string[] {
 export function demoCommand(): Command {
   return new Command('demo')
     .description('run a whole subnet on loopback: a devnet, 16 reference miners, two honest validators, a weight copier and a self-dealer; live view, summary, report')
-    .option('--epochs <n>', 'epochs to record (default 16)')
+    .option('--epochs <n>', 'epochs to record (default 24)')
     .option('--out <dir>', 'where report.html goes (default demo-report)')
     .option('--block-time <ms>', 'the devnet\'s block time (default 250; the tempo is 11, so an epoch is 12 blocks)')
     .option('--yuma3', 'Yuma3 (the default)')
@@ -75,7 +75,10 @@ export function demoCommand(): Command {
         setTimeout(() => process.exit(0), 4_500).unref();
       });
       const view = new LiveView(process.stderr, `yumaval demo: ${o.yuma3 ? 'Yuma3' : 'original Yuma'}${o.liquidAlpha ? ' + liquid alpha' : ''}${o.commitReveal ? ' + commit-reveal' : ''}`);
-      const run = await runDemo(o, { signal: abort.signal, onState: (s, r) => view.update(s, r) });
+      const run = await runDemo(o, {
+        signal: abort.signal, onState: (s, r) => view.update(s, r),
+        onReady: (e) => process.stderr.write(`devnet ${e.url}; ${e.axonPorts.length} axons on 127.0.0.1 ports ${e.axonPorts.join(',')}\n`),
+      });
       view.close();
       const summary = summarize(run);
       const { mkdirSync, writeFileSync } = await import('node:fs');

@@ -2,8 +2,8 @@ import { InvalidOptionError, describeValue, nearestName } from '../errors/index.
 
 /*
  * The demo's options: frozen defaults, merged with a caller's partial options once and checked key by key. The defaults
- * are sized for `npm start` on a loaded 2-core machine: 250 ms blocks and tempo 11 make an epoch 3 s, and 16 epochs
- * plus the start-up finish well inside 3 minutes.
+ * are sized for `npm start` on a loaded 2-core machine: 250 ms blocks and tempo 11 make an epoch 3 s, and 24 epochs
+ * plus the start-up take about 90 s, well inside 3 minutes.
  */
 
 /** What `yumaval demo` runs. */
@@ -26,7 +26,7 @@ export interface DemoOptions {
 
 /** The defaults (see the header for where they come from). */
 export const DEMO_DEFAULTS: Readonly<DemoOptions> = Object.freeze({
-  epochs: 16,
+  epochs: 24,
   out: 'demo-report',
   blockTimeMs: 250,
   tempo: 11,

@@ -41,6 +41,8 @@ export interface DemoHooks {
   signal?: AbortSignal;
   /** Called on each finalized head and each epoch with the live state. */
   onState?: (s: DemoState, record: EpochRecord | null) => void;
+  /** Called once the devnet serves: its URL and the axons' ports (all on 127.0.0.1). */
+  onReady?: (e: { url: string; axonPorts: number[] }) => void;
 }
 
 /** Runs the demo subnet; resolves once everything is closed. */
@@ -87,6 +89,7 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
     });
     server = await startRpcServer(node);
     node.start();
+    hooks.onReady?.({ url: server.url, axonPorts: axons.map((a) => a.port) });
     conn = await ChainConnection.open({ url: server.url, log: () => {} });
     const first = await syncMetagraph(conn, NETUID);
     const uidOf = async (uri: string): Promise<number> => {
