@@ -7,9 +7,10 @@ import { startRpcServer, type RpcServer } from '../devnet/rpc/index.js';
 import { loadKey } from '../keys/index.js';
 import { startAxon, type AxonHandle } from '../miner/index.js';
 import { createLogger, createValidator, nextEpochBlock, type Validator } from '../service/index.js';
-import { createNextTokenTask, profileHandler } from '../task/index.js';
+import { createFeatureClassTask, createNextTokenTask, profileHandler } from '../task/index.js';
+import { featureHandler } from './feature-miner.js';
 import { resolveDemoOptions, type DemoOptions } from './options.js';
-import { DEMO_VALIDATORS, demoMiners, SELF_DEALER_COLDKEY, type DemoMiner } from './roster.js';
+import { DEMO_TASK_MIX, DEMO_VALIDATORS, demoMiners, SELF_DEALER_COLDKEY, type DemoMiner } from './roster.js';
 import { ScriptedValidator } from './scripted-validator.js';
 import type { DemoState, EpochRecord, ValidatorView } from './types.js';
 
@@ -67,13 +68,22 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
   try {
     const aborted = (): boolean => hooks.signal?.aborted === true;
     const task = createNextTokenTask();
+    const featureTask = createFeatureClassTask();
     const neurons: Array<Record<string, unknown>> = DEMO_VALIDATORS.map((v) => ({
       hotkey: v.hotkey, coldkey: v.coldkey, stake: (BigInt(v.stakeTao) * RAO_PER_TAO).toString(), permit: true,
     }));
     for (const m of minerDefs) {
       const key = await loadKey({ uri: m.hotkey }, { dev: true });
-      const handler = profileHandler(m.profile, m.options);
-      const axon = await startAxon({ key, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => handler(req.fields) }] });
+      const synapses = [];
+      if (m.profile !== null) {
+        const handler = profileHandler(m.profile, m.options);
+        synapses.push({ spec: task.synapse, handler: (req: { fields: Readonly<Record<string, unknown>> }) => handler(req.fields) });
+      }
+      if (m.feature !== null) {
+        const handler = featureHandler(featureTask, m.feature);
+        synapses.push({ spec: featureTask.synapse, handler: (req: { fields: Readonly<Record<string, unknown>> }) => handler(req.fields) });
+      }
+      const axon = await startAxon({ key, port: 0, log: () => {}, synapses });
       axons.push(axon);
       neurons.push({ hotkey: m.hotkey, coldkey: m.coldkey, axon: { ip: '127.0.0.1', port: axon.port } });
     }
@@ -112,7 +122,7 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
           chain: server.url, netuid: NETUID, key: { uri: v.hotkey }, dev: true, db: join(dir, `${v.label}.db`), allowPrivate: true,
           logger: quiet, processMetrics: false, pipeline,
           config: {
-            queriesPerStep: 32, stepIntervalSeconds: 0.5, queryTimeoutSeconds: o.queryTimeoutSeconds, dendriteWorkers: 1,
+            tasks: DEMO_TASK_MIX, queriesPerStep: 32, stepIntervalSeconds: 0.5, queryTimeoutSeconds: o.queryTimeoutSeconds, dendriteWorkers: 1,
             syncEveryBlocks: 4, minScoredBeforeWeights: miners.length, stallSeconds: 60, maxBlocksWithoutWeights: 40 * (o.tempo + 1),
             // A faster EMA than the template's 0.1: the demo's whole run is a few dozen steps.
             emaAlpha: 0.3,

@@ -76,7 +76,7 @@ export function summarize(run: DemoRun): DemoSummary {
   const tail = recs.slice(from);
   const last = recs[recs.length - 1];
   const miners: MinerSummary[] = run.miners.map((m) => ({
-    label: m.label, uid: m.uid, profile: m.profile, quality: m.quality, failure: m.failure,
+    label: m.label, uid: m.uid, profile: m.profile ?? 'feature-class only', quality: m.quality, failure: m.failure,
     finalIncentive: (last?.incentive[m.uid] ?? 0) / U16,
     meanIncentive: mean(tail.map((r) => (r.incentive[m.uid] ?? 0) / U16)),
   }));

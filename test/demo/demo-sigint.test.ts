@@ -66,7 +66,8 @@ describe('Ctrl-C on yumaval demo', () => {
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(5_000);
     expect(alive(r.pid)).toBe(false);
-    expect(r.ports.length).toBe(17);
+    // The devnet and the 18 axons.
+    expect(r.ports.length).toBe(19);
     for (const p of r.ports) expect(await listening(p), `port ${p}`).toBe(false);
     // What was recorded is still summarised.
     expect(r.stderr).toMatch(/\(interrupted\)/);
