@@ -54,7 +54,7 @@ export function summaryLines(s: DemoSummary, reportPath: string): string[] {
 /** `yumaval demo`. */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run a whole subnet on loopback: a devnet, 16 reference miners, two honest validators, a weight copier and a self-dealer; live view, summary, report')
+    .description('run a whole subnet on loopback: a devnet, 18 reference miners on two tasks, two honest validators, a weight copier and a self-dealer; live view, summary, report')
     .option('--epochs <n>', 'epochs to record (default 24)')
     .option('--out <dir>', 'where report.html goes (default demo-report)')
     .option('--block-time <ms>', 'the devnet\'s block time (default 250; the tempo is 11, so an epoch is 12 blocks)')
