@@ -42,7 +42,11 @@ export function summaryLines(s: DemoSummary, reportPath: string): string[] {
     `${s.yuma}${s.liquidAlpha ? ' + liquid alpha' : ''}${s.commitReveal ? ' + commit-reveal' : ''}: ${s.epochs} epochs in ${s.wallSeconds} s${s.interrupted ? ' (interrupted)' : ''}; means over epochs ${s.meanFrom}..${s.epochs - 1}`,
     `miners: Spearman(final incentive, true quality) = ${f(s.spearman, 3)}; oracles ranked by quality: ${s.oraclesRanked ? 'yes' : 'no'}; failures at 0: ${s.failuresZero ? 'yes' : 'no'}`,
   ];
-  for (const m of [...s.miners].sort((a, b) => b.finalIncentive - a.finalIncentive)) lines.push(`  ${m.label.padEnd(14)} quality ${m.quality.toFixed(1)}  incentive ${f(m.finalIncentive)}`);
+  const tasks = Object.keys(s.taskSteps);
+  if (tasks.length > 0) lines.push(`  (share of a step's Shapley mass per task, over ${tasks.map((t) => `${s.taskSteps[t]} ${t}`).join(' and ')} steps)`);
+  for (const m of [...s.miners].sort((a, b) => b.finalIncentive - a.finalIncentive)) {
+    lines.push(`  ${m.label.padEnd(14)} quality ${m.quality.toFixed(2)}  incentive ${f(m.finalIncentive)}${tasks.map((t) => `  ${t} ${f(m.taskShare[t] ?? 0, 3)}`).join('')}`);
+  }
   lines.push('validators (vtrust, TAO of dividends per 1,000 TAO per epoch, vs the honest validator of the same stake):');
   for (const v of s.validators) {
     lines.push(`  ${v.label.padEnd(9)} ${v.role.padEnd(11)} ${String(v.stakeTao).padStart(5)} TAO  vtrust ${f(v.meanVtrust)}  dividends ${f(v.dividendsPer1000Tao, 6)}${v.gainVsHonest === null ? '' : `  ${v.gainVsHonest >= 0 ? '+' : ''}${(v.gainVsHonest * 100).toFixed(1)}%`}${v.predictionError === null ? '' : `  |pred-actual| ${f(v.predictionError)}`}`);

@@ -55,6 +55,7 @@ p{font-size:13px}
 <p id="about"></p>
 <h2>Does informational value pay the miners who add it?</h2>
 <p id="rank"></p>
+<p>Each task's contribution: the last columns give each miner's mean share of a step's Shapley mass over the honest validators' steps of that task (the score book's EMA then mixes the tasks).</p>
 <table id="miners"></table>
 <h2>Does mutual scoring resist the validators who copy or collude?</h2>
 <table id="validators"></table>
@@ -79,8 +80,9 @@ function table(el, head, rows) {
     t.appendChild(row);
   }
 }
-table('miners', ['miner', 'uid', 'profile', 'true quality', 'final incentive', 'mean incentive (2nd half)'],
-  S.miners.map((m) => [m.label, m.uid, m.profile, f(m.quality, 1), f(m.finalIncentive), f(m.meanIncentive)]));
+const tasks = Object.keys(S.taskSteps);
+table('miners', ['miner', 'uid', 'profile', 'true quality', 'final incentive', 'mean incentive (2nd half)'].concat(tasks.map((t) => 'share of ' + t + ' steps (' + S.taskSteps[t] + ')')),
+  S.miners.map((m) => [m.label, m.uid, m.profile, f(m.quality, 1), f(m.finalIncentive), f(m.meanIncentive)].concat(tasks.map((t) => f(m.taskShare[t])))));
 table('validators', ['validator', 'role', 'uid', 'stake (TAO)', 'mean vtrust', 'dividends per 1,000 TAO', 'vs honest of the same stake', 'mean |predicted - actual| vtrust'],
   S.validators.map((v) => [v.label, v.role, v.uid, v.stakeTao, f(v.meanVtrust), f(v.dividendsPer1000Tao, 6), v.gainVsHonest === null ? '-' : (v.gainVsHonest * 100).toFixed(1) + '%', f(v.predictionError)]));
 const colors = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#393b79','#637939','#8c6d31','#843c39','#7b4173','#3182bd'];

@@ -34,6 +34,11 @@ export interface DemoRun {
   wallMs: number;
   /** True when the signal stopped the run before `epochs` records. */
   interrupted: boolean;
+  /**
+   * Each task's contribution: per task, the honest validators' steps of it and, per uid, the mean share of a step's
+   * positive Shapley mass it got (what the step's scores pay it, before the EMA mixes the tasks).
+   */
+  tasks: Record<string, { steps: number; share: Record<number, number> }>;
 }
 
 /** Hooks of a run. */
@@ -65,6 +70,7 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
   let miners: Array<DemoMiner & { uid: number }> = [];
   let interrupted = false;
   let wallMs = 0;
+  const taskSums = new Map<string, { steps: number; share: Map<number, number> }>();
   try {
     const aborted = (): boolean => hooks.signal?.aborted === true;
     const task = createNextTokenTask();
@@ -128,7 +134,15 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
             emaAlpha: 0.3,
           },
         });
-        val.on('step', (e) => { view.lastStep = `#${e.step} ${e.task} ${e.responsive}/${e.queried} in ${(e.durationMs / 1000).toFixed(1)} s`; });
+        val.on('step', (e) => {
+          view.lastStep = `#${e.step} ${e.task} ${e.responsive}/${e.queried} in ${(e.durationMs / 1000).toFixed(1)} s`;
+          const total = [...e.shapley.values()].reduce((a, x) => a + Math.max(0, x), 0);
+          if (!(total > 0)) return;
+          const t = taskSums.get(e.task) ?? { steps: 0, share: new Map<number, number>() };
+          t.steps++;
+          for (const [uid, x] of e.shapley) t.share.set(uid, (t.share.get(uid) ?? 0) + Math.max(0, x) / total);
+          taskSums.set(e.task, t);
+        });
         val.on('landed', (e) => { view.landed = e.landed; });
         val.on('prediction', (e) => { view.vtrustPredicted = e.vtrust; lastPrediction.set(v.label, { epochBlock: e.epochBlock, vtrust: e.vtrust }); });
         val.on('submitted', (e) => { view.lastError = e.error; });
@@ -200,6 +214,7 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
   function finish(): DemoRun {
     if (hooks.signal?.aborted === true && records.length < o.epochs) interrupted = true;
     wallMs = performance.now() - t0;
-    return { options: o, miners, validators: views, records, wallMs, interrupted };
+    const tasks = Object.fromEntries([...taskSums].map(([name, t]) => [name, { steps: t.steps, share: Object.fromEntries([...t.share].map(([u, x]) => [u, x / t.steps])) }]));
+    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks };
   }
 }

@@ -19,6 +19,8 @@ export interface MinerSummary {
   finalIncentive: number;
   /** Mean over the second half. */
   meanIncentive: number;
+  /** Per task: its mean share of a step's positive Shapley mass over the honest validators' steps of that task. */
+  taskShare: Record<string, number>;
 }
 
 /** One validator's line. */
@@ -52,6 +54,8 @@ export interface DemoSummary {
   oraclesRanked: boolean;
   /** Every failure profile's final incentive is 0. */
   failuresZero: boolean;
+  /** The honest validators' steps per task. */
+  taskSteps: Record<string, number>;
   miners: MinerSummary[];
   validators: ValidatorSummary[];
 }
@@ -79,6 +83,7 @@ export function summarize(run: DemoRun): DemoSummary {
     label: m.label, uid: m.uid, profile: m.profile ?? 'feature-class only', quality: m.quality, failure: m.failure,
     finalIncentive: (last?.incentive[m.uid] ?? 0) / U16,
     meanIncentive: mean(tail.map((r) => (r.incentive[m.uid] ?? 0) / U16)),
+    taskShare: Object.fromEntries(Object.entries(run.tasks).map(([name, t]) => [name, t.share[m.uid] ?? 0])),
   }));
   const by = (label: string): MinerSummary | undefined => miners.find((m) => m.label === label);
   const o9 = by('oracle-0.9')?.finalIncentive ?? 0, o6 = by('oracle-0.6')?.finalIncentive ?? 0, o3 = by('oracle-0.3')?.finalIncentive ?? 0;
@@ -102,6 +107,7 @@ export function summarize(run: DemoRun): DemoSummary {
     spearman: last === undefined ? Number.NaN : spearman(miners.map((m) => m.finalIncentive), miners.map((m) => m.quality)),
     oraclesRanked: o9 > o6 && o6 > o3,
     failuresZero: miners.filter((m) => m.failure).every((m) => m.finalIncentive === 0),
+    taskSteps: Object.fromEntries(Object.entries(run.tasks).map(([name, t]) => [name, t.steps])),
     miners, validators,
   };
 }

@@ -39,6 +39,15 @@ describe('yumaval demo, 12 epochs', () => {
     expect(s.oraclesRanked).toBe(true);
     expect(s.failuresZero).toBe(true);
     expect(s.spearman).toBeGreaterThan(0.5);
+    // Each task's contribution: both tasks had steps; the oracles' shares follow their fidelity in each; the miners of
+    // the second task earn nothing from next-token steps and something from feature-class steps.
+    const share = (task: string, label: string): number => r.tasks[task]!.share[r.miners.find((m) => m.label === label)!.uid] ?? 0;
+    for (const task of ['next-token', 'feature-class']) {
+      expect(r.tasks[task]!.steps, task).toBeGreaterThan(0);
+      expect(share(task, 'oracle-0.9'), task).toBeGreaterThan(share(task, 'oracle-0.3'));
+    }
+    expect(share('next-token', 'vision-0.9')).toBe(0);
+    expect(share('feature-class', 'vision-0.9')).toBeGreaterThan(share('feature-class', 'vision-0.5'));
     // The copier and the self-dealer are compared with honest-B (same stake); the honest ones are not.
     expect(s.validators.map((v) => v.gainVsHonest === null)).toEqual([true, true, false, false]);
   }, 150_000);
