@@ -13,6 +13,7 @@ import { archiveCommand, replayCommand } from './cli/index.js';
 import { auditCommand } from './cli/index.js';
 import { validatorCommand } from './cli/index.js';
 import { timelockCommand } from './cli/index.js';
+import { demoCommand } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
 
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   program.addCommand(archiveCommand().exitOverride());
   program.addCommand(validatorCommand().exitOverride());
   program.addCommand(timelockCommand().exitOverride());
+  program.addCommand(demoCommand().exitOverride());
   // Last, so that every command's parser errors are scrubbed.
   scrubParserOutput(program);
   return program;

@@ -18,3 +18,4 @@ export { archiveCommand } from './archive-command.js';
 export { auditCommand } from './audit-command.js';
 export { validatorCommand } from './validator-command.js';
 export { timelockCommand } from './timelock-command.js';
+export { demoCommand } from './demo-command.js';

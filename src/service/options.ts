@@ -9,8 +9,8 @@ import { InvalidOptionError, describeValue } from '../errors/index.js';
 
 /** One entry of the task mix: a built-in task, its share of steps, and its options. */
 export interface TaskMixEntry {
-  /** The task's name; `next-token` is the only built-in task today (docs/task.md). */
-  name: 'next-token';
+  /** The task's name: `next-token` or `feature-class` (docs/task.md). */
+  name: 'next-token' | 'feature-class';
   /** Its relative share of steps (> 0); a step's queries all come from one task, drawn by these weights. */
   weight: number;
   /** The task's options (createNextTokenTask): they must be the miners' (the same source). */
@@ -88,7 +88,7 @@ const intIn = (lo: number, hi: number): Check => (v) =>
 const secondsIn = (lo: number, hi: number): Check => (v) =>
   typeof v === 'number' && Number.isFinite(v) && v > lo && v <= hi ? null : `expected seconds in (${lo}, ${hi}]`;
 
-const TASK_NAMES = ['next-token'] as const;
+const TASK_NAMES = ['next-token', 'feature-class'] as const;
 
 function checkTasks(v: unknown): string | null {
   if (!Array.isArray(v) || v.length === 0) return 'expected a non-empty array of { name, weight, options? }';

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
-import { createNextTokenTask, mixNamedSeed, type Task } from '../task/index.js';
+import { createFeatureClassTask, createNextTokenTask, mixNamedSeed, type Task } from '../task/index.js';
 import type { ValidatorConfig } from './options.js';
 
 /*
@@ -12,7 +12,8 @@ import type { ValidatorConfig } from './options.js';
 export function buildTasks(config: ValidatorConfig): Array<{ task: Task; weight: number }> {
   return config.tasks.map((t, i) => {
     try {
-      return { task: createNextTokenTask((t.options ?? {}) as never) as unknown as Task, weight: t.weight };
+      const task = t.name === 'feature-class' ? createFeatureClassTask((t.options ?? {}) as never) : createNextTokenTask((t.options ?? {}) as never);
+      return { task: task as unknown as Task, weight: t.weight };
     } catch (e) {
       throw new InvalidOptionError(`config.tasks[${i}].options`, (e as Error).message.replace(/^option /, ''));
     }

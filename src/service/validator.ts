@@ -188,7 +188,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         metrics.lastStepTimestamp.set(lastStepAt / 1000);
         log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, statuses: Object.fromEntries(out.statuses), durationMs: Math.round(durationMs) }, 'step applied');
         if (log.isLevelEnabled('debug')) log.debug({ step, shapley: Object.fromEntries(out.shapley), scores: Object.fromEntries(stored.map((e) => [e.uid, e.score])) }, 'step scores');
-        emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs });
+        emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs, shapley: out.shapley });
         crashPoint('step.applied');
         step++;
       } catch (e) {

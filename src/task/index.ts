@@ -14,3 +14,5 @@ export type { ProfileAction, RawBody } from './profile-action.js';
 export { oversizedLength } from './profile-bodies.js';
 export { mixSeed, mixNamedSeed } from './seed.js';
 export { UnknownProfileError } from './errors.js';
+export { createFeatureClassTask, featureClassSynapse, featureOracleAnswer, FEATURE_CLASS_DEFAULTS, FEATURE_CLASS_SYNAPSE_NAME } from './feature-class-task.js';
+export type { FeatureClassTask, FeatureClassTaskOptions, FeatureClassQuery } from './feature-class-task.js';

@@ -1,0 +1,12 @@
+export { runDemo } from './run-demo.js';
+export type { DemoRun, DemoHooks } from './run-demo.js';
+export { DEMO_DEFAULTS, resolveDemoOptions } from './options.js';
+export type { DemoOptions } from './options.js';
+export { DEMO_VALIDATORS, demoMiners, SELF_DEALER_COLDKEY } from './roster.js';
+export type { DemoMiner, DemoValidator, ValidatorRole } from './roster.js';
+export { scriptedRow, ScriptedValidator } from './scripted-validator.js';
+export { summarize, dividendsPer1000 } from './summary.js';
+export type { DemoSummary, MinerSummary, ValidatorSummary } from './summary.js';
+export { LiveView, panelLines, epochLine } from './view.js';
+export { renderDemoReport, demoCharts } from './report.js';
+export type { DemoState, EpochRecord, ValidatorView } from './types.js';
