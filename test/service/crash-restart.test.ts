@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
 import { loadKey } from '../../src/keys/index.js';
-import { startAxon, type AxonHandle } from '../../src/miner/index.js';
+import { type AxonHandle } from '../../src/miner/index.js';
 import { Prng } from '../../src/random/index.js';
-import { createNextTokenTask, profileHandler } from '../../src/task/index.js';
+import { startProfileAxon, startServiceDevnet, type ServiceDevnet } from './harness.js';
 
 /*
  * The service killed with SIGKILL at 6 seeded moments of its run (mid-step, mid-commit, around weight calls: wherever
@@ -30,41 +27,28 @@ const KILLS = 6;
 /** The same miners under commit-reveal. */
 const CR_NETUID = 6;
 
-let node: Awaited<ReturnType<typeof createDevnet>>;
-let server: RpcServer;
+let server: ServiceDevnet['server'];
 const axons: AxonHandle[] = [];
 let dir: string;
+let devnet: ServiceDevnet | undefined;
 
 beforeAll(async () => {
-  const task = createNextTokenTask();
   const neurons: Array<Record<string, unknown>> = [{ hotkey: '//Alice', stake: '1000000000000', permit: true }];
   for (const [i, name] of ['oracle-0.9', 'oracle-0.3', 'noise'].entries()) {
-    const key = await loadKey({ uri: `//K${i}` }, { dev: true });
-    const handler = profileHandler(name);
-    const axon = await startAxon({ key, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => handler(req.fields) }] });
+    const { axon, neuron } = await startProfileAxon(`//K${i}`, name);
     axons.push(axon);
-    neurons.push({ hotkey: `//K${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
+    neurons.push(neuron);
   }
-  node = await createDevnet({
-    config: {
-      subnets: [
-        { netuid: NETUID, tempo: 9, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
-        // A reveal window (tempo + 1 blocks) longer than a restart (2 to 3 s here), as on a real chain (72 minutes).
-        { netuid: CR_NETUID, tempo: 23, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
-      ],
-    },
-    blockTimeMs: 250, log: () => {},
-  });
-  server = await startRpcServer(node);
-  node.start();
-  dir = mkdtempSync(join(tmpdir(), 'yumaval-vcrash-'));
+  devnet = await startServiceDevnet([
+    { netuid: NETUID, tempo: 9, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
+    // A reveal window (tempo + 1 blocks) longer than a restart (2 to 3 s here), as on a real chain (72 minutes).
+    { netuid: CR_NETUID, tempo: 23, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+  ], axons, 'vcrash');
+  ({ server, dir } = devnet);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
-  await node?.close();
-  for (const a of axons) await a.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await devnet?.close();
 });
 
 function start(db: string, cfg: string, extra: string[] = [], netuid = NETUID) {

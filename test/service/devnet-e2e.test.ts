@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
 import { loadKey } from '../../src/keys/index.js';
-import { startAxon, type AxonHandle } from '../../src/miner/index.js';
+import { type AxonHandle } from '../../src/miner/index.js';
 import { createLogger, createValidator, type StopReason } from '../../src/service/index.js';
-import { createNextTokenTask, PROFILE_NAMES, profileHandler, type ProfileOptions } from '../../src/task/index.js';
+import { PROFILE_NAMES, type ProfileOptions } from '../../src/task/index.js';
+import { startProfileAxon, startServiceDevnet, type ServiceDevnet } from './harness.js';
 
 /*
  * Done-means 1 of issue 16, end to end on devnet: an in-process devnet with fast blocks (250 ms, tempo 11), a reference
@@ -32,41 +29,28 @@ const PROFILE_OPTIONS: Partial<Record<string, ProfileOptions>> = {
 };
 const FAILURES = ['slow', 'error500', 'malformed', 'nan', 'oversized', 'wrong-shape'];
 
-let node: Awaited<ReturnType<typeof createDevnet>>;
-let server: RpcServer;
+let server: ServiceDevnet['server'];
 const axons: AxonHandle[] = [];
 let dir: string;
+let devnet: ServiceDevnet | undefined;
 const quiet = createLogger({ level: process.env.SHOW === '1' ? 'debug' : 'info', sink: { write: (l) => { if (process.env.SHOW === '1') process.stderr.write(l); } } });
 
 beforeAll(async () => {
-  const task = createNextTokenTask();
   const neurons: Array<Record<string, unknown>> = [{ hotkey: '//Alice', stake: '1000000000000', permit: true }];
   for (const [i, name] of PROFILE_NAMES.entries()) {
-    const key = await loadKey({ uri: `//Miner${i}` }, { dev: true });
-    const handler = profileHandler(name, PROFILE_OPTIONS[name] ?? {});
-    const axon = await startAxon({ key, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => handler(req.fields) }] });
+    const { axon, neuron } = await startProfileAxon(`//Miner${i}`, name, PROFILE_OPTIONS[name] ?? {});
     axons.push(axon);
-    neurons.push({ hotkey: `//Miner${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
+    neurons.push(neuron);
   }
-  node = await createDevnet({
-    config: {
-      subnets: [
-        { netuid: NETUID, tempo: 11, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
-        { netuid: CR_NETUID, tempo: 15, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
-      ],
-    },
-    blockTimeMs: 250, log: () => {},
-  });
-  server = await startRpcServer(node);
-  node.start();
-  dir = mkdtempSync(join(tmpdir(), 'yumaval-service-'));
+  devnet = await startServiceDevnet([
+    { netuid: NETUID, tempo: 11, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
+    { netuid: CR_NETUID, tempo: 15, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+  ], axons, 'service');
+  ({ server, dir } = devnet);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
-  await node?.close();
-  for (const a of axons) await a.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await devnet?.close();
 });
 
 describe('yumaval validator on devnet with the 12 reference miners', () => {

