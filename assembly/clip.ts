@@ -6,11 +6,8 @@
 // moves to the end, so part 0 runs every row in order.
 import { addSat, mulSat } from './fixed';
 import { allocZeroed, getI32, getI64, setI32, setI64 } from './mem';
-import { runParts, splitRows } from './parallel';
+import { PARALLEL_ENTRIES, runParts, splitRows } from './parallel';
 import { ColumnSums, Csr, csrAlloc, joinParts } from './sparse';
-
-/** Below this many entries, a hand-off to the helper costs more than it saves. */
-const PARALLEL_ENTRIES: i32 = 1 << 16;
 
 class ClipTask {
   w!: Csr;

@@ -10,7 +10,7 @@ import { activity, param, paramPtr, previousPermits } from './masks';
 import { consensusF64 } from './median-f64';
 import { allocRaw, allocZeroed, getF64, getI32, getU64, getU8, setF64, setU16, setU64, setU8 } from './mem';
 import { argsortStableI64 } from './sort';
-import { clipStats, WeightRows } from './weights-f64';
+import { clipStats, toU16, WeightRows } from './weights-f64';
 import { winnerTakesAllF64 } from './winner-takes-all';
 import { allocEmissions, allocU16s, allocVectors, resultBlock, vectorAt } from './result';
 import { Scratch } from './sparse';
@@ -85,12 +85,6 @@ function normalize(p: usize, n: i32): void {
   if (s == 0) return;
   const inv = 1.0 / s;
   for (let i = 0; i < n; i++) setF64(p, i, getF64(p, i) * inv);
-}
-
-// @ts-ignore: decorator
-@inline function toU16(x: f64): i32 {
-  const v = Math.floor(x * 65535.0);
-  return v <= 0 ? 0 : v >= 65535 ? 65535 : <i32>v;
 }
 
 // @ts-ignore: decorator

@@ -13,9 +13,9 @@ import * as L from './layout';
 import { lastTempo, param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, maxNonNeg, minNonNeg, setF64, setI32, setU8 } from './mem';
 import { sortI32 } from './sort';
-import { runParts, splitRows } from './parallel';
+import { PARALLEL_ENTRIES, runParts, splitRows } from './parallel';
 import { Scratch } from './sparse';
-import { maskedW, WeightRows } from './weights-f64';
+import { maskedW, toU16, WeightRows } from './weights-f64';
 
 
 function reciprocal(x: f64): f64 {
@@ -123,15 +123,6 @@ export function fusedBondsF64(
   store<usize>(pair + sizeof<usize>(), out);
   return pair;
 }
-
-// @ts-ignore: decorator
-@inline function toU16(x: f64): i32 {
-  const v = Math.floor(x * 65535.0);
-  return v <= 0 ? 0 : v >= 65535 ? 65535 : <i32>v;
-}
-
-/** Below this many entries, a hand-off to the helper costs more than it saves. */
-const PARALLEL_ENTRIES: i64 = 1 << 16;
 
 /** What the two parts of the bonds pass share; each part touches only its rows and its own scratch. */
 class BondsTask {

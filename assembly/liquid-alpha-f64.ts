@@ -9,25 +9,16 @@
 import * as L from './layout';
 import { lastTempo, param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, minNonNeg, setF64, setI32 } from './mem';
-import { runParts } from './parallel';
+import { PARALLEL_ENTRIES, runParts } from './parallel';
 import { sortI32 } from './sort';
 import { Scratch } from './sparse';
-import { maskedW, WeightRows } from './weights-f64';
+import { maskedW, toU16, WeightRows } from './weights-f64';
 
 /** `cond ? a : b` through an integer select (a conditional move, not a branch). */
 // @ts-ignore: decorator
 @inline function pick(a: f64, b: f64, cond: bool): f64 {
   return reinterpret<f64>(select<i64>(reinterpret<i64>(a), reinterpret<i64>(b), cond));
 }
-
-// @ts-ignore: decorator
-@inline function toU16(x: f64): i32 {
-  const v = Math.floor(x * 65535.0);
-  return v <= 0 ? 0 : v >= 65535 ? 65535 : <i32>v;
-}
-
-/** Below this many entries, a hand-off to the helper costs more than it saves. */
-const PARALLEL_ENTRIES: i32 = 1 << 16;
 
 /** What the two row parts share; each part has its own scratch, value buffer and column sums. */
 class AlphaTask {

@@ -13,6 +13,9 @@
  */
 const CTL = memory.data(32);
 
+/** Below this many entries, a hand-off to the helper costs more than it saves (every split step uses it). */
+export const PARALLEL_ENTRIES: i32 = 1 << 16;
+
 /** A task: `part` 0 or 1 of the work described at `ctx`. */
 export type Task = (ctx: usize, part: i32) => void;
 

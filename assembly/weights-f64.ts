@@ -5,7 +5,7 @@ import * as L from './layout';
 import { param, paramPtr } from './masks';
 import { allocRaw, allocZeroed, getF64, getI32, getU16, getU64, getU8, minNonNeg, setF64, setI32, setI64, setU64, setU8 } from './mem';
 import { PackedColumns } from './median-packed';
-import { runParts, splitRows } from './parallel';
+import { PARALLEL_ENTRIES, runParts, splitRows } from './parallel';
 
 const F32: f64 = 4294967296.0;
 
@@ -86,9 +86,6 @@ export class WeightRows {
     return getI32(this.ptr, i + 1);
   }
 }
-
-/** Below this many entries, a hand-off to the helper costs more than it saves. */
-const PARALLEL_ENTRIES: i32 = 1 << 16;
 
 /** What the two row parts of the row sums and of clipping share; part 1 accumulates columns in its own arrays. */
 class RowsTask {
@@ -239,4 +236,11 @@ function clipPart(ctx: usize, part: i32): void {
     }
     setF64(trust, i, tr);
   }
+}
+
+/** A proportion as the u16 the f64 engine writes: floor(x · 65535), clamped to 0..65535. */
+// @ts-ignore: decorator
+@inline export function toU16(x: f64): i32 {
+  const v = Math.floor(x * 65535.0);
+  return v <= 0 ? 0 : v >= 65535 ? 65535 : <i32>v;
 }
