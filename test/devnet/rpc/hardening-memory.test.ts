@@ -127,8 +127,9 @@ describe('finding 4: reply amplification (a real devnet process, RSS from /proc)
       expect(held.length).toBeGreaterThan(0);
       expect(codes).toEqual(Array(10).fill(1006));
     }
-    // The rest of the peak is the garbage of building 30 replies of 13 MB (the old server: +1134 MB at this scale).
-    expect(growthMb).toBeLessThan(450);
+    // The rest of the peak is the garbage of building 30 replies of 13 MB, which V8 collects when it chooses: measured
+    // +341 to +473 MB over runs. The old server grew by +1134 MB at this scale, so the bound still tells them apart.
+    expect(growthMb).toBeLessThan(600);
     expect(served).toBeLessThan(2000);
   }, TIMEOUT);
 
