@@ -2,10 +2,9 @@ import type { Codec } from '@polkadot/types/types';
 import { hexToString, hexToU8a, stringToHex } from '@polkadot/util';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid } from './hyperparams.js';
-import { readPrefix, readRaw, secondArgOffset } from './raw-storage.js';
 import { decodeChecked, fastPairs } from './scale-decode.js';
-import { big, num, readMulti, resolveBlock, storageAt } from './storage-read.js';
-import type { BlockRef, StorageCall } from './storage-read.js';
+import { big, num, readMulti, readPrefix, readRaw, resolveBlock, secondArgOffset, storageAt } from './storage/index.js';
+import type { BlockAt, BlockRef, StorageCall } from './storage/index.js';
 
 /*
  * What a subnet's epoch wrote, read back at a block, and when the epochs ran. The replay (src/replay) compares the
@@ -47,7 +46,7 @@ const items = (c: Codec | undefined): Codec[] => (c === undefined ? [] : Array.f
  * @param at a block number or hash
  * @param n the number of uids to pad to (default: SubnetworkN at that block)
  */
-export async function readStoredOutput(conn: ChainConnection, netuid: number, at: number | string, n?: number): Promise<StoredEpochOutput & { block: BlockRef; n: number }> {
+export async function readStoredOutput(conn: ChainConnection, netuid: number, at: BlockAt, n?: number): Promise<StoredEpochOutput & { block: BlockRef; n: number }> {
   checkNetuid(netuid);
   const s = await storageAt(conn, await resolveBlock(conn, at));
   const vectorNames = [...U16_ITEMS, ...BOOL_ITEMS, 'emission'].filter((name) => s.pallet[name] !== undefined);
@@ -114,7 +113,7 @@ export interface EpochSchedule {
  * Reads the item that records a subnet's last epoch block, and its tempo, at a block (one request).
  * The item is looked up under the chain's misspelt name first, then the corrected one a later runtime may use.
  */
-export async function readEpochSchedule(conn: ChainConnection, netuid: number, at: number | string): Promise<EpochSchedule> {
+export async function readEpochSchedule(conn: ChainConnection, netuid: number, at: BlockAt): Promise<EpochSchedule> {
   checkNetuid(netuid);
   const s = await storageAt(conn, await resolveBlock(conn, at));
   const step = s.pallet['lastMechansimStepBlock'] ?? s.pallet['lastMechanismStepBlock'];
@@ -134,7 +133,7 @@ export async function readEpochSchedule(conn: ChainConnection, netuid: number, a
  * A devnet's own state entry (`:yumaval:<name>`, UTF-8 JSON, docs/devnet.md) at a block, or null when the chain has
  * none: a real subtensor node answers null for such a key, so reading it is harmless everywhere.
  */
-export async function readDevnetEntry(conn: ChainConnection, name: string, at: number | string): Promise<unknown> {
+export async function readDevnetEntry(conn: ChainConnection, name: string, at: BlockAt): Promise<unknown> {
   const block = await resolveBlock(conn, at);
   const s = await storageAt(conn, block);
   const [raw] = await readRaw(conn, s, [stringToHex(`:yumaval:${name}`)], `devnet entry ${name}`);
@@ -148,7 +147,7 @@ export async function readDevnetEntry(conn: ChainConnection, name: string, at: n
 
 /** The best head's block number. */
 export async function readHeadNumber(conn: ChainConnection): Promise<number> {
-  return (await resolveBlock(conn)).number;
+  return (await resolveBlock(conn, 'best')).number;
 }
 
 /** One event of a block, simplified: its phase, pallet (camelCase section), name and data as strings. */
@@ -160,7 +159,7 @@ export interface BlockEvent {
 }
 
 /** The events of a block (System.Events), in order; [] when the runtime has no System.Events. */
-export async function readBlockEvents(conn: ChainConnection, at: number | string): Promise<BlockEvent[]> {
+export async function readBlockEvents(conn: ChainConnection, at: BlockAt): Promise<BlockEvent[]> {
   const s = await storageAt(conn, await resolveBlock(conn, at));
   const system = (s.api.query as unknown as Record<string, Record<string, () => Promise<unknown>> | undefined>)['system'];
   const events = system?.['events'];

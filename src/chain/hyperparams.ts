@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors/index.js';
 import type { ChainConnection } from './connection.js';
-import { big, bool, num, readMulti, resolveBlock, storageAt } from './storage-read.js';
-import type { StorageAt, StorageCall } from './storage-read.js';
+import { big, bool, num, readMulti, resolveBlock, storageAt } from './storage/index.js';
+import type { BlockAt, StorageAt, StorageCall } from './storage/index.js';
 import { SubnetNotFoundError } from './sync-errors.js';
 import type { Hyperparams } from './types.js';
 
@@ -105,10 +105,10 @@ export async function readHyperparamsAt(conn: ChainConnection, s: StorageAt, net
  * Items the runtime's metadata lacks take HYPERPARAM_DEFAULTS and are named in `defaulted` (at spec 233: `yuma3`).
  * @param conn an open connection
  * @param netuid the subnet
- * @param at a block hash (or number); default: the best head
+ * @param at the block (storage/types.ts's BlockAt: 'best', 'finalized', a number or a hash); default: 'best'
  * @throws SubnetNotFoundError when NetworksAdded[netuid] is false; BlockNotFoundError; ChainTimeoutError
  */
-export async function readHyperparams(conn: ChainConnection, netuid: number, at?: string | number): Promise<Hyperparams> {
+export async function readHyperparams(conn: ChainConnection, netuid: number, at: BlockAt = 'best'): Promise<Hyperparams> {
   checkNetuid(netuid);
   const s = await storageAt(conn, await resolveBlock(conn, at));
   return readHyperparamsAt(conn, s, netuid);

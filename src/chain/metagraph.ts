@@ -5,10 +5,9 @@ import { InvalidOptionError } from '../errors/index.js';
 import { decodeAxonIp } from './axon-ip.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, readHyperparamsAt } from './hyperparams.js';
-import { buildKeys, readPrefix, readRaw, secondArgOffset, u16Bytes } from './raw-storage.js';
 import { decodeChecked, fastAccount, fastAxon, fastPairs, fastU64 } from './scale-decode.js';
-import { big, num, readEntries, readMulti, required, resolveBlock, storageAt } from './storage-read.js';
-import type { StorageAt, StorageCall } from './storage-read.js';
+import { big, buildKeys, num, readEntries, readMulti, readPrefix, readRaw, required, resolveBlock, secondArgOffset, storageAt, u16Bytes } from './storage/index.js';
+import type { BlockAt, StorageAt, StorageCall } from './storage/index.js';
 import type { AxonInfo, Metagraph } from './types.js';
 
 /*
@@ -20,14 +19,14 @@ import type { AxonInfo, Metagraph } from './types.js';
  *      (state_getKeysPaged, 1000 keys a page, then state_queryStorageAt), never one request per uid;
  *   2. what is keyed by hotkey (Owner, and the stake pool TotalHotkeyAlpha[(hotkey, netuid)]), whose hashers
  *      (Blake2_128Concat on the hotkey) cannot be iterated by netuid: batched state_queryStorageAt of 2n keys.
- * The bulk items bypass @polkadot/api's codecs (raw-storage.ts, scale-decode.ts, both checked against it); for
+ * The bulk items bypass @polkadot/api's codecs (storage/raw.ts, scale-decode.ts, both checked against it); for
  * n = 4096 that is about 55 requests, most of them concurrent.
  */
 
 /** Options of `syncMetagraph`. */
 export interface SyncOptions {
-  /** A block number or hash; default: the best head. */
-  at?: number | string;
+  /** The block to read (storage/types.ts's BlockAt: 'best', 'finalized', a number or a hash); default: 'best'. */
+  at?: BlockAt;
 }
 
 /** The per-subnet vectors read in round 1, by storage item name. */
@@ -73,7 +72,7 @@ interface RawRows {
 }
 
 /**
- * Entries of a double map keyed (netuid, X), read raw (raw-storage.ts); null when the runtime has no such item. When
+ * Entries of a double map keyed (netuid, X), read raw (storage/raw.ts); null when the runtime has no such item. When
  * X's hasher is opaque, X cannot be read back from the key and @polkadot/api's `.entries` is used instead.
  */
 async function entriesOf(conn: ChainConnection, s: StorageAt, name: string, netuid: number, optional: boolean): Promise<RawRows | null> {
@@ -148,14 +147,14 @@ async function readByHotkey(conn: ChainConnection, s: StorageAt, netuid: number,
  * Per-uid vectors shorter than n are padded as the chain pads them (LastUpdate with 0, permits with false).
  * @param conn an open connection
  * @param netuid the subnet
- * @param options `at`: a block number (resolved with chain_getBlockHash) or hash
+ * @param options `at`: 'best' (the default), 'finalized', a block number (resolved with chain_getBlockHash) or hash
  * @throws SubnetNotFoundError; BlockNotFoundError; ChainRuntimeError when the runtime lacks SubnetworkN, Keys or Owner;
  *   ChainTimeoutError when a read misses its deadline
  */
 export async function syncMetagraph(conn: ChainConnection, netuid: number, options: SyncOptions = {}): Promise<Metagraph> {
   checkNetuid(netuid);
   for (const key of Object.keys(options)) if (key !== 'at') throw new InvalidOptionError(key, 'unknown option of syncMetagraph (known: at)');
-  const s = await storageAt(conn, await resolveBlock(conn, options.at));
+  const s = await storageAt(conn, await resolveBlock(conn, options.at ?? 'best'));
 
   const vectorItems = VECTORS.filter((name) => s.pallet[name] !== undefined);
   const stepItem = s.pallet['lastMechansimStepBlock'] ?? s.pallet['lastMechanismStepBlock'];

@@ -2,26 +2,13 @@ import { YumavalError } from '../errors/index.js';
 
 /*
  * The errors of reading a subnet's state (hyperparameters, metagraph). Connection failures and deadlines are
- * src/chain/errors.ts's ChainConnectError and ChainTimeoutError.
+ * src/chain/errors.ts's ChainConnectError and ChainTimeoutError; an unknown block or a runtime that is not subtensor
+ * are src/chain/storage/errors.ts's BlockNotFoundError and ChainRuntimeError.
  */
 
 /** The subnet is not registered on the chain at the block read (NetworksAdded[netuid] is false). */
 export class SubnetNotFoundError extends YumavalError {
   constructor(netuid: number, block: number) {
     super(`subnet ${netuid} does not exist at block ${block} (NetworksAdded is false); check --netuid`, 'ERR_SUBNET_NOT_FOUND');
-  }
-}
-
-/** The block asked for is not known to the node (a number past the head, or a hash it does not have). */
-export class BlockNotFoundError extends YumavalError {
-  constructor(block: number | string, detail: string) {
-    super(`block ${block} is not known to the chain: ${detail}`, 'ERR_BLOCK_NOT_FOUND');
-  }
-}
-
-/** The runtime lacks a storage item that cannot be defaulted (it is not a subtensor-like chain). */
-export class ChainRuntimeError extends YumavalError {
-  constructor(detail: string) {
-    super(`the chain's runtime cannot be read as subtensor: ${detail}`, 'ERR_CHAIN_RUNTIME');
   }
 }

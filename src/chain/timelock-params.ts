@@ -1,8 +1,8 @@
 import type { RevealSchedule } from '../timelock/index.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, assertSubnetExists } from './hyperparams.js';
-import { big, num, readMulti, resolveBlock, storageAt } from './storage-read.js';
-import type { StorageCall } from './storage-read.js';
+import { big, num, readMulti, resolveBlock, storageAt } from './storage/index.js';
+import type { BlockAt, StorageCall } from './storage/index.js';
 
 /*
  * What a timelocked weight commit needs from the chain, read at one block (the reveal-round hook of
@@ -29,7 +29,7 @@ export interface TimelockCommitParams {
  * Reads the timelocked-commit parameters of a subnet at the best head or at a given block.
  * @throws SubnetNotFoundError; BlockNotFoundError; ChainTimeoutError
  */
-export async function readTimelockCommitParams(conn: ChainConnection, netuid: number, at?: string | number): Promise<TimelockCommitParams> {
+export async function readTimelockCommitParams(conn: ChainConnection, netuid: number, at: BlockAt = 'best'): Promise<TimelockCommitParams> {
   checkNetuid(netuid);
   const s = await storageAt(conn, await resolveBlock(conn, at));
   const hasCall = (conn.api.tx as unknown as Record<string, Record<string, unknown> | undefined>)['subtensorModule']?.['commitTimelockedWeights'] !== undefined;

@@ -125,8 +125,7 @@ export function createValidator(options: ValidatorOptions): Validator {
 
   const sync = async (): Promise<void> => {
     const c = conn as ChainConnection;
-    const hash = await c.call('read the finalized head', async (api) => (await api.rpc.chain.getFinalizedHead()).toHex());
-    adopt(await syncMetagraph(c, options.netuid, { at: hash }));
+    adopt(await syncMetagraph(c, options.netuid, { at: 'finalized' }));
     syncDue = false;
   };
 

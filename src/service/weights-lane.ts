@@ -129,7 +129,7 @@ export class WeightsLane {
     const state = await pipeline.readState(key.netuid);
     const due = weightsDue({
       head: state.block, netuid: key.netuid, tempo: state.tempo, offset: config.weightsBlockOffset, lastLandedTempo: this.lastLandedTempo,
-      lastUpdate: state.lastUpdate[selfUid] ?? 0, rateLimit: state.weightsSetRateLimit,
+      lastUpdate: state.lastUpdate[selfUid] ?? 0, rateLimit: Number(state.weightsSetRateLimit),
     });
     if (!due.due) return;
     const raw = rawWeights(this.ctx.book().scores(state.n));
@@ -180,7 +180,7 @@ export class WeightsLane {
    */
   private async confirm(intent: CommitIntent): Promise<void> {
     const { conn, key, selfUid, metrics, events, log } = this.ctx;
-    const m = await syncMetagraph(conn, key.netuid, { at: (await conn.call('read the finalized head', async (api) => (await api.rpc.chain.getFinalizedHead()).toHex())) });
+    const m = await syncMetagraph(conn, key.netuid, { at: 'finalized' });
     events.metagraph(m);
     const block = intent.blockNumber as number;
     const expected = maxUpscaleU16(intent.values);

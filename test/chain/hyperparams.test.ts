@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection, HYPERPARAM_DEFAULTS, readHyperparams, SubnetNotFoundError } from '../../src/chain/index.js';
 import { readHyperparamsAt } from '../../src/chain/hyperparams.js';
-import { resolveBlock, storageAt } from '../../src/chain/storage-read.js';
+import { resolveBlock, storageAt } from '../../src/chain/storage/index.js';
 import { createDevnet } from '../../src/devnet/node.js';
 import { startRpcServer } from '../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../src/devnet/rpc/index.js';
@@ -66,7 +66,7 @@ describe('readHyperparams', () => {
   });
 
   it('gives a runtime without an item the documented default and lists it in `defaulted`', async () => {
-    const s = await storageAt(conn, await resolveBlock(conn));
+    const s = await storageAt(conn, await resolveBlock(conn, 'best'));
     // The same chain, seen as an older runtime without these storage items.
     const older = { ...s, pallet: { ...s.pallet, bondsPenalty: undefined, alphaValues: undefined, activityCutoff: undefined, liquidAlphaOn: undefined } };
     const h = await readHyperparamsAt(conn, older, 5);

@@ -9,7 +9,7 @@ import { startRpcServer } from '../../src/devnet/rpc/index.js';
 import type { RpcServer } from '../../src/devnet/rpc/index.js';
 import { epochInputAt, isEpochBlock } from '../../src/devnet/subtensor/index.js';
 import { runEpoch } from '../../src/yuma/index.js';
-import { buildKeys, u16Bytes } from '../../src/chain/raw-storage.js';
+import { buildKeys, u16Bytes } from '../../src/chain/storage/index.js';
 import { decodeChecked, fastPairs } from '../../src/chain/scale-decode.js';
 import type { QueryableStorageEntry } from '@polkadot/api/types';
 import { decodeAddress } from '@polkadot/util-crypto';

@@ -1,6 +1,7 @@
 import type { ApiPromise } from '@polkadot/api';
 import type { ChainConnection } from '../connection.js';
-import { readStorageAt, type StorageRead } from './storage-read.js';
+import { big, bool, num, readStorageAt, resolveBlock, type BlockAt, type StorageRead } from '../storage/index.js';
+import type { Hyperparams } from '../types.js';
 
 /*
  * The few storage items the weight pipeline checks against, read at one block in one state_queryStorageAt so that they
@@ -11,8 +12,11 @@ import { readStorageAt, type StorageRead } from './storage-read.js';
  * WeightCommits).
  */
 
-/** What pre-validation needs, at one block. */
-export interface WeightsChainState {
+/**
+ * What pre-validation needs, at one block. The subnet's parameters have Hyperparams' types (u64 items as bigint), so
+ * the two readers of the same storage items cannot disagree.
+ */
+export interface WeightsChainState extends Pick<Hyperparams, 'tempo' | 'weightsSetRateLimit' | 'weightsVersionKey' | 'minAllowedWeights' | 'maxWeightsLimit' | 'commitRevealEnabled' | 'revealPeriodEpochs'> {
   /** The block read (the head when the pipeline reads); the extrinsic is expected in block + 1. */
   block: number;
   blockHash: string;
@@ -27,19 +31,9 @@ export interface WeightsChainState {
   /** TotalHotkeyAlpha of the hotkey on the subnet (the stake check_weights_min_stake compares). */
   stake: bigint;
   stakeThreshold: bigint;
-  weightsSetRateLimit: number;
-  weightsVersionKey: bigint;
-  minAllowedWeights: number;
-  maxWeightsLimit: number;
-  commitRevealEnabled: boolean;
-  revealPeriodEpochs: number;
-  tempo: number;
   /** The hotkey's unrevealed commits, oldest first. */
   commits: Array<{ hash: string; commitBlock: number }>;
 }
-
-const num = (v: unknown): number => Number(v ?? 0);
-const big = (v: unknown): bigint => BigInt((v ?? 0) as number | string);
 
 /**
  * The global minimum stake to set weights: StakeThreshold since spec 233; older runtimes (spec 218, the rao
@@ -50,38 +44,40 @@ function thresholdItem(api: ApiPromise): string {
   return pallet?.['stakeThreshold'] === undefined && pallet?.['weightsMinStake'] !== undefined ? 'weightsMinStake' : 'stakeThreshold';
 }
 
-/** Reads the pipeline's storage items for one hotkey and subnet at the head (or at `at`, a block hash). */
-export async function readWeightsChainState(conn: ChainConnection, netuid: number, hotkey: string, at?: string, ms?: number): Promise<WeightsChainState> {
+/**
+ * Reads the pipeline's storage items for one hotkey and subnet at one block: by default the finalized head (what the
+ * pipeline decides on), or `at` (a hash, a number, or 'best'), in one request (storage/items.ts).
+ */
+export async function readWeightsChainState(conn: ChainConnection, netuid: number, hotkey: string, at: BlockAt = 'finalized', ms?: number): Promise<WeightsChainState> {
+  const block = await resolveBlock(conn, at);
   return conn.call(`read the weight-setting state of subnet ${netuid}`, async (api: ApiPromise) => {
-    const hash = at ?? (await api.rpc.chain.getFinalizedHead()).toHex();
-    const header = await api.rpc.chain.getHeader(hash);
     const st = (item: string, ...args: unknown[]): StorageRead => ['subtensorModule', item, args];
-    const values = await readStorageAt(api, hash, [
+    const values = await readStorageAt(api, block.hash, [
       st('networksAdded', netuid), st('subnetworkN', netuid), st('uids', netuid, hotkey), st('validatorPermit', netuid),
       st('lastUpdate', netuid), st('totalHotkeyAlpha', hotkey, netuid), st(thresholdItem(api)), st('weightsSetRateLimit', netuid),
       st('weightsVersionKey', netuid), st('minAllowedWeights', netuid), st('maxWeightsLimit', netuid),
       st('commitRevealWeightsEnabled', netuid), st('revealPeriodEpochs', netuid), st('tempo', netuid), st('weightCommits', netuid, hotkey),
     ]);
-    const [added, n, uid, permit, lastUpdate, stake, threshold, rate, version, minAllowed, maxLimit, cr, period, tempo, commits] = values.map((v) => (v === null ? null : v.toJSON()));
+    const [added, n, uid, permit, lastUpdate, stake, threshold, rate, version, minAllowed, maxLimit, cr, period, tempo, commits] = values;
     return {
-      block: header.number.toNumber(),
-      blockHash: hash,
+      block: block.number,
+      blockHash: block.hash,
       netuid,
-      networkExists: added === true,
+      networkExists: bool(added),
       n: num(n),
       uid: uid === null || uid === undefined ? null : num(uid),
-      validatorPermit: (permit as boolean[] | null) ?? [],
-      lastUpdate: ((lastUpdate as Array<number | string> | null) ?? []).map(num),
+      validatorPermit: (permit?.toJSON() as boolean[] | null | undefined) ?? [],
+      lastUpdate: ((lastUpdate?.toJSON() as Array<number | string> | null | undefined) ?? []).map(Number),
       stake: big(stake),
       stakeThreshold: big(threshold),
-      weightsSetRateLimit: num(rate),
+      weightsSetRateLimit: big(rate),
       weightsVersionKey: big(version),
       minAllowedWeights: num(minAllowed),
       maxWeightsLimit: num(maxLimit),
-      commitRevealEnabled: cr === true,
-      revealPeriodEpochs: num(period),
+      commitRevealEnabled: bool(cr),
+      revealPeriodEpochs: big(period),
       tempo: num(tempo),
-      commits: ((commits as Array<[string, number | string, unknown, unknown]> | null) ?? []).map(([h, b]) => ({ hash: h.toLowerCase(), commitBlock: num(b) })),
+      commits: ((commits?.toJSON() as Array<[string, number | string, unknown, unknown]> | null | undefined) ?? []).map(([h, b]) => ({ hash: h.toLowerCase(), commitBlock: Number(b) })),
     };
   }, ms);
 }

@@ -7,7 +7,7 @@ import { crashPoint } from '../../faults/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
-import { readStorageAt } from './storage-read.js';
+import { readStorageAt, resolveBlock, type BlockRef } from '../storage/index.js';
 
 /*
  * The extrinsic side of the pipeline: building and signing a weight call (mortal era, explicit nonce), sending the
@@ -123,11 +123,8 @@ export async function blockNumberOf(conn: ChainConnection, hash: string): Promis
 }
 
 /** The finalized head's number and hash. */
-export async function finalizedHead(conn: ChainConnection): Promise<{ number: number; hash: string }> {
-  return conn.call('read the finalized head', async (api) => {
-    const hash = await api.rpc.chain.getFinalizedHead();
-    return { number: (await api.rpc.chain.getHeader(hash)).number.toNumber(), hash: hash.toHex() };
-  });
+export async function finalizedHead(conn: ChainConnection): Promise<BlockRef> {
+  return resolveBlock(conn, 'finalized');
 }
 
 /** The account's next nonce as stored on chain at the head (not counting the pool). */

@@ -148,8 +148,8 @@ export class WeightsPipeline {
   private async recordWindow(commit: CommitIntent): Promise<{ first: number; last: number }> {
     const r = this.ctx.store.reveals.get(commit.id);
     if (r.revealFirst !== null && r.revealLast !== null) return { first: r.revealFirst, last: r.revealLast };
-    const s = await readWeightsChainState(this.conn, commit.netuid, this.hotkey, commit.blockHash ?? undefined);
-    const w = revealWindow(commit.blockNumber as number, commit.netuid, s.tempo, s.revealPeriodEpochs);
+    const s = await readWeightsChainState(this.conn, commit.netuid, this.hotkey, commit.blockHash ?? 'finalized');
+    const w = revealWindow(commit.blockNumber as number, commit.netuid, s.tempo, Number(s.revealPeriodEpochs));
     this.ctx.store.reveals.setWindow(commit.id, commit.blockNumber as number, w.first, w.last);
     return w;
   }

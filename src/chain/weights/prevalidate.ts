@@ -32,7 +32,9 @@ function rateLimit(s: WeightsChainState, uid: number, block: number): number | n
   const last = s.lastUpdate[uid] ?? 0;
   if (last === 0) return null;
   const elapsed = block > last ? block - last : 0;
-  return elapsed >= s.weightsSetRateLimit ? null : last + s.weightsSetRateLimit;
+  // WeightsSetRateLimit is a u64 (bigint, as Hyperparams reads it); a limit past 2^53 blocks is "never" either way.
+  const limit = Number(s.weightsSetRateLimit);
+  return elapsed >= limit ? null : last + limit;
 }
 
 /**
@@ -89,7 +91,7 @@ export function checkCommitWeights(s: WeightsChainState, c: WeightsCall): Verdic
   if (first !== null) {
     return refuse('CommittingWeightsTooFast', `LastUpdate ${s.lastUpdate[s.uid]} + WeightsSetRateLimit ${s.weightsSetRateLimit} = block ${first}, after block ${block}`, first);
   }
-  const live = s.commits.filter((x) => !isCommitExpired(x.commitBlock, block, c.netuid, s.tempo, s.revealPeriodEpochs));
+  const live = s.commits.filter((x) => !isCommitExpired(x.commitBlock, block, c.netuid, s.tempo, Number(s.revealPeriodEpochs)));
   if (live.length >= 10) return refuse('TooManyUnrevealedCommits', `${live.length} unrevealed commits (at most 10)`);
   return doSetWeightsChecks(s, c, block, false);
 }
@@ -99,7 +101,7 @@ export function checkRevealWeights(s: WeightsChainState, c: WeightsCall, hash: s
   const block = s.block + 1;
   if (!s.commitRevealEnabled) return refuse('CommitRevealDisabled', `subnet ${c.netuid} has commit-reveal off`);
   if (s.commits.length === 0) return refuse('NoWeightsCommitFound', 'the hotkey has no commit on chain');
-  const expired = s.commits.filter((x) => isCommitExpired(x.commitBlock, block, c.netuid, s.tempo, s.revealPeriodEpochs));
+  const expired = s.commits.filter((x) => isCommitExpired(x.commitBlock, block, c.netuid, s.tempo, Number(s.revealPeriodEpochs)));
   const live = s.commits.slice(expired.length);
   const h = hash.toLowerCase();
   const mine = live.find((x) => x.hash === h);
@@ -107,8 +109,8 @@ export function checkRevealWeights(s: WeightsChainState, c: WeightsCall, hash: s
     if (expired.some((x) => x.hash === h)) return refuse('ExpiredWeightCommit', 'the commit\'s reveal epoch has passed');
     return refuse(live.length === 0 ? 'NoWeightsCommitFound' : 'InvalidRevealCommitHashNotMatch', 'no commit on chain has this hash');
   }
-  const w = revealWindow(mine.commitBlock, c.netuid, s.tempo, s.revealPeriodEpochs);
-  if (epochIndex(block, c.netuid, s.tempo) !== epochIndex(mine.commitBlock, c.netuid, s.tempo) + s.revealPeriodEpochs) {
+  const w = revealWindow(mine.commitBlock, c.netuid, s.tempo, Number(s.revealPeriodEpochs));
+  if (epochIndex(block, c.netuid, s.tempo) !== epochIndex(mine.commitBlock, c.netuid, s.tempo) + Number(s.revealPeriodEpochs)) {
     return refuse('RevealTooEarly', `the reveal window is blocks ${w.first}..${w.last}, not block ${block}`, w.first);
   }
   return doSetWeightsChecks(s, c, block, false);

@@ -2,15 +2,15 @@ import type { ApiPromise } from '@polkadot/api';
 import { unwrapStorageType } from '@polkadot/types';
 import type { Codec } from '@polkadot/types/types';
 import { hexToU8a } from '@polkadot/util';
+import { ChainRuntimeError } from './errors.js';
+import type { StorageRead } from './types.js';
 
 /*
- * Reading several storage items at one block in ONE state_queryStorageAt, decoded with the metadata's types. This
- * avoids `api.at(hash)`, which decorates the whole metadata for every new block (~30 ms each, the bulk of a weight
- * submission's cost and garbage on every block).
+ * The items read strategy: several storage items at one block in ONE state_queryStorageAt, decoded with the
+ * connection's metadata types. This avoids `api.at(hash)` (decorated.ts), which decorates the whole metadata for every
+ * new block (~30 ms each, the bulk of a weight submission's cost and garbage on every block); the price is that items
+ * are looked up in the connection's metadata, not the block's, which is right for blocks near the head.
  */
-
-/** A storage item of a pallet and its key arguments. */
-export type StorageRead = [pallet: string, item: string, args: unknown[]];
 
 interface EntryFn {
   (...a: unknown[]): unknown;
@@ -20,13 +20,14 @@ interface EntryFn {
 
 function entry(api: ApiPromise, pallet: string, item: string): EntryFn {
   const f = (api.query as unknown as Record<string, Record<string, EntryFn> | undefined>)[pallet]?.[item];
-  if (f === undefined) throw new Error(`the runtime has no ${pallet}.${item}`);
+  if (f === undefined) throw new ChainRuntimeError(`the runtime has no storage item ${pallet}.${item}`);
   return f;
 }
 
 /**
- * Reads the items at `blockHash`: a decoded codec per item, or null for an absent item whose modifier is Optional
- * (an absent Default item decodes as its metadata default, as the chain reads it).
+ * Reads the items at `blockHash` (resolved by the caller, see block.ts): a decoded codec per item, or null for an
+ * absent item whose modifier is Optional (an absent Default item decodes as its metadata default, as the chain reads it).
+ * @throws ChainRuntimeError when the connection's metadata has no such item
  */
 export async function readStorageAt(api: ApiPromise, blockHash: string, reads: readonly StorageRead[]): Promise<Array<Codec | null>> {
   const fns = reads.map(([pallet, item]) => entry(api, pallet, item));

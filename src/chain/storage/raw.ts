@@ -2,12 +2,12 @@ import type { ApiPromise } from '@polkadot/api';
 import type { QueryableStorageEntry } from '@polkadot/api/types';
 import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
-import type { ChainConnection } from './connection.js';
-import type { StorageAt } from './storage-read.js';
+import type { ChainConnection } from '../connection.js';
+import type { StorageAt } from './types.js';
 
 /*
- * Bulk storage reads without @polkadot/api's codec objects. For n = 4096 the metagraph's per-uid and per-hotkey items
- * are some 20 000 keys and values; building a StorageKey and a decoded codec for each is what made the sync take
+ * The raw read strategy: bulk storage reads without @polkadot/api's codec objects. For n = 4096 the metagraph's
+ * per-uid and per-hotkey items are some 20 000 keys and values; building a StorageKey and a decoded codec for each is what made the sync take
  * seconds (measured: 8.7 s median with full weight rows), so the large items go through the provider as plain JSON
  * (state_getKeysPaged, state_queryStorageAt) and are decoded by hand. Two safeguards keep this exact on any runtime:
  * a key built here is compared with @polkadot/api's own `entry.key(...)` for the first element of every batch, and the
