@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../errors/index.js';
 import { pairsToCsr } from '../yuma/index.js';
 import type { EpochArrays, EpochInput } from '../yuma/index.js';
 import type { Metagraph } from './types.js';
+import { epochIndex } from './weights/epoch.js';
 
 /*
  * A synced metagraph in the epoch contract's format (contracts/epoch-io.md), so any synced block can be replayed with
@@ -14,11 +15,6 @@ import type { Metagraph } from './types.js';
 export interface EpochInputOptions {
   /** The block the epoch runs in; default: the metagraph's block + 1 (the next block runs on this state). */
   block?: number;
-}
-
-/** The commit-reveal epoch of a block (subtensor's get_epoch_index, with the devnet contract's offset). */
-function epochIndex(block: number, netuid: number, tempo: number): bigint {
-  return (BigInt(block) + BigInt(netuid) + 1n) / (BigInt(tempo) + 1n);
 }
 
 /**
@@ -69,7 +65,7 @@ export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions =
   if (h.commitRevealEnabled) {
     // A commit of epoch e can be revealed up to epoch e + RevealPeriodEpochs; past that it has expired.
     const current = epochIndex(block, m.netuid, h.tempo);
-    input.commitBlock = m.commitBlocks.map((blocks) => blocks.find((b) => current <= epochIndex(b, m.netuid, h.tempo) + h.revealPeriodEpochs) ?? null);
+    input.commitBlock = m.commitBlocks.map((blocks) => blocks.find((b) => current <= epochIndex(b, m.netuid, h.tempo) + Number(h.revealPeriodEpochs)) ?? null);
   }
   return input;
 }

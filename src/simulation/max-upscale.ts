@@ -3,7 +3,8 @@ const TWO32 = 4294967296;
 /**
  * `vec_u16_max_upscale_to_u16`, the chain's storage form of a weights row (yuma-epoch-spec §5, §6): the largest value
  * becomes 65535, the others scale with I32F32 arithmetic and round half away from zero. Every step below is an exact
- * integer in a double (under 2^53); a row already stored this way comes back unchanged.
+ * integer in a double (under 2^53); a row already stored this way comes back unchanged. Its one home in src: the
+ * weight pipeline, the service, the audit and the devnet import it.
  */
 export function maxUpscaleU16(values: readonly number[]): number[] {
   let max = 0;

@@ -9,6 +9,7 @@ export { encodeWeightsPayload, decodeWeightsPayload, readPayloadAsChain, HOTKEY_
 export type { WeightsTlockPayload, ChainPayloadReading } from './payload.js';
 export { payloadFromJson, payloadToJson } from './payload-json.js';
 export type { WeightsPayloadJson } from './payload-json.js';
+export { epochIndex } from './epoch-index.js';
 export { revealRound, firstRevealBlock, roundAt, SECURITY_BLOCK_OFFSET, DEFAULT_BLOCK_TIME_SECONDS } from './reveal-round.js';
 export type { RevealRoundInput, RevealPlan, RevealSchedule } from './reveal-round.js';
 export { TimelockWorker } from './off-thread.js';

@@ -1,3 +1,4 @@
+import { epochIndex } from './epoch-index.js';
 import { QUICKNET_GENESIS_TIME, QUICKNET_PERIOD_SECONDS } from './quicknet.js';
 
 /*
@@ -70,7 +71,7 @@ export function firstRevealBlock(block: number, netuid: number, tempo: number, r
     checkInt('lastEpochBlock', schedule.lastEpochBlock, 0);
     return schedule.lastEpochBlock + revealPeriodEpochs * tempo;
   }
-  const epoch = Math.floor((block + netuid + 1) / (tempo + 1));
+  const epoch = epochIndex(block, netuid, tempo);
   return Math.max(0, (epoch + revealPeriodEpochs) * (tempo + 1) - (netuid + 1));
 }
 

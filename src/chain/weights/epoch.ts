@@ -1,13 +1,13 @@
+import { epochIndex } from '../../timelock/index.js';
+
 /*
  * Commit-reveal timing (contracts/devnet.md, spec 233 `get_epoch_index` and `get_reveal_blocks`): the epoch of block b
- * on subnet netuid is (b + netuid + 1) / (tempo + 1), integer division; a commit of epoch e is revealed in epoch
+ * on subnet netuid is epochIndex (src/timelock/epoch-index.ts, its one home); a commit of epoch e is revealed in epoch
  * e + RevealPeriodEpochs, whose blocks are [first, first + tempo].
  */
 
-/** The commit-reveal epoch of a block. */
-export function epochIndex(block: number, netuid: number, tempo: number): number {
-  return Math.floor((block + netuid + 1) / (tempo + 1));
-}
+/** The commit-reveal epoch of a block (re-exported from src/timelock, where the formula lives). */
+export { epochIndex };
 
 /** The first and last block of a commit's reveal epoch. */
 export function revealWindow(commitBlock: number, netuid: number, tempo: number, revealPeriodEpochs: number): { first: number; last: number } {

@@ -26,6 +26,9 @@ export interface WeightCommit {
 export const MAX_UNREVEALED_COMMITS = 10;
 
 /**
+ * The devnet's own commit hash, kept apart from the client's src/chain/weights/commit-hash.ts ON PURPOSE: the devnet
+ * plays the chain that the client is tested against, so it builds the preimage its own way (the registry's SCALE
+ * encoding, not hand-written bytes), and test/chain/weights/pipeline.test.ts compares the two.
  * The commit hash the chain compares a reveal with: `BlakeTwo256::hash_of(&(who, netuid, uids, values, salt,
  * version_key))`, i.e. blake2-256 of the SCALE tuple (AccountId32, u16, Vec<u16>, Vec<u16>, Vec<u16>, u64).
  */
@@ -34,7 +37,11 @@ export function commitHash(who: Hex, netuid: number, uids: readonly number[], va
   return blake2AsHex(preimage.toU8a(), 256) as Hex;
 }
 
-/** `get_epoch_index`: the commit-reveal epoch of a block. */
+/**
+ * `get_epoch_index`: the commit-reveal epoch of a block. The devnet's own copy (in bigint, reading Tempo from its
+ * store), kept apart from src/timelock/epoch-index.ts ON PURPOSE: the devnet plays the chain and must stay independent
+ * of the client under test, so a wrong client formula shows as a failed reveal instead of agreeing with itself.
+ */
 export function epochIndex(store: SubtensorStore, netuid: number, block: bigint | number): bigint {
   return (BigInt(block) + BigInt(netuid) + 1n) / (BigInt(store.num('tempo', netuid)) + 1n);
 }

@@ -1,5 +1,7 @@
 import { DispatchError } from '../dispatch.js';
 import type { Hex } from '../storage-codec.js';
+// Shared with the client on purpose (unlike checkVecMaxLimited below): maxUpscaleU16 is pure chain arithmetic that
+// test/simulation/max-upscale.test.ts holds to a literal BigInt reference and to subtensor's own math.rs vectors.
 import { maxUpscaleU16 } from '../../simulation/max-upscale.js';
 import { dispatchErrorData, emit, fail } from './call-env.js';
 import type { CallEnv } from './call-env.js';
@@ -46,6 +48,9 @@ function hasDuplicates(uids: readonly number[]): boolean {
 }
 
 /**
+ * The devnet's own copy of src/chain/weights/max-limit.ts's vecMaxLimited, kept ON PURPOSE: the devnet plays the chain
+ * and must stay independent of the client under test (test/chain/weights/prevalidation-parity.test.ts compares the
+ * client's pre-validation with this chain's verdicts; one shared function would agree with itself).
  * `check_vec_max_limited`: after normalizing to sum 1 in I32F32 (a wrapping sum, a safe_div that gives 0 on
  * overflow), the largest weight is at most limit/65535.
  */
