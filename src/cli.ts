@@ -14,11 +14,9 @@ import { auditCommand } from './cli/index.js';
 import { validatorCommand } from './cli/index.js';
 import { timelockCommand } from './cli/index.js';
 import { demoCommand } from './cli/index.js';
+import { exitCodeFor } from './cli/index.js';
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-
-/** Exit codes: 2 for input the user can fix (bad JSON, bad fields, bad options), 1 for anything else. */
-const INPUT_ERRORS = new Set(['ERR_INVALID_INPUT', 'ERR_ARCHIVE_CONTENT', 'ERR_STORE_KIND', 'ERR_INVALID_JSON', 'ERR_INVALID_OPTION', 'ERR_FILE_READ', 'ERR_FILE_WRITE']);
 
 /** Prints the one error line. Messages name options, not values; scrubSecrets also catches a secret quoted by a library. */
 function fail(message: string, code: number): void {
@@ -75,7 +73,8 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     if (err instanceof YumavalError) {
-      fail(err.message, INPUT_ERRORS.has(err.code) ? 2 : 1);
+      // Exit codes: 2 for input the user can fix, 1 for anything else (src/cli/exit-codes.ts classifies every code).
+      fail(err.message, exitCodeFor(err.code));
       return;
     }
     fail(`internal error: ${err instanceof Error ? err.message : String(err)}`, 1);

@@ -19,3 +19,5 @@ export { auditCommand } from './audit-command.js';
 export { validatorCommand } from './validator-command.js';
 export { timelockCommand } from './timelock-command.js';
 export { demoCommand } from './demo-command.js';
+export { ERROR_KINDS, INPUT_ERROR_CODES, exitCodeFor } from './exit-codes.js';
+export type { ErrorKind } from './exit-codes.js';

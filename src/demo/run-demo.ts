@@ -6,7 +6,7 @@ import { createDevnet } from '../devnet/node.js';
 import { startRpcServer, type RpcServer } from '../devnet/rpc/index.js';
 import { loadKey } from '../keys/index.js';
 import { startAxon, type AxonHandle } from '../miner/index.js';
-import { createLogger, createValidator, nextEpochBlock, type Validator } from '../service/index.js';
+import { createLogger, createValidator, nextEpochBlock, NotRegisteredError, type Validator } from '../service/index.js';
 import { createFeatureClassTask, createNextTokenTask, profileHandler } from '../task/index.js';
 import { featureHandler } from './feature-miner.js';
 import { resolveDemoOptions, type DemoOptions } from './options.js';
@@ -111,7 +111,7 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
     const uidOf = async (uri: string): Promise<number> => {
       const { address } = await loadKey({ uri }, { dev: true });
       const u = first.hotkeys.indexOf(address);
-      if (u < 0) throw new Error(`${uri} is not registered on the demo subnet`);
+      if (u < 0) throw new NotRegisteredError(uri, NETUID);
       return u;
     };
     miners = [];

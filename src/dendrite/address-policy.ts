@@ -37,6 +37,7 @@ interface Range {
 function range(cidr: string, what: string, local: boolean): Range {
   const [text, bits] = cidr.split('/') as [string, string];
   const bytes = parseBytes(text);
+  // An invariant of the built-in tables below, checked at load: never reachable from input, so not a YumavalError.
   if (bytes === null) throw new Error(`address-policy: bad range ${cidr}`);
   return { bytes, prefix: Number(bits), cidr, what, local };
 }

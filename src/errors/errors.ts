@@ -1,12 +1,14 @@
+import type { ErrorCode } from './codes.js';
+
 /**
  * Every failure yumaval reports is a YumavalError subclass with a stable `code`, one class per failure,
  * so callers can branch on `err.code` instead of parsing messages.
  */
 export class YumavalError extends Error {
-  /** A stable machine-readable identifier, e.g. `ERR_INVALID_INPUT`. */
-  readonly code: string;
+  /** A stable machine-readable identifier, e.g. `ERR_INVALID_INPUT` (one of codes.ts's ERROR_CODES). */
+  readonly code: ErrorCode;
 
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
+  constructor(message: string, code: ErrorCode, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

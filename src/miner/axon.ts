@@ -305,6 +305,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
         const h = bodyHash(spec, bodyDump);
         const claimed = dump.get('computed_body_hash');
         const header = typeof claimed === 'string' ? claimed : '';
+        // Internal: caught just below and answered as the Python axon's 500 (its error name and message, not a code).
         if (h !== header) throw new Error(`Hash mismatch between header body hash ${header} and parsed body hash ${h}`);
       } catch (e) {
         if (e instanceof PyJsonSizeError) {

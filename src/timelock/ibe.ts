@@ -82,6 +82,8 @@ export function decodePublicKey(bytes: Uint8Array): G2Point {
   try {
     const p = G2.Point.fromBytes(bytes);
     p.assertValidity();
+    // Internal: caught just below, with the curve library's own errors, and reported as a TimelockKeyError.
+    // Internal: caught just below, with the curve library's own errors, and reported as a TimelockKeyError.
     if (p.is0()) throw new Error('the point at infinity');
     return p;
   } catch (err) {
@@ -95,6 +97,7 @@ export function decodeSignature(bytes: Uint8Array): G1Point {
   try {
     const p = G1.Point.fromBytes(bytes);
     p.assertValidity();
+    // Internal: caught just below, with the curve library's own errors, and reported as a TimelockKeyError.
     if (p.is0()) throw new Error('the point at infinity');
     return p;
   } catch (err) {

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { YumavalError } from '../errors/index.js';
+import { isErrorCode, YumavalError } from '../errors/index.js';
 import type { EncryptReply, EncryptRequest } from './encrypt-worker.js';
 import { checkRound } from './tle.js';
 
@@ -63,7 +63,7 @@ export class TimelockWorker {
       if (p === undefined) return;
       if (reply.ok) p.resolve(reply.ciphertext);
       // The class does not cross the thread boundary; the code and the message do.
-      else p.reject(new YumavalError(reply.message, reply.code ?? 'ERR_TIMELOCK_WORKER'));
+      else p.reject(new YumavalError(reply.message, isErrorCode(reply.code) ? reply.code : 'ERR_TIMELOCK_WORKER'));
     });
     w.on('error', (err) => {
       this.worker = null;

@@ -6,6 +6,8 @@ import { isMainThread, Worker } from 'node:worker_threads';
  * control block (assembly/parallel.ts) and runs part 1 of each task it claims first. It is plain JavaScript
  * evaluated in the worker, so that it runs the same from the sources (tests) and from dist/.
  */
+// The plain Error of abort() below stays: this program is evaluated in the worker and cannot import src/errors, and
+// the error never leaves it (the task loop catches it and flags the failure to the calling thread: helperFailed()).
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ready } = workerData;

@@ -38,6 +38,13 @@ export class WeightsWaitError extends YumavalError {
   }
 }
 
+/** A block the store says holds an extrinsic does not hold it (the node serves another block under that hash). */
+export class ExtrinsicNotInBlockError extends YumavalError {
+  constructor(blockHash: string, xtHash: string) {
+    super(`block ${blockHash} does not hold extrinsic ${xtHash}; the pipeline retries, then leaves the intent for a resume`, 'ERR_EXTRINSIC_NOT_IN_BLOCK');
+  }
+}
+
 /** A reveal's window has passed: the commit can never be revealed. */
 export class RevealExpiredError extends YumavalError {
   constructor(readonly commitIntentId: number, last: number, head: number) {

@@ -7,6 +7,7 @@ import { crashPoint } from '../../faults/index.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainConnection } from '../connection.js';
 import { ChainTimeoutError } from '../errors.js';
+import { ExtrinsicNotInBlockError } from './errors.js';
 import { readStorageAt, resolveBlock, type BlockRef } from '../storage/index.js';
 
 /*
@@ -158,7 +159,7 @@ export async function readOutcome(conn: ChainConnection, blockHash: string, xtHa
   return conn.call('read the extrinsic\'s events', async (api) => {
     const [block, [records]] = await Promise.all([api.rpc.chain.getBlock(blockHash), readStorageAt(api, blockHash, [['system', 'events', []]])]);
     const index = block.block.extrinsics.findIndex((x) => x.hash.toHex() === xtHash.toLowerCase());
-    if (index < 0) throw new Error(`block ${blockHash} does not hold extrinsic ${xtHash}`);
+    if (index < 0) throw new ExtrinsicNotInBlockError(blockHash, xtHash);
     const events = (records ?? []) as unknown as Array<{ phase: { isApplyExtrinsic: boolean; asApplyExtrinsic: { toNumber(): number } }; event: { section: string; method: string; data: unknown[] } }>;
     let error: string | null = 'no ExtrinsicSuccess or ExtrinsicFailed event';
     for (const { phase, event } of events) {

@@ -77,6 +77,7 @@ export interface CheckedTx {
 export function decodeExtrinsic(runtime: DevnetRuntime, hex: string, watched: boolean): { xt: Extrinsic; bytes: Uint8Array } {
   let bytes: Uint8Array;
   try {
+    // Internal: caught just below, with hexToU8a's own errors, and answered as the node's bad-format RPC error.
     if (!/^0x([0-9a-fA-F]{2})*$/.test(hex)) throw new Error('not a 0x-prefixed hex string of whole bytes');
     bytes = hexToU8a(hex);
   } catch (e) {
