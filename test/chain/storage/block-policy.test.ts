@@ -1,11 +1,7 @@
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChainConnection, readHyperparams, readWeightsChainState, syncMetagraph } from '../../../src/chain/index.js';
+import { readHyperparams, readWeightsChainState, syncMetagraph } from '../../../src/chain/index.js';
 import { BlockNotFoundError, ChainRuntimeError, readStorageAt, resolveBlock } from '../../../src/chain/storage/index.js';
-import { createDevnet } from '../../../src/devnet/node.js';
-import { startRpcServer } from '../../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../../src/devnet/rpc/index.js';
+import { startHarness, type Harness } from '../weights/helpers.js';
 
 /*
  * The storage layer's block policy, on a devnet: a read pinned to a block (here the finalized head's hash, or its
@@ -18,10 +14,7 @@ const SN = 5;
 const RATE_BEFORE = 7;
 const RATE_AFTER = 99;
 
-type Node = Awaited<ReturnType<typeof createDevnet>>;
-let node: Node;
-let server: RpcServer;
-let conn: ChainConnection;
+let h: Harness;
 let alice: string;
 
 /** A u64 as SCALE (little endian), independent of @polkadot/api's encoder. */
@@ -32,69 +25,60 @@ function u64Hex(v: number): string {
 }
 
 beforeAll(async () => {
-  await cryptoWaitReady();
-  alice = new Keyring({ type: 'sr25519' }).addFromUri('//Alice').address;
-  node = await createDevnet({
-    config: { subnets: [{ netuid: SN, tempo: 12, weightsSetRateLimit: RATE_BEFORE, neurons: [{ hotkey: '//Alice', stake: 1, permit: true }] }] },
-    blockTimeMs: 0,
-    log: () => {},
-  });
-  server = await startRpcServer(node);
-  conn = await ChainConnection.open({ url: server.url, log: () => {} });
+  h = await startHarness({ subnets: [{ netuid: SN, tempo: 12, weightsSetRateLimit: RATE_BEFORE, neurons: [{ hotkey: '//Alice', stake: 1, permit: true }] }] });
+  alice = h.keys.alice.address;
 }, 30_000);
 
 afterAll(async () => {
-  await conn?.close();
-  await server?.close();
-  await node?.close();
+  await h?.close();
 });
 
 describe('the storage block policy', () => {
   it('a read at a finalized block hash (or its number) answers that block after the best head moved and the item changed', async () => {
-    node.admin('newBlock', [2]);
-    const fin = await resolveBlock(conn, 'finalized');
-    const finalizedHash = (await conn.api.rpc.chain.getFinalizedHead()).toHex();
+    h.node.admin('newBlock', [2]);
+    const fin = await resolveBlock(h.conn, 'finalized');
+    const finalizedHash = (await h.conn.api.rpc.chain.getFinalizedHead()).toHex();
     expect(fin.hash).toBe(finalizedHash);
-    expect(fin.number).toBe((await conn.api.rpc.chain.getHeader(finalizedHash)).number.toNumber());
+    expect(fin.number).toBe((await h.conn.api.rpc.chain.getHeader(finalizedHash)).number.toNumber());
 
-    const key = conn.api.query['subtensorModule']!['weightsSetRateLimit']!.key(SN);
-    node.admin('setStorage', [[[key, u64Hex(RATE_AFTER)]]]);
-    node.admin('newBlock', [3]);
-    const best = await resolveBlock(conn, 'best');
+    const key = h.conn.api.query['subtensorModule']!['weightsSetRateLimit']!.key(SN);
+    h.node.admin('setStorage', [[[key, u64Hex(RATE_AFTER)]]]);
+    h.node.admin('newBlock', [3]);
+    const best = await resolveBlock(h.conn, 'best');
     expect(best.number).toBeGreaterThanOrEqual(fin.number + 4);
 
     // Pinned reads, through both strategies and by hash or number: the value of the finalized block read earlier.
-    expect((await readHyperparams(conn, SN, fin.hash)).weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
-    expect((await readHyperparams(conn, SN, fin.number)).weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
-    expect((await syncMetagraph(conn, SN, { at: fin.hash })).hyperparams.weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
-    const pinned = await readWeightsChainState(conn, SN, alice, fin.hash);
+    expect((await readHyperparams(h.conn, SN, fin.hash)).weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
+    expect((await readHyperparams(h.conn, SN, fin.number)).weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
+    expect((await syncMetagraph(h.conn, SN, { at: fin.hash })).hyperparams.weightsSetRateLimit).toBe(BigInt(RATE_BEFORE));
+    const pinned = await readWeightsChainState(h.conn, SN, alice, fin.hash);
     expect([pinned.block, pinned.blockHash, pinned.weightsSetRateLimit]).toEqual([fin.number, fin.hash, BigInt(RATE_BEFORE)]);
 
     // The heads: both see the new value (the devnet finalizes each block as it is produced).
-    expect((await readHyperparams(conn, SN, 'best')).weightsSetRateLimit).toBe(BigInt(RATE_AFTER));
-    const now = await readWeightsChainState(conn, SN, alice);
+    expect((await readHyperparams(h.conn, SN, 'best')).weightsSetRateLimit).toBe(BigInt(RATE_AFTER));
+    const now = await readWeightsChainState(h.conn, SN, alice);
     expect(now.block).toBeGreaterThan(fin.number);
     expect(now.weightsSetRateLimit).toBe(BigInt(RATE_AFTER));
-    expect((await readHyperparams(conn, SN, 'finalized')).weightsSetRateLimit).toBe(BigInt(RATE_AFTER));
+    expect((await readHyperparams(h.conn, SN, 'finalized')).weightsSetRateLimit).toBe(BigInt(RATE_AFTER));
   });
 
   it('both strategies give every item they share the same value and type at one block', async () => {
-    const at = await resolveBlock(conn, 'best');
-    const h = await readHyperparams(conn, SN, at.hash);
-    const s = await readWeightsChainState(conn, SN, alice, at.hash);
+    const at = await resolveBlock(h.conn, 'best');
+    const hp = await readHyperparams(h.conn, SN, at.hash);
+    const s = await readWeightsChainState(h.conn, SN, alice, at.hash);
     for (const k of ['tempo', 'weightsSetRateLimit', 'weightsVersionKey', 'minAllowedWeights', 'maxWeightsLimit', 'commitRevealEnabled', 'revealPeriodEpochs'] as const) {
-      expect([k, typeof s[k], s[k]]).toEqual([k, typeof h[k], h[k]]);
+      expect([k, typeof s[k], s[k]]).toEqual([k, typeof hp[k], hp[k]]);
     }
   });
 
   it('refuses an unknown block and a missing item with typed errors', async () => {
     for (const at of ['latest', `0x${'ab'.repeat(32)}`, 10_000_000, -1]) {
-      const err = await resolveBlock(conn, at).catch((e: unknown) => e);
+      const err = await resolveBlock(h.conn, at).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(BlockNotFoundError);
       expect((err as BlockNotFoundError).code).toBe('ERR_BLOCK_NOT_FOUND');
     }
-    const at = await resolveBlock(conn, 'best');
-    const err = await readStorageAt(conn.api, at.hash, [['subtensorModule', 'noSuchItem', []]]).catch((e: unknown) => e);
+    const at = await resolveBlock(h.conn, 'best');
+    const err = await readStorageAt(h.conn.api, at.hash, [['subtensorModule', 'noSuchItem', []]]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChainRuntimeError);
     expect((err as ChainRuntimeError).message).toMatch(/subtensorModule\.noSuchItem/);
   });
