@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FileWriteError, InvalidOptionError } from '../errors/index.js';
 import {
   checkDefinition, FileStore, LocalRunner, MemoryStore, OBJECTIVE_NAMES, OBJECTIVES, POOL_DEFAULTS, QueueRunner, rankByPrimary,
-  renderTuneReport, runSweep, SOURCE_LOADERS, spaceKind, sweepId, validateSpace,
+  loadArchiveSource, loadScenarioSource, renderTuneReport, runSweep, spaceKind, sweepId, validateSpace,
 } from '../tune/index.js';
 import type { ResultStore, SearchKind, SweepDefinition, SweepResult, TrialRunner, TuneSource } from '../tune/index.js';
 import type { EpochMode } from '../yuma/index.js';
@@ -69,11 +69,13 @@ function summary(result: SweepResult, definition: SweepDefinition, params: strin
 }
 
 async function loadSources(opts: TuneOptions): Promise<TuneSource[]> {
-  if (opts.archive !== undefined || opts.netuid !== undefined) {
-    throw new InvalidOptionError('--archive', 'recorded history is not available yet: it needs the replay archive (docs/tune.md, "Not yet"); use --scenario NAME|FILE');
+  const sources: TuneSource[] = await Promise.all((opts.scenario ?? []).map((ref) => loadScenarioSource(ref)));
+  if (opts.netuid !== undefined && opts.archive === undefined) throw new InvalidOptionError('--netuid', 'applies to --archive only');
+  if (opts.archive !== undefined) {
+    const netuid = opts.netuid === undefined ? undefined : integerOption('--netuid', opts.netuid, 0, 65535);
+    sources.push(loadArchiveSource(opts.archive, netuid === undefined ? {} : { netuid }));
   }
-  const load = SOURCE_LOADERS.get('scenario');
-  return load === undefined ? [] : Promise.all((opts.scenario ?? []).map((ref) => load(ref)));
+  return sources;
 }
 
 /** `yumaval tune`: a parameter sweep against objectives, on a local thread pool or through BullMQ on Redis. */
@@ -82,8 +84,8 @@ export function tuneCommand(): Command {
     .description('sweep consensus or scoring parameters against objectives; a Pareto front, on local threads or BullMQ workers')
     .requiredOption('--space <file>', 'SPACE.json: the parameters and their values or ranges (docs/tune.md)')
     .option('--scenario <name|file...>', 'catalogue scenarios or scenario files to evaluate consensus parameters on')
-    .option('--archive <file>', 'a replay archive (recorded history): not available yet')
-    .option('--netuid <n>', 'the archive\'s subnet')
+    .option('--archive <file>', 'recorded history: a replay archive (yumaval replay --archive) or its JSON Lines export, re-run under each trial')
+    .option('--netuid <n>', 'the archive\'s subnet (needed when it holds several)')
     .option('--objectives <list>', `comma-separated, from: ${OBJECTIVE_NAMES.join(', ')} (default: by the space's kind)`)
     .option('--trials <n>', 'trials for random and halving searches (a grid runs all its points)', '64')
     .addOption(new Option('--search <kind>', 'how trials are chosen').choices(['grid', 'random', 'halving']).default('grid'))

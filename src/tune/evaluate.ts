@@ -2,6 +2,7 @@ import { incentiveInstability, meanIncentiveShare, simulateNormalized, stakePath
 import type { NormalizedScenario, Scenario } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/index.js';
 import { copierGainAtEnd, dividendFairness, honestDividendTotal, newcomerEpochs, stakeRetention, type RunView } from './objectives.js';
+import { runArchive } from './archive-run.js';
 import { evaluateScoring } from './scoring-eval.js';
 import { spaceKind, validateSpace, type Space } from './space.js';
 import type { TuneSource } from './sources.js';
@@ -83,27 +84,34 @@ export class Evaluator {
     const sp = this.space;
     const { mode } = this.definition;
     const settings = { ...sp.fixed, ...trial.params };
-    const { scenario, roles } = trialScenario(source, settings, sp.copier, sp.newcomer, trial.epochs ?? sp.epochs);
-    const key = `${k}/${trial.epochs ?? sp.epochs ?? 'all'}/${String(settings.commitRevealPeriod ?? 0)}`;
-    let c = this.checked.get(key);
-    if (c === undefined) {
-      c = check(scenario);
-      this.checked.set(key, c);
+    const budget = trial.epochs ?? sp.epochs;
+    let main: RunView, roles: Roles, scenario: Scenario | null = null;
+    if (source.kind === 'archive') {
+      ({ run: main, roles } = runArchive(source, settings, sp.copier, budget, mode, FIELDS));
+    } else {
+      ({ scenario, roles } = trialScenario(source, settings, sp.copier, sp.newcomer, budget));
+      const key = `${k}/${budget ?? 'all'}/${String(settings.commitRevealPeriod ?? 0)}`;
+      let c = this.checked.get(key);
+      if (c === undefined) {
+        c = check(scenario);
+        this.checked.set(key, c);
+      }
+      main = runChecked(c, scenario.hyperparams, mode);
     }
-    const main = runChecked(c, scenario.hyperparams, mode);
     const out: Values = {};
     if (this.wants('copierGain')) out.copierGain = roles.copier === null ? Number.NaN : copierGainAtEnd(main, roles.copier, roles.honest);
     if (this.wants('honestDividends')) {
-      const base = this.baselineTotal(k, source, trial.epochs ?? sp.epochs);
+      const base = this.baselineTotal(k, source, budget);
       out.honestDividends = base > 0 ? honestDividendTotal(main, roles.honest) / base : Number.NaN;
     }
     if (this.wants('stakeRetention')) out.stakeRetention = stakeRetention(main, roles.honest, roles.cartelMiners);
-    if (this.wants('cartelGain')) out.cartelGain = this.cartelGain(scenario, roles, main);
+    // Recorded history has no behaviours to turn honest and no miner to re-register: those two are null on it.
+    if (this.wants('cartelGain')) out.cartelGain = scenario === null ? Number.NaN : this.cartelGain(scenario, roles, main);
     if (this.wants('dividendFairness')) out.dividendFairness = dividendFairness(main, roles.honest);
     if (this.wants('incentiveInstability')) out.incentiveInstability = incentiveInstability([...main.epochs]);
     if (this.wants('newcomerEpochs')) {
       const nc = sp.newcomer;
-      out.newcomerEpochs = nc === null || nc.at >= main.epochs.length ? Number.NaN : newcomerEpochs(main, run(withoutNewcomer(scenario, nc), mode), nc.uid, nc.at, nc.reach);
+      out.newcomerEpochs = scenario === null || nc === null || nc.at >= main.epochs.length ? Number.NaN : newcomerEpochs(main, run(withoutNewcomer(scenario, nc), mode), nc.uid, nc.at, nc.reach);
     }
     return out;
   }
@@ -121,8 +129,14 @@ export class Evaluator {
     let total = this.baselines.get(key);
     if (total === undefined) {
       const sp = this.space;
-      const { scenario, roles } = trialScenario(source, { ...sp.fixed, ...sp.baseline }, sp.copier, sp.newcomer, epochs);
-      total = honestDividendTotal(run(scenario, this.definition.mode), roles.honest);
+      const settings = { ...sp.fixed, ...sp.baseline };
+      if (source.kind === 'archive') {
+        const { run: r, roles } = runArchive(source, settings, sp.copier, epochs, this.definition.mode, FIELDS);
+        total = honestDividendTotal(r, roles.honest);
+      } else {
+        const { scenario, roles } = trialScenario(source, settings, sp.copier, sp.newcomer, epochs);
+        total = honestDividendTotal(run(scenario, this.definition.mode), roles.honest);
+      }
       this.baselines.set(key, total);
     }
     return total;

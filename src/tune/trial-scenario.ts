@@ -2,7 +2,8 @@ import { HYPERPARAM_KEYS } from '../simulation/index.js';
 import type { Behaviour, Scenario } from '../simulation/index.js';
 import type { ParamValues } from './params.js';
 import type { CopierSpec, NewcomerSpec } from './space.js';
-import type { TuneSource } from './sources.js';
+import type { ScenarioSource, TuneSource } from './sources.js';
+import { archiveRoles } from './archive-run.js';
 
 /*
  * One trial's scenario: the source's, with the trial's consensus parameters as its only variant, cut to the epoch
@@ -35,6 +36,7 @@ function median(xs: bigint[]): bigint {
 
 /** The honest validators, the copiers and the cartels of a source, before any injection. */
 export function sourceRoles(source: TuneSource): Roles {
+  if (source.kind === 'archive') return archiveRoles(source);
   const sc = source.scenario;
   const behaviours: Behaviour[] = sc.behaviours ?? [];
   const dishonest = new Set(behaviours.filter((b) => b.type !== 'honest' && b.type !== 'sybil').flatMap((b) => b.uids));
@@ -71,7 +73,7 @@ function cut(sc: Scenario, count: number): Scenario {
  * @param settings the space's fixed values and the trial's parameters (consensus kind; scoring keys are ignored)
  * @param epochs the epoch budget, or null for the source's own count
  */
-export function trialScenario(source: TuneSource, settings: ParamValues | Record<string, unknown>, copier: CopierSpec | null, newcomer: NewcomerSpec | null, epochs: number | null): TrialScenario {
+export function trialScenario(source: ScenarioSource, settings: ParamValues | Record<string, unknown>, copier: CopierSpec | null, newcomer: NewcomerSpec | null, epochs: number | null): TrialScenario {
   // A shallow copy: nothing below changes the source's nested arrays or objects, it replaces them.
   const base: Scenario = { ...source.scenario };
   const roles = sourceRoles(source);
