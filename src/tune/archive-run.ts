@@ -1,8 +1,8 @@
 import { InvalidInputError } from '../errors/index.js';
 import { storedBondsAfter } from '../replay/index.js';
 import { HYPERPARAM_KEYS, maxUpscaleU16 } from '../simulation/index.js';
-import { runEpochFields } from '../yuma/index.js';
-import type { EpochInput, EpochMode, EpochOutput, SparseRow } from '../yuma/index.js';
+import { epochInputToArrays, pairsToCsr, runEpochFields } from '../yuma/index.js';
+import type { CsrArrays, EpochArrays, EpochInput, EpochMode, EpochOutput, SparseRow } from '../yuma/index.js';
 import type { RunView } from './objectives.js';
 import type { ParamValues } from './params.js';
 import type { CopierSpec } from './space.js';
@@ -64,6 +64,46 @@ function overrides(settings: ParamValues | Record<string, unknown>): Record<stri
   return out;
 }
 
+/** A commit block of 2^64 − 1: no live commit (the typed-array form's none). */
+const U64_NONE = (1n << 64n) - 1n;
+
+/**
+ * Each recorded epoch in the engine's typed-array form, converted once per source (per thread) rather than checked
+ * and converted again for every epoch of every trial: what a trial changes (hyperparameters, bonds, permits, the
+ * copier's uid) is laid over it.
+ */
+const TEMPLATES = new WeakMap<ArchiveSource, EpochArrays[]>();
+
+function templatesOf(source: ArchiveSource): EpochArrays[] {
+  let t = TEMPLATES.get(source);
+  if (t === undefined) {
+    t = source.epochs.map((e) => epochInputToArrays(e.input));
+    TEMPLATES.set(source, t);
+  }
+  return t;
+}
+
+function appended(v: BigUint64Array, x: bigint): BigUint64Array {
+  const out = new BigUint64Array(v.length + 1);
+  out.set(v);
+  out[v.length] = x;
+  return out;
+}
+
+/** A CSR matrix with one more row at the end. */
+function withRow(m: CsrArrays, row: SparseRow): CsrArrays {
+  const n = m.offsets.length - 1;
+  const offsets = new Int32Array(n + 2);
+  offsets.set(m.offsets);
+  const total = (m.offsets[n] as number) + row.length;
+  offsets[n + 1] = total;
+  const uids = new Uint16Array(total), values = new Uint16Array(total);
+  uids.set(m.uids);
+  values.set(m.values);
+  row.forEach(([u, v], k) => { uids[(m.offsets[n] as number) + k] = u; values[(m.offsets[n] as number) + k] = v; });
+  return { offsets, uids, values };
+}
+
 /** A row of the consensus over every uid but the copier, as the chain stores a weights row (zeros left out). */
 function copyRow(consensus: readonly number[], copier: number): SparseRow {
   const uids = consensus.map((_, j) => j).filter((j) => j !== copier);
@@ -105,14 +145,15 @@ export function runArchive(source: ArchiveSource, settings: ParamValues | Record
     cLag = copier.lag + (typeof settings.commitRevealPeriod === 'number' ? settings.commitRevealPeriod : 0);
     roles.copier = cUid;
   }
+  const templates = templatesOf(source);
   recorded.forEach((rec, e) => {
     const r = rec.input;
-    const input: EpochInput = { ...r, ...hyper };
-    if (!rec.restart) {
-      // Carried state, over the uids appended since (no permit, no bonds).
-      input.bonds = Array.from({ length: r.n }, (_, u) => bonds[u] ?? []);
-      input.validatorPermit = Array.from({ length: r.n }, (_, u) => permits[u] ?? false);
-    }
+    const t = templates[e] as EpochArrays;
+    // Carried state, over the uids appended since (no permit, no bonds); the recorded state at a restart.
+    const carriedBonds = rec.restart ? r.bonds : Array.from({ length: r.n }, (_, u) => bonds[u] ?? []);
+    const carriedPermits = rec.restart ? r.validatorPermit : Array.from({ length: r.n }, (_, u) => permits[u] ?? false);
+    let input: EpochArrays = { ...t, ...hyper };
+    let state = { bonds: carriedBonds, validatorPermit: carriedPermits };
     if (cUid >= 0) {
       const from = e - cLag;
       if (e >= (copier as CopierSpec).start && from >= 0) {
@@ -122,20 +163,25 @@ export function runArchive(source: ArchiveSource, settings: ParamValues | Record
       if (!Object.prototype.hasOwnProperty.call(settings, 'maxAllowedValidators')) {
         input.maxAllowedValidators = Math.min(65535, (r.maxAllowedValidators ?? DEFAULT_MAX_VALIDATORS) + 1);
       }
-      input.n = r.n + 1;
-      input.stake = [...r.stake, cStake.toString()];
-      input.lastUpdate = [...r.lastUpdate, cLast];
-      input.blockAtRegistration = [...r.blockAtRegistration, 0];
-      input.validatorPermit = [...input.validatorPermit.slice(0, r.n), permits[cUid] ?? false];
-      input.weights = [...r.weights, cRow];
-      input.bonds = [...input.bonds.slice(0, r.n), bonds[cUid] ?? []];
-      if (r.commitBlock !== undefined) input.commitBlock = [...r.commitBlock, null];
+      state = { bonds: [...carriedBonds, bonds[cUid] ?? []], validatorPermit: [...carriedPermits, permits[cUid] ?? false] };
+      input = {
+        ...input,
+        n: r.n + 1,
+        stake: appended(t.stake, cStake),
+        lastUpdate: appended(t.lastUpdate, BigInt(cLast)),
+        blockAtRegistration: appended(t.blockAtRegistration, 0n),
+        weights: withRow(t.weights, cRow),
+        commitBlock: t.commitBlock === undefined || t.commitBlock === null ? t.commitBlock : appended(t.commitBlock, U64_NONE),
+      };
     }
+    input.bonds = rec.restart && cUid < 0 ? t.bonds : pairsToCsr(state.bonds);
+    input.validatorPermit = rec.restart && cUid < 0 ? t.validatorPermit : Uint8Array.from(state.validatorPermit, (p) => (p ? 1 : 0));
     const out = runEpochFields(input, keys, { mode }) as unknown as EpochOutput;
-    bonds = storedBondsAfter(input, out);
+    // storedBondsAfter reads the previous permits and the bonds the epoch started from.
+    bonds = storedBondsAfter(state as unknown as EpochInput, out);
     permits = out.validatorPermit.slice();
     outputs.push(out);
-    stakes.push(input.stake.map((s) => BigInt(s)));
+    stakes.push(Array.from(input.stake));
   });
   return { run: { epochs: outputs, stakes }, roles };
 }
