@@ -89,10 +89,11 @@ function sameRows(a: readonly SparseRow[], b: readonly SparseRow[], n: number): 
  * appended since hold no permit and no bonds). Unknown (no stored output) counts as continuing.
  */
 export function continues(prev: Snapshot, next: EpochInput): boolean {
+  const n = prev.input.n;
+  // A chain never removes uids: fewer is another subnet's state, or a gap after a dissolution.
+  if (next.n < n) return false;
   const out = prev.output;
   if (out === null || out.validatorPermit === undefined || out.bonds === undefined) return true;
-  const n = prev.input.n;
-  if (next.n < n) return false;
   const stored = storedBondsAfter(prev.input, { validatorPermit: out.validatorPermit, bonds: out.bonds } as unknown as EpochOutput);
   for (let u = 0; u < next.n; u++) if ((next.validatorPermit[u] ?? false) !== (u < n ? out.validatorPermit[u] ?? false : false)) return false;
   for (let u = n; u < next.n; u++) if ((next.bonds[u] ?? []).length > 0) return false;

@@ -6,7 +6,7 @@ import { Archive, chainSource, replay, snapshotLine, storedBondsAfter } from '..
 import type { Snapshot } from '../../src/replay/index.js';
 import { Store } from '../../src/store/index.js';
 import {
-  Evaluator, LocalRunner, MemoryStore, loadArchiveRef, loadArchiveSource, runArchive, runSweep,
+  Evaluator, LocalRunner, MemoryStore, loadArchiveRef, loadArchiveSource, recordedEpochs, runArchive, runSweep,
 } from '../../src/tune/index.js';
 import type { ArchiveSource, SweepDefinition } from '../../src/tune/index.js';
 import { runScenario, SN } from '../replay/scenario.js';
@@ -63,6 +63,16 @@ describe('recorded history (tune --archive)', () => {
     expect(new Set(snapshots.map((s) => s.input.bondsMovingAverage)).size).toBe(2);
     // Plain JSON: it travels to worker threads and through Redis unchanged.
     expect(JSON.parse(JSON.stringify(source))).toEqual(source);
+  });
+
+  it('restarts from the recorded state where it does not continue the previous epoch\'s stored results', () => {
+    const tampered = snapshots.map((s, e) => (e === 10 ? { ...s, input: { ...s.input, bonds: s.input.bonds.map((row, u) => (u === 0 ? [] : row)) } } : s));
+    expect(snapshots[10]!.input.bonds[0]!.length).toBeGreaterThan(0);
+    expect(recordedEpochs(tampered).map((e) => e.restart)).toEqual(snapshots.map((_, e) => e === 0 || e === 10));
+    const permits = snapshots.map((s, e) => (e === 5 ? { ...s, input: { ...s.input, validatorPermit: s.input.validatorPermit.map((p, u) => (u === 4 ? !p : p)) } } : s));
+    expect(recordedEpochs(permits).map((e) => e.restart)).toEqual(snapshots.map((_, e) => e === 0 || e === 5));
+    // Without the stored results there is nothing to compare: the history is taken as continuous.
+    expect(recordedEpochs(tampered.map((s) => ({ ...s, output: null }))).map((e) => e.restart)).toEqual(snapshots.map((_, e) => e === 0));
   });
 
   it('exact: the trial with the recorded parameters reproduces every stored field of every epoch', () => {
