@@ -70,9 +70,8 @@ function readJsonLines(file: string, sel: ArchiveSelection): Snapshot[] {
   const netuids = [...new Set(all.map((s) => s.netuid))];
   if (sel.netuid === undefined && netuids.length > 1) throw new InvalidOptionError('--netuid', `${file} holds several subnets (${netuids.join(', ')}): choose one with --netuid`);
   const netuid = sel.netuid ?? (netuids[0] as number);
-  const out = all.filter((s) => s.netuid === netuid && s.block >= (sel.from ?? 0) && s.block <= (sel.to ?? Number.MAX_SAFE_INTEGER));
-  if (out.length === 0) throw new InvalidOptionError('--netuid', `${file} holds no snapshot of subnet ${netuid} in the range (it holds: ${netuids.join(', ')})`);
-  return out.sort((a, b) => a.block - b.block);
+  if (!netuids.includes(netuid)) throw new InvalidOptionError('--netuid', `${file} holds no snapshot of subnet ${netuid} (it holds: ${netuids.join(', ')})`);
+  return all.filter((s) => s.netuid === netuid && s.block >= (sel.from ?? 0) && s.block <= (sel.to ?? Number.MAX_SAFE_INTEGER)).sort((a, b) => a.block - b.block);
 }
 
 function sameRows(a: readonly SparseRow[], b: readonly SparseRow[], n: number): boolean {
@@ -124,6 +123,7 @@ export function loadArchiveSource(file: string, sel: ArchiveSelection = {}): Arc
   if (sqlite) snapshots = readSqlite(file, sel);
   else if (/\.jsonl?$/i.test(file)) snapshots = readJsonLines(file, sel);
   else throw new InvalidOptionError('--archive', `${file} is not a replay archive (no SQLite header) nor a .jsonl export: give a file written by yumaval replay --archive or yumaval archive export`);
+  if (snapshots.length === 0) throw new InvalidOptionError('--from', `${file} holds no epoch of the subnet between blocks ${sel.from ?? 0} and ${sel.to ?? 'its last'}`);
   const netuid = snapshots[0]?.netuid ?? sel.netuid ?? 0;
   const first = snapshots[0]?.block ?? 0, last = snapshots[snapshots.length - 1]?.block ?? 0;
   return { kind: 'archive', name: `${file.split('/').pop() ?? file}#${netuid}@${first}-${last}`, epochs: recordedEpochs(snapshots) };

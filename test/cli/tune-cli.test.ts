@@ -85,6 +85,12 @@ describe('yumaval tune', () => {
     expect(got.ran).toBe(2);
     for (const t of got.trials) expect(t.objectives.incentiveInstability).toBeGreaterThanOrEqual(0);
     expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--netuid', '3']), /option --netuid: .* holds no snapshot of subnet 3/);
+    // --from/--to choose the epochs: a range of the first ones runs; an empty one, or --to below --from, is refused.
+    const part = cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384, 32767] } } }), '--archive', history, '--to', '2000', '--objectives', 'incentiveInstability', '--workers', '0', '--json']);
+    expect(part.code, part.err).toBe(0);
+    expect((JSON.parse(part.out) as typeof got).trials.map((t) => t.objectives.incentiveInstability)).not.toEqual(got.trials.map((t) => t.objectives.incentiveInstability));
+    expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--from', '1', '--to', '2']), /option --from: .* holds no epoch of the subnet between blocks 1 and 2/);
+    expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--from', '9', '--to', '2']), /option --to: must not be below --from \(9\), got 2/);
   });
 
   it('gives up on an unreachable Redis after its deadline, naming it, with exit 1', async () => {
