@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateScoring, LocalRunner, MemoryStore, runSweep, validateSpace } from '../../src/tune/index.js';
+import { evaluateScoring, LocalRunner, MemoryStore, renderTuneReport, runSweep, validateSpace } from '../../src/tune/index.js';
 import type { SweepDefinition, TrialResult } from '../../src/tune/index.js';
 
 /*
@@ -47,5 +47,9 @@ describe('sweeping the scoring model and τ', () => {
     const fixed = validateSpace({ params: { emaAlpha: { values: [0.2] } }, fixed: { model: 'redundancy-aware', redundancyTolerance: 3, sampleSize: 32 }, epochs: 24 });
     const direct = evaluateScoring(fixed, { emaAlpha: 0.2 }, OBJECTIVES, 1, null);
     expect(direct).toEqual(aware[1]);
+    // The report plots a model by its index in the declared list, and names the list on the axis.
+    const html = renderTuneReport(r, def, validateSpace(def.space));
+    expect(html).toContain('model (0: shapley-2022, 1: redundancy-aware)');
+    expect(html).toContain('<td>redundancy-aware</td>');
   }, 120_000);
 });
