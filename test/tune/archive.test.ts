@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Archive, chainSource, replay, snapshotLine, storedBondsAfter } from '../../src/replay/index.js';
 import type { Snapshot } from '../../src/replay/index.js';
+import { incentiveInstability } from '../../src/simulation/index.js';
 import { Store } from '../../src/store/index.js';
 import {
   Evaluator, LocalRunner, MemoryStore, loadArchiveRef, loadArchiveSource, recordedEpochs, runArchive, runSweep,
@@ -89,6 +90,18 @@ describe('recorded history (tune --archive)', () => {
       const carriedInput = e === 0 ? s.input : { ...s.input, bonds: storedBondsAfter(snapshots[e - 1]!.input, run.epochs[e - 1]!), validatorPermit: run.epochs[e - 1]!.validatorPermit };
       expect(storedBondsAfter(carriedInput, out), `bonds at block ${s.block}`).toEqual(stored.bonds);
     });
+  });
+
+  it('through a sweep: the trial at the recorded value gives the objective computed from the stored outputs', async () => {
+    const penalty = snapshots[0]!.input.bondsPenalty ?? 65535;
+    expect(snapshots.every((s) => (s.input.bondsPenalty ?? 65535) === penalty)).toBe(true);
+    const def: SweepDefinition = { space: { params: { bondsPenalty: { values: [penalty, penalty === 0 ? 65535 : 0] } } }, sources: [source], objectives: ['incentiveInstability'], mode: 'exact', search: 'grid', seed: 1, trials: 1 };
+    const r = await runSweep(def, new LocalRunner({ threads: 0 }), new MemoryStore());
+    const stored = incentiveInstability(snapshots.map((s) => ({ incentive: s.output!.incentive! })) as Parameters<typeof incentiveInstability>[0]);
+    expect(r.trials[0]!.params.bondsPenalty).toBe(penalty);
+    expect(r.trials[0]!.objectives.incentiveInstability).toBe(stored);
+    // Incentive comes from the clipped weights alone, never from bonds: another bonds penalty leaves it as it was.
+    expect(r.trials[1]!.objectives.incentiveInstability).toBe(stored);
   });
 
   it('f64: every u16 output within 2/65535 of what the chain stored (docs/epoch-engine.md)', () => {
