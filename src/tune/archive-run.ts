@@ -27,14 +27,16 @@ import type { Roles } from './trial-scenario.js';
 /** What the carry and the copier need from every epoch, whatever the trial reads. */
 const CARRIED = ['bonds', 'validatorPermit', 'consensus'] as const;
 
-const DEFAULT_MAX_VALIDATORS = 64;
+/** The EpochInput's default number of validator permits (contracts/epoch-io.md), which the copier's permit adds one to. */
+export const DEFAULT_MAX_VALIDATORS = 64;
 
 /** One re-run: the outputs (the fields asked for and CARRIED), the stakes in force, and the roles. */
 export interface ArchiveRun extends RunView {
   epochs: EpochOutput[];
 }
 
-function median(xs: bigint[]): bigint {
+/** The median of stakes (the mean of the middle two, rounded down, for an even count; 0 for none). */
+export function medianStake(xs: bigint[]): bigint {
   const s = xs.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (s.length === 0) return 0n;
   const m = s.length >> 1;
@@ -141,7 +143,7 @@ export function runArchive(source: ArchiveSource, settings: ParamValues | Record
       throw new InvalidInputError('copier', `the archive's subnet has ${first.n} uids at block ${(recorded[0] as { block: number }).block} and ${other.input.n} at block ${other.block}: the injected copier needs a fixed number of uids`);
     }
     cUid = first.n;
-    cStake = copier.stake === 'median' ? median(roles.honest.map((h) => BigInt(first.stake[h] ?? 0))) : copier.stake;
+    cStake = copier.stake === 'median' ? medianStake(roles.honest.map((h) => BigInt(first.stake[h] ?? 0))) : copier.stake;
     cLag = copier.lag + (typeof settings.commitRevealPeriod === 'number' ? settings.commitRevealPeriod : 0);
     roles.copier = cUid;
   }

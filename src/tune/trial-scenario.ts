@@ -3,7 +3,7 @@ import type { Behaviour, Scenario } from '../simulation/index.js';
 import type { ParamValues } from './params.js';
 import type { CopierSpec, NewcomerSpec } from './space.js';
 import type { ScenarioSource, TuneSource } from './sources.js';
-import { archiveRoles } from './archive-run.js';
+import { archiveRoles, DEFAULT_MAX_VALIDATORS, medianStake } from './archive-run.js';
 
 /*
  * One trial's scenario: the source's, with the trial's consensus parameters as its only variant, cut to the epoch
@@ -23,15 +23,6 @@ export interface Roles {
 export interface TrialScenario {
   scenario: Scenario;
   roles: Roles;
-}
-
-const DEFAULT_MAX_VALIDATORS = 64;
-
-function median(xs: bigint[]): bigint {
-  const s = xs.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (s.length === 0) return 0n;
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as bigint) : ((s[m - 1] as bigint) + (s[m] as bigint)) / 2n;
 }
 
 /** The honest validators, the copiers and the cartels of a source, before any injection. */
@@ -83,7 +74,7 @@ export function trialScenario(source: ScenarioSource, settings: ParamValues | Re
   delete sc.variants;
   if (copier !== null) {
     const uid = sc.n;
-    const stake = copier.stake === 'median' ? median(roles.honest.map((h) => BigInt(sc.stake[h] ?? 0))) : copier.stake;
+    const stake = copier.stake === 'median' ? medianStake(roles.honest.map((h) => BigInt(sc.stake[h] ?? 0))) : copier.stake;
     const period = typeof settings.commitRevealPeriod === 'number' ? settings.commitRevealPeriod : 0;
     const lag = copier.lag + period;
     // The copier is one more validator: it gets a permit of its own rather than taking an honest validator's, unless
