@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { FileWriteError, InvalidOptionError } from '../errors/index.js';
 import {
   checkDefinition, FileStore, LocalRunner, MemoryStore, OBJECTIVE_NAMES, OBJECTIVES, POOL_DEFAULTS, QueueRunner, rankByPrimary,
-  renderTuneReport, runSweep, SOURCE_LOADERS, spaceKind, sweepId, validateSpace,
+  loadArchiveSource, loadScenarioSource, renderTuneReport, runSweep, spaceKind, sweepId, validateSpace,
 } from '../tune/index.js';
-import type { ResultStore, SearchKind, SweepDefinition, SweepResult, TrialRunner, TuneSource } from '../tune/index.js';
+import type { ArchiveSelection, ResultStore, SearchKind, SweepDefinition, SweepResult, TrialRunner, TuneSource } from '../tune/index.js';
 import type { EpochMode } from '../yuma/index.js';
 import { integerOption } from './integer-option.js';
 import { readJsonInput, writeJson } from './read-input.js';
@@ -23,6 +23,8 @@ interface TuneOptions {
   scenario?: string[];
   archive?: string;
   netuid?: string;
+  from?: string;
+  to?: string;
   objectives?: string;
   trials: string;
   search: SearchKind;
@@ -69,11 +71,19 @@ function summary(result: SweepResult, definition: SweepDefinition, params: strin
 }
 
 async function loadSources(opts: TuneOptions): Promise<TuneSource[]> {
-  if (opts.archive !== undefined || opts.netuid !== undefined) {
-    throw new InvalidOptionError('--archive', 'recorded history is not available yet: it needs the replay archive (docs/tune.md, "Not yet"); use --scenario NAME|FILE');
+  const sources: TuneSource[] = await Promise.all((opts.scenario ?? []).map((ref) => loadScenarioSource(ref)));
+  for (const [flag, v] of [['--netuid', opts.netuid], ['--from', opts.from], ['--to', opts.to]] as const) {
+    if (v !== undefined && opts.archive === undefined) throw new InvalidOptionError(flag, 'applies to --archive only');
   }
-  const load = SOURCE_LOADERS.get('scenario');
-  return load === undefined ? [] : Promise.all((opts.scenario ?? []).map((ref) => load(ref)));
+  if (opts.archive !== undefined) {
+    const sel: ArchiveSelection = {};
+    if (opts.netuid !== undefined) sel.netuid = integerOption('--netuid', opts.netuid, 0, 65535);
+    if (opts.from !== undefined) sel.from = integerOption('--from', opts.from, 0, Number.MAX_SAFE_INTEGER);
+    if (opts.to !== undefined) sel.to = integerOption('--to', opts.to, 0, Number.MAX_SAFE_INTEGER);
+    if (sel.from !== undefined && sel.to !== undefined && sel.to < sel.from) throw new InvalidOptionError('--to', `must not be below --from (${sel.from}), got ${sel.to}`);
+    sources.push(loadArchiveSource(opts.archive, sel));
+  }
+  return sources;
 }
 
 /** `yumaval tune`: a parameter sweep against objectives, on a local thread pool or through BullMQ on Redis. */
@@ -82,8 +92,10 @@ export function tuneCommand(): Command {
     .description('sweep consensus or scoring parameters against objectives; a Pareto front, on local threads or BullMQ workers')
     .requiredOption('--space <file>', 'SPACE.json: the parameters and their values or ranges (docs/tune.md)')
     .option('--scenario <name|file...>', 'catalogue scenarios or scenario files to evaluate consensus parameters on')
-    .option('--archive <file>', 'a replay archive (recorded history): not available yet')
-    .option('--netuid <n>', 'the archive\'s subnet')
+    .option('--archive <file>', 'recorded history: a replay archive (yumaval replay --archive) or its JSON Lines export, re-run under each trial')
+    .option('--netuid <n>', 'the archive\'s subnet (needed when it holds several)')
+    .option('--from <block>', 'the archive\'s first epoch block to re-run (default: its first)')
+    .option('--to <block>', 'the archive\'s last epoch block to re-run (default: its last)')
     .option('--objectives <list>', `comma-separated, from: ${OBJECTIVE_NAMES.join(', ')} (default: by the space's kind)`)
     .option('--trials <n>', 'trials for random and halving searches (a grid runs all its points)', '64')
     .addOption(new Option('--search <kind>', 'how trials are chosen').choices(['grid', 'random', 'halving']).default('grid'))

@@ -1,3 +1,5 @@
+import { SCORING_MODELS } from '../scoring/index.js';
+
 /*
  * The parameters a sweep may vary, each with its kind and range. Consensus parameters are the EpochInput's
  * hyperparameters in raw chain units (contracts/epoch-io.md); `commitRevealPeriod` is the injected copier's delay as
@@ -11,12 +13,17 @@ export type ParamKind = 'consensus' | 'scoring';
 /** One tunable parameter: its kind, its type and the range a value must fall in. */
 export interface ParamDef {
   kind: ParamKind;
-  /** `int` values are integers; `bool` values are true or false; `real` any finite number in range. */
-  type: 'int' | 'real' | 'bool';
+  /**
+   * `int` values are integers; `bool` values are true or false; `real` any finite number in range; `choice` one of
+   * `choices` (a name, given by `values` only).
+   */
+  type: 'int' | 'real' | 'bool' | 'choice';
   min: number;
   max: number;
   /** What it is, for --help and the docs. */
   doc: string;
+  /** The names a `choice` parameter takes. */
+  choices?: readonly string[];
 }
 
 const u16 = (doc: string): ParamDef => ({ kind: 'consensus', type: 'int', min: 0, max: 65535, doc });
@@ -42,10 +49,22 @@ export const PARAMS: Readonly<Record<string, ParamDef>> = Object.freeze({
   synergyScalingLawPower: { kind: 'scoring', type: 'real', min: 1e-6, max: 4, doc: 'synergy exponent (0.5)' },
   divergenceWeight: { kind: 'scoring', type: 'real', min: 0, max: 100, doc: 'divergence penalty weight (1310/65535)' },
   lossFloor: { kind: 'scoring', type: 'real', min: 0.01, max: 100, doc: 'scaling-law loss floor (1.69)' },
+  // The scorer's own list and range (src/scoring), so a value the scorer would refuse is refused when the space is read.
+  model: {
+    kind: 'scoring', type: 'choice', min: 0, max: 0, choices: SCORING_MODELS,
+    doc: 'the informational-value model: shapley-2022 (the default) or redundancy-aware (docs/scoring.md)',
+  },
+  redundancyTolerance: {
+    kind: 'scoring', type: 'real', min: 1e-6, max: 50,
+    doc: 'the redundancy-aware model\'s τ in nats: miners whose answers are closer are one group (3); used with model redundancy-aware',
+  },
 });
 
 /** The tunable parameter names. */
 export const PARAM_NAMES: readonly string[] = Object.freeze(Object.keys(PARAMS));
 
+/** One parameter's value. */
+export type ParamValue = number | boolean | string;
+
 /** A parameter set: one value per swept parameter. */
-export type ParamValues = Record<string, number | boolean>;
+export type ParamValues = Record<string, ParamValue>;

@@ -5,7 +5,10 @@ import { InvalidOptionError } from '../errors/index.js';
 import type { ResultStore } from './store.js';
 import type { TrialRunner } from './sweep.js';
 import type { SweepDefinition, Trial, TrialResult } from './types.js';
-import runChunk, { type ChunkTask } from './worker.js';
+import runChunk, { shareDefinition, type ChunkTask, type SharedChunkTask } from './worker.js';
+
+/** Sweeps whose shared definitions a pool keeps (a `yumaval worker` may serve several at once). */
+const SHARED_SWEEPS = 4;
 
 /*
  * The local runner: chunks of trials on a piscina pool, one thread per core by default, each thread with its own wasm
@@ -43,16 +46,24 @@ export function chunksOf(trials: readonly Trial[], size: number, threads: number
 
 /** A pool of worker threads that run chunks of trials (also used by `yumaval worker`). */
 export class ChunkPool {
-  private readonly pool: Piscina<ChunkTask, TrialResult[]> | null;
+  private readonly pool: Piscina<SharedChunkTask, TrialResult[]> | null;
+  /** Each sweep's definition, encoded once and shared with the threads (the last few sweeps). */
+  private readonly shared = new Map<string, { definition: SweepDefinition; buffer: SharedArrayBuffer }>();
 
   constructor(readonly threads: number) {
-    this.pool = threads === 0 ? null : new Piscina<ChunkTask, TrialResult[]>({ ...workerFile(import.meta.url, './worker'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 1 });
+    this.pool = threads === 0 ? null : new Piscina<SharedChunkTask, TrialResult[]>({ ...workerFile(import.meta.url, './worker'), minThreads: threads, maxThreads: threads, concurrentTasksPerWorker: 1 });
   }
 
   /** Runs one chunk on a thread (or here, with 0 threads). */
   async run(task: ChunkTask): Promise<TrialResult[]> {
     if (this.pool === null) return runChunk(task);
-    return this.pool.run(task);
+    let entry = this.shared.get(task.sweep);
+    if (entry === undefined || entry.definition !== task.definition) {
+      entry = { definition: task.definition, buffer: shareDefinition(task.definition) };
+      if (this.shared.size >= SHARED_SWEEPS) this.shared.delete(this.shared.keys().next().value as string);
+      this.shared.set(task.sweep, entry);
+    }
+    return this.pool.run({ sweep: task.sweep, shared: entry.buffer, trials: task.trials });
   }
 
   async close(): Promise<void> {

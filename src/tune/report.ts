@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { OBJECTIVES } from './objective-defs.js';
+import { PARAMS, type ParamValue } from './params.js';
 import { rankByPrimary } from './search.js';
 import type { Space } from './space.js';
 import type { SweepResult } from './sweep.js';
@@ -27,8 +28,9 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 }
 
-const asNumber = (v: number | boolean | undefined): number => (typeof v === 'boolean' ? (v ? 1 : 0) : (v ?? Number.NaN));
-const fmt = (v: number | boolean | null | undefined): string => (v === null || v === undefined ? '–' : typeof v === 'boolean' ? String(v) : Number.isInteger(v) ? String(v) : v.toPrecision(5));
+/** A parameter value on a chart's x axis: booleans 0/1, a choice its index in the parameter's declared list. */
+const asNumber = (v: ParamValue | undefined, choices: readonly string[]): number => (typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' ? choices.indexOf(v) : (v ?? Number.NaN));
+const fmt = (v: ParamValue | null | undefined): string => (v === null || v === undefined ? '–' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(5)) : String(v));
 
 /** Points (x, y) of the trials that have both, sorted by x; the front's in their own series. */
 function scatter(title: string, xLabel: string, trials: readonly TrialResult[], front: ReadonlySet<string>, x: (t: TrialResult) => number, y: (t: TrialResult) => number | null): Scatter {
@@ -62,7 +64,11 @@ export function renderTuneReport(result: SweepResult, definition: SweepDefinitio
     const [a, b] = objectives as [string, string];
     charts.push(scatter(`Front: ${b} against ${a}`, a, full, front, (t) => t.objectives[a] ?? Number.NaN, (t) => t.objectives[b] ?? null));
   }
-  for (const p of params) for (const o of objectives) charts.push(scatter(`${o} by ${p}`, p, full, front, (t) => asNumber(t.params[p]), (t) => t.objectives[o] ?? null));
+  for (const p of params) {
+    const choices = PARAMS[p]?.choices ?? [];
+    const label = choices.length > 0 ? `${p} (${choices.map((c, i) => `${i}: ${c}`).join(', ')})` : p;
+    for (const o of objectives) charts.push(scatter(`${o} by ${p}`, label, full, front, (t) => asNumber(t.params[p], choices), (t) => t.objectives[o] ?? null));
+  }
   const json = JSON.stringify(charts).replace(/</g, '\\u003c');
   const best = rankByPrimary(full, objectives[0] as string, space).slice(0, top);
   const frontTrials = full.filter((t) => front.has(t.id));

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { OBJECTIVES } from './objective-defs.js';
-import type { ParamValues } from './params.js';
+import type { ParamValue, ParamValues } from './params.js';
 import { feasible } from './pareto.js';
 import type { Dim, RangeDim, Space } from './space.js';
 import type { SearchKind, Trial, TrialResult } from './types.js';
@@ -23,7 +23,7 @@ export interface SearchPlan {
 }
 
 /** Grid points of a range: `steps` points from min to max, linear or geometric, rounded when integer, without repeats. */
-export function gridValues(d: Dim): Array<number | boolean> {
+export function gridValues(d: Dim): ParamValue[] {
   if ('values' in d) return d.values;
   const out: number[] = [];
   for (let k = 0; k < d.steps; k++) {
@@ -36,8 +36,8 @@ export function gridValues(d: Dim): Array<number | boolean> {
   return out;
 }
 
-function sample(d: Dim, rng: Prng): number | boolean {
-  if ('values' in d) return d.values[rng.int(d.values.length)] as number | boolean;
+function sample(d: Dim, rng: Prng): ParamValue {
+  if ('values' in d) return d.values[rng.int(d.values.length)] as ParamValue;
   const r = d as RangeDim;
   const u = rng.next();
   if (r.integer) {
@@ -85,11 +85,11 @@ export function planSearch(kind: SearchKind, space: Space, seed: number, trials:
         let rest = index;
         // The last parameter varies fastest.
         for (let a = axes.length - 1; a >= 0; a--) {
-          const [name, vs] = axes[a] as readonly [string, Array<number | boolean>];
-          params[name] = vs[rest % vs.length] as number | boolean;
+          const [name, vs] = axes[a] as readonly [string, ParamValue[]];
+          params[name] = vs[rest % vs.length] as ParamValue;
           rest = Math.floor(rest / vs.length);
         }
-        return { id: `g${pad(index, width)}`, params: Object.fromEntries(space.dims.map((d) => [d.name, params[d.name] as number | boolean])), epochs: null };
+        return { id: `g${pad(index, width)}`, params: Object.fromEntries(space.dims.map((d) => [d.name, params[d.name] as ParamValue])), epochs: null };
       }),
     };
   }

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors/index.js';
 import { describeValue } from '../errors/index.js';
 import { HYPERPARAM_KEYS } from '../simulation/index.js';
 import { OBJECTIVE_NAMES } from './objective-defs.js';
-import { PARAM_NAMES, PARAMS, type ParamDef } from './params.js';
+import { PARAM_NAMES, PARAMS, type ParamDef, type ParamValue } from './params.js';
 
 /*
  * SPACE.json (docs/tune.md): the parameters a sweep varies, each with its values or its range, and what every trial
@@ -14,7 +14,7 @@ import { PARAM_NAMES, PARAMS, type ParamDef } from './params.js';
 /** A parameter given by its values. */
 export interface ValuesDim {
   name: string;
-  values: Array<number | boolean>;
+  values: ParamValue[];
 }
 
 /** A parameter given by its range (sampled, or cut into `steps` grid points). */
@@ -80,7 +80,12 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Checks one value against its parameter's type and range; returns it. */
-export function checkParamValue(def: ParamDef, v: unknown, path: string): number | boolean {
+export function checkParamValue(def: ParamDef, v: unknown, path: string): ParamValue {
+  if (def.type === 'choice') {
+    const choices = def.choices ?? [];
+    if (typeof v !== 'string' || !choices.includes(v)) throw new InvalidInputError(path, `expected one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describeValue(v)}`);
+    return v;
+  }
   if (def.type === 'bool') {
     if (typeof v !== 'boolean') throw new InvalidInputError(path, `expected true or false, got ${describeValue(v)}`);
     return v;
@@ -106,6 +111,7 @@ function dim(name: string, raw: unknown, path: string): Dim {
     if (!RANGE_KEYS.has(key)) throw new InvalidInputError(`${path}.${key}`, `is not a range field (expected values, or ${[...RANGE_KEYS].join(', ')})`);
   }
   if (def.type === 'bool') throw new InvalidInputError(path, 'a boolean parameter takes { "values": [false, true] }');
+  if (def.type === 'choice') throw new InvalidInputError(path, `${name} takes { "values": [${(def.choices ?? []).map((c) => `"${c}"`).join(', ')}] }`);
   if (raw.min === undefined || raw.max === undefined) throw new InvalidInputError(path, 'a range needs both min and max');
   const min = checkParamValue(def, raw.min, `${path}.min`) as number;
   const max = checkParamValue(def, raw.max, `${path}.max`) as number;
@@ -210,6 +216,11 @@ export function validateSpace(raw: unknown): Space {
     constraints: constraints(raw.constraints),
     epochs: raw.epochs === undefined ? null : intIn(raw.epochs, 'epochs', 1, 100_000),
   };
+  // τ only acts in the redundancy-aware model: a sweep of it under the default 2022 model would give every trial the
+  // same values and look like a finding ("τ does not matter").
+  if (dims.some((d) => d.name === 'redundancyTolerance') && space.fixed.model !== 'redundancy-aware' && !dims.some((d) => d.name === 'model')) {
+    throw new InvalidInputError('params.redundancyTolerance', 'acts in the redundancy-aware model only: add "fixed": { "model": "redundancy-aware" } (or sweep "model" too)');
+  }
   if (dims.some((d) => d.name === 'commitRevealPeriod') && space.copier === null) {
     throw new InvalidInputError('params.commitRevealPeriod', 'delays the injected copier: give "copier": { "stake": "median", "lag": 1 } too');
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { validateScenario } from '../simulation/index.js';
 import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
+import { runArchive } from './archive-run.js';
 import { trialScenario } from './trial-scenario.js';
 import { OBJECTIVE_NAMES, OBJECTIVES } from './objective-defs.js';
 import { paretoFront } from './pareto.js';
@@ -54,7 +55,7 @@ export function sweepId(definition: SweepDefinition): string {
 export function fullEpochs(definition: SweepDefinition, space: Space): number {
   if (space.epochs !== null) return space.epochs;
   if (spaceKind(space) === 'scoring') return 40;
-  return Math.max(1, ...definition.sources.map((s) => validateScenario(s.scenario).epochs.length));
+  return Math.max(1, ...definition.sources.map((s) => (s.kind === 'archive' ? s.epochs.length : validateScenario(s.scenario).epochs.length)));
 }
 
 /** Checks that a definition can run: objectives known and of the space's kind, sources for a consensus space. */
@@ -67,14 +68,18 @@ export function checkDefinition(definition: SweepDefinition): Space {
     if (def === undefined) throw new InvalidOptionError('--objectives', `"${o}" is not an objective (expected one of ${OBJECTIVE_NAMES.join(', ')})`);
     if (def.kind !== kind) throw new InvalidOptionError('--objectives', `"${o}" measures ${def.kind}, but the space sweeps ${kind} parameters`);
   }
-  if (kind === 'consensus' && definition.sources.length === 0) throw new InvalidOptionError('--scenario', 'a consensus sweep needs at least one source (--scenario NAME|FILE)');
+  if (kind === 'consensus' && definition.sources.length === 0) throw new InvalidOptionError('--scenario', 'a consensus sweep needs at least one source (--scenario NAME|FILE or --archive FILE)');
   // The baseline's scenario of every source, checked here: a newcomer uid out of range or a fixed value the epoch
   // refuses fails the sweep at once, naming the place, rather than in every worker.
   if (kind === 'consensus') {
     for (const source of definition.sources) {
-      const { scenario } = trialScenario(source, { ...space.fixed, ...space.baseline }, space.copier, space.newcomer, space.epochs);
       try {
-        validateScenario(scenario);
+        const settings = { ...space.fixed, ...space.baseline };
+        if (source.kind === 'archive') {
+          if (source.epochs.length === 0) throw new InvalidInputError('', 'the archive holds no epoch in the range');
+          // Its first epoch under the baseline (the engine checks every value; the copier's n is checked too).
+          runArchive(source, settings, space.copier, 1, 'f64', ['incentive']);
+        } else validateScenario(trialScenario(source, settings, space.copier, space.newcomer, space.epochs).scenario);
       } catch (err) {
         if (err instanceof InvalidInputError) throw new InvalidInputError(err.path === '' ? source.name : `${source.name}: ${err.path}`, err.path === '' ? err.message : err.message.slice(err.path.length + 2));
         throw err;

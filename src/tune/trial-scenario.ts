@@ -2,7 +2,8 @@ import { HYPERPARAM_KEYS } from '../simulation/index.js';
 import type { Behaviour, Scenario } from '../simulation/index.js';
 import type { ParamValues } from './params.js';
 import type { CopierSpec, NewcomerSpec } from './space.js';
-import type { TuneSource } from './sources.js';
+import type { ScenarioSource, TuneSource } from './sources.js';
+import { archiveRoles, DEFAULT_MAX_VALIDATORS, medianStake } from './archive-run.js';
 
 /*
  * One trial's scenario: the source's, with the trial's consensus parameters as its only variant, cut to the epoch
@@ -24,17 +25,9 @@ export interface TrialScenario {
   roles: Roles;
 }
 
-const DEFAULT_MAX_VALIDATORS = 64;
-
-function median(xs: bigint[]): bigint {
-  const s = xs.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (s.length === 0) return 0n;
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as bigint) : ((s[m - 1] as bigint) + (s[m] as bigint)) / 2n;
-}
-
 /** The honest validators, the copiers and the cartels of a source, before any injection. */
 export function sourceRoles(source: TuneSource): Roles {
+  if (source.kind === 'archive') return archiveRoles(source);
   const sc = source.scenario;
   const behaviours: Behaviour[] = sc.behaviours ?? [];
   const dishonest = new Set(behaviours.filter((b) => b.type !== 'honest' && b.type !== 'sybil').flatMap((b) => b.uids));
@@ -71,7 +64,7 @@ function cut(sc: Scenario, count: number): Scenario {
  * @param settings the space's fixed values and the trial's parameters (consensus kind; scoring keys are ignored)
  * @param epochs the epoch budget, or null for the source's own count
  */
-export function trialScenario(source: TuneSource, settings: ParamValues | Record<string, unknown>, copier: CopierSpec | null, newcomer: NewcomerSpec | null, epochs: number | null): TrialScenario {
+export function trialScenario(source: ScenarioSource, settings: ParamValues | Record<string, unknown>, copier: CopierSpec | null, newcomer: NewcomerSpec | null, epochs: number | null): TrialScenario {
   // A shallow copy: nothing below changes the source's nested arrays or objects, it replaces them.
   const base: Scenario = { ...source.scenario };
   const roles = sourceRoles(source);
@@ -81,7 +74,7 @@ export function trialScenario(source: TuneSource, settings: ParamValues | Record
   delete sc.variants;
   if (copier !== null) {
     const uid = sc.n;
-    const stake = copier.stake === 'median' ? median(roles.honest.map((h) => BigInt(sc.stake[h] ?? 0))) : copier.stake;
+    const stake = copier.stake === 'median' ? medianStake(roles.honest.map((h) => BigInt(sc.stake[h] ?? 0))) : copier.stake;
     const period = typeof settings.commitRevealPeriod === 'number' ? settings.commitRevealPeriod : 0;
     const lag = copier.lag + period;
     // The copier is one more validator: it gets a permit of its own rather than taking an honest validator's, unless

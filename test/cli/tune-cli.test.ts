@@ -65,10 +65,32 @@ describe('yumaval tune', () => {
     expectInputError(cli(['tune', '--space', file('space.json', space), '--scenario', 'kappa-moves-first', '--objectives', 'rankCorrelation']), /"rankCorrelation" measures scoring, but the space sweeps consensus parameters/);
     expectInputError(cli(['tune', '--space', file('space.json', space), '--scenario', 'no-such-scenario']), /option --scenario: "no-such-scenario" is neither/);
     expectInputError(cli(['tune', '--space', file('space.json', space)]), /option --scenario: a consensus sweep needs at least one source/);
-    expectInputError(cli(['tune', '--space', file('space.json', space), '--archive', 'a.db', '--netuid', '1']), /option --archive: recorded history is not available yet/);
+    expectInputError(cli(['tune', '--space', file('space.json', space), '--archive', join(dir, 'missing.db'), '--netuid', '1']), /cannot read .*missing\.db: no such file/);
+    expectInputError(cli(['tune', '--space', file('space.json', space), '--archive', file('notes.txt', 'hello'), '--netuid', '1']), /option --archive: .*notes\.txt is not a replay archive/);
+    expectInputError(cli(['tune', '--space', file('space.json', space), '--scenario', 'kappa-moves-first', '--netuid', '1']), /option --netuid: applies to --archive only/);
     expectInputError(cli(['tune', '--space', file('space.json', space), '--scenario', 'kappa-moves-first', '--queue', 'http://x']), /option --queue: expected a redis:\/\/ or rediss:\/\/ URL/);
     expectInputError(cli(['tune', '--space', file('nc.json', { params: { kappa: { values: [1] } }, newcomer: { uid: 99, at: 3 } }), '--scenario', 'kappa-moves-first']), /kappa-moves-first: epochs\[3\]\.register\[0\]: expected an integer in 0\.\.4, got 99/);
     expectInputError(cli(['tune', '--space', join(dir, 'missing.json'), '--scenario', 'kappa-moves-first']), /cannot read .*missing\.json/);
+  });
+
+  it('--archive: tunes on recorded history (a simulated history in the archive\'s JSON Lines form) and names a missing subnet', () => {
+    const sim = join(dir, 'sim');
+    const made = cli(['simulate', 'kappa-moves-first', '--out', sim, '--json']);
+    expect(made.code, made.err).toBe(0);
+    const history = join(sim, 'yuma3.history.jsonl');
+    expect(existsSync(history)).toBe(true);
+    const r = cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384, 32767] } } }), '--archive', history, '--objectives', 'incentiveInstability,honestDividends', '--workers', '0', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const got = JSON.parse(r.out) as { ran: number; trials: Array<{ objectives: Record<string, number | null> }> };
+    expect(got.ran).toBe(2);
+    for (const t of got.trials) expect(t.objectives.incentiveInstability).toBeGreaterThanOrEqual(0);
+    expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--netuid', '3']), /option --netuid: .* holds no snapshot of subnet 3/);
+    // --from/--to choose the epochs: a range of the first ones runs; an empty one, or --to below --from, is refused.
+    const part = cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384, 32767] } } }), '--archive', history, '--to', '2000', '--objectives', 'incentiveInstability', '--workers', '0', '--json']);
+    expect(part.code, part.err).toBe(0);
+    expect((JSON.parse(part.out) as typeof got).trials.map((t) => t.objectives.incentiveInstability)).not.toEqual(got.trials.map((t) => t.objectives.incentiveInstability));
+    expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--from', '1', '--to', '2']), /option --from: .* holds no epoch of the subnet between blocks 1 and 2/);
+    expectInputError(cli(['tune', '--space', file('archive-space.json', { params: { kappa: { values: [16384] } } }), '--archive', history, '--from', '9', '--to', '2']), /option --to: must not be below --from \(9\), got 2/);
   });
 
   it('gives up on an unreachable Redis after its deadline, naming it, with exit 1', async () => {
