@@ -69,9 +69,11 @@ export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freez
   queryTimeoutSeconds: 12,
   // The template's neuron.moving_average_alpha and the 2022 validator's EMA, 0.1 (§5, §6.5).
   emaAlpha: 0.1,
-  // Measured (docs/scoring.md): a group of copies earns at most 1.1× one miner in a step and a sybil group of four
-  // takes 1.01× a lone miner's Yuma3 share, against n× and 2.12× under the 2022 model, with the same honest ranking.
-  scoringModel: 'redundancy-aware' as ScoringModel,
+  // The 2022 model, for now (docs/validator.md, docs/scoring.md "Which model a validator should run"): redundancy-aware
+  // stops exact copies and cheap noise (a group of four takes 1.01× a lone miner's Yuma3 share, against 2.12×), but a
+  // copier adding σ = 0.1 of noise still takes 1.86×, and it pays an honest miner beside a better one ~1/30 of its 2022
+  // value (oracle-0.6's Yuma3 share 12.6% → 0.8%): an emission policy, not only a defence, for the operator to choose.
+  scoringModel: 'shapley-2022' as ScoringModel,
   // The scorer's own defaults, from the same measurements.
   redundancyTolerance: SCORING_DEFAULTS.redundancyTolerance,
   copyTolerance: SCORING_DEFAULTS.copyTolerance,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors/index.js';
 import { resolveValidatorConfig, VALIDATOR_CONFIG_DEFAULTS, VALIDATOR_CONFIG_KEYS } from '../../src/service/index.js';
 import { scoringParamsOf } from '../../src/service/options.js';
-import { resolveScoringParams } from '../../src/scoring/index.js';
+import { resolveScoringParams, SCORING_DEFAULTS } from '../../src/scoring/index.js';
 
 /* The validator config: frozen defaults (the SDK template's where it has one), key-by-key checks, unknown keys refused. */
 
@@ -36,14 +36,14 @@ describe('resolveValidatorConfig', () => {
   });
 
   it('selects the scoring model and its tolerances, by the scorer\'s rules', () => {
-    expect(resolveValidatorConfig().scoringModel).toBe('redundancy-aware');
-    const c = resolveValidatorConfig({ scoringModel: 'shapley-2022', redundancyTolerance: 2, copyTolerance: 0.2 });
-    expect([c.scoringModel, c.redundancyTolerance, c.copyTolerance]).toEqual(['shapley-2022', 2, 0.2]);
+    expect(resolveValidatorConfig().scoringModel).toBe('shapley-2022');
+    const c = resolveValidatorConfig({ scoringModel: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2 });
+    expect([c.scoringModel, c.redundancyTolerance, c.copyTolerance]).toEqual(['redundancy-aware', 2, 0.2]);
     expect(refused({ scoringModel: 'shapley' })).toBe('option config.scoringModel: expected one of shapley-2022, redundancy-aware, got "shapley"');
     // What the steps score with: the scorer's defaults and the config's four keys, a valid ScoringParams.
-    const p = scoringParamsOf(resolveValidatorConfig({ scoringModel: 'shapley-2022', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
-    expect(p).toEqual(resolveScoringParams({ model: 'shapley-2022', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
-    expect(scoringParamsOf(resolveValidatorConfig()).model).toBe('redundancy-aware');
+    const p = scoringParamsOf(resolveValidatorConfig({ scoringModel: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
+    expect(p).toEqual(resolveScoringParams({ model: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
+    expect(scoringParamsOf(resolveValidatorConfig())).toEqual(SCORING_DEFAULTS);
     expect(refused({ copyTolerance: -1 })).toMatch(/^option config\.copyTolerance: expected a number of nats in \(0, 50\], got -1$/);
   });
 
