@@ -57,8 +57,18 @@ export interface DemoHooks {
   onReady?: (e: { url: string; axonPorts: number[] }) => void;
 }
 
-/** Runs the demo subnet; resolves once everything is closed. */
+/**
+ * Runs the demo subnet; resolves once everything is closed. A run that was not interrupted then compares the scoring
+ * models on its miners (model-comparison.ts), with nothing else running.
+ */
 export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHooks = {}): Promise<DemoRun> {
+  const run = await runSubnet(partial, hooks);
+  if (run.interrupted) return run;
+  return { ...run, models: compareModels(demoMiners(run.options.queryTimeoutSeconds), { yuma3: run.options.yuma3, liquidAlpha: run.options.liquidAlpha }) };
+}
+
+/** The live part of runDemo: everything started is closed before it resolves. */
+async function runSubnet(partial: Partial<DemoOptions>, hooks: DemoHooks): Promise<DemoRun> {
   const o = resolveDemoOptions(partial);
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'yumaval-demo-'));
@@ -221,7 +231,6 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
     if (hooks.signal?.aborted === true && records.length < o.epochs) interrupted = true;
     wallMs = performance.now() - t0;
     const tasks = Object.fromEntries([...taskSums].map(([name, t]) => [name, { steps: t.steps, share: Object.fromEntries([...t.share].map(([u, x]) => [u, x / t.steps])) }]));
-    const models = interrupted ? null : compareModels(minerDefs, { yuma3: o.yuma3, liquidAlpha: o.liquidAlpha });
-    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks, models };
+    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks, models: null };
   }
 }
