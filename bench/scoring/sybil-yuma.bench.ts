@@ -3,7 +3,7 @@
 // epoch (Yuma3, and the original Yuma for comparison) for 20 epochs. The operator runs one oracle-0.9 miner, or a group
 // of four: the `sybil` profile on the oracle-0.9 base at its default σ = 0.05 (the issue's case), at the larger σ a
 // copier could choose instead, or four exact copies. Its mean incentive share is printed per model and group.
-// `node --import tsx bench/scoring/sybil-yuma.bench.ts [epochs]`.
+// `node --import tsx bench/scoring/sybil-yuma.bench.ts [epochs] [copy tolerances, e.g. 0.2,0.3]`.
 import { renderTable } from '../../src/cli/index.js';
 import { SCORING_DEFAULTS } from '../../src/scoring/params.js';
 import { scoreBatch } from '../../src/scoring/score.js';
@@ -60,8 +60,12 @@ function run(operator: MinerSpec[], params: ScoringParams, epochs: number): Reco
 }
 
 /** Runs both models with a lone operator and each group of four; prints the table and writes sybil-yuma.json. */
-export function benchSybilYuma(epochs = 20): Record<string, unknown> {
-  const models: Array<[string, ScoringParams]> = [['shapley-2022', SCORING_DEFAULTS], ['redundancy-aware', { ...SCORING_DEFAULTS, model: 'redundancy-aware' }]];
+export function benchSybilYuma(epochs = 20, copyTolerances: number[] = []): Record<string, unknown> {
+  const models: Array<[string, ScoringParams]> = [
+    ['shapley-2022', SCORING_DEFAULTS], ['redundancy-aware', { ...SCORING_DEFAULTS, model: 'redundancy-aware' }],
+    // Other copy tolerances than the default, when asked for.
+    ...copyTolerances.map((t): [string, ScoringParams] => [`redundancy-aware τ_c=${t}`, { ...SCORING_DEFAULTS, model: 'redundancy-aware', copyTolerance: t }]),
+  ];
   const rows: string[][] = [];
   const out: Record<string, unknown> = {};
   for (const [name, params] of models) {
@@ -91,4 +95,6 @@ export function benchSybilYuma(epochs = 20): Record<string, unknown> {
   return out;
 }
 
-if (process.argv[1]?.endsWith('sybil-yuma.bench.ts') === true) benchSybilYuma(process.argv[2] === undefined ? 20 : Number(process.argv[2]));
+if (process.argv[1]?.endsWith('sybil-yuma.bench.ts') === true) {
+  benchSybilYuma(process.argv[2] === undefined ? 20 : Number(process.argv[2]), process.argv[3] === undefined ? [] : process.argv[3].split(',').map(Number));
+}

@@ -52,7 +52,8 @@ export function benchSybil(seedCount = 20, tolerances = [0.5, 1, 2, 3, 5]): Reco
     (out.groups as unknown[]).push({ kind, n, sigma: sigma ?? null, ratio: Object.fromEntries(models.map((m, i) => [m.name, r[i]])) });
   };
   for (const n of COUNTS) add('exact', n);
-  for (const sigma of SIGMAS) for (const n of [1, 8]) add('noisy', n, sigma);
+  // Every count at the profile's noise and at the noise that pays a copier best under redundancy-aware (σ = 0.1).
+  for (const sigma of SIGMAS) for (const n of sigma <= 0.1 ? COUNTS : [1, 8]) add('noisy', n, sigma);
   for (const n of COUNTS) add('half-silent', n);
   for (const n of COUNTS) add('half-own', n);
   const head = [{ header: 'duplicates', align: 'left' as const }, { header: 'n' }, { header: 'σ' }, ...models.map((m) => ({ header: m.name }))];
