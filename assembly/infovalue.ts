@@ -31,7 +31,7 @@ export function scoreRun(desc: usize): usize {
   const result = allocZeroed(<usize>S.SCORE_RESULT_SLOTS << 2);
   const responsive = allocZeroed(<usize>K), loss = allocRaw(k8), est = allocRaw(k8), base = allocRaw(k8);
   const synergy = allocRaw(<usize>K * K << 3), totals = allocRaw(k8), divergence = allocRaw(k8), excess = allocRaw(k8);
-  const shapley = allocRaw(k8), multiplicity = allocRaw(k8);
+  const shapley = allocRaw(k8), multiplicity = allocRaw(k8), copies = allocRaw(k8);
 
   const rows = new Rows();
   rows.k = K; rows.b = B; rows.v = V;
@@ -88,12 +88,15 @@ export function scoreRun(desc: usize): usize {
     store<f64>(shapley + at, value);
   }
   if (<i32>slotI(desc, S.S_MODEL) == S.MODEL_REDUNDANCY_AWARE) {
-    redundancyPass(K, B, rows.loss, loss, responsive, shapley, slotF(desc, S.S_TOLERANCE), multiplicity);
+    redundancyPass(K, B, rows.loss, loss, responsive, shapley, slotF(desc, S.S_TOLERANCE), slotF(desc, S.S_COPY_TOLERANCE), copies, multiplicity);
   } else {
-    for (let k = 0; k < K; k++) store<f64>(multiplicity + (<usize>k << 3), 1);
+    for (let k = 0; k < K; k++) {
+      store<f64>(multiplicity + (<usize>k << 3), 1);
+      store<f64>(copies + (<usize>k << 3), 1);
+    }
   }
 
-  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley, <usize>K, multiplicity];
+  const slots: StaticArray<usize> = [responsive, rows.loss, loss, est, base, synergy, totals, divergence, excess, shapley, <usize>K, multiplicity, copies];
   for (let i = 0; i < S.SCORE_RESULT_SLOTS; i++) store<i32>(result + (<usize>i << 2), <i32>slots[i]);
   return result;
 }

@@ -14,7 +14,8 @@ export const S_LOSS_FLOOR: i32 = 8; // f64
 export const S_WORST_LOSS: i32 = 9; // f64
 export const S_MODEL: i32 = 10; // i64: MODEL_SHAPLEY_2022 or MODEL_REDUNDANCY_AWARE
 export const S_TOLERANCE: i32 = 11; // f64: the redundancy-aware model's τ
-export const SCORE_SLOTS: i32 = 12;
+export const S_COPY_TOLERANCE: i32 = 12; // f64: the redundancy-aware model's copy tolerance τ_c
+export const SCORE_SLOTS: i32 = 13;
 
 export const MODEL_SHAPLEY_2022: i32 = 0;
 export const MODEL_REDUNDANCY_AWARE: i32 = 1;
@@ -38,7 +39,8 @@ export const R_EXCESS: i32 = 8;
 export const R_SHAPLEY: i32 = 9;
 export const R_K: i32 = 10; // K itself, for scoreMirror
 export const R_MULTIPLICITY: i32 = 11; // f64[K]
-export const SCORE_RESULT_SLOTS: i32 = 12;
+export const R_COPIES: i32 = 12; // f64[K]
+export const SCORE_RESULT_SLOTS: i32 = 13;
 
 /** Hellinger distances whose square is below this are rounding noise: they count as 0 (see docs/scoring.md). */
 export const DIVERGENCE_NOISE: f64 = 1e-12;

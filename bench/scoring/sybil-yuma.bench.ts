@@ -1,8 +1,9 @@
 // The end-to-end effect of the scoring model on a sybil operator (issue 23): ten honest validators score the built-in
 // task's miners every epoch (each with its own queries), emit weights by the SDK's processing, and the chain runs the
-// epoch (Yuma3, and the original Yuma for comparison) for 20 epochs. The operator runs one oracle-0.9 miner, or a sybil
-// group of four (the `sybil` profile on the oracle-0.9 base, σ = 0.05). Its mean incentive share is printed per model.
-// `node --import tsx bench/scoring/sybil-yuma.bench.ts [epochs]`.
+// epoch (Yuma3, and the original Yuma for comparison) for 20 epochs. The operator runs one oracle-0.9 miner, or a group
+// of four: the `sybil` profile on the oracle-0.9 base at its default σ = 0.05 (the issue's case), at the larger σ a
+// copier could choose instead, or four exact copies. Its mean incentive share is printed per model and group.
+// `node --import tsx bench/scoring/sybil-yuma.bench.ts [epochs] [copy tolerances, e.g. 0.2,0.3]`.
 import { renderTable } from '../../src/cli/index.js';
 import { SCORING_DEFAULTS } from '../../src/scoring/params.js';
 import { scoreBatch } from '../../src/scoring/score.js';
@@ -15,20 +16,24 @@ import { defaultTask, learner, scenarioBatch, type MinerSpec } from './sybil-sce
 const VALIDATORS = 10;
 const TAO = 1_000_000_000;
 
-/** The operator's miners: one oracle-0.9, or `size` sybil members on the oracle-0.9 base. */
-function operator(size: number): MinerSpec[] {
-  if (size === 1) return [{ name: 'operator', profile: 'oracle-0.9' }];
-  return Array.from({ length: size }, (_, m): MinerSpec => ({ name: `sybil-${m}`, profile: 'sybil', options: { sybilBase: 'oracle-0.9', member: m, seed: 7 } }));
-}
+/** The operator's groups of four: sybil members at σ (the profile's default 0.05, then larger), or exact copies. */
+const GROUPS: ReadonlyArray<{ name: string; miners: MinerSpec[] }> = [
+  ...[0.05, 0.1, 0.2, 0.5].map((sigma) => ({
+    name: `sybil σ=${sigma}`,
+    miners: Array.from({ length: 4 }, (_, m): MinerSpec => ({ name: `sybil-${m}`, profile: 'sybil', options: { sybilBase: 'oracle-0.9', sybilSpread: sigma, member: m, seed: 7 } })),
+  })),
+  { name: 'exact copies', miners: Array.from({ length: 4 }, (_, m): MinerSpec => ({ name: `copy-${m}`, profile: 'copier', options: { copyOf: 'oracle-0.9', seed: 100 + m } })) },
+];
+const LONE: MinerSpec[] = [{ name: 'operator', profile: 'oracle-0.9' }];
 
 /** The mean incentive shares (from epoch 5 on) of the operator and of the best honest rival, per variant. */
-function run(size: number, params: ScoringParams, epochs: number): Record<string, { operator: number; rival: number }> {
+function run(operator: MinerSpec[], params: ScoringParams, epochs: number): Record<string, { operator: number; rival: number }> {
   const task = defaultTask();
   const honest: MinerSpec[] = [
     { name: 'oracle-0.6', profile: 'oracle-0.6' }, { name: 'oracle-0.3', profile: 'oracle-0.3' }, { name: 'noise', profile: 'noise' },
     { name: 'learner-160', answer: learner(task, 31, 160) }, { name: 'learner-640', answer: learner(task, 32, 640) },
   ];
-  const miners = [...honest, ...operator(size)];
+  const miners = [...honest, ...operator];
   const n = VALIDATORS + miners.length;
   const minerUids = miners.map((_, k) => VALIDATORS + k);
   const operatorUids = minerUids.slice(honest.length);
@@ -41,7 +46,7 @@ function run(size: number, params: ScoringParams, epochs: number): Record<string
     })),
   }));
   const scenario: Scenario = {
-    name: `operator-${size}`, n, validators: Array.from({ length: VALIDATORS }, (_, v) => v),
+    name: `operator-${operator.length}`, n, validators: Array.from({ length: VALIDATORS }, (_, v) => v),
     stake: Array.from({ length: n }, (_, i) => (i < VALIDATORS ? String(10_000 * TAO) : '0')),
     hyperparams: { maxAllowedValidators: VALIDATORS },
     variants: [{ name: 'original', yuma3: false, liquidAlpha: false }, { name: 'yuma3', yuma3: true, liquidAlpha: false }],
@@ -54,22 +59,35 @@ function run(size: number, params: ScoringParams, epochs: number): Record<string
   }]));
 }
 
-/** Runs both models with a lone operator and a sybil group of four; prints the table and writes sybil-yuma.json. */
-export function benchSybilYuma(epochs = 20): Record<string, unknown> {
-  const models: Array<[string, ScoringParams]> = [['shapley-2022', SCORING_DEFAULTS], ['redundancy-aware', { ...SCORING_DEFAULTS, model: 'redundancy-aware' }]];
+/** Runs both models with a lone operator and each group of four; prints the table and writes sybil-yuma.json. */
+export function benchSybilYuma(epochs = 20, copyTolerances: number[] = []): Record<string, unknown> {
+  const models: Array<[string, ScoringParams]> = [
+    ['shapley-2022', SCORING_DEFAULTS], ['redundancy-aware', { ...SCORING_DEFAULTS, model: 'redundancy-aware' }],
+    // Other copy tolerances than the default, when asked for.
+    ...copyTolerances.map((t): [string, ScoringParams] => [`redundancy-aware τ_c=${t}`, { ...SCORING_DEFAULTS, model: 'redundancy-aware', copyTolerance: t }]),
+  ];
   const rows: string[][] = [];
   const out: Record<string, unknown> = {};
   for (const [name, params] of models) {
-    process.stderr.write(`bench sybil-yuma ${name}\n`);
-    const lone = run(1, params, epochs), group = run(4, params, epochs);
-    for (const variant of Object.keys(lone)) {
-      const a = lone[variant] as { operator: number; rival: number }, b = group[variant] as { operator: number; rival: number };
-      rows.push([name, variant, (100 * a.operator).toFixed(2), (100 * b.operator).toFixed(2), `${(b.operator / a.operator).toFixed(2)}×`, (100 * a.rival).toFixed(2), (100 * b.rival).toFixed(2)]);
+    process.stderr.write(`bench sybil-yuma ${name} lone\n`);
+    const lone = run(LONE, params, epochs);
+    const groups: Record<string, unknown> = {};
+    for (const g of GROUPS) {
+      process.stderr.write(`bench sybil-yuma ${name} ${g.name}\n`);
+      const group = run(g.miners, params, epochs);
+      groups[g.name] = group;
+      const share = (r: Record<string, { operator: number; rival: number }>, v: string): { operator: number; rival: number } => r[v] as { operator: number; rival: number };
+      rows.push([
+        name, g.name, (100 * share(lone, 'yuma3').operator).toFixed(2), (100 * share(group, 'yuma3').operator).toFixed(2),
+        `${(share(group, 'yuma3').operator / share(lone, 'yuma3').operator).toFixed(2)}×`,
+        `${(share(group, 'original').operator / share(lone, 'original').operator).toFixed(2)}×`,
+        (100 * share(lone, 'yuma3').rival).toFixed(2), (100 * share(group, 'yuma3').rival).toFixed(2),
+      ]);
     }
-    out[name] = { lone, group };
+    out[name] = { lone, groups };
   }
   process.stdout.write(`\nIncentive share (%) of the operator, mean of epochs 5..${epochs - 1}, 10 honest validators, built-in task (B = 64 per validator and epoch)\n${renderTable(
-    [{ header: 'model', align: 'left' }, { header: 'Yuma', align: 'left' }, { header: 'operator, 1 miner' }, { header: 'operator, sybil group of 4' }, { header: 'group / lone' }, { header: 'learner-640, beside 1' }, { header: 'learner-640, beside 4' }],
+    [{ header: 'model', align: 'left' }, { header: 'group of 4', align: 'left' }, { header: 'Yuma3: 1 miner' }, { header: 'Yuma3: group' }, { header: 'group / lone' }, { header: 'original Yuma: group / lone' }, { header: 'learner-640 beside 1' }, { header: 'beside the group' }],
     rows,
   )}\n`);
   const file = writeResult('sybil-yuma', { suite: 'sybil-yuma', date: new Date().toISOString(), epochs, ...out });
@@ -77,4 +95,6 @@ export function benchSybilYuma(epochs = 20): Record<string, unknown> {
   return out;
 }
 
-if (process.argv[1]?.endsWith('sybil-yuma.bench.ts') === true) benchSybilYuma(process.argv[2] === undefined ? 20 : Number(process.argv[2]));
+if (process.argv[1]?.endsWith('sybil-yuma.bench.ts') === true) {
+  benchSybilYuma(process.argv[2] === undefined ? 20 : Number(process.argv[2]), process.argv[3] === undefined ? [] : process.argv[3].split(',').map(Number));
+}

@@ -12,6 +12,8 @@ import { BACKGROUND, defaultTask, duplicates, expectedLosses, learner, scenarioB
 
 const SIGMAS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2];
 const COUNTS = [1, 2, 4, 8];
+/** The sample sizes of the equal honest pairs: from far apart (20) to as close as honest learners get here (1280). */
+const PAIR_SAMPLES = [20, 50, 200, 640, 1280];
 const ORIGINAL: MinerSpec = { name: 'oracle-0.9', profile: 'oracle-0.9' };
 
 interface Models { name: string; params: ScoringParams }
@@ -50,7 +52,8 @@ export function benchSybil(seedCount = 20, tolerances = [0.5, 1, 2, 3, 5]): Reco
     (out.groups as unknown[]).push({ kind, n, sigma: sigma ?? null, ratio: Object.fromEntries(models.map((m, i) => [m.name, r[i]])) });
   };
   for (const n of COUNTS) add('exact', n);
-  for (const sigma of SIGMAS) for (const n of [1, 8]) add('noisy', n, sigma);
+  // Every count at the profile's noise and at the noise that pays a copier best under redundancy-aware (σ = 0.1).
+  for (const sigma of SIGMAS) for (const n of sigma <= 0.1 ? COUNTS : [1, 8]) add('noisy', n, sigma);
   for (const n of COUNTS) add('half-silent', n);
   for (const n of COUNTS) add('half-own', n);
   const head = [{ header: 'duplicates', align: 'left' as const }, { header: 'n' }, { header: 'σ' }, ...models.map((m) => ({ header: m.name }))];
@@ -62,21 +65,31 @@ export function benchSybil(seedCount = 20, tolerances = [0.5, 1, 2, 3, 5]): Reco
     { name: 'oracle-0.9', profile: 'oracle-0.9' }, { name: 'oracle-0.6', profile: 'oracle-0.6' }, { name: 'oracle-0.3', profile: 'oracle-0.3' }, { name: 'noise', profile: 'noise' },
     ...[10, 20, 40, 80, 160, 320, 640, 1280].map((n, i): MinerSpec => ({ name: `learner-${n}`, answer: learner(task, 1000 + i, n) })),
   ];
-  const pairs: MinerSpec[] = [20, 50, 200].flatMap((n, i) => [0, 1].map((m): MinerSpec => ({ name: `learner-${n}.${m}`, answer: learner(task, 2000 + 10 * i + m, n) })));
-  const rho = models.map(() => 0), shared = models.map(() => [0, 0, 0]);
+  const pairs: MinerSpec[] = PAIR_SAMPLES.flatMap((n, i) => [0, 1].map((m): MinerSpec => ({ name: `learner-${n}.${m}`, answer: learner(task, 2000 + 10 * i + m, n) })));
+  const P = PAIR_SAMPLES.length;
+  const rho = models.map(() => 0), shared = models.map(() => new Array<number>(P).fill(0)), copies = models.map(() => new Array<number>(P).fill(0));
   for (const s of seeds) {
     const { batch } = scenarioBatch(task, honest, s);
     const quality = expectedLosses(task, batch, s).map((l) => -l);
     models.forEach((m, i) => { rho[i] = (rho[i] as number) + spearman(scoreBatch(batch, m.params).shapley, quality) / seedCount; });
-    const pb = scenarioBatch(task, [...pairs, ...BACKGROUND], s).batch;
-    models.forEach((m, i) => {
-      const mult = scoreBatch(pb, m.params).multiplicity;
-      for (let p = 0; p < 3; p++) (shared[i] as number[])[p] = ((shared[i] as number[])[p] as number) + ((mult[2 * p] as number) + (mult[2 * p + 1] as number)) / 2 / seedCount;
+    // Each pair in its own batch, beside the three background miners only.
+    PAIR_SAMPLES.forEach((_, p) => {
+      const pb = scenarioBatch(task, [...pairs.slice(2 * p, 2 * p + 2), ...BACKGROUND], s).batch;
+      models.forEach((m, i) => {
+        const r = scoreBatch(pb, m.params);
+        (shared[i] as number[])[p] = ((shared[i] as number[])[p] as number) + ((r.multiplicity[0] as number) + (r.multiplicity[1] as number)) / 2 / seedCount;
+        // The copy count is symmetric in a pair (the same kernel of the same distance): the larger over the seeds.
+        (copies[i] as number[])[p] = Math.max((copies[i] as number[])[p] as number, r.copies[0] as number);
+      });
     });
   }
-  const honestRows = models.map((m, i) => [m.name, (rho[i] as number).toFixed(4), ...(shared[i] as number[]).map((x) => x.toFixed(3))]);
-  process.stdout.write(`\nHonest miners, mean over ${seedCount} seeds: Spearman(value, −expected loss) over 12 miners with no duplicates; multiplicity of two equal learners (20, 50, 200 samples each)\n${renderTable([{ header: 'model', align: 'left' }, { header: 'Spearman' }, { header: 'pair of 20' }, { header: 'pair of 50' }, { header: 'pair of 200' }], honestRows)}\n`);
-  out.honest = Object.fromEntries(models.map((m, i) => [m.name, { spearman: rho[i], pairMultiplicity: { 20: shared[i]?.[0], 50: shared[i]?.[1], 200: shared[i]?.[2] } }]));
+  const honestRows = models.map((m, i) => [m.name, (rho[i] as number).toFixed(4), ...PAIR_SAMPLES.map((_, p) => `${((shared[i] as number[])[p] as number).toFixed(2)} (${((copies[i] as number[])[p] as number).toFixed(2)})`)]);
+  process.stdout.write(`\nHonest miners over ${seedCount} seeds: mean Spearman(value, −expected loss) over 12 miners with no duplicates; two equal learners (n samples each): mean multiplicity (largest copy count)\n${renderTable([{ header: 'model', align: 'left' }, { header: 'Spearman' }, ...PAIR_SAMPLES.map((n) => ({ header: `pair of ${n}` }))], honestRows)}\n`);
+  out.honest = Object.fromEntries(models.map((m, i) => [m.name, {
+    spearman: rho[i],
+    pairMultiplicity: Object.fromEntries(PAIR_SAMPLES.map((n, p) => [n, shared[i]?.[p]])),
+    pairCopiesMax: Object.fromEntries(PAIR_SAMPLES.map((n, p) => [n, copies[i]?.[p]])),
+  }]));
   const file = writeResult('sybil', { suite: 'sybil', date: new Date().toISOString(), ...out });
   process.stdout.write(`wrote ${file}\n`);
   return out;

@@ -47,6 +47,13 @@ export function summaryLines(s: DemoSummary, reportPath: string): string[] {
   for (const m of [...s.miners].sort((a, b) => b.finalIncentive - a.finalIncentive)) {
     lines.push(`  ${m.label.padEnd(14)} quality ${m.quality.toFixed(2)}  incentive ${f(m.finalIncentive)}${tasks.map((t) => `  ${t} ${f(m.taskShare[t] ?? 0, 3)}`).join('')}`);
   }
+  if (s.models !== null) {
+    const c = s.models;
+    lines.push(`scoring models (the live run scored with ${s.scoringModel}; both, offline, on the same answers): incentive share of the sybil group (${c.sybilGroup.join(', ')}), of ${c.sybilBase} beside it (alone), of the copier and of ${c.copied} beside it (alone)`);
+    for (const m of c.models) {
+      lines.push(`  ${m.model.padEnd(17)} sybil group ${f(m.incentive.sybilGroup)}  ${c.sybilBase} ${f(m.incentive.sybilBase)} (${f(m.alone.sybilBase)})  copier ${f(m.incentive.copier)}  ${c.copied} ${f(m.incentive.copied)} (${f(m.alone.copied)})`);
+    }
+  }
   lines.push('validators (vtrust, TAO of dividends per 1,000 TAO per epoch, vs the honest validator of the same stake):');
   for (const v of s.validators) {
     lines.push(`  ${v.label.padEnd(9)} ${v.role.padEnd(11)} ${String(v.stakeTao).padStart(5)} TAO  vtrust ${f(v.meanVtrust)}  dividends ${f(v.dividendsPer1000Tao, 6)}${v.gainVsHonest === null ? '' : `  ${v.gainVsHonest >= 0 ? '+' : ''}${(v.gainVsHonest * 100).toFixed(1)}%`}${v.predictionError === null ? '' : `  |pred-actual| ${f(v.predictionError)}`}`);

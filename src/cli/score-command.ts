@@ -53,6 +53,7 @@ function scoreFields(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonM
     ['synergyTotal', Array.from(result.synergyTotal)],
     ['divergence', Array.from(result.divergence, num)],
     ['divergenceExcess', Array.from(result.divergenceExcess)],
+    ['copies', Array.from(result.copies)],
     ['multiplicity', Array.from(result.multiplicity)],
     ['shapley', Array.from(result.shapley)],
     ['weights', weights],
@@ -133,10 +134,10 @@ export function scoreCommand(): Command {
       const fmt = (x: number): string => (Number.isNaN(x) ? '-' : x.toPrecision(5));
       const order = result.uids.map((_, k) => k).sort((a, b) => (result.shapley[b] as number) - (result.shapley[a] as number));
       const table = renderTable(
-        [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'multiplicity' }, { header: 'value' }, { header: 'weight (u16)' }],
+        [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'copies' }, { header: 'multiplicity' }, { header: 'value' }, { header: 'weight (u16)' }],
         order.map((k) => {
           const uid = result.uids[k] as number;
-          return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.multiplicity[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
+          return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.copies[k] as number), fmt(result.multiplicity[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
         }),
       );
       const silent = result.responsive.filter((r) => !r).length;

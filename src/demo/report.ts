@@ -57,6 +57,9 @@ p{font-size:13px}
 <p id="rank"></p>
 <p>Each task's contribution: the last columns give each miner's mean share of a step's Shapley mass over the honest validators' steps of that task (the score book's EMA then mixes the tasks).</p>
 <table id="miners"></table>
+<h2>Does the scoring model pay copies and sybils?</h2>
+<p id="models-about"></p>
+<table id="models"></table>
 <h2>Does mutual scoring resist the validators who copy or collude?</h2>
 <table id="validators"></table>
 <div class="grid" id="grid"></div>
@@ -85,6 +88,17 @@ table('miners', ['miner', 'uid', 'profile', 'true quality', 'final incentive', '
   S.miners.map((m) => [m.label, m.uid, m.profile, f(m.quality, 1), f(m.finalIncentive), f(m.meanIncentive)].concat(tasks.map((t) => f(m.taskShare[t])))));
 table('validators', ['validator', 'role', 'uid', 'stake (TAO)', 'mean vtrust', 'dividends per 1,000 TAO', 'vs honest of the same stake', 'mean |predicted - actual| vtrust'],
   S.validators.map((v) => [v.label, v.role, v.uid, v.stakeTao, f(v.meanVtrust), f(v.dividendsPer1000Tao, 6), v.gainVsHonest === null ? '-' : (v.gainVsHonest * 100).toFixed(1) + '%', f(v.predictionError)]));
+if (S.models) {
+  const c = S.models;
+  document.getElementById('models-about').textContent = 'The live run scored with ' + S.scoringModel + '. Below, the same miners answer the same queries offline and both honest validators score them under each model for ' + c.epochs +
+    ' epochs (with the run’s Yuma): the incentive share of the sybil group (' + c.sybilGroup.join(', ') + ', perturbed copies of ' + c.sybilBase + ') and of the copier (copies ' + c.copied +
+    '), beside the miners they copy, and what those earn in the same subnet without the group, or without the copier ("alone").';
+  table('models', ['model', 'sybil group', c.sybilBase + ' beside it', 'group + ' + c.sybilBase, c.sybilBase + ' alone', 'copier', c.copied + ' beside it', 'copier + ' + c.copied, c.copied + ' alone', 'sybil group: share of step scores', 'copier: share of step scores'],
+    c.models.map((m) => [m.model, f(m.incentive.sybilGroup), f(m.incentive.sybilBase), f(m.incentive.sybilGroup + m.incentive.sybilBase), f(m.alone.sybilBase),
+      f(m.incentive.copier), f(m.incentive.copied), f(m.incentive.copier + m.incentive.copied), f(m.alone.copied), f(m.scoreShare.sybilGroup), f(m.scoreShare.copier)]));
+} else {
+  document.getElementById('models-about').textContent = 'The run was interrupted: no comparison of the scoring models.';
+}
 const colors = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf','#393b79','#637939','#8c6d31','#843c39','#7b4173','#3182bd'];
 const grid = document.getElementById('grid');
 for (const c of REPORT.charts) {

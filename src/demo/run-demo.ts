@@ -9,6 +9,7 @@ import { startAxon, type AxonHandle } from '../miner/index.js';
 import { createLogger, createValidator, nextEpochBlock, NotRegisteredError, type Validator } from '../service/index.js';
 import { createFeatureClassTask, createNextTokenTask, profileHandler } from '../task/index.js';
 import { featureHandler } from './feature-miner.js';
+import { compareModels, type ModelComparison } from './model-comparison.js';
 import { resolveDemoOptions, type DemoOptions } from './options.js';
 import { DEMO_TASK_MIX, DEMO_VALIDATORS, demoMiners, SELF_DEALER_COLDKEY, type DemoMiner } from './roster.js';
 import { ScriptedValidator } from './scripted-validator.js';
@@ -39,6 +40,11 @@ export interface DemoRun {
    * positive Shapley mass it got (what the step's scores pay it, before the EMA mixes the tasks).
    */
   tasks: Record<string, { steps: number; share: Record<number, number> }>;
+  /**
+   * What the sybil group and the copier earn under each scoring model, from the same miners' answers offline
+   * (model-comparison.ts); null when the run was interrupted (a stop must not wait for it).
+   */
+  models: ModelComparison | null;
 }
 
 /** Hooks of a run. */
@@ -51,8 +57,18 @@ export interface DemoHooks {
   onReady?: (e: { url: string; axonPorts: number[] }) => void;
 }
 
-/** Runs the demo subnet; resolves once everything is closed. */
+/**
+ * Runs the demo subnet; resolves once everything is closed. A run that was not interrupted then compares the scoring
+ * models on its miners (model-comparison.ts), with nothing else running.
+ */
 export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHooks = {}): Promise<DemoRun> {
+  const run = await runSubnet(partial, hooks);
+  if (run.interrupted) return run;
+  return { ...run, models: compareModels(demoMiners(run.options.queryTimeoutSeconds), { yuma3: run.options.yuma3, liquidAlpha: run.options.liquidAlpha }) };
+}
+
+/** The live part of runDemo: everything started is closed before it resolves. */
+async function runSubnet(partial: Partial<DemoOptions>, hooks: DemoHooks): Promise<DemoRun> {
   const o = resolveDemoOptions(partial);
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'yumaval-demo-'));
@@ -215,6 +231,6 @@ export async function runDemo(partial: Partial<DemoOptions> = {}, hooks: DemoHoo
     if (hooks.signal?.aborted === true && records.length < o.epochs) interrupted = true;
     wallMs = performance.now() - t0;
     const tasks = Object.fromEntries([...taskSums].map(([name, t]) => [name, { steps: t.steps, share: Object.fromEntries([...t.share].map(([u, x]) => [u, x / t.steps])) }]));
-    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks };
+    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks, models: null };
   }
 }

@@ -1,4 +1,6 @@
 import { spearman } from '../tune/index.js';
+import { VALIDATOR_CONFIG_DEFAULTS } from '../service/index.js';
+import type { ModelComparison } from './model-comparison.js';
 import type { DemoRun } from './run-demo.js';
 import type { EpochRecord } from './types.js';
 
@@ -58,6 +60,10 @@ export interface DemoSummary {
   taskSteps: Record<string, number>;
   miners: MinerSummary[];
   validators: ValidatorSummary[];
+  /** The live run's scoring model (its honest validators' config). */
+  scoringModel: string;
+  /** The sybil group and the copier under each scoring model (offline, the same answers); null when interrupted. */
+  models: ModelComparison | null;
 }
 
 const U16 = 65535;
@@ -109,5 +115,6 @@ export function summarize(run: DemoRun): DemoSummary {
     failuresZero: miners.filter((m) => m.failure).every((m) => m.finalIncentive === 0),
     taskSteps: Object.fromEntries(Object.entries(run.tasks).map(([name, t]) => [name, t.steps])),
     miners, validators,
+    scoringModel: VALIDATOR_CONFIG_DEFAULTS.scoringModel, models: run.models,
   };
 }

@@ -13,6 +13,9 @@ export const SCORING_DEFAULTS: Readonly<ScoringParams> = Object.freeze({
   model: 'shapley-2022' as ScoringModel,
   // Chosen from the measurements of docs/scoring.md (the noise a copier would add, the distance of honest miners).
   redundancyTolerance: 3,
+  // Float32 rounding (D ≈ 1e−7) and the noise a copier adds for free (σ = 0.05: D ≈ 0.06) are copies; honest learners
+  // of the built-in task are at D ≥ 0.1 from each other (docs/scoring.md, "Two scales").
+  copyTolerance: 0.12,
   // Chain hyperparameter ScalingLawPower = 50, read by the validator as 50 / 100 (§6.3).
   scalingLawPower: 0.5,
   // Chain hyperparameter SynergyScalingLawPower = 50, read as 50 / 100 (§6.4).
@@ -59,6 +62,7 @@ const CHECKS: Readonly<Record<keyof ScoringParams, Check>> = {
   emaAlpha: numeric((v) => v > 0 && v <= 1, 'expected a number in (0, 1]'),
   model: (v) => (typeof v === 'string' && (SCORING_MODELS as readonly string[]).includes(v) ? null : `expected one of ${SCORING_MODELS.join(', ')}`),
   redundancyTolerance: numeric((v) => v > 0 && v <= MAX_TOLERANCE, `expected a number of nats in (0, ${MAX_TOLERANCE}]`),
+  copyTolerance: numeric((v) => v > 0 && v <= MAX_TOLERANCE, `expected a number of nats in (0, ${MAX_TOLERANCE}]`),
 };
 
 const KEYS = Object.keys(CHECKS) as Array<keyof ScoringParams>;

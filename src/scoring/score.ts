@@ -1,6 +1,7 @@
 import { EngineAbortError, InvalidInputError, YumavalError } from '../errors/index.js';
 import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, startRun } from '../wasm/index.js';
 import { checkBatchShape } from './check-batch.js';
+import { SCORING_DEFAULTS } from './params.js';
 import type { ScoreBatch, ScoreResult, ScoringParams } from './types.js';
 import { KIND, MINER_SLOTS, MODEL_CODE, SCORE_RESULT_SLOTS, SCORE_SLOTS, SD, SR } from './wasm-layout.js';
 
@@ -64,7 +65,8 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
   setF64(SD.WORST_LOSS, params.worstLoss);
   // Parameters written before the redundancy-aware model existed have no model: they mean the 2022 one.
   setInt(SD.MODEL, MODEL_CODE[params.model ?? 'shapley-2022']);
-  setF64(SD.TOLERANCE, params.redundancyTolerance ?? 1);
+  setF64(SD.TOLERANCE, params.redundancyTolerance ?? SCORING_DEFAULTS.redundancyTolerance);
+  setF64(SD.COPY_TOLERANCE, params.copyTolerance ?? SCORING_DEFAULTS.copyTolerance);
   new Int32Array(buf, pTargets, B).set(batch.targets);
   const table = new Int32Array(buf, pMiners, K * MINER_SLOTS);
   batch.responses.forEach((r, k) => {
@@ -106,6 +108,7 @@ export function scoreBatch(batch: ScoreBatch, params: ScoringParams): ScoreResul
     synergyTotal: f64(SR.SYNERGY_TOTAL, K),
     divergence: f64(SR.DIVERGENCE, K),
     divergenceExcess: f64(SR.EXCESS, K),
+    copies: f64(SR.COPIES, K),
     multiplicity: f64(SR.MULTIPLICITY, K),
     shapley: f64(SR.SHAPLEY, K),
   } as ScoreResult;

@@ -41,6 +41,11 @@ export interface ScoringParams {
    * weight κ = (1 − (D/τ)²)² while D < τ, and not at all beyond (docs/scoring.md).
    */
   redundancyTolerance: number;
+  /**
+   * redundancy-aware only: τ_c, in nats. Miners closer than τ_c / 2 are copies of one answer (κ_c = 1), and none are
+   * beyond τ_c (κ_c = 0): a group of copies counts once in its neighbours' multiplicities (docs/scoring.md).
+   */
+  copyTolerance: number;
   /** Exponent of the base Shapley term: est_params^p (chain ScalingLawPower / 100). */
   scalingLawPower: number;
   /** Exponent of the pair synergy term (chain SynergyScalingLawPower / 100). */
@@ -85,9 +90,14 @@ export interface ScoreResult {
   /** Per miner: the mean over queries of clamp(((d − (avg + std)) / (std + 1e−9))^3, 0, 10); 0 when unresponsive. */
   divergenceExcess: Float64Array;
   /**
-   * Per miner: how many answers its own is shared with, m_k = 1 + Σ_{j≠k} κ(D_kj) · (v_j / v_k)⁴, where v is the
-   * 2022 value, D_kj the RMS difference of the two miners' per-query losses and κ the redundancy kernel; 1 under
-   * shapley-2022, and for a miner of value 0 or unresponsive.
+   * Per miner: how many hotkeys send its answer, c_k = Σ_j κ_c(D_kj) (itself included), where D_kj is the RMS
+   * difference of the two miners' per-query losses and κ_c the copy kernel; 1 under shapley-2022 and when unresponsive.
+   */
+  copies: Float64Array;
+  /**
+   * Per miner: how many answers its own is shared with, m_k = 1 + c_k · Σ_{j≠k} κ(D_kj) · (v_j / v_k)⁴ / c_j, where v
+   * is the 2022 value and κ the redundancy kernel (a neighbour's copies count once); 1 under shapley-2022, and for a
+   * miner of value 0 or unresponsive.
    */
   multiplicity: Float64Array;
   /**

@@ -15,8 +15,9 @@ export const SD = Object.freeze({
   WORST_LOSS: 9,
   MODEL: 10,
   TOLERANCE: 11,
+  COPY_TOLERANCE: 12,
 });
-export const SCORE_SLOTS = 12;
+export const SCORE_SLOTS = 13;
 
 /** The model codes of the MODEL slot. */
 export const MODEL_CODE = Object.freeze({ 'shapley-2022': 0, 'redundancy-aware': 1 });
@@ -39,5 +40,6 @@ export const SR = Object.freeze({
   SHAPLEY: 9,
   K: 10,
   MULTIPLICITY: 11,
+  COPIES: 12,
 });
-export const SCORE_RESULT_SLOTS = 12;
+export const SCORE_RESULT_SLOTS = 13;

@@ -1,4 +1,5 @@
-import { InvalidOptionError, describeValue } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError, describeValue } from '../errors/index.js';
+import { resolveScoringParams, SCORING_DEFAULTS, type ScoringModel, type ScoringParams } from '../scoring/index.js';
 
 /*
  * The validator's config (`yumaval validator --config FILE`, `createValidator({ config })`): frozen defaults, each with
@@ -31,6 +32,12 @@ export interface ValidatorConfig {
   queryTimeoutSeconds: number;
   /** The score book's EMA factor α (the template's `neuron.moving_average_alpha`). */
   emaAlpha: number;
+  /** The scoring model of every step: `redundancy-aware` or `shapley-2022` (docs/scoring.md). */
+  scoringModel: ScoringModel;
+  /** redundancy-aware: the neighbourhood tolerance τ, in nats (the scoring parameter `redundancyTolerance`). */
+  redundancyTolerance: number;
+  /** redundancy-aware: the copy tolerance τ_c, in nats (the scoring parameter `copyTolerance`). */
+  copyTolerance: number;
   /** Weights are submitted once per tempo, this many blocks after the subnet's epoch block (0 = the block after it). */
   weightsBlockOffset: number;
   /** Validators with more stake than this (rao) are not queried (the template's `neuron.vpermit_tao_limit`, 4096 TAO). */
@@ -62,6 +69,14 @@ export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freez
   queryTimeoutSeconds: 12,
   // The template's neuron.moving_average_alpha and the 2022 validator's EMA, 0.1 (§5, §6.5).
   emaAlpha: 0.1,
+  // The 2022 model, for now (docs/validator.md, docs/scoring.md "Which model a validator should run"): redundancy-aware
+  // stops exact copies and cheap noise (a group of four takes 1.01× a lone miner's Yuma3 share, against 2.12×), but a
+  // copier adding σ = 0.1 of noise still takes 1.86×, and it pays an honest miner beside a better one ~1/30 of its 2022
+  // value (oracle-0.6's Yuma3 share 12.6% → 0.8%): an emission policy, not only a defence, for the operator to choose.
+  scoringModel: 'shapley-2022' as ScoringModel,
+  // The scorer's own defaults, from the same measurements.
+  redundancyTolerance: SCORING_DEFAULTS.redundancyTolerance,
+  copyTolerance: SCORING_DEFAULTS.copyTolerance,
   // Right after the epoch: the most time for the call (and under commit-reveal its reveal) before the next one.
   weightsBlockOffset: 0,
   // The template's vpermit_tao_limit = 4096 TAO, in rao.
@@ -90,6 +105,18 @@ const secondsIn = (lo: number, hi: number): Check => (v) =>
 
 const TASK_NAMES = ['next-token', 'feature-class'] as const;
 
+/** A check by the scorer's own rules (resolveScoringParams) of one scoring parameter: its message without the path. */
+const scoringParam = (key: 'model' | 'redundancyTolerance' | 'copyTolerance'): Check => (v) => {
+  try {
+    resolveScoringParams({ [key]: v });
+    return null;
+  } catch (err) {
+    if (!(err instanceof InvalidInputError)) throw err;
+    // "params.model: expected one of ..., got x": the problem alone (the caller names the key and the value).
+    return err.message.slice(err.path.length + 2).replace(/, got .*$/s, '');
+  }
+};
+
 function checkTasks(v: unknown): string | null {
   if (!Array.isArray(v) || v.length === 0) return 'expected a non-empty array of { name, weight, options? }';
   for (let i = 0; i < v.length; i++) {
@@ -114,6 +141,9 @@ const CHECKS: Readonly<Record<keyof ValidatorConfig, Check>> = {
   // The dendrite's MAX_TIMEOUT_SECONDS.
   queryTimeoutSeconds: secondsIn(0, 3600),
   emaAlpha: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'),
+  scoringModel: scoringParam('model'),
+  redundancyTolerance: scoringParam('redundancyTolerance'),
+  copyTolerance: scoringParam('copyTolerance'),
   weightsBlockOffset: intIn(0, 65_535),
   vpermitStakeLimit: (v) => (typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n ? null : 'expected rao as a decimal string (a u64)'),
   concurrency: intIn(1, 1024),
@@ -151,4 +181,12 @@ export function resolveValidatorConfig(partial: unknown = {}, path = 'config'): 
     (out as unknown as Record<string, unknown>)[k] = v;
   }
   return Object.freeze(out);
+}
+
+/** The scoring parameters of the config's steps: the scorer's defaults, with the config's model, tolerances and α. */
+export function scoringParamsOf(config: ValidatorConfig): ScoringParams {
+  return {
+    ...SCORING_DEFAULTS, emaAlpha: config.emaAlpha,
+    model: config.scoringModel, redundancyTolerance: config.redundancyTolerance, copyTolerance: config.copyTolerance,
+  };
 }

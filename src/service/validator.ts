@@ -6,13 +6,13 @@ import { DENDRITE_DEFAULTS, createDendrite, type Dendrite } from '../dendrite/in
 import { InvalidOptionError } from '../errors/index.js';
 import { crashPoint } from '../faults/index.js';
 import { loadKey } from '../keys/index.js';
-import { SCORING_DEFAULTS, ScoreBook } from '../scoring/index.js';
+import { ScoreBook } from '../scoring/index.js';
 import { Store, type ValidatorKey } from '../store/index.js';
 import { NotRegisteredError, WatchdogError } from './errors.js';
 import { parseListenAddress, startAdminServer, type AdminServer, type HealthReport } from './http-server.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { resolveValidatorConfig } from './options.js';
+import { resolveValidatorConfig, scoringParamsOf } from './options.js';
 import { availableUids, sampleUids } from './sampling.js';
 import { runStep } from './step.js';
 import { buildTasks, taskOf } from './task-mix.js';
@@ -153,7 +153,7 @@ export function createValidator(options: ValidatorOptions): Validator {
   const stepLoop = async (st: { taskSeed: number; nextStep: number }): Promise<void> => {
     const c = vk as ValidatorKey;
     const limit = BigInt(config.vpermitStakeLimit);
-    const scoring = { ...SCORING_DEFAULTS, emaAlpha: config.emaAlpha };
+    const scoring = scoringParamsOf(config);
     let step = st.nextStep;
     while (!abort.signal.aborted) {
       const t0 = performance.now();

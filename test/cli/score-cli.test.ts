@@ -84,10 +84,10 @@ describe('yumaval score', () => {
 
   it('--model redundancy-aware shares a copied answer\'s value, and the flag overrides params.model', () => {
     const copied = { ...batch, responses: [...batch.responses, { ...batch.responses[0], uid: 9 }] };
-    const run = (args: string[], input: unknown): { shapley: number[]; multiplicity: number[] } => {
+    const run = (args: string[], input: unknown): { shapley: number[]; multiplicity: number[]; copies: number[] } => {
       const r = cli(['score', '--responses', file('m.json', input), '--json', ...args]);
       expect(r.code, r.err).toBe(0);
-      return JSON.parse(r.out) as { shapley: number[]; multiplicity: number[] };
+      return JSON.parse(r.out) as { shapley: number[]; multiplicity: number[]; copies: number[] };
     };
     const old = run([], copied);
     const aware = run(['--model', 'redundancy-aware'], copied);
@@ -95,6 +95,8 @@ describe('yumaval score', () => {
     aware.shapley.forEach((s, k) => expect(Math.abs(s - (ref.shapley[k] as number))).toBeLessThanOrEqual(1e-9 * Math.abs(ref.shapley[k] as number)));
     // uid 0 and its copy uid 9 share: each half of what each earns under the 2022 model.
     expect(aware.multiplicity[0]).toBe(2);
+    expect(aware.copies[0]).toBe(2);
+    expect(aware.copies[4]).toBe(2);
     expect(aware.shapley[4]).toBeCloseTo((old.shapley[4] as number) / 2, 9);
     expect(old.multiplicity).toEqual([1, 1, 1, 1, 1]);
     expect(run(['--model', 'shapley-2022'], { ...copied, params: { ...copied.params, model: 'redundancy-aware' } }).shapley).toEqual(old.shapley);

@@ -82,6 +82,9 @@ describe('yumaval demo, 12 epochs', () => {
       // The tables hold a row per miner and per validator.
       expect(await page.$$eval('#miners tr', (rs) => rs.length)).toBe(1 + r.miners.length);
       expect(await page.$$eval('#validators tr', (rs) => rs.length)).toBe(1 + r.validators.length);
+      // And one per scoring model (issue 23), with the run's figures.
+      expect(await page.$$eval('#models tr', (rs) => rs.length)).toBe(1 + 2);
+      expect(await page.$eval('#models', (t) => (t as unknown as { textContent: string }).textContent)).toContain('redundancy-aware');
       await page.screenshot({ path: join(ARTIFACTS, 'demo-report.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -18,6 +18,7 @@ describe('SCORING_DEFAULTS', () => {
     expect(SCORING_DEFAULTS).toEqual({
       model: 'shapley-2022',
       redundancyTolerance: SCORING_DEFAULTS.redundancyTolerance,
+      copyTolerance: SCORING_DEFAULTS.copyTolerance,
       scalingLawPower: 0.5,
       synergyScalingLawPower: 0.5,
       divergenceWeight: 1310 / 65535,
@@ -76,6 +77,10 @@ describe('resolveScoringParams', () => {
     expect(pathOf({ redundancyTolerance: 0 })).toBe('params.redundancyTolerance');
     expect(pathOf({ redundancyTolerance: 51 })).toBe('params.redundancyTolerance');
     expect(pathOf({ redundancyTolerance: '1' })).toBe('params.redundancyTolerance');
+    expect(resolveScoringParams({ copyTolerance: 0.2 }).copyTolerance).toBe(0.2);
+    expect(pathOf({ copyTolerance: 0 })).toBe('params.copyTolerance');
+    expect(pathOf({ copyTolerance: 51 })).toBe('params.copyTolerance');
+    expect(pathOf({ copyTolerance: Number.NaN })).toBe('params.copyTolerance');
   });
 
   it('refuses values out of range', () => {

@@ -142,6 +142,42 @@ describe('honest miners', () => {
     expect(Array.from(scoreBatch(batch, { ...AWARE, redundancyTolerance: d * 0.99 }).multiplicity)).toEqual([1, 1]);
   });
 
+  it('two honest learners of equal quality and independent errors are two answers, not one copy cluster (6 seeds)', () => {
+    // 200 and 640 samples: 0.2–0.3 and 0.1–0.2 nats apart (docs/scoring.md), above the copy tolerance's plateau.
+    for (const samples of [200, 640]) {
+      for (const seed of [1, 2, 3, 4, 5, 6]) {
+        const pair: MinerSpec[] = [{ name: 'a', answer: learner(task, 40 + seed, samples) }, { name: 'b', answer: learner(task, 60 + seed, samples) }];
+        const { batch } = scenarioBatch(task, [...pair, ...BACKGROUND], seed);
+        const r = scoreBatch(batch, AWARE);
+        const d = lossDistance(r.lossPerQuery, batch.targets.length, 0, 1);
+        expect(d, `${samples} samples, seed ${seed}`).toBeGreaterThan(AWARE.copyTolerance / 2);
+        // A copy count of 2 would be one cluster; on the kernel's slope (D < τ_c) it is partly one.
+        expect(r.copies[0], `${samples} samples, seed ${seed}: D = ${d}`).toBeLessThan(samples === 200 ? 1 + 1e-12 : 1.2);
+        expect(r.copies[1]).toBe(r.copies[0]);
+      }
+    }
+    // Copies are one cluster: exact ones and the sybil profile's (σ = 0.05).
+    const { batch } = scenarioBatch(task, [ORIGINAL, ...duplicates('exact', 2), ...duplicates('noisy', 2, 0.05)], 1);
+    for (const c of scoreBatch(batch, AWARE).copies) expect(c).toBeGreaterThan(4.5);
+  });
+
+  it('a group of copies weighs on its neighbours as one answer does: a neighbour of equal quality keeps its value beside 1 or 4 (4 seeds)', () => {
+    // learner-640 is about as good as oracle-0.9 and within τ of it (the end-to-end case of bench/scoring/sybil-yuma).
+    const neighbour: MinerSpec = { name: 'learner-640', answer: learner(task, 32, 640) };
+    for (const dups of [duplicates('exact', 3), duplicates('noisy', 3, 0.05)]) {
+      for (const seed of [1, 2, 3, 4]) {
+        const lone = scoreBatch(scenarioBatch(task, [neighbour, ORIGINAL, ...BACKGROUND], seed).batch, AWARE).shapley;
+        const group = scoreBatch(scenarioBatch(task, [neighbour, ORIGINAL, ...BACKGROUND, ...dups], seed).batch, AWARE).shapley;
+        // Counted once per hotkey (before the copy count), the neighbour kept 0.4–0.6 of its value here.
+        expect((group[0] as number) / (lone[0] as number), `seed ${seed}`).toBeGreaterThan(0.9);
+        expect((group[0] as number) / (lone[0] as number), `seed ${seed}`).toBeLessThan(1.1);
+        let total = group[1] as number;
+        for (let i = 0; i < dups.length; i++) total += group[2 + BACKGROUND.length + i] as number;
+        expect(total / (lone[1] as number), `seed ${seed}`).toBeLessThan(1.1);
+      }
+    }
+  });
+
   it('with no duplicates, the rank correlation with true quality is the 2022 model\'s, within 0.02', () => {
     const honest: MinerSpec[] = [
       { name: 'oracle-0.9', profile: 'oracle-0.9' }, { name: 'oracle-0.6', profile: 'oracle-0.6' }, { name: 'oracle-0.3', profile: 'oracle-0.3' }, { name: 'noise', profile: 'noise' },

@@ -81,6 +81,8 @@ const paramsArb: fc.Arbitrary<ScoringParams> = fc.oneof(
     model: fc.constantFrom('shapley-2022' as const, 'redundancy-aware' as const, 'redundancy-aware' as const),
     // From far below the distances of these batches' losses to far above them.
     redundancyTolerance: fc.constantFrom(0.01, 0.3, 1, 3, 30),
+    // The same range for the copy scale: none, some or all of the near-copies within it.
+    copyTolerance: fc.constantFrom(0.001, 0.05, 0.12, 1, 10),
     scalingLawPower: fc.constantFrom(0.3, 0.5, 1),
     synergyScalingLawPower: fc.constantFrom(0.5, 0.6, 2),
     divergenceWeight: fc.constantFrom(0, 0.02, 1),
@@ -125,6 +127,7 @@ function compare(w: ScoreResult, r: ScoreResult, p: ScoringParams): string | nul
     if (!close(w.divergenceExcess[i] as number, r.divergenceExcess[i] as number, EXCESS_TOL, 1)) return `divergenceExcess[${i}]: wasm ${w.divergenceExcess[i]} reference ${r.divergenceExcess[i]}`;
     const sScale = (r.baseParams[i] as number) + (r.synergyTotal[i] as number) + rowScale * K;
     const sTol = 1e-9 * sScale + Math.abs(r.shapley[i] as number) * p.divergenceWeight * EXCESS_TOL;
+    if (!close(w.copies[i] as number, r.copies[i] as number, 1e-9)) return `copies[${i}]: wasm ${w.copies[i]} reference ${r.copies[i]}`;
     if (!close(w.multiplicity[i] as number, r.multiplicity[i] as number, 1e-9)) return `multiplicity[${i}]: wasm ${w.multiplicity[i]} reference ${r.multiplicity[i]}`;
     // The redundancy-aware value is the 2022 one over the multiplicity (≥ 1): its error is at most the 2022 one's.
     if (!(Math.abs((w.shapley[i] as number) - (r.shapley[i] as number)) <= sTol)) return `shapley[${i}]: wasm ${w.shapley[i]} reference ${r.shapley[i]} (tolerance ${sTol}, base ${r.baseParams[i]}, scale ${sScale})`;
@@ -136,7 +139,7 @@ describe('the WASM scoring engine against the float64 reference', () => {
   it('agrees on random batches of dense and top-k answers, hostile rows, copies and silent miners', () => {
     // Runs where the redundancy step had work: some miner shared its value (a multiplicity strictly between 1 and 2
     // is a partial neighbour, at or above 2 a whole one).
-    let partial = 0, whole = 0;
+    let partial = 0, whole = 0, partialCopies = 0;
     fc.assert(
       fc.property(batchArb, paramsArb, (batch, params) => {
         const w = scoreBatch(batch, params), r = scoreReference(batch, params);
@@ -144,10 +147,13 @@ describe('the WASM scoring engine against the float64 reference', () => {
         if (diff !== null) throw new Error(diff);
         if (r.multiplicity.some((m) => m > 1 && m < 2 && m !== Math.round(m))) partial++;
         if (r.multiplicity.some((m) => m >= 2)) whole++;
+        if (r.copies.some((c) => c !== Math.round(c))) partialCopies++;
       }),
       { numRuns: 600, seed: 20261125 },
     );
     expect(partial).toBeGreaterThan(30);
     expect(whole).toBeGreaterThan(30);
+    // And runs where a copy count was fractional: a pair on the copy kernel's slope, not only at its 0 or 1.
+    expect(partialCopies).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors/index.js';
 import { resolveValidatorConfig, VALIDATOR_CONFIG_DEFAULTS, VALIDATOR_CONFIG_KEYS } from '../../src/service/index.js';
+import { scoringParamsOf } from '../../src/service/options.js';
+import { resolveScoringParams, SCORING_DEFAULTS } from '../../src/scoring/index.js';
 
 /* The validator config: frozen defaults (the SDK template's where it has one), key-by-key checks, unknown keys refused. */
 
@@ -33,6 +35,18 @@ describe('resolveValidatorConfig', () => {
     expect(c.queryTimeoutSeconds).toBe(12);
   });
 
+  it('selects the scoring model and its tolerances, by the scorer\'s rules', () => {
+    expect(resolveValidatorConfig().scoringModel).toBe('shapley-2022');
+    const c = resolveValidatorConfig({ scoringModel: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2 });
+    expect([c.scoringModel, c.redundancyTolerance, c.copyTolerance]).toEqual(['redundancy-aware', 2, 0.2]);
+    expect(refused({ scoringModel: 'shapley' })).toBe('option config.scoringModel: expected one of shapley-2022, redundancy-aware, got "shapley"');
+    // What the steps score with: the scorer's defaults and the config's four keys, a valid ScoringParams.
+    const p = scoringParamsOf(resolveValidatorConfig({ scoringModel: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
+    expect(p).toEqual(resolveScoringParams({ model: 'redundancy-aware', redundancyTolerance: 2, copyTolerance: 0.2, emaAlpha: 0.3 }));
+    expect(scoringParamsOf(resolveValidatorConfig())).toEqual(SCORING_DEFAULTS);
+    expect(refused({ copyTolerance: -1 })).toMatch(/^option config\.copyTolerance: expected a number of nats in \(0, 50\], got -1$/);
+  });
+
   it('refuses an unknown key, listing every valid one', () => {
     const m = refused({ sampelSize: 3 });
     expect(m).toMatch(/^option config\.sampelSize: is not a validator setting/);
@@ -48,6 +62,11 @@ describe('resolveValidatorConfig', () => {
     [{ emaAlpha: 0 }, 'config.emaAlpha'],
     [{ emaAlpha: 1.5 }, 'config.emaAlpha'],
     [{ emaAlpha: Number.NaN }, 'config.emaAlpha'],
+    [{ scoringModel: 'shapley' }, 'config.scoringModel'],
+    [{ scoringModel: 1 }, 'config.scoringModel'],
+    [{ redundancyTolerance: 0 }, 'config.redundancyTolerance'],
+    [{ redundancyTolerance: '3' }, 'config.redundancyTolerance'],
+    [{ copyTolerance: 51 }, 'config.copyTolerance'],
     [{ vpermitStakeLimit: 4096 }, 'config.vpermitStakeLimit'],
     [{ vpermitStakeLimit: '18446744073709551616' }, 'config.vpermitStakeLimit'],
     [{ weightsBlockOffset: -1 }, 'config.weightsBlockOffset'],

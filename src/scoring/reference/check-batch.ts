@@ -84,16 +84,16 @@ export function checkScoreBatch(batch: ScoreBatch): void {
 
 /**
  * Checks scoring parameters by the rules of resolveScoringParams (only the ScoringParams keys are read). The six
- * numbers of the 2022 model are required; `model` and `redundancyTolerance` default (to the 2022 model), so that a
+ * numbers of the 2022 model are required; `model`, `redundancyTolerance` and `copyTolerance` default (to the 2022 model), so that a
  * caller's parameters written before the redundancy-aware model existed keep their meaning.
  * @throws InvalidInputError naming `params.<key>`
  */
 export function checkScoringParams(params: ScoringParams): ScoringParams {
   if (typeof params !== 'object' || params === null) fail('params', 'expected a ScoringParams object');
-  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, emaAlpha, model, redundancyTolerance } = params;
+  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, emaAlpha, model, redundancyTolerance, copyTolerance } = params;
   const required = { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, emaAlpha };
   for (const [key, v] of Object.entries(required)) {
     if (v === undefined) fail(`params.${key}`, 'is required');
   }
-  return resolveScoringParams({ ...required, model, redundancyTolerance }, 'params');
+  return resolveScoringParams({ ...required, model, redundancyTolerance, copyTolerance }, 'params');
 }

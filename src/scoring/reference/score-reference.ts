@@ -46,7 +46,7 @@ export function rowLoss(targetProbability: number, worstLoss: number): number {
  */
 export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreResult {
   checkScoreBatch(batch);
-  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, model, redundancyTolerance } = checkScoringParams(params);
+  const { scalingLawPower, synergyScalingLawPower, divergenceWeight, lossFloor, worstLoss, model, redundancyTolerance, copyTolerance } = checkScoringParams(params);
   const K = batch.uids.length;
   const B = batch.targets.length;
   const V = batch.vocab;
@@ -162,7 +162,8 @@ export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreR
 
   // 8. redundancy-aware: each value shared with the miners whose answers are indistinguishable from its own.
   let multiplicity: Float64Array = new Float64Array(K).fill(1);
-  if (model === 'redundancy-aware') ({ multiplicity, shapley } = redundancyReference(lossPerQuery, B, responsive, shapley, redundancyTolerance));
+  let copies: Float64Array = new Float64Array(K).fill(1);
+  if (model === 'redundancy-aware') ({ copies, multiplicity, shapley } = redundancyReference(lossPerQuery, B, responsive, shapley, redundancyTolerance, copyTolerance));
 
   return {
     uids: [...batch.uids],
@@ -175,6 +176,7 @@ export function scoreReference(batch: ScoreBatch, params: ScoringParams): ScoreR
     synergyTotal,
     divergence,
     divergenceExcess,
+    copies,
     multiplicity,
     shapley,
   };
