@@ -58,6 +58,10 @@ export const PARAMS: Readonly<Record<string, ParamDef>> = Object.freeze({
     kind: 'scoring', type: 'real', min: 1e-6, max: 50,
     doc: 'the redundancy-aware model\'s τ in nats: miners whose answers are closer are one group (3); used with model redundancy-aware',
   },
+  copyTolerance: {
+    kind: 'scoring', type: 'real', min: 1e-6, max: 50,
+    doc: 'the redundancy-aware model\'s copy scale τ_c in nats: miners closer than it count as copies (0.12); used with model redundancy-aware',
+  },
 });
 
 /** The tunable parameter names. */

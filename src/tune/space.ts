@@ -218,8 +218,9 @@ export function validateSpace(raw: unknown): Space {
   };
   // τ only acts in the redundancy-aware model: a sweep of it under the default 2022 model would give every trial the
   // same values and look like a finding ("τ does not matter").
-  if (dims.some((d) => d.name === 'redundancyTolerance') && space.fixed.model !== 'redundancy-aware' && !dims.some((d) => d.name === 'model')) {
-    throw new InvalidInputError('params.redundancyTolerance', 'acts in the redundancy-aware model only: add "fixed": { "model": "redundancy-aware" } (or sweep "model" too)');
+  const onlyRedundancyAware = dims.find((d) => d.name === 'redundancyTolerance' || d.name === 'copyTolerance');
+  if (onlyRedundancyAware !== undefined && space.fixed.model !== 'redundancy-aware' && !dims.some((d) => d.name === 'model')) {
+    throw new InvalidInputError(`params.${onlyRedundancyAware.name}`, 'acts in the redundancy-aware model only: add "fixed": { "model": "redundancy-aware" } (or sweep "model" too)');
   }
   if (dims.some((d) => d.name === 'commitRevealPeriod') && space.copier === null) {
     throw new InvalidInputError('params.commitRevealPeriod', 'delays the injected copier: give "copier": { "stake": "median", "lag": 1 } too');

@@ -52,4 +52,18 @@ describe('sweeping the scoring model and τ', () => {
     expect(html).toContain('model (0: shapley-2022, 1: redundancy-aware)');
     expect(html).toContain('<td>redundancy-aware</td>');
   }, 120_000);
+
+  it('the copy scale τ_c is a scoring parameter of the redundancy-aware model: checked where the space is read, and it reaches the scorer', () => {
+    expect(() => validateSpace({ params: { copyTolerance: { values: [0.12, 1] } } })).toThrow(/params\.copyTolerance: acts in the redundancy-aware model only/);
+    expect(() => validateSpace({ params: { copyTolerance: { values: [0, 1] } }, fixed: { model: 'redundancy-aware' } })).toThrow(/params\.copyTolerance\.values\[0\]/);
+    const space = validateSpace({ params: { copyTolerance: { values: [0.12, 1] } }, fixed: { model: 'redundancy-aware', emaAlpha: 0.2, sampleSize: 32 }, epochs: 24 });
+    const tight = evaluateScoring(space, { copyTolerance: 0.12 }, OBJECTIVES, 1, null);
+    // At 1 nat some of the scenario's distinct miners count as partial copies of each other and others do not, so the
+    // scores, and so the objectives, move. (At a scale so wide that every miner is a full copy of every other, the copy
+    // counts are all equal and cancel out of the discount.)
+    const wider = evaluateScoring(space, { copyTolerance: 1 }, OBJECTIVES, 1, null);
+    expect(wider.scoreInstability).not.toBe(tight.scoreInstability);
+    const fixed = validateSpace({ params: { emaAlpha: { values: [0.2] } }, fixed: { model: 'redundancy-aware', copyTolerance: 0.12, sampleSize: 32 }, epochs: 24 });
+    expect(evaluateScoring(fixed, { emaAlpha: 0.2 }, OBJECTIVES, 1, null)).toEqual(tight);
+  }, 120_000);
 });
