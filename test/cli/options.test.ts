@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKeyOptions } from '../../src/cli/key-option.js';
+import { parseKeyOptions } from '../../src/cli/options.js';
 import { InvalidOptionError } from '../../src/errors/index.js';
 
 describe('the shared key options (weights set, miner, query)', () => {
