@@ -128,7 +128,12 @@ export async function readTextInput(source: string, options: Pick<ReadInputOptio
   return bytes.toString('utf8', start);
 }
 
+/** A JSON result as one line (or indented with `pretty`), ending with a newline. */
+export function jsonLine(value: unknown, pretty = false): string {
+  return `${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`;
+}
+
 /** Writes a JSON result to stdout, alone, as the contracts require. */
 export function writeJson(value: unknown, pretty = false): void {
-  process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
+  process.stdout.write(jsonLine(value, pretty));
 }
