@@ -36,3 +36,10 @@ export const nullOr = (check: Check): Check => (v) => {
   const problem = check(v);
   return problem === null ? null : `${problem} or null`;
 };
+
+/** A safe integer of at least `lo` (no upper bound but the safe range). */
+export const intAtLeast = (lo: number): Check => (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= lo ? null : `expected an integer of at least ${lo}`;
+
+/** Either absent (undefined: an optional key with no default) or what `check` accepts. */
+export const optional = (check: Check): Check => (v) => (v === undefined ? null : check(v));
