@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { InvalidOptionError, showValue } from '../errors/index.js';
+import { InvalidOptionError, looksLikeSecret, showValue } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 
 /*
@@ -11,11 +11,19 @@ import type { KeySource } from '../keys/index.js';
  * these into a checked options object first (`parseXOptions`), then run (`runX(options, io)`).
  */
 
+/** A refused value as a message shows it: quoted, cut at 40 characters, or a placeholder when it looks like a secret. */
+function shown(raw: unknown): string {
+  const text = String(raw);
+  // The whole value is judged: a cut secret might no longer look like one.
+  if (looksLikeSecret(text)) return showValue(text);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
+}
+
 /** A command-line integer (an optional minus sign and digits) in min..max. */
 export function integerOption(name: string, raw: unknown, min: number, max: number): number {
   const text = String(raw).trim();
   const n = Number(text);
-  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidOptionError(name, `expected an integer from ${min} to ${max}, got ${showValue(String(raw))}`);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidOptionError(name, `expected an integer from ${min} to ${max}, got ${shown(raw)}`);
   return n;
 }
 
@@ -27,7 +35,7 @@ export function optionalInteger(name: string, raw: unknown, min: number, max: nu
 /** A command-line unsigned integer up to 2^64 − 1 (u64 quantities such as a version key), read exactly. */
 export function u64Option(name: string, raw: unknown, min = 0n): bigint {
   const text = String(raw).trim();
-  if (!/^\d{1,20}$/.test(text) || BigInt(text) >= 1n << 64n || BigInt(text) < min) throw new InvalidOptionError(name, `expected an integer from ${min} to 2^64 - 1, got ${showValue(String(raw).slice(0, 40))}`);
+  if (!/^\d{1,20}$/.test(text) || BigInt(text) >= 1n << 64n || BigInt(text) < min) throw new InvalidOptionError(name, `expected an integer from ${min} to 2^64 - 1, got ${shown(raw)}`);
   return BigInt(text);
 }
 
@@ -38,7 +46,7 @@ export function blockOption(name: string, raw: unknown): number | null {
 
 /** One of a fixed set of words. */
 export function choiceOption<T extends string>(name: string, raw: unknown, choices: readonly T[]): T {
-  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) throw new InvalidOptionError(name, `expected one of ${choices.join(', ')}, got ${raw === undefined ? 'nothing' : showValue(String(raw).slice(0, 40))}`);
+  if (typeof raw !== 'string' || !(choices as readonly string[]).includes(raw)) throw new InvalidOptionError(name, `expected one of ${choices.join(', ')}, got ${raw === undefined ? 'nothing' : shown(raw)}`);
   return raw as T;
 }
 
@@ -67,7 +75,7 @@ const CHAIN_URL = /^wss?:\/\/\S+$/;
 
 /** `--chain URL`: a node's ws:// or wss:// URL. `hint` is added to the message (e.g. " (with --netuid)"). */
 export function chainOption(raw: unknown, hint = ''): string {
-  if (typeof raw !== 'string' || !CHAIN_URL.test(raw)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL${hint}, got ${raw === undefined ? 'nothing' : showValue(raw)}`);
+  if (typeof raw !== 'string' || !CHAIN_URL.test(raw)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL${hint}, got ${raw === undefined ? 'nothing' : shown(raw)}`);
   return raw;
 }
 
@@ -80,7 +88,7 @@ export function netuidOption(raw: unknown): number {
 export function genesisOption(raw: unknown): string | null {
   if (raw === undefined) return null;
   const g = String(raw);
-  if (!/^0x[0-9a-f]{64}$|^unknown$/.test(g)) throw new InvalidOptionError('--genesis', `expected a 0x-prefixed 32-byte hash in lower case (or "unknown"), got ${showValue(g)}`);
+  if (!/^0x[0-9a-f]{64}$|^unknown$/.test(g)) throw new InvalidOptionError('--genesis', `expected a 0x-prefixed 32-byte hash in lower case (or "unknown"), got ${shown(g)}`);
   return g;
 }
 
@@ -102,7 +110,7 @@ export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: 
     const text = String(raw.at);
     if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) at = Number(text);
     else if (/^0x[0-9a-fA-F]{64}$/.test(text)) at = text.toLowerCase();
-    else throw new InvalidOptionError('--at', `expected a block number or a 0x-prefixed 32-byte block hash, got ${showValue(text)}`);
+    else throw new InvalidOptionError('--at', `expected a block number or a 0x-prefixed 32-byte block hash, got ${shown(text)}`);
   }
   return { chain, netuid, at };
 }
