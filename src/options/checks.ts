@@ -43,3 +43,6 @@ export const intAtLeast = (lo: number): Check => (v) =>
 
 /** Either absent (undefined: an optional key with no default) or what `check` accepts. */
 export const optional = (check: Check): Check => (v) => (v === undefined ? null : check(v));
+
+/** Any safe integer (seeds). */
+export const safeInteger: Check = (v) => (typeof v === 'number' && Number.isSafeInteger(v) ? null : 'expected a safe integer');

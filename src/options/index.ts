@@ -4,5 +4,5 @@
  */
 export { resolveOptions } from './resolve.js';
 export type { OptionsSpec } from './resolve.js';
-export { bool, fn, intAtLeast, intIn, nonEmptyString, nullOr, numberIn, oneOf, optional } from './checks.js';
+export { bool, fn, intAtLeast, intIn, nonEmptyString, nullOr, numberIn, oneOf, optional, safeInteger } from './checks.js';
 export type { Check } from './checks.js';
