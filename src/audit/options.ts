@@ -1,4 +1,5 @@
-import { InvalidOptionError, describeValue } from '../errors/index.js';
+import { bool, intIn, numberIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 
 /*
  * The audit's options: frozen defaults (each says where it comes from), merged once and checked key by key.
@@ -45,11 +46,8 @@ export const AUDIT_DEFAULTS: Readonly<AuditOptions> = Object.freeze({
   price: true,
 });
 
-type Check = (v: unknown) => string | null;
-
-const intIn = (lo: number, hi: number): Check => (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `expected an integer in [${lo}, ${hi}]`);
-const fraction: Check = (v) => (typeof v === 'number' && v > 0 && v < 1 ? null : 'expected a number in (0, 1)');
-const share: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'expected a number in [0, 1]');
+const fraction: Check = numberIn(0, 1, { openLow: true, openHigh: true });
+const share: Check = numberIn(0, 1);
 
 const CHECKS: Readonly<Record<keyof AuditOptions, Check>> = {
   maxLag: intIn(1, 32),
@@ -61,24 +59,13 @@ const CHECKS: Readonly<Record<keyof AuditOptions, Check>> = {
   selfDealingMinExcess: share,
   seed: intIn(0, 0xffffffff),
   allow: (v) => (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((u) => Number.isInteger(u) && u >= 0 && u <= 65535)) ? null : 'expected an array of [uid, uid] pairs'),
-  price: (v) => (typeof v === 'boolean' ? null : 'expected a boolean'),
+  price: bool,
 };
 
-const KEYS = Object.keys(CHECKS) as Array<keyof AuditOptions>;
-
 /**
- * Merges partial options with AUDIT_DEFAULTS, checking each given key.
+ * Merges partial options with AUDIT_DEFAULTS, checking each key (src/options).
  * @throws InvalidOptionError naming the key
  */
 export function resolveAuditOptions(partial: unknown = {}): AuditOptions {
-  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) throw new InvalidOptionError('audit', `expected an object of audit options, got ${describeValue(partial)}`);
-  const out: AuditOptions = { ...AUDIT_DEFAULTS };
-  for (const [key, v] of Object.entries(partial as Record<string, unknown>)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) throw new InvalidOptionError(key, `is not an audit option (expected one of ${KEYS.join(', ')})`);
-    if (v === undefined) continue;
-    const problem = CHECKS[key as keyof AuditOptions](v);
-    if (problem !== null) throw new InvalidOptionError(key, `${problem}, got ${describeValue(v)}`);
-    (out as unknown as Record<string, unknown>)[key] = v;
-  }
-  return out;
+  return resolveOptions({ thing: 'an audit option', things: 'audit options', name: 'audit', defaults: AUDIT_DEFAULTS, checks: CHECKS }, partial);
 }

@@ -1,5 +1,6 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
-import { InvalidOptionError } from '../errors/index.js';
+import { fn, intIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { ChainConnectError, ChainTimeoutError } from './errors.js';
 
 /*
@@ -36,12 +37,20 @@ export const CONNECTION_DEFAULTS: Readonly<Required<Omit<ConnectionOptions, 'url
   log: (line: string) => { process.stderr.write(`${line}\n`); },
 });
 
-function checkOptions(o: Required<ConnectionOptions>): void {
-  if (!/^wss?:\/\/./.test(o.url)) throw new InvalidOptionError('url', `expected a ws:// or wss:// URL, got ${JSON.stringify(o.url)}`);
-  for (const key of ['connectTimeoutMs', 'callTimeoutMs', 'retryMs', 'cacheTtlMs'] as const) {
-    const v = o[key];
-    if (!(Number.isInteger(v) && v > 0 && v <= 600_000)) throw new InvalidOptionError(key, `expected milliseconds in 1..600000, got ${v}`);
-  }
+const ms: Check = intIn(1, 600_000);
+
+const CHECKS: Readonly<Record<keyof ConnectionOptions, Check>> = {
+  url: (v) => (typeof v === 'string' && /^wss?:\/\/./.test(v) ? null : 'expected a ws:// or wss:// URL'),
+  connectTimeoutMs: ms,
+  callTimeoutMs: ms,
+  retryMs: ms,
+  cacheTtlMs: ms,
+  log: fn('(line: string) => void'),
+};
+
+/** Merges the options with CONNECTION_DEFAULTS and checks them key by key (src/options). */
+function resolveConnectionOptions(options: ConnectionOptions): Required<ConnectionOptions> {
+  return resolveOptions<Required<ConnectionOptions>>({ thing: 'a connection option', things: 'connection options (at least `url`)', defaults: CONNECTION_DEFAULTS, checks: CHECKS }, options);
 }
 
 /** Races a promise against a deadline; the loser is abandoned (its result ignored). */
@@ -71,8 +80,7 @@ export class ChainConnection {
 
   /** Opens a connection (or returns the shared one for this URL; each open needs its own close). */
   static async open(options: ConnectionOptions): Promise<ChainConnection> {
-    const o = { ...CONNECTION_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<ConnectionOptions>;
-    checkOptions(o);
+    const o = resolveConnectionOptions(options);
     const shared = OPEN.get(o.url);
     if (shared !== undefined) {
       const c = await shared;

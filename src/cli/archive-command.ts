@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { FileReadError, InvalidOptionError } from '../errors/index.js';
+import { FileReadError } from '../errors/index.js';
+import { genesisOption, netuidOption } from './options.js';
 
 /*
  * `yumaval archive export|import`: the replay archive as JSON Lines, one snapshot per line (docs/replay.md). Export
@@ -9,20 +10,6 @@ import { FileReadError, InvalidOptionError } from '../errors/index.js';
  * `yumaval epoch` names them) and stores nothing unless all lines are valid, then inserts them, skipping snapshots the
  * archive already has.
  */
-
-function netuidOption(v: unknown): number | undefined {
-  if (v === undefined) return undefined;
-  const text = String(v);
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidOptionError('--netuid', `expected an integer from 0 to 65535, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-function genesisOption(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  const g = String(v);
-  if (!/^0x[0-9a-f]{64}$|^unknown$/.test(g)) throw new InvalidOptionError('--genesis', `expected a 0x-prefixed 32-byte hash in lower case (or "unknown"), got ${JSON.stringify(g)}`);
-  return g;
-}
 
 async function readText(source: string): Promise<string> {
   if (source === '-') {
@@ -53,15 +40,15 @@ export function archiveCommand(): Command {
     .option('--genesis <hash>', 'only this chain')
     .addHelpText('after', '\nEach line: { genesis, netuid, block, input: EpochInput, output: stored results or null, hotkeys, coldkeys, axons?, unread? }.\n`input` is the contract\'s EpochInput, so `yumaval epoch` reads it. See docs/replay.md.')
     .action(async (file: string, raw: Record<string, unknown>) => {
-      const netuid = netuidOption(raw['netuid']);
+      const netuid = raw['netuid'] === undefined ? null : netuidOption(raw['netuid']);
       const genesis = genesisOption(raw['genesis']);
       if (!existsSync(file)) throw new FileReadError(file, 'no such archive');
       const { Archive, snapshotLine } = await import('../replay/index.js');
       const archive = Archive.open(file);
       try {
         const filter: { genesis?: string; netuid?: number } = {};
-        if (genesis !== undefined) filter.genesis = genesis;
-        if (netuid !== undefined) filter.netuid = netuid;
+        if (genesis !== null) filter.genesis = genesis;
+        if (netuid !== null) filter.netuid = netuid;
         for (const { genesis: g, snapshot } of archive.iterate(filter)) await write(`${snapshotLine(g, snapshot)}\n`);
       } finally {
         archive.close();

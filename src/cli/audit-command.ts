@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AuditOptions, AuditReport, HistorySource } from '../audit/index.js';
 import { FileReadError, FileWriteError, InvalidOptionError } from '../errors/index.js';
 import { toJsonText } from './chain-options.js';
+import { blockOption, flagOption, netuidOption, optionalInteger, pathOption } from './options.js';
 import { renderTable } from './table.js';
 
 /*
@@ -23,13 +24,6 @@ export interface AuditCliOptions {
   audit: Partial<AuditOptions>;
 }
 
-function uint(v: unknown, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (v === undefined) return undefined;
-  const text = String(v);
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new InvalidOptionError(name, `expected an integer from 0 to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 /**
  * Checks the raw options key by key.
  * @throws InvalidOptionError naming the option
@@ -40,11 +34,11 @@ export function parseAuditOptions(raw: Record<string, unknown>): AuditCliOptions
   if ((archive === null) === (history === null)) throw new InvalidOptionError('--archive', 'give either --archive FILE with --netuid N, or --history FILE.jsonl');
   let source: HistorySource;
   if (archive !== null) {
-    const netuid = uint(raw['netuid'], '--netuid', 65535);
-    if (netuid === undefined) throw new InvalidOptionError('--netuid', 'is required with --archive');
-    const from = uint(raw['from'], '--from'), to = uint(raw['to'], '--to');
-    if (from !== undefined && to !== undefined && from > to) throw new InvalidOptionError('--from', `the range is empty: ${from} is after --to ${to}`);
-    source = { kind: 'archive', file: archive, netuid, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+    if (raw['netuid'] === undefined) throw new InvalidOptionError('--netuid', 'is required with --archive');
+    const netuid = netuidOption(raw['netuid']);
+    const from = blockOption('--from', raw['from']), to = blockOption('--to', raw['to']);
+    if (from !== null && to !== null && from > to) throw new InvalidOptionError('--from', `the range is empty: ${from} is after --to ${to}`);
+    source = { kind: 'archive', file: archive, netuid, ...(from === null ? {} : { from }), ...(to === null ? {} : { to }) };
   } else {
     for (const k of ['netuid', 'from', 'to'] as const) if (raw[k] !== undefined) throw new InvalidOptionError(`--${k}`, 'applies to --archive only (a JSON Lines history is audited whole)');
     source = { kind: 'jsonl', file: history as string };
@@ -57,17 +51,17 @@ export function parseAuditOptions(raw: Record<string, unknown>): AuditCliOptions
     if (!(a > 0 && a < 1)) throw new InvalidOptionError('--alpha', `expected a number in (0, 1), got ${JSON.stringify(alpha)}`);
     audit.alpha = a;
   }
-  const perms = uint(raw['permutations'], '--permutations', 100_000);
-  if (perms !== undefined) audit.permutations = perms;
-  const seed = uint(raw['seed'], '--seed', 0xffffffff);
-  if (seed !== undefined) audit.seed = seed;
+  const perms = optionalInteger('--permutations', raw['permutations'], 0, 100_000);
+  if (perms !== null) audit.permutations = perms;
+  const seed = optionalInteger('--seed', raw['seed'], 0, 0xffffffff);
+  if (seed !== null) audit.seed = seed;
   if (raw['allow'] !== undefined) {
     const text = String(raw['allow']);
     if (!/^\d+:\d+(,\d+:\d+)*$/.test(text)) throw new InvalidOptionError('--allow', `expected uid:uid pairs separated by commas (e.g. 3:7,4:9), got ${JSON.stringify(text)}`);
     audit.allow = text.split(',').map((p) => p.split(':').map(Number) as [number, number]);
   }
   if (raw['price'] === false) audit.price = false;
-  return { source, json: raw['json'] === true, pretty: raw['pretty'] === true, out: raw['out'] === undefined ? null : String(raw['out']), audit };
+  return { source, json: flagOption(raw['json']), pretty: flagOption(raw['pretty']), out: pathOption('--out', raw['out'], 'a directory'), audit };
 }
 
 /** A progress bar on stderr (only on a terminal): epochs read, then findings priced. */

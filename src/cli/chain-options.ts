@@ -1,38 +1,11 @@
-import { InvalidOptionError, showValue } from '../errors/index.js';
 import type { ChainConnection } from '../chain/connection.js';
 
 /*
- * Options shared by the commands that read a chain (`metagraph`, `hyperparams`), checked key by key before anything
- * connects, so a typo exits 2 at once instead of after a connect timeout. The chain module (and @polkadot/api with it)
- * is imported only when such a command runs, so the other commands do not pay for it at start-up.
+ * What the commands that read a chain share once their options are checked (options.ts checks --chain, --netuid and
+ * --at before anything connects, so a typo exits 2 at once instead of after a connect timeout): the connection, and
+ * the output. The chain module (and @polkadot/api with it) is imported only when such a command runs, so the other
+ * commands do not pay for it at start-up.
  */
-
-/** The chain and subnet a read command targets. */
-export interface ChainTarget {
-  /** ws:// or wss:// URL of the node. */
-  chain: string;
-  netuid: number;
-  /** A block number or hash; null for the best head. */
-  at: number | string | null;
-}
-
-/** Checks --chain, --netuid and --at. */
-export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: unknown }): ChainTarget {
-  const chain = raw.chain;
-  if (typeof chain !== 'string' || !/^wss?:\/\/[^\s]+$/.test(chain)) {
-    throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${chain === undefined ? 'nothing' : showValue(chain)}`);
-  }
-  const netuidText = String(raw.netuid ?? '');
-  if (!/^\d+$/.test(netuidText) || Number(netuidText) > 65535) throw new InvalidOptionError('--netuid', `expected an integer from 0 to 65535, got ${JSON.stringify(netuidText)}`);
-  let at: number | string | null = null;
-  if (raw.at !== undefined) {
-    const text = String(raw.at);
-    if (/^\d+$/.test(text) && Number.isSafeInteger(Number(text))) at = Number(text);
-    else if (/^0x[0-9a-fA-F]{64}$/.test(text)) at = text.toLowerCase();
-    else throw new InvalidOptionError('--at', `expected a block number or a 0x-prefixed 32-byte block hash, got ${showValue(text)}`);
-  }
-  return { chain, netuid: Number(netuidText), at };
-}
 
 /** Opens the connection, runs `f`, and always closes it (an open socket would keep the process alive). */
 export async function withChain<T>(url: string, f: (conn: ChainConnection) => Promise<T>): Promise<T> {

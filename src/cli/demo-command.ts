@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { DemoOptions, DemoSummary } from '../demo/index.js';
-import { integerOption } from './integer-option.js';
+import { flagOption, integerOption, pathOption } from './options.js';
 import { writeJson } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -24,14 +24,12 @@ export function parseDemoOptions(raw: RawDemoOptions): { options: Partial<DemoOp
   const options: Partial<DemoOptions> = {};
   if (raw.epochs !== undefined) options.epochs = integerOption('--epochs', raw.epochs, 1, 10_000);
   if (raw.blockTime !== undefined) options.blockTimeMs = integerOption('--block-time', raw.blockTime, 50, 60_000);
-  if (raw.out !== undefined) {
-    if (raw.out === '') throw new InvalidOptionError('--out', 'expected a directory');
-    options.out = raw.out;
-  }
+  const out = pathOption('--out', raw.out, 'a directory');
+  if (out !== null) options.out = out;
   if (raw.original === true) options.yuma3 = false;
   if (raw.liquidAlpha === true) options.liquidAlpha = true;
   if (raw.commitReveal === true) options.commitReveal = true;
-  return { options, json: raw.json === true };
+  return { options, json: flagOption(raw.json) };
 }
 
 /** The summary as lines for stderr. */

@@ -5,6 +5,7 @@ import { DEFAULT_KEEP_BLOCKS, MIN_KEEP_BLOCKS } from '../devnet/node-options.js'
 import { resolveRpcServerOptions } from '../devnet/rpc/options.js';
 import type { RpcServerOptions } from '../devnet/rpc/options.js';
 import { InvalidInputError, InvalidOptionError, showPath } from '../errors/index.js';
+import { choiceOption, integerOption, pathOption } from './options.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -94,12 +95,6 @@ export interface DevnetIo {
 /** The standard Substrate dev accounts, listed when the config names none. */
 const STANDARD_DEV_URIS = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve', '//Ferdie'];
 
-function integerOption(name: string, raw: unknown, max: number): number {
-  const text = String(raw);
-  if (!/^\d+$/.test(text) || Number(text) > max) throw new InvalidOptionError(name, `expected an integer from 0 to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 /** A comma-separated list of origins or host names (`*` for any). */
 function listOption(name: string, raw: unknown): string[] {
   const items = String(raw).split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -113,23 +108,15 @@ function listOption(name: string, raw: unknown): string[] {
  */
 export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
   const out: DevnetCliOptions = { ...DEVNET_CLI_DEFAULTS, rpc: {} };
-  if (raw.spec !== undefined) {
-    const text = String(raw.spec);
-    if (!DEVNET_SPEC_CHOICES.includes(text)) throw new InvalidOptionError('--spec', `expected one of ${DEVNET_SPEC_CHOICES.join(', ')}, got ${JSON.stringify(text.slice(0, 20))}`);
-    out.spec = Number(text);
-  }
-  if (raw.port !== undefined) out.port = integerOption('--port', raw.port, 65535);
-  if (raw.blockTime !== undefined) out.blockTimeMs = integerOption('--block-time', raw.blockTime, MAX_BLOCK_TIME_MS);
-  for (const key of ['config', 'db'] as const) {
-    const v = raw[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') throw new InvalidOptionError(`--${key}`, 'expected a file path');
-    out[key] = v;
-  }
+  if (raw.spec !== undefined) out.spec = Number(choiceOption('--spec', String(raw.spec), DEVNET_SPEC_CHOICES));
+  if (raw.port !== undefined) out.port = integerOption('--port', raw.port, 0, 65535);
+  if (raw.blockTime !== undefined) out.blockTimeMs = integerOption('--block-time', raw.blockTime, 0, MAX_BLOCK_TIME_MS);
+  out.config = pathOption('--config', raw.config);
+  out.db = pathOption('--db', raw.db);
   if (raw.keepBlocks !== undefined) {
     if (String(raw.keepBlocks) === 'all') out.keepBlocks = 'all';
     else {
-      const n = integerOption('--keep-blocks', raw.keepBlocks, 1_000_000_000);
+      const n = integerOption('--keep-blocks', raw.keepBlocks, 0, 1_000_000_000);
       if (n < MIN_KEEP_BLOCKS) throw new InvalidOptionError('--keep-blocks', `expected "all" or an integer of at least ${MIN_KEEP_BLOCKS}, got ${JSON.stringify(String(raw.keepBlocks))}`);
       out.keepBlocks = n;
     }
@@ -137,8 +124,7 @@ export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
   const rpc: Record<string, unknown> = {};
   for (const { raw: field, flag, key, mib, max } of RPC_LIMIT_FLAGS) {
     if (raw[field] === undefined) continue;
-    const n = integerOption(flag, raw[field], max);
-    if (n === 0) throw new InvalidOptionError(flag, `expected an integer from 1 to ${max}, got "0"`);
+    const n = integerOption(flag, raw[field], 1, max);
     rpc[key] = mib ? n * MIB : n;
   }
   if (raw.rpcAllowOrigin !== undefined) rpc.allowedOrigins = listOption('--rpc-allow-origin', raw.rpcAllowOrigin);

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import type { Hyperparams } from '../chain/types.js';
-import { parseChainTarget, toJsonText, withChain, writeResultAndExit } from './chain-options.js';
-import type { ChainTarget } from './chain-options.js';
+import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
+import { flagOption, parseChainTarget } from './options.js';
+import type { ChainTarget } from './options.js';
 import { renderTable } from './table.js';
 
 /*
@@ -21,7 +22,7 @@ export interface HyperparamsCliOptions extends ChainTarget {
  * @throws InvalidOptionError naming the option
  */
 export function parseHyperparamsOptions(raw: { chain?: unknown; netuid?: unknown; at?: unknown; json?: unknown; pretty?: unknown }): HyperparamsCliOptions {
-  return { ...parseChainTarget(raw), json: raw.json === true, pretty: raw.pretty === true };
+  return { ...parseChainTarget(raw), json: flagOption(raw.json), pretty: flagOption(raw.pretty) };
 }
 
 /** The human-readable view of hyperparameters. */

@@ -1,8 +1,9 @@
 import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { Metagraph } from '../chain/types.js';
-import { parseChainTarget, toJsonText, withChain, writeResultAndExit } from './chain-options.js';
-import type { ChainTarget } from './chain-options.js';
+import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
+import { flagOption, parseChainTarget } from './options.js';
+import type { ChainTarget } from './options.js';
 import { renderTable } from './table.js';
 
 /*
@@ -28,7 +29,7 @@ export function parseMetagraphOptions(raw: { chain?: unknown; netuid?: unknown; 
   const target = parseChainTarget(raw);
   if (raw.json === true && raw.epochInput === true) throw new InvalidOptionError('--json', 'cannot be combined with --epoch-input (choose one output)');
   const output: MetagraphOutput = raw.json === true ? 'json' : raw.epochInput === true ? 'epoch-input' : 'table';
-  return { ...target, output, pretty: raw.pretty === true };
+  return { ...target, output, pretty: flagOption(raw.pretty) };
 }
 
 const RAO_PER_TAO = 1_000_000_000n;

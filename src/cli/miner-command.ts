@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { InvalidInputError, InvalidOptionError, showValue } from '../errors/index.js';
+import { InvalidInputError, InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
-import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
+import { choiceOption, flagOption, KEY_ENV_HELP, optionalChainTarget, optionalInteger, parseKeyOptions, pathOption } from './options.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -56,12 +56,6 @@ export interface MinerLimits {
 /** The defaults: the SDK axon's usual port, loopback only, metagraph re-read every two minutes. */
 export const MINER_CLI_DEFAULTS = Object.freeze({ port: 8091, host: '127.0.0.1', refreshSeconds: 120 });
 
-function integerOption(name: string, raw: unknown, min: number, max: number): number {
-  const text = String(raw);
-  if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InvalidOptionError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 /** Raw commander options. */
 export interface RawMinerOptions {
   port?: unknown; host?: unknown; key?: unknown; keyEnv?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
@@ -77,40 +71,31 @@ export interface RawMinerOptions {
  */
 export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
   const { key, dev } = parseKeyOptions(raw, 'miner');
-  if (typeof raw.profile !== 'string' || !PROFILES.includes(raw.profile)) {
-    throw new InvalidOptionError('--profile', `expected one of ${PROFILES.join(', ')}, got ${JSON.stringify(raw.profile ?? null)}`);
-  }
-  let chain: string | null = null;
-  let netuid: number | null = null;
-  if (raw.chain !== undefined || raw.netuid !== undefined) {
-    if (typeof raw.chain !== 'string' || !/^wss?:\/\/[^\s]+$/.test(raw.chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL (with --netuid), got ${raw.chain === undefined ? 'nothing' : showValue(raw.chain)}`);
-    if (raw.netuid === undefined) throw new InvalidOptionError('--netuid', 'is required with --chain');
-    chain = raw.chain;
-    netuid = integerOption('--netuid', raw.netuid, 0, 65535);
-  }
-  if (raw.host !== undefined && (typeof raw.host !== 'string' || raw.host === '')) throw new InvalidOptionError('--host', 'expected an address to listen on');
-  if (raw.copyOf !== undefined && !COPYABLE.includes(String(raw.copyOf))) throw new InvalidOptionError('--copy-of', `expected one of ${COPYABLE.join(', ')}, got ${JSON.stringify(raw.copyOf)}`);
-  if (raw.nanMode !== undefined && raw.nanMode !== 'literal' && raw.nanMode !== 'null') throw new InvalidOptionError('--nan-mode', `expected literal or null, got ${JSON.stringify(raw.nanMode)}`);
-  if (raw.task !== undefined && (typeof raw.task !== 'string' || raw.task === '')) throw new InvalidOptionError('--task', 'expected a JSON file of task options');
-  const opt = (name: string, v: unknown, min: number, max: number): number | null => (v === undefined ? null : integerOption(name, v, min, max));
+  const profile = choiceOption('--profile', raw.profile, PROFILES);
+  const target = optionalChainTarget(raw, ' (with --netuid)');
+  const host = pathOption('--host', raw.host, 'an address to listen on');
+  const copyOf = raw.copyOf === undefined ? null : choiceOption('--copy-of', raw.copyOf, COPYABLE);
+  const nanMode = raw.nanMode === undefined ? null : choiceOption('--nan-mode', raw.nanMode, ['literal', 'null'] as const);
+  const task = pathOption('--task', raw.task, 'a JSON file of task options');
+  const opt = optionalInteger;
   return {
     port: opt('--port', raw.port, 0, 65535) ?? MINER_CLI_DEFAULTS.port,
-    host: (raw.host as string | undefined) ?? MINER_CLI_DEFAULTS.host,
+    host: host ?? MINER_CLI_DEFAULTS.host,
     key,
     dev,
-    profile: raw.profile,
-    chain,
-    netuid,
+    profile,
+    chain: target?.chain ?? null,
+    netuid: target?.netuid ?? null,
     refreshSeconds: opt('--refresh', raw.refresh, 5, 86_400) ?? MINER_CLI_DEFAULTS.refreshSeconds,
-    json: raw.json === true,
-    task: (raw.task as string | undefined) ?? null,
+    json: flagOption(raw.json),
+    task,
     sourceSeed: opt('--source-seed', raw.sourceSeed, 0, 2 ** 32 - 1),
     seed: opt('--seed', raw.seed, 0, Number.MAX_SAFE_INTEGER),
     member: opt('--member', raw.member, 0, 2 ** 31 - 1),
-    copyOf: (raw.copyOf as string | undefined) ?? null,
+    copyOf,
     delayMs: opt('--delay-ms', raw.delayMs, 0, 3_600_000),
     oversizedBytes: opt('--oversized-bytes', raw.oversizedBytes, 1, 2 ** 40),
-    nanMode: (raw.nanMode as 'literal' | 'null' | undefined) ?? null,
+    nanMode,
     maxBodyBytes: opt('--max-body-bytes', raw.maxBodyBytes, 1024, 1 << 30),
     limits: {
       maxConnections: opt('--max-connections', raw.maxConnections, 1, 1_000_000),

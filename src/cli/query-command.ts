@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { InvalidOptionError, showValue } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
-import { parseChainTarget, toJsonText, withChain } from './chain-options.js';
-import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
+import { toJsonText, withChain } from './chain-options.js';
+import { ALLOW_PRIVATE_HELP, choiceOption, flagOption, integerOption, KEY_ENV_HELP, optionalInteger, parseChainTarget, parseKeyOptions } from './options.js';
 import { renderTable } from './table.js';
 
 /*
@@ -46,12 +46,6 @@ export interface RawQueryOptions {
   seed?: unknown; step?: unknown; timeout?: unknown; allowPrivate?: unknown; workers?: unknown; json?: unknown;
 }
 
-function integer(name: string, raw: unknown, min: number, max: number): number {
-  const text = String(raw);
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new InvalidOptionError(name, `expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 /** Parses `HOTKEY@IP:PORT` (IPv6 in brackets: `HOTKEY@[::1]:8091`). */
 export function parseAxonArg(text: string): { hotkey: string; ip: string; port: number } {
   const m = /^([1-9A-HJ-NP-Za-km-z]{40,60})@(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(text);
@@ -78,20 +72,19 @@ export function parseQueryOptions(raw: RawQueryOptions): QueryCliOptions {
   } else if (axonArgs.length === 0) {
     throw new InvalidOptionError('--axon', 'expected at least one --axon HOTKEY@IP:PORT, or --chain WS --netuid N');
   }
-  const synapse = (raw.synapse ?? QUERY_CLI_DEFAULTS.synapse) as SynapseName;
-  if (!SYNAPSES.includes(synapse)) throw new InvalidOptionError('--synapse', `expected one of ${SYNAPSES.join(', ')}, got ${JSON.stringify(raw.synapse)}`);
+  const synapse = choiceOption('--synapse', raw.synapse ?? QUERY_CLI_DEFAULTS.synapse, SYNAPSES);
   const timeoutText = String(raw.timeout ?? QUERY_CLI_DEFAULTS.timeout);
   const timeout = Number(timeoutText);
   if (!/^\d+(\.\d+)?$/.test(timeoutText) || !(timeout > 0 && timeout <= 3600)) throw new InvalidOptionError('--timeout', `expected seconds in (0, 3600], got ${JSON.stringify(timeoutText)}`);
   return {
     key, dev, axons: chain === null ? axonArgs.map(parseAxonArg) : null, chain, netuid, synapse,
-    dummyInput: raw.input === undefined ? QUERY_CLI_DEFAULTS.dummyInput : integer('--input', raw.input, 0, Number.MAX_SAFE_INTEGER),
-    seed: raw.seed === undefined ? QUERY_CLI_DEFAULTS.seed : integer('--seed', raw.seed, 0, 2 ** 32 - 1),
-    step: raw.step === undefined ? QUERY_CLI_DEFAULTS.step : integer('--step', raw.step, 0, 2 ** 32 - 1),
+    dummyInput: raw.input === undefined ? QUERY_CLI_DEFAULTS.dummyInput : integerOption('--input', raw.input, 0, Number.MAX_SAFE_INTEGER),
+    seed: raw.seed === undefined ? QUERY_CLI_DEFAULTS.seed : integerOption('--seed', raw.seed, 0, 2 ** 32 - 1),
+    step: raw.step === undefined ? QUERY_CLI_DEFAULTS.step : integerOption('--step', raw.step, 0, 2 ** 32 - 1),
     timeout,
-    allowPrivate: raw.allowPrivate === true,
-    workers: raw.workers === undefined ? null : integer('--workers', raw.workers, 1, 64),
-    json: raw.json === true,
+    allowPrivate: flagOption(raw.allowPrivate),
+    workers: optionalInteger('--workers', raw.workers, 1, 64),
+    json: flagOption(raw.json),
   };
 }
 
@@ -184,7 +177,7 @@ export function queryCommand(): Command {
     .option('--seed <n>', 'next-token: the validator seed that draws the query (default 0)')
     .option('--step <n>', 'next-token: the step whose first query is sent (default 0)')
     .option('--timeout <seconds>', `the deadline of the whole query (default ${QUERY_CLI_DEFAULTS.timeout})`)
-    .option('--allow-private', 'dial private, loopback and link-local addresses (local networks and devnets only)')
+    .option('--allow-private', ALLOW_PRIVATE_HELP)
     .option('--workers <n>', 'dendrite worker threads (default: one per core)')
     .option('--json', 'print one JSON object: the input, counts by status and every axon\'s result')
     .addHelpText('after', [

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { FileReadError, InvalidJsonError, InvalidOptionError, showPath } from '../errors/index.js';
+import { FileReadError, InvalidJsonError, showPath } from '../errors/index.js';
+import { integerOption } from './options.js';
 import { quoteInexactNumbers } from './exact-json.js';
 
 /*
@@ -27,12 +28,7 @@ export interface ReadInputOptions {
 
 /** Checks a `--max-input-mb` option value (undefined keeps the default). */
 export function parseMaxInputOption(raw: unknown): number {
-  if (raw === undefined) return READ_INPUT_DEFAULTS.maxInputMib;
-  const text = String(raw);
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_INPUT_MIB_CEILING) {
-    throw new InvalidOptionError('--max-input-mb', `expected an integer from 1 to ${MAX_INPUT_MIB_CEILING} (MiB), got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+  return raw === undefined ? READ_INPUT_DEFAULTS.maxInputMib : integerOption('--max-input-mb', raw, 1, MAX_INPUT_MIB_CEILING);
 }
 
 /** The --help line of --max-input-mb. */
@@ -128,7 +124,12 @@ export async function readTextInput(source: string, options: Pick<ReadInputOptio
   return bytes.toString('utf8', start);
 }
 
+/** A JSON result as one line (or indented with `pretty`), ending with a newline. */
+export function jsonLine(value: unknown, pretty = false): string {
+  return `${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`;
+}
+
 /** Writes a JSON result to stdout, alone, as the contracts require. */
 export function writeJson(value: unknown, pretty = false): void {
-  process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`);
+  process.stdout.write(jsonLine(value, pretty));
 }

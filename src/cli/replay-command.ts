@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { FileReadError, FileWriteError, InvalidOptionError } from '../errors/index.js';
 import type { Archive, ReplayReport, SnapshotSource } from '../replay/index.js';
 import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
+import { blockOption, chainOption, flagOption, genesisOption, netuidOption, pathOption } from './options.js';
 import { stopSignal } from './stop-signal.js';
 import { renderTable } from './table.js';
 
@@ -28,36 +29,22 @@ export interface ReplayCliOptions {
   pretty: boolean;
 }
 
-function blockOption(v: unknown, name: string): number | null {
-  if (v === undefined) return null;
-  const text = String(v);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new InvalidOptionError(name, `expected a block number, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 /**
  * Checks the raw options key by key.
  * @throws InvalidOptionError naming the option
  */
 export function parseReplayOptions(raw: Record<string, unknown>): ReplayCliOptions {
-  const chain = raw['chain'] === undefined ? null : String(raw['chain']);
-  if (chain !== null && !/^wss?:\/\/[^\s]+$/.test(chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${JSON.stringify(chain)}`);
-  const archive = raw['archive'] === undefined ? null : String(raw['archive']);
+  const chain = raw['chain'] === undefined ? null : chainOption(String(raw['chain']));
+  const archive = pathOption('--archive', raw['archive']);
   if (chain === null && archive === null) throw new InvalidOptionError('--chain', 'give --chain URL (online), --archive FILE (offline), or both');
-  let netuid: number | null = null;
-  if (raw['netuid'] !== undefined) {
-    const text = String(raw['netuid']);
-    if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidOptionError('--netuid', `expected an integer from 0 to 65535, got ${JSON.stringify(text)}`);
-    netuid = Number(text);
-  }
+  const netuid = raw['netuid'] === undefined ? null : netuidOption(raw['netuid']);
   if (chain !== null && netuid === null) throw new InvalidOptionError('--netuid', 'is required with --chain');
-  const from = blockOption(raw['from'], '--from');
-  const to = blockOption(raw['to'], '--to');
+  const from = blockOption('--from', raw['from']);
+  const to = blockOption('--to', raw['to']);
   if (from !== null && to !== null && from > to) throw new InvalidOptionError('--from', `the range is empty: ${from} is after --to ${to}`);
-  const genesis = raw['genesis'] === undefined ? null : String(raw['genesis']);
-  if (genesis !== null && !/^0x[0-9a-f]{64}$|^unknown$/.test(genesis)) throw new InvalidOptionError('--genesis', `expected a 0x-prefixed 32-byte hash in lower case (or "unknown"), got ${JSON.stringify(genesis)}`);
-  const out = raw['out'] === undefined ? null : String(raw['out']);
-  return { chain, netuid, from, to, archive, genesis, json: raw['json'] === true, out, pretty: raw['pretty'] === true };
+  const genesis = genesisOption(raw['genesis']);
+  const out = pathOption('--out', raw['out'], 'a directory');
+  return { chain, netuid, from, to, archive, genesis, json: flagOption(raw['json']), out, pretty: flagOption(raw['pretty']) };
 }
 
 /** Epochs done, left, and the time remaining, on stderr (only on a terminal). */

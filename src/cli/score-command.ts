@@ -1,13 +1,13 @@
 import { Command } from 'commander';
-import { once } from 'node:events';
 import { parseScoreRequest } from '../scoring/parse-batch.js';
-import { InvalidOptionError } from '../errors/index.js';
 import { SCORING_MODELS } from '../scoring/params.js';
 import type { ScoringModel } from '../scoring/types.js';
 import { scoreBatch } from '../scoring/score.js';
 import type { ScoreResult } from '../scoring/types.js';
 import { processAndEmit } from '../scoring/weights/index.js';
 import type { EmittedWeights } from '../scoring/weights/index.js';
+import { choiceOption, flagOption, pathOption, processIo } from './options.js';
+import type { CommandIo } from './options.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';
 import { renderTable } from './table.js';
 
@@ -74,10 +74,8 @@ export function scoreJson(result: ScoreResult, weights: EmittedWeights, m: Score
 }
 
 /** Writes the `--json` document to stdout, the matrices row by row (waiting for the pipe when it is full). */
-async function writeScoreJson(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonMatrices): Promise<void> {
-  const put = async (text: string): Promise<void> => {
-    if (!process.stdout.write(text)) await once(process.stdout, 'drain');
-  };
+async function writeScoreJson(result: ScoreResult, weights: EmittedWeights, m: ScoreJsonMatrices, io: CommandIo): Promise<void> {
+  const put = (text: string): Promise<void> => io.stdout(text);
   let first = true;
   for (const [key, value] of scoreFields(result, weights, m)) {
     await put(`${first ? '{' : ','}${JSON.stringify(key)}:`);
@@ -91,6 +89,65 @@ async function writeScoreJson(result: ScoreResult, weights: EmittedWeights, m: S
     await put(']');
   }
   await put('}\n');
+}
+
+/** The command's options, checked. */
+export interface ScoreCliOptions {
+  /** The batch JSON file, or - for stdin. */
+  responses: string;
+  json: boolean;
+  synergy: boolean;
+  lossPerQuery: boolean;
+  /** Overrides the batch's params.model; null keeps it. */
+  model: ScoringModel | null;
+  maxInputMib: number;
+}
+
+/**
+ * Checks the raw options key by key (the flags before the input is read).
+ * @throws InvalidOptionError naming the option
+ */
+export function parseScoreOptions(raw: { responses?: unknown; json?: unknown; synergy?: unknown; lossPerQuery?: unknown; model?: unknown; maxInputMb?: unknown }): ScoreCliOptions {
+  return {
+    responses: pathOption('--responses', raw.responses, 'a file, or - for stdin') ?? '-',
+    json: flagOption(raw.json),
+    synergy: flagOption(raw.synergy),
+    lossPerQuery: flagOption(raw.lossPerQuery),
+    model: raw.model === undefined ? null : choiceOption('--model', raw.model, SCORING_MODELS),
+    maxInputMib: parseMaxInputOption(raw.maxInputMb),
+  };
+}
+
+/** Scores the batch and writes the tables (or, with json, every quantity). */
+export async function runScoreCommand(opts: ScoreCliOptions, io: CommandIo = processIo()): Promise<void> {
+  const model = opts.model;
+  const request = parseScoreRequest(await readJsonInput(opts.responses, { maxInputMib: opts.maxInputMib }));
+  const batch = request.batch;
+  const params = model === null ? request.params : { ...request.params, model };
+  const result = scoreBatch(batch, params);
+  const weights = shapleyWeights(result);
+  if (opts.json) {
+    const auto = defaultMatrices(result, batch.targets.length);
+    const m = { synergy: opts.synergy || auto.synergy, lossPerQuery: opts.lossPerQuery || auto.lossPerQuery };
+    const K = result.uids.length;
+    if (!m.synergy) io.stderr(`score: synergy is null: the ${K}×${K} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--synergy includes it)\n`);
+    if (!m.lossPerQuery) io.stderr(`score: lossPerQuery is null: the ${K}×${batch.targets.length} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--loss-per-query includes it)\n`);
+    await writeScoreJson(result, weights, m, io);
+    return;
+  }
+  const emitted = new Map(weights.uids.map((u, i) => [u, weights.values[i] as number]));
+  const fmt = (x: number): string => (Number.isNaN(x) ? '-' : x.toPrecision(5));
+  const order = result.uids.map((_, k) => k).sort((a, b) => (result.shapley[b] as number) - (result.shapley[a] as number));
+  const table = renderTable(
+    [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'copies' }, { header: 'multiplicity' }, { header: 'value' }, { header: 'weight (u16)' }],
+    order.map((k) => {
+      const uid = result.uids[k] as number;
+      return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.copies[k] as number), fmt(result.multiplicity[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
+    }),
+  );
+  const silent = result.responsive.filter((r) => !r).length;
+  await io.stdout(`${batch.targets.length} queries, ${result.uids.length} miners (${silent} unresponsive), vocab ${batch.vocab}; model ${params.model}; by value:\n${table}\n`);
+  await io.stdout(`weights to emit: ${weights.uids.length} uids (n = max uid + 1, min allowed 1, no limit)\n`);
 }
 
 /** `yumaval score`: scores a recorded batch of miner answers (contracts/weights-and-scores.md). */
@@ -110,38 +167,7 @@ export function scoreCommand(): Command {
         'malformed batch exits 2. Parameters default to the 2022 validator\'s: see docs/scoring.md.\n' +
         'Batches that cannot fit the engine (B·vocab per dense answer, K ≤ 11585) exit 2 before anything is allocated.',
     )
-    .action(async (opts: { responses: string; json?: boolean; synergy?: boolean; lossPerQuery?: boolean; maxInputMb?: string; model?: string }) => {
-      // The flag is checked before the input is read.
-      const model = opts.model;
-      if (model !== undefined && !(SCORING_MODELS as readonly string[]).includes(model)) {
-        throw new InvalidOptionError('--model', `expected one of ${SCORING_MODELS.join(', ')}, got ${JSON.stringify(model)}`);
-      }
-      const request = parseScoreRequest(await readJsonInput(opts.responses, { maxInputMib: parseMaxInputOption(opts.maxInputMb) }));
-      const batch = request.batch;
-      const params = model === undefined ? request.params : { ...request.params, model: model as ScoringModel };
-      const result = scoreBatch(batch, params);
-      const weights = shapleyWeights(result);
-      if (opts.json === true) {
-        const auto = defaultMatrices(result, batch.targets.length);
-        const m = { synergy: opts.synergy === true || auto.synergy, lossPerQuery: opts.lossPerQuery === true || auto.lossPerQuery };
-        const K = result.uids.length;
-        if (!m.synergy) process.stderr.write(`score: synergy is null: the ${K}×${K} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--synergy includes it)\n`);
-        if (!m.lossPerQuery) process.stderr.write(`score: lossPerQuery is null: the ${K}×${batch.targets.length} matrix is over ${MAX_DEFAULT_MATRIX_CELLS} numbers (--loss-per-query includes it)\n`);
-        await writeScoreJson(result, weights, m);
-        return;
-      }
-      const emitted = new Map(weights.uids.map((u, i) => [u, weights.values[i] as number]));
-      const fmt = (x: number): string => (Number.isNaN(x) ? '-' : x.toPrecision(5));
-      const order = result.uids.map((_, k) => k).sort((a, b) => (result.shapley[b] as number) - (result.shapley[a] as number));
-      const table = renderTable(
-        [{ header: 'uid' }, { header: 'loss' }, { header: 'base' }, { header: 'synergy' }, { header: 'divergence' }, { header: 'excess' }, { header: 'copies' }, { header: 'multiplicity' }, { header: 'value' }, { header: 'weight (u16)' }],
-        order.map((k) => {
-          const uid = result.uids[k] as number;
-          return [uid, fmt(result.loss[k] as number), fmt(result.baseParams[k] as number), fmt(result.synergyTotal[k] as number), fmt(result.divergence[k] as number), fmt(result.divergenceExcess[k] as number), fmt(result.copies[k] as number), fmt(result.multiplicity[k] as number), fmt(result.shapley[k] as number), emitted.get(uid) ?? 0];
-        }),
-      );
-      const silent = result.responsive.filter((r) => !r).length;
-      process.stdout.write(`${batch.targets.length} queries, ${result.uids.length} miners (${silent} unresponsive), vocab ${batch.vocab}; model ${params.model}; by value:\n${table}\n`);
-      process.stdout.write(`weights to emit: ${weights.uids.length} uids (n = max uid + 1, min allowed 1, no limit)\n`);
+    .action(async (raw: Record<string, unknown>) => {
+      await runScoreCommand(parseScoreOptions(raw));
     });
 }

@@ -5,23 +5,26 @@ import { InvalidOptionError, showValue } from '../errors/index.js';
 import { CATALOGUE, historyLine, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
 import type { Scenario, SeriesResult, VariantMetrics } from '../simulation/index.js';
 import type { EpochMode } from '../yuma/types.js';
-import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput, writeJson } from './read-input.js';
-import { checkSeriesFits, guardWrite, JsonStream, SERIES_BYTES_PER_UID_EPOCH, variantFiles, VariantWriter } from './simulate-output.js';
+import { EPOCH_MODES } from './epoch-command.js';
+import { choiceOption, flagOption, optionalInteger, pathOption, processIo } from './options.js';
+import type { CommandIo } from './options.js';
+import { jsonLine, MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';
+import { checkSeriesFits, guardWrite, SERIES_BYTES_PER_UID_EPOCH, variantFiles, VariantWriter } from './simulate-output.js';
 import type { VariantFile } from './simulate-output.js';
 import { renderTable } from './table.js';
 
 const pct = (u16: number): string => `${((u16 / 65535) * 100).toFixed(2)}%`;
 
 /** A progress bar on stderr for runs long enough to want one (only on a terminal). */
-function progress(label: string): (done: number, total: number) => void {
-  if (!process.stderr.isTTY) return () => undefined;
+function progress(label: string, io: CommandIo): (done: number, total: number) => void {
+  if (!io.stderrIsTTY) return () => undefined;
   let last = -1;
   return (done, total) => {
     const pctDone = Math.floor((done / total) * 100);
     if (pctDone === last && done !== total) return;
     last = pctDone;
     const width = 30, fill = Math.round((done / total) * width);
-    process.stderr.write(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total}${done === total ? '\n' : ''}`);
+    io.stderr(`\r${label} [${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total}${done === total ? '\n' : ''}`);
   };
 }
 
@@ -74,6 +77,112 @@ function validatorsTable(metrics: VariantMetrics[], limit = 16): string {
   return `Validators, means over the run (rel = dividend share - stake share${withBaseline ? '; vs honest = over the all-honest rerun' : ''}):\n${table}${more}`;
 }
 
+/** The command's options, checked. */
+export interface SimulateCliOptions {
+  /** A scenario file, - for stdin, or a built-in name; null with list. */
+  scenario: string | null;
+  /** Print the catalogue instead of running. */
+  list: boolean;
+  /** Run this many epochs (fewer or more than the scenario lists), or null for the scenario's own count. */
+  epochs: number | null;
+  mode: EpochMode;
+  json: boolean;
+  /** The folder of the per-variant files and the report, or null. */
+  out: string | null;
+  maxInputMib: number;
+}
+
+/**
+ * Checks the raw options key by key.
+ * @throws InvalidOptionError naming the option
+ */
+export function parseSimulateOptions(scenario: unknown, raw: { list?: unknown; epochs?: unknown; mode?: unknown; json?: unknown; out?: unknown; maxInputMb?: unknown }): SimulateCliOptions {
+  const list = flagOption(raw.list);
+  if (!list && (typeof scenario !== 'string' || scenario === '')) throw new InvalidOptionError('<scenario>', 'give a scenario file, - for stdin, or a built-in name (yumaval simulate --list)');
+  return {
+    scenario: typeof scenario === 'string' && scenario !== '' ? scenario : null,
+    list,
+    epochs: optionalInteger('--epochs', raw.epochs, 1, 100_000),
+    mode: choiceOption('--mode', raw.mode ?? 'exact', EPOCH_MODES),
+    json: flagOption(raw.json),
+    out: pathOption('--out', raw.out, 'a directory'),
+    maxInputMib: parseMaxInputOption(raw.maxInputMb),
+  };
+}
+
+/** The scenario document: a built-in one, or read from a file or stdin, cut or extended to `epochs`. */
+async function loadScenario(o: SimulateCliOptions): Promise<unknown> {
+  const source = o.scenario as string;
+  let raw: unknown;
+  const builtIn = CATALOGUE.get(source);
+  if (builtIn !== undefined) raw = builtIn();
+  else if (source === '-' || source.toLowerCase().endsWith('.json')) raw = await readJsonInput(source, { maxInputMib: o.maxInputMib, exactIntegers: true });
+  else throw new InvalidOptionError('<scenario>', `${showValue(source)} is neither a .json file nor a built-in scenario (the catalogue: ${[...CATALOGUE.keys()].join(', ')})`);
+  if (o.epochs !== null && typeof raw === 'object' && raw !== null && Array.isArray((raw as { epochs?: unknown }).epochs)) {
+    const sc = raw as { epochs: unknown[]; epochCount?: number };
+    raw = { ...sc, epochs: sc.epochs.slice(0, o.epochs), epochCount: o.epochs };
+  }
+  return raw;
+}
+
+/** Runs the scenario (or lists the catalogue) and writes the summary, the streamed JSON, and the --out files. */
+export async function runSimulateCommand(opts: SimulateCliOptions, io: CommandIo = processIo()): Promise<void> {
+  if (opts.list) {
+    const entries = [...CATALOGUE].map(([name, make]) => ({ name, description: make().description ?? '' }));
+    if (opts.json) await io.stdout(jsonLine(entries));
+    else await io.stdout(`${renderTable([{ header: 'name', align: 'left' }, { header: 'description', align: 'left' }], entries.map((e) => [e.name, e.description]))}\n`);
+    return;
+  }
+  const raw = await loadScenario(opts);
+  // Everything that can be refused is refused before the first epoch runs.
+  const checked = validateScenario(raw);
+  const keepSeries = !opts.json || opts.out !== null;
+  if (keepSeries) checkSeriesFits(checked, honestBaseline(raw as Scenario) !== null);
+  const out = opts.out;
+  const outFiles = out === null ? null : variantFiles(out, checked.variants.map((v) => v.name));
+  if (out !== null) await guardWrite(out, () => mkdir(out, { recursive: true }));
+
+  const series: SeriesResult = { variants: [] };
+  // With --json the document is streamed to stdout epoch by epoch, waiting whenever the pipe is full.
+  const stdout = opts.json ? io.stdout : null;
+  const files = new VariantWriter();
+  try {
+    for (const ev of simulateRuns(raw, { mode: opts.mode, onProgress: opts.json ? undefined : progress('simulate', io) })) {
+      if (ev.kind === 'variant') {
+        // Nothing reaches stdout before the first run has started (a scenario refused late prints nothing).
+        const head = `${ev.variant > 0 ? ']},' : '{"variants":['}{"name":${JSON.stringify(ev.name)},"epochs":[`;
+        await stdout?.(head);
+        if (outFiles !== null) files.start(outFiles[ev.variant] as VariantFile, JSON.stringify(ev.name));
+        if (keepSeries) series.variants.push({ name: ev.name, epochs: [] });
+        continue;
+      }
+      const text = JSON.stringify(ev.output);
+      await stdout?.(`${ev.epoch > 0 ? ',' : ''}${text}`);
+      if (outFiles !== null) files.epoch(ev.epoch, text, ev.series, historyLine(ev.input, ev.output));
+      if (keepSeries) series.variants[ev.variant]?.epochs.push(ev.series);
+    }
+    files.end();
+  } finally {
+    files.close();
+  }
+  await stdout?.(checked.variants.length > 0 ? ']}]}\n' : '{"variants":[]}\n');
+  if (!keepSeries) return;
+  const metrics = scenarioMetrics(raw as Scenario, series, { mode: opts.mode });
+  if (out !== null) {
+    await guardWrite(out, async () => {
+      await writeFile(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      const title = (raw as { name?: unknown }).name;
+      await writeFile(join(out, 'report.html'), renderReport(series, typeof title === 'string' ? title : 'yumaval simulation', { stakes: stakePath(raw), metrics }));
+    });
+  }
+  if (opts.json) return;
+  const n = checked.n;
+  const epochs = series.variants[0]?.epochs.length ?? 0;
+  await io.stdout(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(series, n)}\n`);
+  await io.stdout(`\n${metricsTable(metrics)}\n`);
+  await io.stdout(`\n${validatorsTable(metrics)}\n`);
+}
+
 /** `yumaval simulate`: a multi-epoch scenario (contracts/scenario.md), every variant side by side. */
 export function simulateCommand(): Command {
   return new Command('simulate')
@@ -81,7 +190,7 @@ export function simulateCommand(): Command {
     .argument('[scenario]', 'scenario JSON file (contracts/scenario.md), - for stdin, or a built-in name (see --list)')
     .option('--list', 'list the built-in scenarios')
     .option('-e, --epochs <n>', 'run this many epochs (fewer than the scenario lists, or more: extra epochs set no explicit weights)')
-    .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(['exact', 'f64']).default('exact'))
+    .addOption(new Option('-m, --mode <mode>', 'exact reproduces the chain bit for bit; f64 is the fast float variant').choices(EPOCH_MODES).default('exact'))
     .option('--json', 'print { variants: [{ name, epochs: [EpochOutput...] }] } on stdout instead of the summary table (streamed epoch by epoch)')
     .option('--out <dir>', 'also write <dir>/<variant>.json and .csv (every epoch\'s outputs, streamed), <dir>/<variant>.history.jsonl (the epochs in the replay archive\'s JSON Lines format, for yumaval audit --history) and <dir>/report.html (charts, offline)')
     .option('--max-input-mb <n>', MAX_INPUT_HELP)
@@ -93,76 +202,7 @@ export function simulateCommand(): Command {
         'Memory: the per-epoch outputs are streamed; the tables, metrics and report keep about n·epochs·variants·' +
         `${SERIES_BYTES_PER_UID_EPOCH} bytes, and a run that cannot fit is refused up front (docs/limits.md).`,
     )
-    .action(async (source: string | undefined, opts: { mode: EpochMode; json?: boolean; out?: string; list?: boolean; epochs?: string; maxInputMb?: string }) => {
-      if (opts.list === true) {
-        const entries = [...CATALOGUE].map(([name, make]) => ({ name, description: make().description ?? '' }));
-        if (opts.json === true) writeJson(entries);
-        else process.stdout.write(`${renderTable([{ header: 'name', align: 'left' }, { header: 'description', align: 'left' }], entries.map((e) => [e.name, e.description]))}\n`);
-        return;
-      }
-      if (source === undefined) throw new InvalidOptionError('<scenario>', 'give a scenario file, - for stdin, or a built-in name (yumaval simulate --list)');
-      const maxInputMib = parseMaxInputOption(opts.maxInputMb);
-      let raw: unknown;
-      const builtIn = CATALOGUE.get(source);
-      if (builtIn !== undefined) raw = builtIn();
-      else if (source === '-' || source.toLowerCase().endsWith('.json')) raw = await readJsonInput(source, { maxInputMib, exactIntegers: true });
-      else throw new InvalidOptionError('<scenario>', `${showValue(source)} is neither a .json file nor a built-in scenario (the catalogue: ${[...CATALOGUE.keys()].join(', ')})`);
-      if (opts.epochs !== undefined) {
-        const count = Number(opts.epochs);
-        if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new InvalidOptionError('--epochs', `expected an integer in 1..100000, got ${JSON.stringify(opts.epochs)}`);
-        if (typeof raw === 'object' && raw !== null && Array.isArray((raw as { epochs?: unknown }).epochs)) {
-          const sc = raw as { epochs: unknown[]; epochCount?: number };
-          raw = { ...sc, epochs: sc.epochs.slice(0, count), epochCount: count };
-        }
-      }
-      // Everything that can be refused is refused before the first epoch runs.
-      const checked = validateScenario(raw);
-      const keepSeries = opts.json !== true || opts.out !== undefined;
-      if (keepSeries) checkSeriesFits(checked, honestBaseline(raw as Scenario) !== null);
-      const outFiles = opts.out === undefined ? null : variantFiles(opts.out, checked.variants.map((v) => v.name));
-      if (opts.out !== undefined) await guardWrite(opts.out, () => mkdir(opts.out as string, { recursive: true }));
-
-      const series: SeriesResult = { variants: [] };
-      const stdout = opts.json === true ? new JsonStream() : null;
-      const files = new VariantWriter();
-      try {
-        for (const ev of simulateRuns(raw, { mode: opts.mode, onProgress: opts.json === true ? undefined : progress('simulate') })) {
-          if (ev.kind === 'variant') {
-            // Nothing reaches stdout before the first run has started (a scenario refused late prints nothing).
-            const head = `${ev.variant > 0 ? ']},' : '{"variants":['}{"name":${JSON.stringify(ev.name)},"epochs":[`;
-            stdout?.write(head);
-            if (outFiles !== null) files.start(outFiles[ev.variant] as VariantFile, JSON.stringify(ev.name));
-            if (keepSeries) series.variants.push({ name: ev.name, epochs: [] });
-            continue;
-          }
-          const text = JSON.stringify(ev.output);
-          if (stdout !== null && !stdout.write(`${ev.epoch > 0 ? ',' : ''}${text}`)) await stdout.drained();
-          if (outFiles !== null) files.epoch(ev.epoch, text, ev.series, historyLine(ev.input, ev.output));
-          if (keepSeries) series.variants[ev.variant]?.epochs.push(ev.series);
-        }
-        files.end();
-      } finally {
-        files.close();
-      }
-      if (stdout !== null) {
-        stdout.write(checked.variants.length > 0 ? ']}]}\n' : '{"variants":[]}\n');
-        await stdout.drained();
-      }
-      if (!keepSeries) return;
-      const metrics = scenarioMetrics(raw as Scenario, series, { mode: opts.mode });
-      if (opts.out !== undefined) {
-        const out = opts.out;
-        await guardWrite(out, async () => {
-          await writeFile(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-          const title = (raw as { name?: unknown }).name;
-          await writeFile(join(out, 'report.html'), renderReport(series, typeof title === 'string' ? title : 'yumaval simulation', { stakes: stakePath(raw), metrics }));
-        });
-      }
-      if (opts.json === true) return;
-      const n = checked.n;
-      const epochs = series.variants[0]?.epochs.length ?? 0;
-      process.stdout.write(`Last of ${epochs} epochs, ${opts.mode} engine: dividends and incentive per uid, by variant\n${summary(series, n)}\n`);
-      process.stdout.write(`\n${metricsTable(metrics)}\n`);
-      process.stdout.write(`\n${validatorsTable(metrics)}\n`);
+    .action(async (source: string | undefined, raw: Record<string, unknown>) => {
+      await runSimulateCommand(parseSimulateOptions(source, raw));
     });
 }

@@ -1,5 +1,4 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { FileWriteError, InvalidInputError, InvalidOptionError, showPath } from '../errors/index.js';
@@ -82,19 +81,6 @@ export function variantFiles(dir: string, names: readonly string[]): VariantFile
     seen.set(key, i);
     return { json: join(dir, `${base}.json`), csv: join(dir, `${base}.csv`), history: join(dir, `${base}.history.jsonl`) };
   });
-}
-
-/** stdout for a streamed JSON document: writes, and waits for a drain when the pipe is full. */
-export class JsonStream {
-  /** Writes a chunk; false when the caller should await drained() before writing more. */
-  write(text: string): boolean {
-    return process.stdout.write(text);
-  }
-
-  /** Resolves once stdout has taken what was written. */
-  async drained(): Promise<void> {
-    if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
-  }
 }
 
 /** Writes each variant's <name>.json and <name>.csv epoch by epoch (synchronous writes: nothing queues up). */

@@ -8,7 +8,7 @@ import {
 } from '../tune/index.js';
 import type { ArchiveSelection, ResultStore, SearchKind, SweepDefinition, SweepResult, TrialRunner, TuneSource } from '../tune/index.js';
 import type { EpochMode } from '../yuma/index.js';
-import { integerOption } from './integer-option.js';
+import { integerOption } from './options.js';
 import { readJsonInput, writeJson } from './read-input.js';
 import { renderTable } from './table.js';
 

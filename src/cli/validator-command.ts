@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
 import type { ListenAddress } from '../service/http-server.js';
-import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
+import { ALLOW_PRIVATE_HELP, choiceOption, chainOption, DB_DEFAULT, dbOption, flagOption, KEY_ENV_HELP, netuidOption, optionalInteger, parseKeyOptions, pathOption } from './options.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
 
@@ -31,7 +30,7 @@ export interface ValidatorCliOptions {
 }
 
 /** The defaults: the store of `weights set`, JSON logs. */
-export const VALIDATOR_CLI_DEFAULTS = Object.freeze({ db: 'yumaval.db', logFormat: 'json' as const });
+export const VALIDATOR_CLI_DEFAULTS = Object.freeze({ db: DB_DEFAULT, logFormat: 'json' as const });
 
 /** The exit code when the watchdog gives up (service/errors.ts WATCHDOG_EXIT_CODE; repeated so --help needs no import). */
 const WATCHDOG_EXIT = 3;
@@ -47,30 +46,21 @@ export interface RawValidatorOptions {
  * @throws InvalidOptionError naming the option
  */
 export async function parseValidatorOptions(raw: RawValidatorOptions): Promise<ValidatorCliOptions> {
-  const chain = raw.chain;
-  if (typeof chain !== 'string' || !/^wss?:\/\/\S+$/.test(chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${JSON.stringify(chain ?? null)}`);
-  const netuidText = String(raw.netuid ?? '');
-  if (!/^\d+$/.test(netuidText) || Number(netuidText) > 65535) throw new InvalidOptionError('--netuid', `expected an integer from 0 to 65535, got ${JSON.stringify(netuidText)}`);
-  let epochs: number | null = null;
-  if (raw.epochs !== undefined) {
-    const t = String(raw.epochs);
-    if (!/^\d+$/.test(t) || Number(t) < 1 || Number(t) > 1_000_000) throw new InvalidOptionError('--epochs', `expected an integer from 1 to 1000000, got ${JSON.stringify(t)}`);
-    epochs = Number(t);
-  }
-  const logFormat = raw.logFormat ?? VALIDATOR_CLI_DEFAULTS.logFormat;
-  if (logFormat !== 'json' && logFormat !== 'pretty') throw new InvalidOptionError('--log-format', `expected json or pretty, got ${JSON.stringify(logFormat)}`);
-  const db = raw.db ?? VALIDATOR_CLI_DEFAULTS.db;
-  if (typeof db !== 'string' || db === '') throw new InvalidOptionError('--db', 'expected a file name');
-  if (raw.config !== undefined && (typeof raw.config !== 'string' || raw.config === '')) throw new InvalidOptionError('--config', 'expected a JSON file');
+  const chain = chainOption(raw.chain);
+  const netuid = netuidOption(raw.netuid);
+  const epochs = optionalInteger('--epochs', raw.epochs, 1, 1_000_000);
+  const logFormat = choiceOption('--log-format', raw.logFormat ?? VALIDATOR_CLI_DEFAULTS.logFormat, ['json', 'pretty'] as const);
+  const db = dbOption(raw.db);
+  const config = pathOption('--config', raw.config, 'a JSON file');
   let metrics: ListenAddress | null = null;
   if (raw.metrics !== undefined) {
     const { parseListenAddress } = await import('../service/http-server.js');
     metrics = parseListenAddress(String(raw.metrics), '--metrics');
   }
   return {
-    chain, netuid: Number(netuidText), ...parseKeyOptions({ key: raw.key, keyEnv: raw.keyEnv, dev: raw.dev }, 'validator'),
-    db, config: (raw.config as string | undefined) ?? null, metrics, metricsAllowRemote: raw.metricsAllowRemote === true,
-    allowPrivate: raw.allowPrivate === true, epochs, logFormat,
+    chain, netuid, ...parseKeyOptions({ key: raw.key, keyEnv: raw.keyEnv, dev: raw.dev }, 'validator'),
+    db, config, metrics, metricsAllowRemote: flagOption(raw.metricsAllowRemote),
+    allowPrivate: flagOption(raw.allowPrivate), epochs, logFormat,
   };
 }
 
@@ -134,7 +124,7 @@ export function validatorCommand(): Command {
     .option('--config <file>', 'JSON validator config (docs/validator.md lists every key and its default); unknown keys are refused')
     .option('--metrics <host:port>', 'serve /metrics (Prometheus) and /healthz (JSON) there; loopback only unless --metrics-allow-remote')
     .option('--metrics-allow-remote', 'let --metrics bind a non-loopback address')
-    .option('--allow-private', 'let the dendrite dial private and loopback miner addresses (devnet, LAN)')
+    .option('--allow-private', ALLOW_PRIVATE_HELP)
     .option('--epochs <k>', 'stop with exit 0 once K weight submissions have landed (a commit counts with its reveal)')
     .option('--log-format <format>', 'json (pino lines, the default) or pretty (human lines)')
     .addHelpText('after', [

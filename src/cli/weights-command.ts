@@ -1,7 +1,33 @@
 import { Command } from 'commander';
 import { processAndEmit, validateWeightsInput } from '../scoring/weights/index.js';
-import { readJsonInput, writeJson } from './read-input.js';
+import { flagOption, pathOption, processIo } from './options.js';
+import type { CommandIo } from './options.js';
+import { jsonLine, readJsonInput } from './read-input.js';
 import { weightsSetCommand } from './weights-set-command.js';
+
+/** The options of `weights process`, checked. */
+export interface WeightsProcessCliOptions {
+  /** The request JSON file, or - for stdin. */
+  input: string;
+  pretty: boolean;
+}
+
+/**
+ * Checks the raw options key by key.
+ * @throws InvalidOptionError naming the option
+ */
+export function parseWeightsProcessOptions(raw: { input?: unknown; pretty?: unknown }): WeightsProcessCliOptions {
+  return { input: pathOption('--input', raw.input, 'a file, or - for stdin') ?? '-', pretty: flagOption(raw.pretty) };
+}
+
+/** Processes every request of the input and writes the answers (an object for an object, an array for an array). */
+export async function runWeightsProcess(o: WeightsProcessCliOptions, io: CommandIo = processIo()): Promise<void> {
+  const doc = await readJsonInput(o.input);
+  // Validate every request before processing any: an array with one bad element is refused as a whole.
+  const inputs = Array.isArray(doc) ? doc.map((d, i) => validateWeightsInput(d, `[${i}].`)) : [validateWeightsInput(doc)];
+  const outputs = inputs.map((inp) => processAndEmit(inp));
+  await io.stdout(jsonLine(Array.isArray(doc) ? outputs : outputs[0], o.pretty));
+}
 
 /** `yumaval weights process`: the SDK's process_weights_for_netuid + u16 conversion (contracts/weights-and-scores.md). */
 function processCommand(): Command {
@@ -25,12 +51,8 @@ function processCommand(): Command {
         'Invalid input exits 2 with one line on stderr naming the place, e.g. [2].weights[5], and nothing on stdout.\n' +
         'The dtype decisions are in docs/weights.md.',
     )
-    .action(async (opts: { input: string; pretty?: boolean }) => {
-      const doc = await readJsonInput(opts.input);
-      // Validate every request before processing any: an array with one bad element is refused as a whole.
-      const inputs = Array.isArray(doc) ? doc.map((d, i) => validateWeightsInput(d, `[${i}].`)) : [validateWeightsInput(doc)];
-      const outputs = inputs.map((inp) => processAndEmit(inp));
-      writeJson(Array.isArray(doc) ? outputs : outputs[0], opts.pretty === true);
+    .action(async (raw: Record<string, unknown>) => {
+      await runWeightsProcess(parseWeightsProcessOptions(raw));
     });
 }
 

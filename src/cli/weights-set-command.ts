@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { InvalidOptionError, showValue } from '../errors/index.js';
+import { InvalidOptionError } from '../errors/index.js';
 import type { Store as StoreType } from '../store/index.js';
 import { readJsonInput, writeJson } from './read-input.js';
-import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
+import { chainOption, DB_DEFAULT, dbOption, flagOption, KEY_ENV_HELP, netuidOption, parseKeyOptions, u64Option } from './options.js';
 import type { KeySource } from '../keys/index.js';
 
 /*
@@ -29,7 +29,7 @@ export interface WeightsSetOptions {
 }
 
 export const WEIGHTS_SET_DEFAULTS: Readonly<Pick<WeightsSetOptions, 'dev' | 'versionKey' | 'dryRun' | 'db' | 'reveal'>> = Object.freeze({
-  dev: false, versionKey: null, dryRun: false, db: 'yumaval.db', reveal: false,
+  dev: false, versionKey: null, dryRun: false, db: DB_DEFAULT, reveal: false,
 });
 
 /**
@@ -42,20 +42,13 @@ export function parseWeightsSetOptions(raw: Record<string, unknown>): WeightsSet
     if (typeof v !== 'string' || v === '') throw new InvalidOptionError(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'is required');
     return v;
   };
-  const chain = str('chain');
-  if (!/^wss?:\/\/./.test(chain)) throw new InvalidOptionError('--chain', `expected a ws:// or wss:// URL, got ${showValue(chain)}`);
-  const netuidText = str('netuid');
-  if (!/^\d+$/.test(netuidText) || Number(netuidText) > 65535) throw new InvalidOptionError('--netuid', `expected an integer in 0..65535, got ${JSON.stringify(netuidText)}`);
-  let versionKey: bigint | null = WEIGHTS_SET_DEFAULTS.versionKey;
-  if (raw['versionKey'] !== undefined) {
-    const t = String(raw['versionKey']);
-    if (!/^\d+$/.test(t) || BigInt(t) >= 1n << 64n) throw new InvalidOptionError('--version-key', `expected an integer in 0..2^64-1, got ${JSON.stringify(t)}`);
-    versionKey = BigInt(t);
-  }
+  const chain = chainOption(raw['chain']);
+  const netuid = netuidOption(raw['netuid']);
+  const versionKey = raw['versionKey'] === undefined ? WEIGHTS_SET_DEFAULTS.versionKey : u64Option('--version-key', raw['versionKey']);
   return {
-    chain, netuid: Number(netuidText), ...parseKeyOptions({ key: raw['key'], keyEnv: raw['keyEnv'], dev: raw['dev'] }, 'validator'),
-    weights: str('weights'), versionKey, dryRun: raw['dryRun'] === true, reveal: raw['reveal'] === true,
-    db: raw['db'] === undefined ? WEIGHTS_SET_DEFAULTS.db : str('db'),
+    chain, netuid, ...parseKeyOptions({ key: raw['key'], keyEnv: raw['keyEnv'], dev: raw['dev'] }, 'validator'),
+    weights: str('weights'), versionKey, dryRun: flagOption(raw['dryRun']), reveal: flagOption(raw['reveal']),
+    db: dbOption(raw['db']),
   };
 }
 

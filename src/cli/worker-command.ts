@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { POOL_DEFAULTS, QueueWorker } from '../tune/index.js';
-import { integerOption } from './integer-option.js';
+import { integerOption } from './options.js';
 import { stopSignal } from './stop-signal.js';
 
 /** `yumaval worker`: runs the trials of distributed sweeps (`yumaval tune --queue`) from a BullMQ queue on Redis. */

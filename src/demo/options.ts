@@ -1,4 +1,5 @@
-import { InvalidOptionError, describeValue, nearestName } from '../errors/index.js';
+import { bool, intIn, nonEmptyString, numberIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 
 /*
  * The demo's options: frozen defaults, merged with a caller's partial options once and checked key by key. The defaults
@@ -38,37 +39,23 @@ export const DEMO_DEFAULTS: Readonly<DemoOptions> = Object.freeze({
   queryTimeoutSeconds: 2,
 });
 
-type Check = (v: unknown) => string | null;
-const int = (min: number, max: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `expected an integer in [${min}, ${max}], got ${describeValue(v)}`;
-const bool: Check = (v) => (typeof v === 'boolean' ? null : `expected true or false, got ${describeValue(v)}`);
+const int = intIn;
 
 const CHECKS: Readonly<Record<keyof DemoOptions, Check>> = {
   epochs: int(1, 10_000),
-  out: (v) => (typeof v === 'string' && v.length > 0 ? null : `expected a directory path, got ${describeValue(v)}`),
+  out: nonEmptyString('a directory path'),
   blockTimeMs: int(50, 60_000),
   tempo: int(2, 1000),
   yuma3: bool,
   liquidAlpha: bool,
   commitReveal: bool,
-  queryTimeoutSeconds: (v) => (typeof v === 'number' && v > 0 && v <= 60 ? null : `expected seconds in (0, 60], got ${describeValue(v)}`),
+  queryTimeoutSeconds: numberIn(0, 60, { openLow: true, unit: 'seconds' }),
 };
 
 /**
- * Merges partial options over the defaults and checks each key.
+ * Merges partial options over the defaults and checks each key (src/options).
  * @throws InvalidOptionError naming the key (an unknown key gets the list of valid ones)
  */
 export function resolveDemoOptions(partial: Partial<DemoOptions> = {}): DemoOptions {
-  const keys = Object.keys(CHECKS);
-  for (const k of Object.keys(partial)) {
-    if (!keys.includes(k)) {
-      throw new InvalidOptionError(k, `unknown option (did you mean ${nearestName(k, keys)}?); valid: ${keys.join(', ')}`);
-    }
-  }
-  const o = { ...DEMO_DEFAULTS, ...partial } as DemoOptions;
-  for (const [k, check] of Object.entries(CHECKS) as Array<[keyof DemoOptions, Check]>) {
-    const err = check(o[k]);
-    if (err !== null) throw new InvalidOptionError(k, err);
-  }
-  return Object.freeze(o);
+  return resolveOptions({ thing: 'a demo option', things: 'demo options', defaults: DEMO_DEFAULTS, checks: CHECKS, freeze: true }, partial);
 }

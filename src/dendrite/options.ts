@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { InvalidOptionError } from '../errors/index.js';
+import { bool, intIn, numberIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import type { KeySource } from '../keys/index.js';
 
 /** Options of createDendrite. Everything but `key` has a default (DENDRITE_DEFAULTS). */
@@ -46,52 +48,48 @@ export const DENDRITE_DEFAULTS: Readonly<Omit<ResolvedDendriteOptions, 'key' | '
   externalIp: '0.0.0.0',
 });
 
-function intIn(name: string, v: unknown, lo: number, hi: number, unit = ''): void {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) {
-    throw new InvalidOptionError(name, `expected an integer in ${lo}..${hi}${unit}, got ${JSON.stringify(v) ?? String(v)}`);
-  }
-}
-
 /** The longest query deadline accepted, in seconds. */
 export const MAX_TIMEOUT_SECONDS = 3600;
 
+const timeoutCheck: Check = numberIn(0, MAX_TIMEOUT_SECONDS, { openLow: true, unit: 'seconds' });
+
 /** Checks a timeout in seconds (the options' default, or one query's). */
 export function checkTimeout(name: string, v: unknown): void {
-  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= MAX_TIMEOUT_SECONDS)) {
-    throw new InvalidOptionError(name, `expected seconds in (0, ${MAX_TIMEOUT_SECONDS}], got ${JSON.stringify(v) ?? String(v)}`);
-  }
+  const problem = timeoutCheck(v);
+  if (problem !== null) throw new InvalidOptionError(name, `${problem}, got ${JSON.stringify(v) ?? String(v)}`);
 }
 
-function checkKey(v: unknown): void {
+/** Exactly one key source; its value is never shown (a uri source is a secret: a dev one, but the habit matters). */
+const keyCheck: Check = (v) => {
   const k = v as Record<string, unknown> | null;
   const ok = k !== null && typeof k === 'object' && Object.keys(k).length === 1
     && (typeof k['file'] === 'string' || typeof k['env'] === 'string' || typeof k['uri'] === 'string');
-  // Never print the value: a uri source is a secret (a dev one, but the habit matters).
-  if (!ok) throw new InvalidOptionError('key', 'expected exactly one of { file: path }, { env: NAME } or { uri: "//Name" }');
-}
+  return ok ? null : 'expected exactly one of { file: path }, { env: NAME } or { uri: "//Name" }';
+};
 
-/** Merges options over the defaults and checks them key by key. */
+const CHECKS: Readonly<Record<keyof ResolvedDendriteOptions, Check>> = {
+  key: keyCheck,
+  dev: bool,
+  workers: intIn(1, 256),
+  concurrency: intIn(1, 65_536),
+  connectionsPerOrigin: intIn(1, 1024),
+  maxResponseBytes: intIn(1, 1024 * 1024 * 1024),
+  timeout: timeoutCheck,
+  allowPrivate: bool,
+  breakerThreshold: intIn(1, 1_000_000),
+  breakerCoolDownMs: intIn(0, 86_400_000),
+  breakerMaxEntries: intIn(1, 10_000_000),
+  externalIp: (v) => (typeof v === 'string' && /^[\x21-\x7e]{1,64}$/.test(v) ? null : 'expected an IP address as text (visible ASCII, at most 64 characters)'),
+};
+
+/** Merges options over the defaults (workers: the machine's cores) and checks them key by key (src/options). */
 export function resolveDendriteOptions(options: DendriteOptions): ResolvedDendriteOptions {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', 'expected an object with at least `key`');
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  const o = { ...DENDRITE_DEFAULTS, workers: availableParallelism(), ...given } as ResolvedDendriteOptions;
-  const known = new Set([...Object.keys(DENDRITE_DEFAULTS), 'key', 'workers']);
-  for (const k of Object.keys(given)) if (!known.has(k)) throw new InvalidOptionError(k, `unknown option (known: ${[...known].sort().join(', ')})`);
-  checkKey(o.key);
-  for (const k of ['dev', 'allowPrivate'] as const) {
-    if (typeof o[k] !== 'boolean') throw new InvalidOptionError(k, `expected true or false, got ${JSON.stringify(o[k])}`);
-  }
-  intIn('workers', o.workers, 1, 256);
-  intIn('concurrency', o.concurrency, 1, 65_536);
-  intIn('connectionsPerOrigin', o.connectionsPerOrigin, 1, 1024);
-  intIn('maxResponseBytes', o.maxResponseBytes, 1, 1024 * 1024 * 1024, ' bytes');
-  checkTimeout('timeout', o.timeout);
-  intIn('breakerThreshold', o.breakerThreshold, 1, 1_000_000);
-  intIn('breakerCoolDownMs', o.breakerCoolDownMs, 0, 86_400_000, ' ms');
-  intIn('breakerMaxEntries', o.breakerMaxEntries, 1, 10_000_000);
-  if (typeof o.externalIp !== 'string' || !/^[\x21-\x7e]{1,64}$/.test(o.externalIp)) {
-    throw new InvalidOptionError('externalIp', 'expected an IP address as text (visible ASCII, at most 64 characters)');
-  }
-  if (o.concurrency < o.workers) throw new InvalidOptionError('concurrency', `must be at least workers (${o.workers}), got ${o.concurrency}`);
-  return o;
+  return resolveOptions<ResolvedDendriteOptions>({
+    thing: 'a dendrite option',
+    things: 'dendrite options (at least `key`)',
+    defaults: { ...DENDRITE_DEFAULTS, workers: availableParallelism() },
+    checks: CHECKS,
+    hidden: ['key'],
+    across: (o) => (o.concurrency < o.workers ? ['concurrency', `must be at least workers (${o.workers}), got ${o.concurrency}`] : null),
+  }, options);
 }

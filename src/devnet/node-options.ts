@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { fn, intAtLeast, nonEmptyString, nullOr, resolveOptions as resolveWith } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import type { RuntimeModule } from './dispatch.js';
 import type { TransactionValidator } from './extrinsic/check.js';
 import type { AdminMethod, GenesisWriter } from './system/runtime-wiring.js';
@@ -62,30 +63,25 @@ export const DEFAULT_KEEP_BLOCKS = 4096;
 /** Fewer kept blocks would prune a block before a client reads the events of a block it was just told about. */
 export const MIN_KEEP_BLOCKS = 16;
 
-function positiveInteger(name: string, value: unknown, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new InvalidOptionError(name, `expected ${allowZero ? 'a non-negative' : 'a positive'} integer, got ${String(value)}`);
-  }
-  return value;
-}
+const CHECKS: Readonly<Record<keyof DevnetOptions, Check>> = {
+  // The subnet config is checked by the genesis that reads it (devnet/subtensor/config.ts), naming its fields.
+  config: () => null,
+  blockTimeMs: intAtLeast(0),
+  db: nullOr(nonEmptyString('a file path')),
+  modules: (v) => (v === null || Array.isArray(v) ? null : 'expected an array of RuntimeModule'),
+  genesis: (v) => (v === null || typeof v === 'function' ? null : 'expected a function'),
+  validators: (v) => (v === null || Array.isArray(v) ? null : 'expected an array of functions'),
+  admin: (v) => (typeof v === 'object' && v !== null ? null : 'expected an object of functions'),
+  poolReady: intAtLeast(1),
+  poolFuture: intAtLeast(1),
+  maxBlockExtrinsics: intAtLeast(1),
+  keepBlocks: (v) => (v === null || (typeof v === 'number' && Number.isSafeInteger(v) && v >= MIN_KEEP_BLOCKS) ? null : `expected null (every block) or an integer of at least ${MIN_KEEP_BLOCKS}`),
+  log: fn('(message: string) => void'),
+};
 
-/** Merges `options` with DEVNET_DEFAULTS and checks them. @throws InvalidOptionError naming the option */
+/** Merges `options` with DEVNET_DEFAULTS and checks them (src/options). @throws InvalidOptionError naming the option */
 export function resolveOptions(options: DevnetOptions): Required<DevnetOptions> {
-  const o = { ...DEVNET_DEFAULTS, ...options } as Required<DevnetOptions>;
-  if (options.keepBlocks === undefined) o.keepBlocks = o.db !== null && o.db !== undefined ? null : DEFAULT_KEEP_BLOCKS;
-  if (o.keepBlocks !== null && (!Number.isSafeInteger(o.keepBlocks) || o.keepBlocks < MIN_KEEP_BLOCKS)) {
-    throw new InvalidOptionError('keepBlocks', `expected null (every block) or an integer of at least ${MIN_KEEP_BLOCKS}, got ${String(o.keepBlocks)}`);
-  }
-  positiveInteger('blockTimeMs', o.blockTimeMs, true);
-  positiveInteger('poolReady', o.poolReady);
-  positiveInteger('poolFuture', o.poolFuture);
-  positiveInteger('maxBlockExtrinsics', o.maxBlockExtrinsics);
-  if (o.db !== null && (typeof o.db !== 'string' || o.db === '')) throw new InvalidOptionError('db', 'expected a file path');
-  if (o.modules !== null && !Array.isArray(o.modules)) throw new InvalidOptionError('modules', 'expected an array of RuntimeModule');
-  if (o.validators !== null && !Array.isArray(o.validators)) throw new InvalidOptionError('validators', 'expected an array of functions');
-  if (o.genesis !== null && typeof o.genesis !== 'function') throw new InvalidOptionError('genesis', 'expected a function');
-  if (typeof o.admin !== 'object' || o.admin === null) throw new InvalidOptionError('admin', 'expected an object of functions');
-  if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
-  return o;
+  // keepBlocks defaults by whether there is a database (see the header).
+  const keepBlocks = options.db !== null && options.db !== undefined ? null : DEFAULT_KEEP_BLOCKS;
+  return resolveWith({ thing: 'a devnet option', things: 'devnet options', defaults: { ...DEVNET_DEFAULTS, keepBlocks }, checks: CHECKS }, options) as Required<DevnetOptions>;
 }
-

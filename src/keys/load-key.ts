@@ -3,6 +3,8 @@ import { Keyring } from '@polkadot/keyring';
 import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady, mnemonicValidate } from '@polkadot/util-crypto';
 import { showPath, YumavalError } from '../errors/index.js';
+import { bool, intIn, oneOf, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 
 /*
  * Loading a hotkey: a mnemonic or 0x seed in a file (refused when group or others can read it), the same in an
@@ -31,6 +33,13 @@ export interface LoadKeyOptions {
 }
 
 export const LOAD_KEY_DEFAULTS: Readonly<Required<LoadKeyOptions>> = Object.freeze({ dev: false, type: 'sr25519', ss58Format: 42 });
+
+const CHECKS: Readonly<Record<keyof LoadKeyOptions, Check>> = {
+  dev: bool,
+  type: oneOf(['sr25519', 'ed25519']),
+  // SS58 prefixes are 14-bit (0..16383).
+  ss58Format: intIn(0, 16_383),
+};
 
 /** A loaded key: the pair signs; `address` and `publicKey` are safe to print. */
 export interface LoadedKey {
@@ -116,7 +125,7 @@ function pairOf(secret: string, sourceName: string, o: Required<LoadKeyOptions>)
 
 /** Loads a hotkey from a file, an environment variable or a dev URI. */
 export async function loadKey(source: KeySource, options: LoadKeyOptions = {}): Promise<LoadedKey> {
-  const o = { ...LOAD_KEY_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<LoadKeyOptions>;
+  const o = resolveOptions({ thing: 'a key option', things: 'key options', defaults: LOAD_KEY_DEFAULTS, checks: CHECKS }, options) as Required<LoadKeyOptions>;
   await cryptoWaitReady();
   const name = describeSource(source);
   let secret: string;

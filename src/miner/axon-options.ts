@@ -1,4 +1,5 @@
-import { InvalidOptionError, describeValue } from '../errors/index.js';
+import { bool, fn, intIn, nonEmptyString, nullOr, numberIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import type { LoadedKey } from '../keys/index.js';
 import type { SynapseRoute } from './handler.js';
 
@@ -101,13 +102,9 @@ export const AXON_DEFAULTS = Object.freeze({
 /** Options after defaults. */
 export type ResolvedAxonOptions = Required<AxonOptions>;
 
-type Check = (v: unknown) => string | null;
-
 const ROUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const int = (min: number, max: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? null : `expected an integer in [${min}, ${max}]`;
-const fn = (what: string): Check => (v) => (typeof v === 'function' ? null : `expected ${what}`);
+const int = intIn;
 
 function checkRoutes(v: unknown): string | null {
   if (!Array.isArray(v) || v.length === 0) return 'expected at least one route';
@@ -125,7 +122,7 @@ const CHECKS: Readonly<Record<keyof AxonOptions, Check>> = {
   key: (v) => (typeof (v as LoadedKey | null)?.pair?.sign === 'function' ? null : 'expected a LoadedKey (from loadKey)'),
   synapses: checkRoutes,
   port: int(0, 65535),
-  host: (v) => (typeof v === 'string' && v !== '' ? null : 'expected an address to listen on'),
+  host: nonEmptyString('an address to listen on'),
   allowedHotkeys: (v) => (v === null || v instanceof Set ? null : 'expected a Set of ss58 hotkeys, or null to allow all'),
   priority: (v) => (v === null || typeof v === 'function' ? null : 'expected a function (hotkey, synapse) => number, or null'),
   maxConcurrent: int(1, 1_000_000),
@@ -134,40 +131,36 @@ const CHECKS: Readonly<Record<keyof AxonOptions, Check>> = {
   maxBodyValues: int(1, 100_000_000),
   maxBufferedBytes: int(1, 64 * 1024 * MIB),
   maxConnections: int(1, 1_000_000),
-  maxConnectionsPerIp: (v) => (v === null ? null : int(1, 1_000_000)(v)),
+  maxConnectionsPerIp: nullOr(int(1, 1_000_000)),
   // node refuses timers past 2^31 − 1 ms; a day is far beyond any upload.
   headersTimeoutMs: int(100, 86_400_000),
   requestTimeoutMs: int(100, 86_400_000),
   keepAliveTimeoutMs: int(1, 86_400_000),
   // The dendrite's own largest timeout is 3,600 s (src/dendrite/options.ts).
-  maxTimeoutSeconds: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 3600 ? null : 'expected seconds in [0, 3600]'),
+  maxTimeoutSeconds: numberIn(0, 3600, { unit: 'seconds' }),
   nonceCapacity: int(1, 100_000_000),
-  requireSignature: (v) => (typeof v === 'boolean' ? null : 'expected true or false'),
-  clockNs: fn('a function returning bigint ns'),
-  log: fn('a function (line: string) => void'),
+  requireSignature: bool,
+  clockNs: fn('returning bigint ns'),
+  log: fn('(line: string) => void'),
 };
 
-const KEYS = Object.keys(CHECKS) as Array<keyof AxonOptions>;
-
 /**
- * Merges the defaults once and checks every option.
+ * Merges the defaults once and checks every option (src/options).
  * @throws InvalidOptionError naming the option: an unknown key, a value of the wrong kind or range, limits that
  *   contradict each other
  */
 export function resolveAxonOptions(options: AxonOptions): ResolvedAxonOptions {
-  if (options === null || typeof options !== 'object') throw new InvalidOptionError('options', `expected an object of axon options, got ${describeValue(options)}`);
-  const out: Record<string, unknown> = { ...AXON_DEFAULTS };
-  for (const [key, v] of Object.entries(options)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) throw new InvalidOptionError(key, `is not an axon option (expected one of ${KEYS.join(', ')})`);
-    if (v === undefined) continue;
-    out[key] = v;
-  }
-  for (const k of KEYS) {
-    const problem = CHECKS[k](out[k]);
-    if (problem !== null) throw new InvalidOptionError(k, `${problem}, got ${k === 'key' ? 'something else' : describeValue(out[k])}`);
-  }
-  const o = out as ResolvedAxonOptions;
-  if (o.maxBufferedBytes < o.maxBodyBytes) throw new InvalidOptionError('maxBufferedBytes', `must be at least maxBodyBytes (${o.maxBodyBytes}), got ${o.maxBufferedBytes}`);
-  if (o.headersTimeoutMs > o.requestTimeoutMs) throw new InvalidOptionError('headersTimeoutMs', `must be at most requestTimeoutMs (${o.requestTimeoutMs}), got ${o.headersTimeoutMs}`);
-  return o;
+  return resolveOptions<ResolvedAxonOptions>({
+    thing: 'an axon option',
+    things: 'axon options',
+    defaults: AXON_DEFAULTS,
+    checks: CHECKS as Readonly<Record<keyof ResolvedAxonOptions, Check>>,
+    // A key object is never described.
+    hidden: ['key'],
+    across: (o) => {
+      if (o.maxBufferedBytes < o.maxBodyBytes) return ['maxBufferedBytes', `must be at least maxBodyBytes (${o.maxBodyBytes}), got ${o.maxBufferedBytes}`];
+      if (o.headersTimeoutMs > o.requestTimeoutMs) return ['headersTimeoutMs', `must be at most requestTimeoutMs (${o.requestTimeoutMs}), got ${o.headersTimeoutMs}`];
+      return null;
+    },
+  }, options);
 }

@@ -1,4 +1,6 @@
-import { InvalidInputError, InvalidOptionError, YumavalError } from '../errors/index.js';
+import { InvalidInputError, YumavalError } from '../errors/index.js';
+import { fn, intIn, optional, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { runEpoch } from '../yuma/index.js';
 import type { EpochInput, EpochOutput } from '../yuma/index.js';
 import type { Archive } from './archive.js';
@@ -63,14 +65,30 @@ async function withRetries<T>(read: () => Promise<T>, retries: number, delayMs: 
   }
 }
 
+const block: Check = intIn(0, Number.MAX_SAFE_INTEGER);
+
+const CHECKS: Readonly<Record<keyof ReplayOptions, Check>> = {
+  netuid: intIn(0, 65535),
+  from: block,
+  to: block,
+  source: (v) => (typeof v === 'object' && v !== null ? null : 'expected a SnapshotSource (chainSource or archiveSource)'),
+  archive: (v) => (v === undefined || v === null || typeof v === 'object' ? null : 'expected an Archive or null'),
+  onProgress: optional(fn('(done: number, total: number) => void')),
+  signal: optional((v) => (v instanceof AbortSignal ? null : 'expected an AbortSignal')),
+  overrides: optional((v) => (typeof v === 'object' && v !== null && !Array.isArray(v) ? null : 'expected an object of EpochInput fields')),
+  retries: intIn(0, 100),
+  retryDelayMs: intIn(0, 600_000),
+};
+
+/** Checks the options key by key (src/options), and that the range is not empty. */
 function checkRange(o: ReplayOptions): void {
-  if (!(Number.isInteger(o.netuid) && o.netuid >= 0 && o.netuid <= 65535)) throw new InvalidOptionError('netuid', `expected an integer in 0..65535, got ${o.netuid}`);
-  for (const k of ['from', 'to'] as const) {
-    if (!(Number.isSafeInteger(o[k]) && o[k] >= 0)) throw new InvalidOptionError(k, `expected a block number >= 0, got ${o[k]}`);
-  }
-  if (o.from > o.to) throw new InvalidOptionError('from', `the range is empty: from ${o.from} is after to ${o.to}`);
-  if (o.retries !== undefined && !(Number.isInteger(o.retries) && o.retries >= 0 && o.retries <= 100)) throw new InvalidOptionError('retries', `expected an integer in 0..100, got ${o.retries}`);
-  if (o.retryDelayMs !== undefined && !(Number.isInteger(o.retryDelayMs) && o.retryDelayMs >= 0 && o.retryDelayMs <= 600_000)) throw new InvalidOptionError('retryDelayMs', `expected milliseconds in 0..600000, got ${o.retryDelayMs}`);
+  resolveOptions<ReplayOptions>({
+    thing: 'a replay option',
+    things: 'replay options',
+    defaults: REPLAY_DEFAULTS,
+    checks: CHECKS,
+    across: (r) => (r.from > r.to ? ['from', `the range is empty: from ${r.from} is after to ${r.to}`] : null),
+  }, o);
 }
 
 /**

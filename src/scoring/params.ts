@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/index.js';
 import type { ScoringModel, ScoringParams } from './types.js';
-import { describeValue } from '../errors/describe-value.js';
+import { oneOf, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 
 /*
  * The scoring parameters (ScoringParams) with the 2022 core validator's values as defaults, and the one place a caller's
@@ -44,9 +45,6 @@ export const SCORING_MODELS: readonly ScoringModel[] = Object.freeze(['shapley-2
 /** The largest tolerance: beyond it, miners whose losses differ by more than 50 nats a query would be merged. */
 const MAX_TOLERANCE = 50;
 
-/** A check of one value: the problem (without the value, which the caller appends), or null. */
-type Check = (v: unknown) => string | null;
-
 /** A finite number that passes `ok`. */
 const numeric = (ok: (v: number) => boolean, expected: string): Check => (v) => {
   if (typeof v !== 'number' || !Number.isFinite(v)) return 'expected a finite number';
@@ -60,16 +58,13 @@ const CHECKS: Readonly<Record<keyof ScoringParams, Check>> = {
   lossFloor: numeric((v) => v >= MIN_LOSS_FLOOR, `expected a number ≥ ${MIN_LOSS_FLOOR} (the scaling law overflows below it)`),
   worstLoss: numeric((v) => v > 0 && v <= MAX_WORST_LOSS, `expected a number in (0, ${MAX_WORST_LOSS}]`),
   emaAlpha: numeric((v) => v > 0 && v <= 1, 'expected a number in (0, 1]'),
-  model: (v) => (typeof v === 'string' && (SCORING_MODELS as readonly string[]).includes(v) ? null : `expected one of ${SCORING_MODELS.join(', ')}`),
+  model: oneOf(SCORING_MODELS),
   redundancyTolerance: numeric((v) => v > 0 && v <= MAX_TOLERANCE, `expected a number of nats in (0, ${MAX_TOLERANCE}]`),
   copyTolerance: numeric((v) => v > 0 && v <= MAX_TOLERANCE, `expected a number of nats in (0, ${MAX_TOLERANCE}]`),
 };
 
-const KEYS = Object.keys(CHECKS) as Array<keyof ScoringParams>;
-
-
 /**
- * Merges a caller's partial parameters with SCORING_DEFAULTS and checks every value.
+ * Merges a caller's partial parameters with SCORING_DEFAULTS and checks every value (src/options).
  * @param partial an object with some of the ScoringParams keys, or undefined for all the defaults
  * @param path the name of the object in messages (`params` → `params.lossFloor: ...`)
  * @returns a new, complete ScoringParams
@@ -77,30 +72,13 @@ const KEYS = Object.keys(CHECKS) as Array<keyof ScoringParams>;
  *   or a worstLoss that is not above lossFloor
  */
 export function resolveScoringParams(partial: unknown, path = 'params'): ScoringParams {
-  if (partial === undefined) return { ...SCORING_DEFAULTS };
-  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new InvalidInputError(path, `expected an object of scoring parameters, got ${describeValue(partial)}`);
-  }
-  const given = partial as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
-      throw new InvalidInputError(`${path}.${key}`, `is not a scoring parameter (expected one of ${KEYS.join(', ')})`);
-    }
-  }
-  const out: ScoringParams = { ...SCORING_DEFAULTS };
-  for (const key of KEYS) {
-    if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
-    const v = given[key];
-    if (v === undefined) continue;
-    const problem = CHECKS[key](v);
-    if (problem !== null) throw new InvalidInputError(`${path}.${key}`, `${problem}, got ${typeof v === 'number' ? v : describeValue(v)}`);
-    (out as unknown as Record<string, unknown>)[key] = v;
-  }
-  if (!(out.worstLoss > out.lossFloor)) {
-    throw new InvalidInputError(
-      `${path}.worstLoss`,
-      `must be above lossFloor (${out.lossFloor}), got ${out.worstLoss}: a garbage row must lose more than the best possible answer`,
-    );
-  }
-  return out;
+  return resolveOptions({
+    thing: 'a scoring parameter',
+    things: 'scoring parameters',
+    defaults: SCORING_DEFAULTS,
+    checks: CHECKS,
+    // A scoring batch is input, not an option: its errors are input errors naming the place.
+    error: (place, detail) => new InvalidInputError(place, detail),
+    across: (o) => (o.worstLoss > o.lossFloor ? null : ['worstLoss', `must be above lossFloor (${o.lossFloor}), got ${o.worstLoss}: a garbage row must lose more than the best possible answer`]),
+  }, partial === undefined ? {} : partial, path);
 }

@@ -1,4 +1,6 @@
-import { InvalidInputError, InvalidOptionError, describeValue } from '../errors/index.js';
+import { InvalidInputError, describeValue } from '../errors/index.js';
+import { intIn, numberIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { resolveScoringParams, SCORING_DEFAULTS, type ScoringModel, type ScoringParams } from '../scoring/index.js';
 
 /*
@@ -96,12 +98,7 @@ export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freez
   maxBlocksWithoutWeights: 500,
 });
 
-type Check = (v: unknown) => string | null;
-
-const intIn = (lo: number, hi: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? null : `expected an integer in [${lo}, ${hi}]`;
-const secondsIn = (lo: number, hi: number): Check => (v) =>
-  typeof v === 'number' && Number.isFinite(v) && v > lo && v <= hi ? null : `expected seconds in (${lo}, ${hi}]`;
+const secondsIn = (lo: number, hi: number): Check => numberIn(lo, hi, { openLow: true, unit: 'seconds' });
 
 const TASK_NAMES = ['next-token', 'feature-class'] as const;
 
@@ -137,10 +134,10 @@ const CHECKS: Readonly<Record<keyof ValidatorConfig, Check>> = {
   sampleSize: intIn(1, 65_536),
   // The scorer's MAX_QUERIES.
   queriesPerStep: intIn(1, 65_536),
-  stepIntervalSeconds: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 86_400 ? null : 'expected seconds in [0, 86400]'),
+  stepIntervalSeconds: numberIn(0, 86_400, { unit: 'seconds' }),
   // The dendrite's MAX_TIMEOUT_SECONDS.
   queryTimeoutSeconds: secondsIn(0, 3600),
-  emaAlpha: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'),
+  emaAlpha: numberIn(0, 1, { openLow: true }),
   scoringModel: scoringParam('model'),
   redundancyTolerance: scoringParam('redundancyTolerance'),
   copyTolerance: scoringParam('copyTolerance'),
@@ -158,29 +155,13 @@ const CHECKS: Readonly<Record<keyof ValidatorConfig, Check>> = {
 export const VALIDATOR_CONFIG_KEYS = Object.freeze(Object.keys(CHECKS) as Array<keyof ValidatorConfig>);
 
 /**
- * Merges a caller's partial config with VALIDATOR_CONFIG_DEFAULTS and checks every given value.
+ * Merges a caller's partial config with VALIDATOR_CONFIG_DEFAULTS and checks every value (src/options).
  * @param partial the parsed JSON of a config file, or an object of some keys (undefined: all defaults)
  * @param path the name of the document in messages (`config` → `option config.sampleSize: ...`)
  * @throws InvalidOptionError naming the key: an unknown key, a value of the wrong kind or range
  */
 export function resolveValidatorConfig(partial: unknown = {}, path = 'config'): ValidatorConfig {
-  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new InvalidOptionError(path, `expected an object of validator settings, got ${describeValue(partial)}`);
-  }
-  const out = { ...VALIDATOR_CONFIG_DEFAULTS } as ValidatorConfig;
-  for (const [key, v] of Object.entries(partial as Record<string, unknown>)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
-      throw new InvalidOptionError(`${path}.${key}`, `is not a validator setting (expected one of ${VALIDATOR_CONFIG_KEYS.join(', ')})`);
-    }
-    if (v === undefined) continue;
-    const k = key as keyof ValidatorConfig;
-    const problem = CHECKS[k](v);
-    if (problem !== null) {
-      throw new InvalidOptionError(`${path}.${key}`, problem.startsWith('[') ? problem : `${problem}, got ${describeValue(v)}`);
-    }
-    (out as unknown as Record<string, unknown>)[k] = v;
-  }
-  return Object.freeze(out);
+  return resolveOptions({ thing: 'a validator setting', things: 'validator settings', defaults: VALIDATOR_CONFIG_DEFAULTS, checks: CHECKS, freeze: true }, partial, path);
 }
 
 /** The scoring parameters of the config's steps: the scorer's defaults, with the config's model, tolerances and α. */

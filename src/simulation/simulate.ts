@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { fn, oneOf, optional, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { prepareNormalized } from '../yuma/prepare.js';
 import { runEpoch, runEpochFields } from '../yuma/run-epoch.js';
 import { validateEpochInput } from '../yuma/validate.js';
@@ -143,13 +144,15 @@ export function* simulateRuns(scenario: unknown, options?: SimulateOptions): Gen
   yield* runsOf(validateScenario(scenario), options);
 }
 
-/** Refuses a mode that is neither exact nor f64 (before a scenario is validated or run). */
+const CHECKS: Readonly<Record<keyof SimulateOptions, Check>> = {
+  mode: oneOf(['exact', 'f64']),
+  fields: optional((v) => (Array.isArray(v) && v.every((f) => typeof f === 'string') ? null : 'expected an array of EpochOutput field names')),
+  onProgress: optional(fn('(done: number, total: number) => void')),
+};
+
+/** Checks the options (src/options) before a scenario is validated or run: a bad mode or an unknown key is refused. */
 function checkMode(options: SimulateOptions | undefined): void {
-  // An option given as undefined takes its default, as if it were left out.
-  const merged = { ...SIMULATE_DEFAULTS, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Required<SimulateOptions>;
-  if (merged.mode !== 'exact' && merged.mode !== 'f64') {
-    throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
-  }
+  resolveOptions({ thing: 'a simulate option', things: 'simulate options', defaults: SIMULATE_DEFAULTS as Partial<SimulateOptions>, checks: CHECKS }, options ?? {});
 }
 
 /** The runs of a validated scenario, as simulateRuns yields them. */

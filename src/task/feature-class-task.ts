@@ -2,7 +2,8 @@ import type { SynapseSpec } from '../dendrite/protocol/types.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { MAX_QUERIES } from '../scoring/index.js';
-import { mergeOptions } from './options.js';
+import { intIn, numberIn, resolveOptions, safeInteger } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { parseTopkFields } from './response-schema.js';
 import { checkSafeInteger, mixNamedSeed } from './seed.js';
 import { topkOf } from './topk.js';
@@ -68,20 +69,19 @@ export function featureClassSynapse(classes: number): SynapseSpec {
   });
 }
 
+const CHECKS: Readonly<Record<keyof FeatureClassTaskOptions, Check>> = {
+  classes: intIn(2, 1024),
+  dims: intIn(1, 1024),
+  noise: numberIn(0, 100, { openLow: true }),
+  worldSeed: safeInteger,
+};
+
 /**
  * Builds the feature-classification task.
  * @throws InvalidOptionError naming a bad or unknown option
  */
 export function createFeatureClassTask(options: FeatureClassTaskOptions = {}): FeatureClassTask {
-  const o = { ...FEATURE_CLASS_DEFAULTS, ...mergeOptions<FeatureClassTaskOptions>({}, options, Object.keys(FEATURE_CLASS_DEFAULTS)) };
-  const intIn = (k: keyof FeatureClassTaskOptions, min: number, max: number): void => {
-    const v = o[k];
-    if (!(Number.isInteger(v) && v >= min && v <= max)) throw new InvalidOptionError(k, `expected an integer in ${min}..${max}, got ${String(v)}`);
-  };
-  intIn('classes', 2, 1024);
-  intIn('dims', 1, 1024);
-  checkSafeInteger('worldSeed', o.worldSeed);
-  if (!(typeof o.noise === 'number' && o.noise > 0 && o.noise <= 100)) throw new InvalidOptionError('noise', `expected a number in (0, 100], got ${String(o.noise)}`);
+  const o = resolveOptions({ thing: 'a task option', things: 'task options', defaults: FEATURE_CLASS_DEFAULTS, checks: CHECKS }, options ?? {}) as Required<FeatureClassTaskOptions>;
   const { classes, dims, noise } = o;
   const prototypes = Array.from({ length: classes }, (_, c) => {
     const prng = new Prng(mixNamedSeed('prototype', o.worldSeed, c));

@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { intAtLeast, intIn, numberIn, resolveOptions, safeInteger } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { Prng } from '../random/index.js';
-import { mergeOptions } from './options.js';
 import { mixNamedSeed } from './seed.js';
 
 /*
@@ -49,16 +49,27 @@ export interface SourceRow {
 /** Rows kept per source; derived again when evicted. */
 const ROW_CACHE = 65_536;
 
-function checkOptions(o: Required<MarkovSourceOptions>): void {
-  if (!(Number.isInteger(o.vocab) && o.vocab >= 2 && o.vocab <= MAX_SOURCE_VOCAB)) {
-    throw new InvalidOptionError('source.vocab', `expected an integer in 2..${MAX_SOURCE_VOCAB}, got ${String(o.vocab)}`);
-  }
-  if (o.order !== 1 && o.order !== 2) throw new InvalidOptionError('source.order', `expected 1 or 2, got ${String(o.order)}`);
-  if (!(Number.isInteger(o.support) && o.support >= 1 && o.support <= o.vocab)) {
-    throw new InvalidOptionError('source.support', `expected an integer in 1..vocab (${o.vocab}), got ${String(o.support)}`);
-  }
-  if (!(typeof o.leak === 'number' && o.leak >= 0 && o.leak < 1)) throw new InvalidOptionError('source.leak', `expected a number in [0, 1), got ${String(o.leak)}`);
-  if (!Number.isSafeInteger(o.seed)) throw new InvalidOptionError('source.seed', `expected a safe integer, got ${String(o.seed)}`);
+const CHECKS: Readonly<Record<keyof MarkovSourceOptions, Check>> = {
+  vocab: intIn(2, MAX_SOURCE_VOCAB),
+  order: (v) => (v === 1 || v === 2 ? null : 'expected 1 or 2'),
+  support: intAtLeast(1),
+  leak: numberIn(0, 1, { openHigh: true }),
+  seed: safeInteger,
+};
+
+/** Merges the options with MARKOV_SOURCE_DEFAULTS and checks them (src/options); messages name `source.<key>`. */
+function resolveSourceOptions(options: unknown): Required<MarkovSourceOptions> {
+  const given = options ?? {};
+  // A small vocabulary with the default support: all of it (the default is a size, not a requirement).
+  const vocab = (given as MarkovSourceOptions).vocab;
+  const support = typeof vocab === 'number' && Number.isInteger(vocab) && vocab < MARKOV_SOURCE_DEFAULTS.support ? Math.max(1, vocab) : MARKOV_SOURCE_DEFAULTS.support;
+  return resolveOptions<Required<MarkovSourceOptions>>({
+    thing: 'a source option',
+    things: 'source options',
+    defaults: { ...MARKOV_SOURCE_DEFAULTS, support },
+    checks: CHECKS,
+    across: (o) => (o.support <= o.vocab ? null : ['support', `expected an integer in 1..vocab (${o.vocab}), got ${o.support}`]),
+  }, given, 'source');
 }
 
 /** A seeded Markov source. Pure: its rows and samples depend only on its options and the Prng handed in. */
@@ -72,10 +83,7 @@ export class MarkovSource {
 
   /** Builds the source of these options (merged with MARKOV_SOURCE_DEFAULTS, each checked). */
   constructor(options: MarkovSourceOptions = {}) {
-    const o = mergeOptions<Required<MarkovSourceOptions>>(MARKOV_SOURCE_DEFAULTS, options, Object.keys(MARKOV_SOURCE_DEFAULTS), 'source.');
-    // A small vocabulary with the default support: all of it (the default is a size, not a requirement).
-    if ((options as MarkovSourceOptions | null)?.support === undefined && Number.isInteger(o.vocab) && o.vocab < o.support) o.support = Math.max(1, o.vocab);
-    checkOptions(o);
+    const o = resolveSourceOptions(options);
     this.vocab = o.vocab;
     this.order = o.order as 1 | 2;
     this.support = o.support;

@@ -3,7 +3,8 @@ import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { MAX_QUERIES } from '../scoring/index.js';
 import { MarkovSource, type MarkovSourceOptions } from './markov-source.js';
-import { mergeOptions } from './options.js';
+import { intAtLeast, intIn, optional, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { parseTopkFields } from './response-schema.js';
 import { checkSafeInteger, mixNamedSeed } from './seed.js';
 import type { ParsedAnswer, ResponseSchema, Task, TaskQuery } from './types.js';
@@ -78,9 +79,17 @@ function queryK(query: TaskQuery, fallback: number, vocab: number): number {
   return typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= vocab ? k : fallback;
 }
 
+/** The checks of each key alone; contextLength and k are checked again against the source once it is built. */
+const CHECKS: Readonly<Record<keyof NextTokenTaskOptions, Check>> = {
+  // The source checks its own options (MarkovSource), naming them source.<key>.
+  source: () => null,
+  contextLength: optional(intIn(1, MAX_CONTEXT)),
+  k: optional(intAtLeast(1)),
+};
+
 /** Builds the built-in task from its options (each checked; InvalidOptionError names the bad one). */
 export function createNextTokenTask(options: NextTokenTaskOptions = {}): NextTokenTask {
-  const given = mergeOptions<NextTokenTaskOptions>({}, options, ['source', ...Object.keys(NEXT_TOKEN_DEFAULTS)]);
+  const given = resolveOptions({ thing: 'a task option', things: 'task options', defaults: {}, checks: CHECKS }, options ?? {});
   const source = new MarkovSource(given.source ?? {});
   const contextLength = given.contextLength ?? NEXT_TOKEN_DEFAULTS.contextLength;
   const k = given.k ?? Math.min(NEXT_TOKEN_DEFAULTS.k, source.vocab);

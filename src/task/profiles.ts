@@ -1,6 +1,6 @@
-import { InvalidOptionError } from '../errors/index.js';
 import { UnknownProfileError } from './errors.js';
-import { mergeOptions } from './options.js';
+import { intIn, numberIn, oneOf, resolveOptions, safeInteger } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { createNextTokenTask, type NextTokenTask, type NextTokenTaskOptions } from './next-token-task.js';
 import type { ProfileAction } from './profile-action.js';
 import { JSON_TYPE, malformedBody, nanLiteralBody, oversizedBody } from './profile-bodies.js';
@@ -65,33 +65,22 @@ export const PROFILE_DEFAULTS: Readonly<Required<Omit<ProfileOptions, 'task'>>> 
 
 type Resolved = Required<Omit<ProfileOptions, 'task'>> & { task: NextTokenTask };
 
-function oneOf<T extends string>(key: string, value: unknown, valid: readonly T[]): T {
-  if (typeof value !== 'string' || !(valid as readonly string[]).includes(value)) {
-    throw new InvalidOptionError(key, `expected one of ${valid.join(', ')}, got ${JSON.stringify(value) ?? String(value)}`);
-  }
-  return value as T;
-}
+const CHECKS: Readonly<Record<keyof ProfileOptions, Check>> = {
+  // The task checks its own options (createNextTokenTask).
+  task: () => null,
+  seed: safeInteger,
+  copyOf: oneOf(COPYABLE_PROFILES),
+  member: intIn(0, 2 ** 31 - 1),
+  sybilBase: oneOf(ORACLES),
+  sybilSpread: numberIn(0, 2),
+  delayMs: intIn(0, 3_600_000),
+  oversizedBytes: intIn(1, 2 ** 40),
+  nanMode: oneOf(['literal', 'null']),
+};
 
-function integerIn(key: string, value: unknown, min: number, max: number): number {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
-    throw new InvalidOptionError(key, `expected an integer in ${min}..${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-/** Merges options with PROFILE_DEFAULTS and checks each key. */
+/** Merges options with PROFILE_DEFAULTS and checks each key (src/options). */
 function resolve(options: ProfileOptions): Resolved {
-  const o = mergeOptions<Required<ProfileOptions>>(PROFILE_DEFAULTS, options, [...Object.keys(PROFILE_DEFAULTS), 'task']);
-  if (!Number.isSafeInteger(o.seed)) throw new InvalidOptionError('seed', `expected a safe integer, got ${String(o.seed)}`);
-  oneOf('copyOf', o.copyOf, COPYABLE_PROFILES);
-  integerIn('member', o.member, 0, 2 ** 31 - 1);
-  oneOf('sybilBase', o.sybilBase, ORACLES);
-  if (!(typeof o.sybilSpread === 'number' && o.sybilSpread >= 0 && o.sybilSpread <= 2)) {
-    throw new InvalidOptionError('sybilSpread', `expected a number in [0, 2], got ${String(o.sybilSpread)}`);
-  }
-  integerIn('delayMs', o.delayMs, 0, 3_600_000);
-  integerIn('oversizedBytes', o.oversizedBytes, 1, 2 ** 40);
-  oneOf('nanMode', o.nanMode, ['literal', 'null'] as const);
+  const o = resolveOptions({ thing: 'a profile option', things: 'profile options', defaults: PROFILE_DEFAULTS, checks: CHECKS }, options ?? {}) as Required<ProfileOptions>;
   return { ...o, task: createNextTokenTask((options as ProfileOptions | null)?.task ?? {}) };
 }
 

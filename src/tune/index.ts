@@ -27,6 +27,6 @@ export type { SweepProgress, SweepResult, TrialRunner } from './sweep.js';
 export { ChunkPool, LocalRunner, POOL_DEFAULTS, chunksOf } from './pool.js';
 export type { PoolOptions } from './pool.js';
 export type { SearchKind, SweepDefinition, Trial, TrialResult } from './types.js';
-export { QUEUE_NAME, QueueRunner, QueueWorker, RedisStore, SweepQueueError, checkQueueUrl } from './queue.js';
+export { QUEUE_NAME, QUEUE_RUNNER_DEFAULTS, QUEUE_WORKER_DEFAULTS, QueueRunner, QueueWorker, RedisStore, SweepQueueError, checkQueueUrl } from './queue.js';
 export type { QueueRunnerOptions, QueueWorkerOptions } from './queue.js';
 export { renderTuneReport } from './report.js';

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { workerFile } from '../threads/index.js';
 import { Piscina } from 'piscina';
-import { InvalidOptionError } from '../errors/index.js';
+import { intIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import type { ResultStore } from './store.js';
 import type { TrialRunner } from './sweep.js';
 import type { SweepDefinition, Trial, TrialResult } from './types.js';
@@ -28,12 +29,15 @@ export interface PoolOptions {
 export const POOL_DEFAULTS = Object.freeze({ threads: availableParallelism(), chunk: 0 });
 
 
+const CHECKS: Readonly<Record<keyof PoolOptions, Check>> = {
+  threads: intIn(0, 1024),
+  // 0: automatic.
+  chunk: intIn(0, 100_000),
+};
+
+/** Merges the options with POOL_DEFAULTS and checks them (src/options). */
 function checkOptions(o: PoolOptions): Required<PoolOptions> {
-  const threads = o.threads ?? POOL_DEFAULTS.threads;
-  if (!Number.isInteger(threads) || threads < 0 || threads > 1024) throw new InvalidOptionError('--workers', `expected an integer in 0..1024, got ${threads}`);
-  const chunk = o.chunk ?? POOL_DEFAULTS.chunk;
-  if (!Number.isInteger(chunk) || chunk < 0 || chunk > 100_000) throw new InvalidOptionError('chunk', `expected an integer in 0..100000 (0: automatic), got ${chunk}`);
-  return { threads, chunk };
+  return resolveOptions({ thing: 'a pool option', things: 'pool options', defaults: POOL_DEFAULTS, checks: CHECKS }, o) as Required<PoolOptions>;
 }
 
 /** Splits trials into chunks of `size` (or an automatic size for `threads`). */

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { InvalidOptionError, YumavalError } from '../errors/index.js';
+import { fn, intIn, resolveOptions } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { ChunkPool, chunksOf } from './pool.js';
 import type { ResultStore } from './store.js';
 import type { TrialRunner } from './sweep.js';
@@ -156,6 +158,17 @@ export interface QueueRunnerOptions {
   log?: (line: string) => void;
 }
 
+/** The coordinator's defaults: 16 trials a job, 5 attempts, 10 minutes without a result, a poll every 200 ms. */
+export const QUEUE_RUNNER_DEFAULTS: Readonly<Required<QueueRunnerOptions>> = Object.freeze({ chunk: 16, attempts: 5, idleTimeoutMs: 600_000, pollMs: 200, log: () => {} });
+
+const RUNNER_CHECKS: Readonly<Record<keyof QueueRunnerOptions, Check>> = {
+  chunk: intIn(1, 10_000),
+  attempts: intIn(1, 1000),
+  idleTimeoutMs: intIn(1, 86_400_000),
+  pollMs: intIn(1, 3_600_000),
+  log: fn('(line: string) => void'),
+};
+
 /** The coordinator's side: trials become jobs, results are awaited in Redis. */
 export class QueueRunner implements TrialRunner {
   private readonly redis: Redis;
@@ -163,8 +176,7 @@ export class QueueRunner implements TrialRunner {
   private readonly o: Required<QueueRunnerOptions>;
 
   private constructor(d: Drivers, readonly url: string, options: QueueRunnerOptions) {
-    this.o = { chunk: 16, attempts: 5, idleTimeoutMs: 600_000, pollMs: 200, log: () => {}, ...options };
-    if (!Number.isInteger(this.o.chunk) || this.o.chunk < 1 || this.o.chunk > 10_000) throw new InvalidOptionError('--chunk', `expected an integer in 1..10000, got ${this.o.chunk}`);
+    this.o = resolveOptions<Required<QueueRunnerOptions>>({ thing: 'a queue runner option', things: 'queue runner options', defaults: QUEUE_RUNNER_DEFAULTS, checks: RUNNER_CHECKS }, options);
     this.redis = connect(d, url);
     this.queue = new d.bull.Queue<ChunkJob>(QUEUE_NAME, { connection: this.redis });
     // Connection errors are the client's (kept above); BullMQ would print each one again.
@@ -245,6 +257,15 @@ export interface QueueWorkerOptions {
   log?: (line: string) => void;
 }
 
+/** The worker's defaults: BullMQ's 30 s job lock. */
+export const QUEUE_WORKER_DEFAULTS: Readonly<Omit<Required<QueueWorkerOptions>, 'threads'>> = Object.freeze({ lockMs: 30_000, log: () => {} });
+
+const WORKER_CHECKS: Readonly<Record<keyof QueueWorkerOptions, Check>> = {
+  threads: intIn(1, 1024),
+  lockMs: intIn(500, 3_600_000),
+  log: fn('(line: string) => void'),
+};
+
 /** A worker process's side: takes chunk jobs of any sweep and stores their results. */
 export class QueueWorker {
   private readonly redis: Redis;
@@ -261,16 +282,13 @@ export class QueueWorker {
   }
 
   private constructor(d: Drivers, readonly url: string, options: QueueWorkerOptions) {
-    const log = options.log ?? (() => {});
-    const lockMs = options.lockMs ?? 30_000;
-    if (!Number.isInteger(lockMs) || lockMs < 500 || lockMs > 3_600_000) throw new InvalidOptionError('--lock-ms', `expected an integer in 500..3600000, got ${lockMs}`);
-    if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 1024) throw new InvalidOptionError('--workers', `expected an integer in 1..1024, got ${options.threads}`);
+    const { log, lockMs, threads } = resolveOptions<Required<QueueWorkerOptions>>({ thing: 'a queue worker option', things: 'queue worker options', defaults: QUEUE_WORKER_DEFAULTS, checks: WORKER_CHECKS }, options);
     this.redis = connect(d, url);
     this.blocking = connect(d, url);
-    this.pool = new ChunkPool(options.threads);
+    this.pool = new ChunkPool(threads);
     this.worker = new d.bull.Worker<ChunkJob>(QUEUE_NAME, async (job) => this.process(job, log), {
       connection: this.blocking,
-      concurrency: options.threads,
+      concurrency: threads,
       lockDuration: lockMs,
       stalledInterval: lockMs,
       // A job returns to the queue each time its worker dies; only a job that keeps killing workers fails.

@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../errors/index.js';
+import { oneOf, resolveOptions as resolveWith } from '../options/index.js';
+import type { Check } from '../options/index.js';
 import { EngineAbortError, YumavalError } from '../errors/index.js';
 import { currentGeneration, ensureHelper, helperFailed, MEMORY_PAGES, P, PARAM_SLOTS, startRun } from '../wasm/index.js';
 import { isEpochArrays, prepareEpochArrays } from './arrays.js';
@@ -19,12 +20,11 @@ export const RUN_EPOCH_DEFAULTS: Readonly<Required<RunEpochOptions>> = Object.fr
 /** Entries (weights + bonds) from which a run starts the helper thread (assembly/parallel.ts splits from 2^16). */
 const HELPER_MIN_ENTRIES = 1 << 16;
 
-const MODES: ReadonlySet<string> = new Set(['exact', 'f64']);
+const CHECKS: Readonly<Record<keyof RunEpochOptions, Check>> = { mode: oneOf(['exact', 'f64']) };
 
+/** Merges the options with RUN_EPOCH_DEFAULTS and checks them (src/options). */
 function resolveOptions(options: RunEpochOptions | undefined): Required<RunEpochOptions> {
-  const merged = { ...RUN_EPOCH_DEFAULTS, ...options };
-  if (!MODES.has(merged.mode)) throw new InvalidOptionError('mode', `expected "exact" or "f64", got ${JSON.stringify(merged.mode)}`);
-  return merged;
+  return resolveWith({ thing: 'an epoch option', things: 'epoch options', defaults: RUN_EPOCH_DEFAULTS, checks: CHECKS }, options ?? {}) as Required<RunEpochOptions>;
 }
 
 /**

@@ -121,6 +121,6 @@ describe('simulate', () => {
   it('takes the default mode when an option is given as undefined, and refuses an unknown mode', () => {
     const plain = simulate(kappaMovesFirst());
     expect(simulate(kappaMovesFirst(), { mode: undefined })).toEqual(plain);
-    expect(() => simulate(kappaMovesFirst(), { mode: 'f32' as never })).toThrow(/option mode: expected "exact" or "f64", got "f32"/);
+    expect(() => simulate(kappaMovesFirst(), { mode: 'f32' as never })).toThrow(/option mode: expected one of exact, f64, got "f32"/);
   });
 });

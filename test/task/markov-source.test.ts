@@ -108,8 +108,8 @@ describe('MarkovSource', () => {
     expect(() => createNextTokenTask({ contextLength: 1 })).toThrow(/contextLength/);
     expect(() => createNextTokenTask({ k: 65 })).toThrow(/k/);
     // A misspelt key is refused, not ignored: validator and miners must build the same source.
-    expect(() => new MarkovSource({ sed: 4 } as never)).toThrow(/option source\.sed: is not an option \(expected one of vocab, order, support, leak, seed\)/);
-    expect(() => createNextTokenTask({ sourceSeed: 4 } as never)).toThrow(/option sourceSeed: is not an option/);
+    expect(() => new MarkovSource({ sed: 4 } as never)).toThrow(/option source\.sed: is not a source option \(expected one of vocab, order, support, leak, seed; did you mean seed\?\)/);
+    expect(() => createNextTokenTask({ sourceSeed: 4 } as never)).toThrow(/option sourceSeed: is not a task option/);
     expect(() => createNextTokenTask({ source: 'x' } as never)).toThrow(/option source: expected an object/);
   });
 });

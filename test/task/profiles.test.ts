@@ -54,7 +54,7 @@ describe('profile names', () => {
     expect(() => profileHandler('slow', { delayMs: 1.5 })).toThrow(/delayMs/);
     expect(() => profileHandler('nan', { nanMode: 'zero' as never })).toThrow(/nanMode/);
     expect(() => profileHandler('noise', { task: { k: 0 } })).toThrow(/k/);
-    expect(() => profileHandler('sybil', { members: 2 } as never)).toThrow(/option members: is not an option/);
+    expect(() => profileHandler('sybil', { members: 2 } as never)).toThrow(/option members: is not a profile option \(expected one of task, seed, copyOf, member, /);
     expect(() => profileHandler('noise', { task: { source: { vocab: 1 } } })).toThrow(/source\.vocab/);
   });
 });

@@ -1,4 +1,5 @@
-import { InvalidOptionError } from '../../errors/index.js';
+import { fn, intIn, numberIn, resolveOptions } from '../../options/index.js';
+import type { Check } from '../../options/index.js';
 
 /** Options of the weight pipeline. */
 export interface WeightsPipelineOptions {
@@ -39,18 +40,23 @@ export const WEIGHTS_PIPELINE_DEFAULTS: Readonly<Required<WeightsPipelineOptions
   signal: null,
 });
 
-/** Merges options with the defaults and checks them key by key. */
+const ms: Check = intIn(1, 86_400_000);
+
+const CHECKS: Readonly<Record<keyof WeightsPipelineOptions, Check>> = {
+  // A mortal era's period is a power of two (sp_runtime's Era::mortal rounds to one).
+  eraPeriod: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 4 && v <= 65536 && (v & (v - 1)) === 0 ? null : 'expected a power of two in [4, 65536]'),
+  inclusionTimeoutMs: ms,
+  maxRetries: intIn(0, 100),
+  backoffMs: ms,
+  maxBackoffMs: ms,
+  maxWaitMs: ms,
+  pollMs: ms,
+  historyDays: numberIn(0, 36_500, { unit: 'days' }),
+  log: fn('(line: string) => void'),
+  signal: (v) => (v === null || v instanceof AbortSignal ? null : 'expected an AbortSignal or null'),
+};
+
+/** Merges options with the defaults and checks them key by key (src/options). */
 export function resolvePipelineOptions(options: WeightsPipelineOptions): Required<WeightsPipelineOptions> {
-  const o = { ...WEIGHTS_PIPELINE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as Required<WeightsPipelineOptions>;
-  const p = o.eraPeriod;
-  if (!(Number.isInteger(p) && p >= 4 && p <= 65536 && (p & (p - 1)) === 0)) throw new InvalidOptionError('eraPeriod', `expected a power of two in 4..65536, got ${p}`);
-  for (const key of ['inclusionTimeoutMs', 'backoffMs', 'maxBackoffMs', 'maxWaitMs', 'pollMs'] as const) {
-    const v = o[key];
-    if (!(Number.isInteger(v) && v >= 1 && v <= 86_400_000)) throw new InvalidOptionError(key, `expected milliseconds in 1..86400000, got ${v}`);
-  }
-  if (!(Number.isInteger(o.maxRetries) && o.maxRetries >= 0 && o.maxRetries <= 100)) throw new InvalidOptionError('maxRetries', `expected an integer in 0..100, got ${o.maxRetries}`);
-  if (!(Number.isFinite(o.historyDays) && o.historyDays >= 0 && o.historyDays <= 36_500)) throw new InvalidOptionError('historyDays', `expected days in 0..36500, got ${o.historyDays}`);
-  if (typeof o.log !== 'function') throw new InvalidOptionError('log', 'expected a function');
-  if (o.signal !== null && !(o.signal instanceof AbortSignal)) throw new InvalidOptionError('signal', 'expected an AbortSignal or null');
-  return o;
+  return resolveOptions({ thing: 'a weight pipeline option', things: 'weight pipeline options', defaults: WEIGHTS_PIPELINE_DEFAULTS, checks: CHECKS }, options) as Required<WeightsPipelineOptions>;
 }

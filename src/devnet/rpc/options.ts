@@ -1,4 +1,5 @@
-import { InvalidOptionError, describeValue } from '../../errors/index.js';
+import { fn, intIn, nonEmptyString, resolveOptions } from '../../options/index.js';
+import type { Check } from '../../options/index.js';
 
 /*
  * The JSON-RPC server's options: frozen defaults, merged with a caller's partial options once and checked key by key.
@@ -94,17 +95,14 @@ export const RPC_SERVER_DEFAULTS: Readonly<RpcServerOptions> = Object.freeze({
   log: () => {},
 });
 
-type Check = (v: unknown) => string | null;
-
-const positiveInt = (max: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max ? null : `expected an integer in [1, ${max}]`;
+const positiveInt = (max: number): Check => intIn(1, max);
 
 const stringList = (what: string): Check => (v) =>
   Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && !/\s/.test(x)) ? null : `expected an array of ${what} (or "*")`;
 
 const CHECKS: Readonly<Record<keyof RpcServerOptions, Check>> = {
-  host: (v) => (typeof v === 'string' && v.length > 0 ? null : 'expected a non-empty host name or address'),
-  port: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? null : 'expected an integer in [0, 65535]'),
+  host: nonEmptyString('a non-empty host name or address'),
+  port: intIn(0, 65535),
   // ws keeps a whole message in memory before it is handled: 1 GiB is far beyond any real request.
   maxFrameBytes: positiveInt(1024 * MIB),
   maxReplyBytes: positiveInt(1024 * MIB),
@@ -116,39 +114,26 @@ const CHECKS: Readonly<Record<keyof RpcServerOptions, Check>> = {
   requestTimeoutMs: positiveInt(3_600_000),
   allowedOrigins: stringList('origins such as "http://localhost:3000"'),
   allowedHosts: stringList('host names'),
-  finalityHoldMs: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 60_000 ? null : 'expected an integer in [0, 60000]'),
-  log: (v) => (typeof v === 'function' ? null : 'expected a function (line: string) => void'),
+  finalityHoldMs: intIn(0, 60_000),
+  log: fn('(line: string) => void'),
 };
 
-const KEYS = Object.keys(CHECKS) as Array<keyof RpcServerOptions>;
-
 /**
- * Merges a caller's partial options with RPC_SERVER_DEFAULTS and checks every given value.
+ * Merges a caller's partial options with RPC_SERVER_DEFAULTS and checks every value (src/options).
  * @throws InvalidOptionError naming the key: an unknown key or a value of the wrong kind or range
  */
 export function resolveRpcServerOptions(partial: unknown = {}): RpcServerOptions {
-  if (typeof partial !== 'object' || partial === null || Array.isArray(partial)) {
-    throw new InvalidOptionError('rpc', `expected an object of server options, got ${describeValue(partial)}`);
-  }
-  const given = partial as Record<string, unknown>;
-  const out: RpcServerOptions = { ...RPC_SERVER_DEFAULTS };
-  for (const key of Object.keys(given)) {
-    if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
-      throw new InvalidOptionError(key, `is not an RPC server option (expected one of ${KEYS.join(', ')})`);
-    }
-    const v = given[key];
-    if (v === undefined) continue;
-    const k = key as keyof RpcServerOptions;
-    const problem = CHECKS[k](v);
-    if (problem !== null) throw new InvalidOptionError(key, `${problem}, got ${describeValue(v)}`);
-    (out as unknown as Record<string, unknown>)[k] = v;
-  }
-  // A full-size reply must fit one connection's queue, and one connection's queue the total.
-  if (out.maxBufferedBytes < out.maxReplyBytes) {
-    throw new InvalidOptionError('maxBufferedBytes', `must be at least maxReplyBytes (${out.maxReplyBytes}), got ${out.maxBufferedBytes}`);
-  }
-  if (out.maxTotalBufferedBytes < out.maxBufferedBytes) {
-    throw new InvalidOptionError('maxTotalBufferedBytes', `must be at least maxBufferedBytes (${out.maxBufferedBytes}), got ${out.maxTotalBufferedBytes}`);
-  }
-  return out;
+  return resolveOptions({
+    thing: 'an RPC server option',
+    things: 'server options',
+    name: 'rpc',
+    defaults: RPC_SERVER_DEFAULTS,
+    checks: CHECKS,
+    // A full-size reply must fit one connection's queue, and one connection's queue the total.
+    across: (o) => {
+      if (o.maxBufferedBytes < o.maxReplyBytes) return ['maxBufferedBytes', `must be at least maxReplyBytes (${o.maxReplyBytes}), got ${o.maxBufferedBytes}`];
+      if (o.maxTotalBufferedBytes < o.maxBufferedBytes) return ['maxTotalBufferedBytes', `must be at least maxBufferedBytes (${o.maxBufferedBytes}), got ${o.maxTotalBufferedBytes}`];
+      return null;
+    },
+  }, partial, undefined);
 }
