@@ -195,10 +195,9 @@ export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = proces
   const resuming = options.db !== null && existsSync(options.db);
   const config = options.config !== null ? await readJsonInput(options.config) : resuming ? null : { subnets: [] };
   const log = (line: string): void => io.stderr(`${line}\n`);
-  const { selectDevnetSpec } = await import('../devnet/runtime.js');
+  // Loading the module reads no runtime: the spec is selected before the first load (createDevnet).
+  const { createDevnet, selectDevnetSpec, startRpcServer } = await import('../devnet/index.js');
   selectDevnetSpec(options.spec);
-  const { createDevnet } = await import('../devnet/node.js');
-  const { startRpcServer } = await import('../devnet/rpc/index.js');
   let node: Awaited<ReturnType<typeof createDevnet>>;
   try {
     const keepBlocks = options.keepBlocks === 'all' ? { keepBlocks: null } : options.keepBlocks === null ? {} : { keepBlocks: options.keepBlocks };
