@@ -6,11 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import {
   PyFloat, PyJsonSizeError, PyJsonValueError, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
   toHeaders, toPlain, type PyValue, type SynapseSpec,
-} from '../dendrite/protocol/index.js';
-import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
-import { checkSpec } from '../dendrite/protocol/synapse-model.js';
+} from '../protocol/index.js';
+import { signerFromPair, signMessage } from '../protocol/signature.js';
+import { checkSpec } from '../protocol/synapse-model.js';
 import { BASE_SPEC, baseDump, jsonModeDump, terminal } from './reply-model.js';
-import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
+import { coerceValue, isNullable } from '../protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
 import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';

@@ -1,5 +1,5 @@
-import { publicKeyOf, signatureMessage, verifySignature } from '../dendrite/protocol/signature.js';
-import { pyRepr, type PyValue } from '../dendrite/protocol/index.js';
+import { publicKeyOf, signatureMessage, verifySignature } from '../protocol/signature.js';
+import { pyRepr, type PyValue } from '../protocol/index.js';
 import type { NonceStore } from './nonce-store.js';
 
 /*
