@@ -1,5 +1,5 @@
 import { InvalidOptionError, showValue } from '../errors/index.js';
-import type { ChainConnection } from '../chain/connection.js';
+import type { ChainConnection } from '../chain/index.js';
 
 /*
  * Options shared by the commands that read a chain (`metagraph`, `hyperparams`), checked key by key before anything
@@ -36,7 +36,7 @@ export function parseChainTarget(raw: { chain?: unknown; netuid?: unknown; at?: 
 
 /** Opens the connection, runs `f`, and always closes it (an open socket would keep the process alive). */
 export async function withChain<T>(url: string, f: (conn: ChainConnection) => Promise<T>): Promise<T> {
-  const { ChainConnection } = await import('../chain/connection.js');
+  const { ChainConnection } = await import('../chain/index.js');
   // The connection logs every disconnect as a reconnect; the one this command's own close causes is not news.
   let closing = false;
   const conn = await ChainConnection.open({ url, log: (line) => { if (!closing) process.stderr.write(`${line}\n`); } });

@@ -1,8 +1,6 @@
 import { Command, Option } from 'commander';
-import { runEpoch } from '../yuma/run-epoch.js';
-import { prepareNormalized } from '../yuma/prepare.js';
-import type { EpochMode, EpochOutput } from '../yuma/types.js';
-import { validateEpochInput } from '../yuma/validate.js';
+import { prepareNormalized, runEpoch, validateEpochInput } from '../yuma/index.js';
+import type { EpochMode, EpochOutput } from '../yuma/index.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput, writeJson } from './read-input.js';
 
 /** `yumaval epoch`: one Yuma epoch (or an array of them) from EpochInput JSON, as contracts/epoch-io.md specifies. */

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
-import { runExample } from '../yuma/example.js';
-import type { EpochMode } from '../yuma/types.js';
+import { runExample } from '../yuma/index.js';
+import type { EpochMode } from '../yuma/index.js';
 import { writeJson } from './read-input.js';
 import { renderTable } from './table.js';
 

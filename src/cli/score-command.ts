@@ -1,13 +1,8 @@
 import { Command } from 'commander';
 import { once } from 'node:events';
-import { parseScoreRequest } from '../scoring/parse-batch.js';
+import { parseScoreRequest, processAndEmit, scoreBatch, SCORING_MODELS } from '../scoring/index.js';
 import { InvalidOptionError } from '../errors/index.js';
-import { SCORING_MODELS } from '../scoring/params.js';
-import type { ScoringModel } from '../scoring/types.js';
-import { scoreBatch } from '../scoring/score.js';
-import type { ScoreResult } from '../scoring/types.js';
-import { processAndEmit } from '../scoring/weights/index.js';
-import type { EmittedWeights } from '../scoring/weights/index.js';
+import type { EmittedWeights, ScoreResult, ScoringModel } from '../scoring/index.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';
 import { renderTable } from './table.js';
 

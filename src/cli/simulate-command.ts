@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvalidOptionError, showValue } from '../errors/index.js';
 import { CATALOGUE, historyLine, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
 import type { Scenario, SeriesResult, VariantMetrics } from '../simulation/index.js';
-import type { EpochMode } from '../yuma/types.js';
+import type { EpochMode } from '../yuma/index.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput, writeJson } from './read-input.js';
 import { checkSeriesFits, guardWrite, JsonStream, SERIES_BYTES_PER_UID_EPOCH, variantFiles, VariantWriter } from './simulate-output.js';
 import type { VariantFile } from './simulate-output.js';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
 import type { KeySource } from '../keys/index.js';
-import type { ListenAddress } from '../service/http-server.js';
+import type { ListenAddress } from '../service/index.js';
 import { KEY_ENV_HELP, parseKeyOptions } from './key-option.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
@@ -64,7 +64,7 @@ export async function parseValidatorOptions(raw: RawValidatorOptions): Promise<V
   if (raw.config !== undefined && (typeof raw.config !== 'string' || raw.config === '')) throw new InvalidOptionError('--config', 'expected a JSON file');
   let metrics: ListenAddress | null = null;
   if (raw.metrics !== undefined) {
-    const { parseListenAddress } = await import('../service/http-server.js');
+    const { parseListenAddress } = await import('../service/index.js');
     metrics = parseListenAddress(String(raw.metrics), '--metrics');
   }
   return {
@@ -148,7 +148,7 @@ export function validatorCommand(): Command {
       const stopped = stopSignal();
       // A stop ends within one query timeout plus 2 s whatever is still running: the store is crash-safe.
       void stopped.then(async () => {
-        const { resolveValidatorConfig } = await import('../service/options.js');
+        const { resolveValidatorConfig } = await import('../service/index.js');
         const timeoutS = o.config === null ? resolveValidatorConfig({}).queryTimeoutSeconds : resolveValidatorConfig(await readJsonInput(o.config)).queryTimeoutSeconds;
         setTimeout(() => process.exit(0), timeoutS * 1000 + 1_800).unref();
       });

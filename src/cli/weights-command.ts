@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { processAndEmit, validateWeightsInput } from '../scoring/weights/index.js';
+import { processAndEmit, validateWeightsInput } from '../scoring/index.js';
 import { readJsonInput, writeJson } from './read-input.js';
 import { weightsSetCommand } from './weights-set-command.js';
 

@@ -1,6 +1,5 @@
-import { InvalidInputError } from '../errors/index.js';
+import { describeValue, InvalidInputError } from '../errors/index.js';
 import type { ScoringModel, ScoringParams } from './types.js';
-import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The scoring parameters (ScoringParams) with the 2022 core validator's values as defaults, and the one place a caller's

@@ -1,8 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { prepareNormalized } from '../yuma/prepare.js';
-import { runEpoch, runEpochFields } from '../yuma/run-epoch.js';
-import { validateEpochInput } from '../yuma/validate.js';
-import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
+import { prepareNormalized, runEpoch, runEpochFields, validateEpochInput } from '../yuma/index.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/index.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { EpochSeries, NormalizedScenario, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, Variant } from './types.js';

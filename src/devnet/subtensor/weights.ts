@@ -1,6 +1,6 @@
 import { DispatchError } from '../dispatch.js';
 import type { Hex } from '../storage-codec.js';
-import { maxUpscaleU16 } from '../../simulation/max-upscale.js';
+import { maxUpscaleU16 } from '../../simulation/index.js';
 import { dispatchErrorData, emit, fail } from './call-env.js';
 import type { CallEnv } from './call-env.js';
 import type { SubtensorStore } from './store.js';
