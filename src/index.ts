@@ -7,6 +7,7 @@ export * as chain from './chain/index.js';
 export * from './store/index.js';
 export * from './keys/index.js';
 // Namespaces too: their names (FailureKind, RawBody, ...) would clash with the store's and with each other's.
+export * as protocol from './protocol/index.js';
 export * as dendrite from './dendrite/index.js';
 export * as miner from './miner/index.js';
 export * as task from './task/index.js';

@@ -15,8 +15,7 @@ import { Bench } from 'tinybench';
 import { ChainConnection, syncMetagraph } from '../../src/chain/index.js';
 import type { Metagraph } from '../../src/chain/index.js';
 import { renderTable } from '../../src/cli/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet, startRpcServer } from '../../src/devnet/index.js';
 import { Prng } from '../../src/random/index.js';
 import { fmt, machine, medianMs, task, taskStats, writeResult } from '../report.js';
 

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { loadKey } from '../../src/keys/index.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { dummyHandler, startAxon, type AxonHandle, type Handler } from '../../src/miner/index.js';
 
 const count = Number(process.argv[2] ?? '256');

@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Agent, request } from 'undici';
 import { renderTable } from '../../src/cli/index.js';
 import { createDendrite, type Dendrite, type QueryAxon } from '../../src/dendrite/index.js';
-import { buildRequest, createNonceClock, DUMMY_SPEC, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { buildRequest, createNonceClock, DUMMY_SPEC, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { fmt, machine, writeResult } from '../report.js';
 

@@ -15,7 +15,7 @@
 // before all was sent, sockets still open) and exits. "Sent" counts bytes handed to the kernel, whose loopback buffers
 // take a megabyte or more per socket whether the miner reads them or not.
 import { connect, type Socket } from 'node:net';
-import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 
 const [port, hotkey, mode, n, declaredArg, sentArg] = process.argv.slice(2);

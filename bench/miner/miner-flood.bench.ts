@@ -23,7 +23,7 @@ import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { renderTable } from '../../src/cli/index.js';
-import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { machine, writeResult } from '../report.js';
 

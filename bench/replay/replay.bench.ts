@@ -15,16 +15,12 @@ import { join } from 'node:path';
 import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
 import { ChainConnection } from '../../src/chain/index.js';
 import { renderTable } from '../../src/cli/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import { loadRuntime } from '../../src/devnet/runtime.js';
-import { StorageCodec } from '../../src/devnet/storage-codec.js';
+import { createDevnet, loadRuntime, startRpcServer, StorageCodec } from '../../src/devnet/index.js';
 import { Prng } from '../../src/random/index.js';
 import { Archive, archiveSource, readSnapshot, replay, replaySnapshot, storedBondsAfter } from '../../src/replay/index.js';
 import type { Snapshot } from '../../src/replay/index.js';
-import { runEpoch } from '../../src/yuma/index.js';
+import { runEpoch, syntheticSubnet } from '../../src/yuma/index.js';
 import type { EpochInput } from '../../src/yuma/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 import { fmt, machine, writeResult } from '../report.js';
 
 const ARCHIVE_EPOCHS = 1000;

@@ -1,4 +1,4 @@
-import type { ChainConnection } from '../chain/connection.js';
+import type { ChainConnection } from '../chain/index.js';
 
 /*
  * What the commands that read a chain share once their options are checked (options.ts checks --chain, --netuid and
@@ -9,7 +9,7 @@ import type { ChainConnection } from '../chain/connection.js';
 
 /** Opens the connection, runs `f`, and always closes it (an open socket would keep the process alive). */
 export async function withChain<T>(url: string, f: (conn: ChainConnection) => Promise<T>): Promise<T> {
-  const { ChainConnection } = await import('../chain/connection.js');
+  const { ChainConnection } = await import('../chain/index.js');
   // The connection logs every disconnect as a reconnect; the one this command's own close causes is not news.
   let closing = false;
   const conn = await ChainConnection.open({ url, log: (line) => { if (!closing) process.stderr.write(`${line}\n`); } });

@@ -1,9 +1,6 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
-// These two import nothing of the devnet itself: checking the flags here costs the other commands nothing.
-import { DEFAULT_KEEP_BLOCKS, MIN_KEEP_BLOCKS } from '../devnet/node-options.js';
-import { resolveRpcServerOptions } from '../devnet/rpc/options.js';
-import type { RpcServerOptions } from '../devnet/rpc/options.js';
+import type { RpcServerOptions } from '../devnet/index.js';
 import { InvalidInputError, InvalidOptionError, showPath } from '../errors/index.js';
 import { choiceOption, integerOption, pathOption } from './options.js';
 import { readJsonInput } from './read-input.js';
@@ -48,6 +45,16 @@ export const DEVNET_CLI_DEFAULTS: Readonly<DevnetCliOptions> = Object.freeze({
 
 /** The runtimes devnet serves (src/devnet/runtime.ts DEVNET_SPECS; kept here so parsing loads no devnet code). */
 const DEVNET_SPEC_CHOICES: readonly string[] = ['233', '343', '424'];
+
+/*
+ * devnet's DEFAULT_KEEP_BLOCKS and MIN_KEEP_BLOCKS (src/devnet/node-options.ts), copied for the same reason: the
+ * command is built and its flags parsed at every start-up of the CLI, and the devnet's index loads @polkadot/types
+ * (about +0.5 s and +35 MB for every command). test/cli/devnet-cli.test.ts checks that the copies agree.
+ */
+/** Blocks kept in memory without --db when --keep-blocks is not given. */
+export const DEFAULT_KEEP_BLOCKS = 4096;
+/** The fewest blocks --keep-blocks accepts. */
+export const MIN_KEEP_BLOCKS = 16;
 
 /** The raw command-line options (strings as commander gives them). */
 export interface DevnetRawOptions {
@@ -129,17 +136,25 @@ export function parseDevnetOptions(raw: DevnetRawOptions): DevnetCliOptions {
   }
   if (raw.rpcAllowOrigin !== undefined) rpc.allowedOrigins = listOption('--rpc-allow-origin', raw.rpcAllowOrigin);
   if (raw.rpcAllowHost !== undefined) rpc.allowedHosts = listOption('--rpc-allow-host', raw.rpcAllowHost);
-  // The limits must fit one another (e.g. --rpc-max-buffered at least --rpc-max-response-size): named by their flags.
+  out.rpc = rpc as Partial<RpcServerOptions>;
+  return out;
+}
+
+/**
+ * Checks that the server limits fit one another (e.g. --rpc-max-buffered at least --rpc-max-response-size), naming
+ * the flags. The check is the devnet's own resolver, so it runs when the command runs (runDevnet, before anything
+ * starts), not in parseDevnetOptions, which loads no devnet code.
+ * @throws InvalidOptionError naming the flag
+ */
+function checkRpcLimits(rpc: Partial<RpcServerOptions>, resolve: (partial: unknown) => unknown): void {
   try {
-    resolveRpcServerOptions(rpc);
+    resolve(rpc);
   } catch (err) {
     const m = err instanceof InvalidOptionError ? /^option (\S+): (.*)$/s.exec(err.message) : null;
     const flag = RPC_LIMIT_FLAGS.find((f) => f.key === m?.[1])?.flag;
     if (m === null || flag === undefined) throw err;
     throw new InvalidOptionError(flag, m[2]!.replace(/maxReplyBytes/, '--rpc-max-response-size').replace(/maxBufferedBytes/, '--rpc-max-buffered'));
   }
-  out.rpc = rpc as Partial<RpcServerOptions>;
-  return out;
 }
 
 
@@ -174,17 +189,18 @@ function processIo(): DevnetIo {
 /**
  * Runs a devnet until `io.stopped` resolves: the node (createDevnet), then the JSON-RPC server, then the start-up line
  * and the dev accounts, then blocks.
- * @throws InvalidOptionError for a taken port; InvalidInputError / InvalidJsonError / FileReadError for the config
+ * @throws InvalidOptionError for a taken port or server limits that do not fit one another; InvalidInputError /
+ *   InvalidJsonError / FileReadError for the config
  */
 export async function runDevnet(options: DevnetCliOptions, io: DevnetIo = processIo()): Promise<void> {
+  // Loading the module reads no runtime: the spec is selected below, before the first load (createDevnet).
+  const { createDevnet, resolveRpcServerOptions, selectDevnetSpec, startRpcServer } = await import('../devnet/index.js');
+  checkRpcLimits(options.rpc, resolveRpcServerOptions);
   // A resumed database needs no config; a new chain without one starts with no subnets.
   const resuming = options.db !== null && existsSync(options.db);
   const config = options.config !== null ? await readJsonInput(options.config) : resuming ? null : { subnets: [] };
   const log = (line: string): void => io.stderr(`${line}\n`);
-  const { selectDevnetSpec } = await import('../devnet/runtime.js');
   selectDevnetSpec(options.spec);
-  const { createDevnet } = await import('../devnet/node.js');
-  const { startRpcServer } = await import('../devnet/rpc/index.js');
   let node: Awaited<ReturnType<typeof createDevnet>>;
   try {
     const keepBlocks = options.keepBlocks === 'all' ? { keepBlocks: null } : options.keepBlocks === null ? {} : { keepBlocks: options.keepBlocks };

@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
-import { runEpoch } from '../yuma/run-epoch.js';
-import { prepareNormalized } from '../yuma/prepare.js';
-import type { EpochMode, EpochOutput } from '../yuma/types.js';
-import { validateEpochInput } from '../yuma/validate.js';
+import { runEpoch } from '../yuma/index.js';
+import { prepareNormalized } from '../yuma/index.js';
+import type { EpochMode, EpochOutput } from '../yuma/index.js';
+import { validateEpochInput } from '../yuma/index.js';
 import { choiceOption, flagOption, pathOption, processIo } from './options.js';
 import type { CommandIo } from './options.js';
 import { jsonLine, MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';

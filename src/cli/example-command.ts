@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { runExample } from '../yuma/example.js';
-import type { EpochMode } from '../yuma/types.js';
+import { runExample } from '../yuma/index.js';
+import type { EpochMode } from '../yuma/index.js';
 import { EPOCH_MODES } from './epoch-command.js';
 import { choiceOption, flagOption, integerOption, processIo } from './options.js';
 import type { CommandIo } from './options.js';

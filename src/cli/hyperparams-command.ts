@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { Hyperparams } from '../chain/types.js';
+import type { Hyperparams } from '../chain/index.js';
 import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import { flagOption, parseChainTarget } from './options.js';
 import type { ChainTarget } from './options.js';
@@ -35,7 +35,7 @@ export function hyperparamsTable(h: Hyperparams): string {
 
 /** Runs the command with checked options; returns what goes to stdout. */
 export async function runHyperparamsCommand(o: HyperparamsCliOptions): Promise<string> {
-  const { readHyperparams } = await import('../chain/hyperparams.js');
+  const { readHyperparams } = await import('../chain/index.js');
   const h = await withChain(o.chain, (conn) => readHyperparams(conn, o.netuid, o.at ?? undefined));
   return o.json ? toJsonText(h, o.pretty) : hyperparamsTable(h);
 }

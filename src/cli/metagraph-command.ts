@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { InvalidOptionError } from '../errors/index.js';
-import type { Metagraph } from '../chain/types.js';
+import type { Metagraph } from '../chain/index.js';
 import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import { flagOption, parseChainTarget } from './options.js';
 import type { ChainTarget } from './options.js';
@@ -68,8 +68,8 @@ export function metagraphTable(m: Metagraph): string {
 
 /** Runs the command with checked options; returns what goes to stdout. */
 export async function runMetagraphCommand(o: MetagraphCliOptions): Promise<string> {
-  const { syncMetagraph } = await import('../chain/metagraph.js');
-  const { metagraphToEpochInput } = await import('../chain/epoch-input.js');
+  const { syncMetagraph } = await import('../chain/index.js');
+  const { metagraphToEpochInput } = await import('../chain/index.js');
   const m = await withChain(o.chain, (conn) => syncMetagraph(conn, o.netuid, o.at === null ? {} : { at: o.at }));
   if (o.output === 'json') return toJsonText(m, o.pretty);
   if (o.output === 'epoch-input') return toJsonText(metagraphToEpochInput(m), o.pretty);

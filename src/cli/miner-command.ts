@@ -143,7 +143,7 @@ async function taskOptions(o: MinerCliOptions): Promise<Record<string, unknown>>
 export async function runMiner(o: MinerCliOptions, io: MinerIo = processIo()): Promise<void> {
   const { loadKey } = await import('../keys/index.js');
   const { startAxon, dummyHandler, AxonListenError } = await import('../miner/index.js');
-  const { DUMMY_SPEC } = await import('../dendrite/protocol/index.js');
+  const { DUMMY_SPEC } = await import('../protocol/index.js');
   const task = await import('../task/index.js');
   const key = await loadKey(o.key, { dev: o.dev });
   const tOpts = await taskOptions(o);

@@ -115,7 +115,7 @@ export interface QueryIo {
 /** Runs one query and prints every axon's outcome. */
 export async function runQuery(o: QueryCliOptions, io: QueryIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) }): Promise<void> {
   const { createDendrite } = await import('../dendrite/index.js');
-  const { DUMMY_SPEC } = await import('../dendrite/protocol/index.js');
+  const { DUMMY_SPEC } = await import('../protocol/index.js');
   const { targets, unserved } = o.axons !== null ? { targets: o.axons as Target[], unserved: [] as number[] } : await axonsFromChain(o.chain as string, o.netuid as number);
   let spec = DUMMY_SPEC;
   let input: Record<string, unknown> = { dummy_input: o.dummyInput };

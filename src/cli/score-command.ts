@@ -1,11 +1,11 @@
 import { Command } from 'commander';
-import { parseScoreRequest } from '../scoring/parse-batch.js';
-import { SCORING_MODELS } from '../scoring/params.js';
-import type { ScoringModel } from '../scoring/types.js';
-import { scoreBatch } from '../scoring/score.js';
-import type { ScoreResult } from '../scoring/types.js';
-import { processAndEmit } from '../scoring/weights/index.js';
-import type { EmittedWeights } from '../scoring/weights/index.js';
+import { parseScoreRequest } from '../scoring/index.js';
+import { SCORING_MODELS } from '../scoring/index.js';
+import type { ScoringModel } from '../scoring/index.js';
+import { scoreBatch } from '../scoring/index.js';
+import type { ScoreResult } from '../scoring/index.js';
+import { processAndEmit } from '../scoring/index.js';
+import type { EmittedWeights } from '../scoring/index.js';
 import { choiceOption, flagOption, pathOption, processIo } from './options.js';
 import type { CommandIo } from './options.js';
 import { MAX_INPUT_HELP, parseMaxInputOption, readJsonInput } from './read-input.js';

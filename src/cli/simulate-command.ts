@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { InvalidOptionError, showValue } from '../errors/index.js';
 import { CATALOGUE, historyLine, honestBaseline, renderReport, scenarioMetrics, simulateRuns, stakePath, validateScenario } from '../simulation/index.js';
 import type { Scenario, SeriesResult, VariantMetrics } from '../simulation/index.js';
-import type { EpochMode } from '../yuma/types.js';
+import type { EpochMode } from '../yuma/index.js';
 import { EPOCH_MODES } from './epoch-command.js';
 import { choiceOption, flagOption, optionalInteger, pathOption, processIo } from './options.js';
 import type { CommandIo } from './options.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { KeySource } from '../keys/index.js';
-import type { ListenAddress } from '../service/http-server.js';
+import type { ListenAddress } from '../service/index.js';
 import { ALLOW_PRIVATE_HELP, choiceOption, chainOption, DB_DEFAULT, dbOption, flagOption, KEY_ENV_HELP, netuidOption, optionalInteger, parseKeyOptions, pathOption } from './options.js';
 import { readJsonInput } from './read-input.js';
 import { stopSignal } from './stop-signal.js';
@@ -54,7 +54,7 @@ export async function parseValidatorOptions(raw: RawValidatorOptions): Promise<V
   const config = pathOption('--config', raw.config, 'a JSON file');
   let metrics: ListenAddress | null = null;
   if (raw.metrics !== undefined) {
-    const { parseListenAddress } = await import('../service/http-server.js');
+    const { parseListenAddress } = await import('../service/index.js');
     metrics = parseListenAddress(String(raw.metrics), '--metrics');
   }
   return {
@@ -138,7 +138,7 @@ export function validatorCommand(): Command {
       const stopped = stopSignal();
       // A stop ends within one query timeout plus 2 s whatever is still running: the store is crash-safe.
       void stopped.then(async () => {
-        const { resolveValidatorConfig } = await import('../service/options.js');
+        const { resolveValidatorConfig } = await import('../service/index.js');
         const timeoutS = o.config === null ? resolveValidatorConfig({}).queryTimeoutSeconds : resolveValidatorConfig(await readJsonInput(o.config)).queryTimeoutSeconds;
         setTimeout(() => process.exit(0), timeoutS * 1000 + 1_800).unref();
       });

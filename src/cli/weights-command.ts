@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { processAndEmit, validateWeightsInput } from '../scoring/weights/index.js';
+import { processAndEmit, validateWeightsInput } from '../scoring/index.js';
 import { flagOption, pathOption, processIo } from './options.js';
 import type { CommandIo } from './options.js';
 import { jsonLine, readJsonInput } from './read-input.js';

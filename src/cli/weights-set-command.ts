@@ -60,7 +60,7 @@ export interface WeightsSetIo {
 /** Runs `weights set`; returns the exit code (0 only when the weights landed, or were committed). */
 export async function runWeightsSet(o: WeightsSetOptions, io: WeightsSetIo): Promise<number> {
   const [{ loadKey }, { ChainConnection }, { WeightsPipeline, PrevalidationError }, { Store }, { validateWeightsInput }] = await Promise.all([
-    import('../keys/index.js'), import('../chain/index.js'), import('../chain/weights/index.js'), import('../store/index.js'), import('../scoring/weights/index.js'),
+    import('../keys/index.js'), import('../chain/index.js'), import('../chain/index.js'), import('../store/index.js'), import('../scoring/index.js'),
   ]);
   const doc = await readJsonInput(o.weights);
   const key = await loadKey(o.key, { dev: o.dev });

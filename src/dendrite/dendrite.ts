@@ -7,7 +7,7 @@ import { checkAddress } from './address-policy.js';
 import { CircuitBreakers } from './circuit-breaker.js';
 import { DendriteClosedError, DendriteQueryError, DendriteStartError } from './errors.js';
 import { checkTimeout, resolveDendriteOptions, type DendriteOptions, type ResolvedDendriteOptions } from './options.js';
-import { checkSpec, checkSynapseInput, type AxonTarget, type SynapseSpec } from './protocol/index.js';
+import { checkSpec, checkSynapseInput, type AxonTarget, type SynapseSpec } from '../protocol/index.js';
 import { epochMs, type QueryResult, type RequestSpec, type ResultFailure } from './run-request.js';
 import { settleBatch } from './settle-batch.js';
 import { failureStatus, type FailureKind } from './status.js';

@@ -12,4 +12,6 @@ export type { Admission, BreakerOptions } from './circuit-breaker.js';
 export { createAgent, send } from './send.js';
 export type { AgentOptions, SendLimits, SendOutcome } from './send.js';
 export { DendriteClosedError, DendriteQueryError } from './errors.js';
-export * from './protocol/index.js';
+// The wire protocol lives in src/protocol; re-exported for the library's `dendrite` namespace, which carried it before.
+// Modules import it from src/protocol/index.ts.
+export * from '../protocol/index.js';

@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import { buildRequest, parseResponse, PARSE_FAILURE_MESSAGE, type NonceClock } from './protocol/index.js';
-import type { Signer, SynapseSpec } from './protocol/index.js';
+import { buildRequest, parseResponse, PARSE_FAILURE_MESSAGE, type NonceClock } from '../protocol/index.js';
+import type { Signer, SynapseSpec } from '../protocol/index.js';
 import { send } from './send.js';
 import { failureStatus, redirectStatus, sanitize, type FailureKind } from './status.js';
 

@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
-import type { BuiltRequest } from './protocol/types.js';
+import type { BuiltRequest } from '../protocol/index.js';
 import { classifyError, type FailureKind } from './status.js';
 
 /*

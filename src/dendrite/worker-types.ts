@@ -1,5 +1,5 @@
 import type { KeySource } from '../keys/index.js';
-import type { SynapseSpec } from './protocol/index.js';
+import type { SynapseSpec } from '../protocol/index.js';
 import type { QueryResult, RequestSpec } from './run-request.js';
 
 /*

@@ -4,7 +4,7 @@ import { loadKey } from '../keys/index.js';
 import { MAX_TIMEOUT_SECONDS } from './options.js';
 import { createAgent } from './send.js';
 import { KeyedSerial, Limiter } from './limiter.js';
-import { createNonceClock, signerFromPair } from './protocol/index.js';
+import { createNonceClock, signerFromPair } from '../protocol/index.js';
 import { runRequest, type RequestDeps } from './run-request.js';
 import type { WorkerInit, WorkerReady, WorkerReply, WorkerTask } from './worker-types.js';
 

@@ -18,7 +18,7 @@ export interface DevnetOptions {
   blockTimeMs?: number;
   /** A database file to persist the chain in: created and initialised when new, resumed (config ignored) when not. */
   db?: string | null;
-  /** Pallet modules; default: the subtensor module when src/devnet/subtensor is present. The System calls are always there. */
+  /** Pallet modules; default: the subtensor module (src/devnet/subtensor). The System calls are always there. */
   modules?: RuntimeModule[] | null;
   /** Writes the genesis storage; default: the subtensor genesis from `config` when present. */
   genesis?: GenesisWriter | null;

@@ -15,7 +15,7 @@ import { accountNonce } from './system/account.js';
 import { SystemHooks } from './system/block-hooks.js';
 import { storagePairs } from './system/storage-pairs.js';
 import { systemModule } from './system/system-module.js';
-import { loadSubtensorWiring, type AdminMethod, type GenesisWriter } from './system/runtime-wiring.js';
+import { subtensorWiring, type AdminMethod, type GenesisWriter } from './system/runtime-wiring.js';
 import { resolveOptions, type DevnetOptions } from './node-options.js';
 
 /*
@@ -337,7 +337,7 @@ export async function createDevnet(options: DevnetOptions = {}): Promise<Devnet>
   const o = resolveOptions(options);
   await cryptoWaitReady();
   const runtime = loadRuntime();
-  const wiring = o.modules === null || o.genesis === null ? await loadSubtensorWiring() : null;
+  const wiring = o.modules === null || o.genesis === null ? subtensorWiring() : null;
   const validators = o.validators ?? (o.modules === null ? wiring?.validators : undefined) ?? [];
   const node = new Devnet(o, o.modules ?? wiring?.modules ?? [], validators, wiring?.admin ?? {});
   try {

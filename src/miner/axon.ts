@@ -4,13 +4,26 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
-  PyFloat, PyJsonSizeError, PyJsonValueError, bodyHash, fromHeaders, jsonDumps, parsePyJsonBytes, pyRepr, synapseFromDict,
-  toHeaders, toPlain, type PyValue, type SynapseSpec,
-} from '../dendrite/protocol/index.js';
-import { signerFromPair, signMessage } from '../dendrite/protocol/signature.js';
-import { checkSpec } from '../dendrite/protocol/synapse-model.js';
+  bodyHash,
+  checkSpec,
+  coerceValue,
+  fromHeaders,
+  isNullable,
+  jsonDumps,
+  parsePyJsonBytes,
+  PyFloat,
+  PyJsonSizeError,
+  PyJsonValueError,
+  pyRepr,
+  type PyValue,
+  signerFromPair,
+  signMessage,
+  synapseFromDict,
+  type SynapseSpec,
+  toHeaders,
+  toPlain,
+} from '../protocol/index.js';
 import { BASE_SPEC, baseDump, jsonModeDump, terminal } from './reply-model.js';
-import { coerceValue, isNullable } from '../dendrite/protocol/python-str.js';
 import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from './axon-options.js';
 import { AxonListenError, HandlerResultError } from './errors.js';
 import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';

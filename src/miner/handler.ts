@@ -1,4 +1,4 @@
-import type { SynapseSpec } from '../dendrite/protocol/index.js';
+import type { SynapseSpec } from '../protocol/index.js';
 
 /*
  * What a miner's route handler sees and returns. A handler gets the request's synapse fields (validated and coerced

@@ -1,5 +1,4 @@
-import { PyFloat, type PyValue, type SynapseSpec } from '../dendrite/protocol/index.js';
-import { synapseDump, terminalDump } from '../dendrite/protocol/synapse-model.js';
+import { PyFloat, type PyValue, synapseDump, type SynapseSpec, terminalDump } from '../protocol/index.js';
 
 /*
  * The synapse dumps the axon answers with: the bare base Synapse of a request that named no route or whose headers did

@@ -1,5 +1,4 @@
-import { publicKeyOf, signatureMessage, verifySignature } from '../dendrite/protocol/signature.js';
-import { pyRepr, type PyValue } from '../dendrite/protocol/index.js';
+import { publicKeyOf, pyRepr, type PyValue, signatureMessage, verifySignature } from '../protocol/index.js';
 import type { NonceStore } from './nonce-store.js';
 
 /*

@@ -1,7 +1,6 @@
-import { InvalidInputError } from '../errors/index.js';
+import { describeValue, InvalidInputError } from '../errors/index.js';
 import { resolveScoringParams } from './params.js';
 import type { MinerResponse, ScoreBatch, ScoringParams } from './types.js';
-import { describeValue } from '../errors/describe-value.js';
 import { BATCH_LIMITS } from './check-batch.js';
 import { ENGINE_HEAP_BYTES, engineBytes } from './score.js';
 

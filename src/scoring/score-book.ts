@@ -1,8 +1,7 @@
-import { InvalidInputError } from '../errors/index.js';
+import { describeValue, InvalidInputError } from '../errors/index.js';
 import { MAX_UID } from './parse-batch.js';
 import { SCORING_DEFAULTS } from './params.js';
 import type { ScoringParams } from './types.js';
-import { describeValue } from '../errors/describe-value.js';
 
 /*
  * The score book: the exponential moving average of each miner's Shapley value, the 2022 core validator's "zeroing"

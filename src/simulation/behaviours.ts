@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
-import type { SparseRow } from '../yuma/types.js';
+import type { SparseRow } from '../yuma/index.js';
 
 /*
  * Behaviours: weights produced epoch by epoch instead of written out (the scenario's extension of the contract).

@@ -1,4 +1,4 @@
-import type { EpochInput, EpochOutput, NormalizedEpochInput } from '../yuma/types.js';
+import type { EpochInput, EpochOutput, NormalizedEpochInput } from '../yuma/index.js';
 
 /*
  * A simulated epoch as one line of the replay archive's JSON Lines interchange (docs/replay.md): `input` is the

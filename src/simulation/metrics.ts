@@ -1,4 +1,4 @@
-import type { EpochOutput } from '../yuma/types.js';
+import type { EpochOutput } from '../yuma/index.js';
 
 /** What the metrics read of an epoch: an EpochOutput, or the series record simulateSeries keeps (no bonds, no bits). */
 export type EpochLike = Omit<EpochOutput, 'bonds' | 'bits'>;

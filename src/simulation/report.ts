@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { EpochOutput } from '../yuma/types.js';
+import type { EpochOutput } from '../yuma/index.js';
 import { dividendsPer1000Tao, relativeDividends, stakeAt } from './metrics.js';
 import type { Stakes } from './metrics.js';
 import type { VariantMetrics } from './summary.js';

@@ -1,9 +1,9 @@
 import { fn, oneOf, optional, resolveOptions } from '../options/index.js';
 import type { Check } from '../options/index.js';
-import { prepareNormalized } from '../yuma/prepare.js';
-import { runEpoch, runEpochFields } from '../yuma/run-epoch.js';
-import { validateEpochInput } from '../yuma/validate.js';
-import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
+import { prepareNormalized } from '../yuma/index.js';
+import { runEpoch, runEpochFields } from '../yuma/index.js';
+import { validateEpochInput } from '../yuma/index.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/index.js';
 import { BehaviourWeights } from './behaviours.js';
 import { maxUpscaleU16 } from './max-upscale.js';
 import type { EpochSeries, NormalizedScenario, SeriesResult, SimulateOptions, SimulationEvent, SimulationResult, Variant } from './types.js';

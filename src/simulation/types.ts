@@ -1,4 +1,4 @@
-import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/types.js';
+import type { EpochInput, EpochMode, EpochOutput, NormalizedEpochInput, SparseRow } from '../yuma/index.js';
 import type { Behaviour, BehaviourPlan, Quality } from './behaviours.js';
 
 export type { Behaviour, BehaviourPlan, Quality };

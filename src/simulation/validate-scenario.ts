@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../errors/index.js';
-import type { SparseRow } from '../yuma/types.js';
-import { readInt, readU64, validateEpochInput } from '../yuma/validate.js';
+import type { SparseRow } from '../yuma/index.js';
+import { readInt, readU64, validateEpochInput } from '../yuma/index.js';
 import { validateBehaviours } from './behaviours.js';
 import type { Hyperparams, NormalizedScenario, Variant } from './types.js';
 

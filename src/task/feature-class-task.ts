@@ -1,4 +1,4 @@
-import type { SynapseSpec } from '../dendrite/protocol/types.js';
+import type { SynapseSpec } from '../protocol/index.js';
 import { InvalidOptionError } from '../errors/index.js';
 import { Prng } from '../random/index.js';
 import { MAX_QUERIES } from '../scoring/index.js';

@@ -1,4 +1,4 @@
-import type { SynapseSpec } from '../dendrite/protocol/types.js';
+import type { SynapseSpec } from '../protocol/index.js';
 
 /*
  * The plug-in interface of a task (docs/task.md): what the validator loop needs from a query generator with ground

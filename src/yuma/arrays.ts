@@ -1,5 +1,4 @@
-import { InvalidInputError } from '../errors/index.js';
-import { describeValue } from '../errors/describe-value.js';
+import { describeValue, InvalidInputError } from '../errors/index.js';
 import { U64_MAX } from './defaults.js';
 import { PreparedEpoch, scalarBlock } from './prepare.js';
 import type { CsrU16 } from './prepare.js';

@@ -9,3 +9,9 @@ export { validateEpochInput, effectiveActivityCutoff, readInt, readU64 } from '.
 export { EPOCH_DEFAULTS } from './defaults.js';
 export type { EpochInput, EpochOutput, EpochBits, EpochMode, NormalizedEpochInput, SparseRow, U64Like } from './types.js';
 export { referenceEpoch } from './reference/index.js';
+// The reference's fixed-point primitives: the oracle the wasm engine's fixed point is tested against (test/wasm).
+export { expSafe, fixedProportionToU16, I32F32, I96F32 } from './reference/index.js';
+export { exampleSubnet, runExample } from './example.js';
+export type { ExampleEpoch, ExampleRole, ExampleSubnet } from './example.js';
+export { syntheticSubnet } from './synthetic.js';
+export type { SyntheticOptions } from './synthetic.js';

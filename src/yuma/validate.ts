@@ -1,7 +1,6 @@
-import { InvalidInputError, nearestName } from '../errors/index.js';
+import { describeValue, InvalidInputError, nearestName } from '../errors/index.js';
 import { EPOCH_DEFAULTS, U64_MAX } from './defaults.js';
 import type { NormalizedEpochInput, SparseRow } from './types.js';
-import { describeValue } from '../errors/describe-value.js';
 
 /*
  * Validation of an EpochInput (contracts/epoch-io.md). Every rule names the field and index that breaks it, so an

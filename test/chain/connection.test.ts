@@ -1,9 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnectError, ChainConnection, ChainTimeoutError } from '../../src/chain/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet, startRpcServer } from '../../src/devnet/index.js';
+import type { RpcServer } from '../../src/devnet/index.js';
 
 type Node = Awaited<ReturnType<typeof createDevnet>>;
 let node: Node;

@@ -3,9 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { metagraphToEpochArrays, metagraphToEpochInput } from '../../src/chain/index.js';
 import type { Hyperparams, Metagraph } from '../../src/chain/index.js';
-import { isEpochArrays, runEpoch } from '../../src/yuma/index.js';
+import { isEpochArrays, runEpoch, syntheticSubnet } from '../../src/yuma/index.js';
 import type { EpochMode } from '../../src/yuma/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 
 /** A metagraph as a sync would return it, from a synthetic subnet (the fields the epoch does not read are blank). */
 function metagraphOf(seed: number, over: Partial<Hyperparams>, commitReveal: boolean): Metagraph {

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection, HYPERPARAM_DEFAULTS, readHyperparams, SubnetNotFoundError } from '../../src/chain/index.js';
 import { readHyperparamsAt } from '../../src/chain/hyperparams.js';
 import { resolveBlock, storageAt } from '../../src/chain/storage/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet } from '../../src/devnet/index.js';
+import { startRpcServer } from '../../src/devnet/index.js';
+import type { RpcServer } from '../../src/devnet/index.js';
 
 /* Hyperparameters read from a devnet's storage equal its config; a subnet that does not exist is refused. */
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection, readTimelockCommitParams, SubnetNotFoundError } from '../../src/chain/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet, startRpcServer } from '../../src/devnet/index.js';
+import type { RpcServer } from '../../src/devnet/index.js';
 import { firstRevealBlock } from '../../src/timelock/index.js';
 
 /*

@@ -6,10 +6,8 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainConnection } from '../../src/chain/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../src/devnet/rpc/index.js';
-import { epochInputAt, isEpochBlock } from '../../src/devnet/subtensor/index.js';
+import { createDevnet, epochInputAt, isEpochBlock, startRpcServer } from '../../src/devnet/index.js';
+import type { RpcServer } from '../../src/devnet/index.js';
 import { runEpoch } from '../../src/yuma/index.js';
 import type { EpochOutput } from '../../src/yuma/index.js';
 

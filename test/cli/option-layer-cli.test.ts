@@ -8,7 +8,7 @@ import { parseWeightsProcessOptions, runWeightsProcess } from '../../src/cli/wei
 import { parseExampleOptions } from '../../src/cli/example-command.js';
 import { parseScoreOptions } from '../../src/cli/score-command.js';
 import { parseSimulateOptions } from '../../src/cli/simulate-command.js';
-import { processAndEmit } from '../../src/scoring/weights/index.js';
+import { processAndEmit } from '../../src/scoring/index.js';
 
 // The built CLI in a real process, as an operator runs it (`npm run tsbuild` first).
 const root = new URL('../../', import.meta.url).pathname;

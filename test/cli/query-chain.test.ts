@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQueryOptions, runQuery } from '../../src/cli/query-command.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
+import { createDevnet, type RpcServer, startRpcServer } from '../../src/devnet/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { dummyHandler, startAxon, type AxonHandle } from '../../src/miner/index.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAxonArg, parseQueryOptions, runQuery } from '../../src/cli/query-command.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { InvalidOptionError } from '../../src/errors/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { dummyHandler, startAxon, type AxonHandle } from '../../src/miner/index.js';

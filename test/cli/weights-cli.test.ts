@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { processAndEmit } from '../../src/scoring/weights/index.js';
+import { processAndEmit } from '../../src/scoring/index.js';
 
 // Run as outside checks run it: `node <package.json bin.yumaval>` (built by `npm test`).
 const root = new URL('../../', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sr25519Verify, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { createDendrite, type Dendrite } from '../../src/dendrite/index.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { closedPort, httpServer, rawServer, type TestServer } from './servers.js';
 
 /*
@@ -21,7 +21,7 @@ async function track(s: Promise<TestServer>): Promise<TestServer> {
 }
 const axon = (s: TestServer, uid?: number) => ({ ip: '127.0.0.1', port: s.port, hotkey: AXON_HOTKEY, ...(uid === undefined ? {} : { uid }) });
 
-/** A Dummy-answering server: checks the signature itself (independently of src/dendrite/protocol) and doubles the input. */
+/** A Dummy-answering server: checks the signature itself (independently of src/protocol) and doubles the input. */
 async function dummyServer(delayMs = 0): Promise<TestServer & { counts: { verified: number; bad: number } }> {
   await cryptoWaitReady();
   const counts = { verified: 0, bad: 0 };

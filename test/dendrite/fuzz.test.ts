@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Socket } from 'node:net';
 import { createDendrite, type Dendrite } from '../../src/dendrite/index.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { rawServer, type TestServer } from './servers.js';
 
 /*

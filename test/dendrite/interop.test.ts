@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKey } from '../../src/keys/index.js';
 import { createDendrite, type Dendrite } from '../../src/dendrite/index.js';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { dummyHandler, startAxon, type AxonHandle, type Handler } from '../../src/miner/index.js';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { epochMs } from '../../src/dendrite/run-request.js';
 import { settleBatch } from '../../src/dendrite/settle-batch.js';
 import type { WorkerReply, WorkerTask } from '../../src/dendrite/worker-types.js';

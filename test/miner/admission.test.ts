@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { ByteBudget } from '../../src/miner/admission.js';
 import { Turns, limitedLog } from '../../src/miner/fairness.js';

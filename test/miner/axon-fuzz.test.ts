@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair, type SynapseSpec } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair, type SynapseSpec } from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { dummyHandler, startAxon, type AxonHandle } from '../../src/miner/index.js';
 

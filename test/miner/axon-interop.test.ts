@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DUMMY_SPEC, buildRequest, createNonceClock, parseResponse, signerFromPair, type BuiltRequest, type RequestContext,
   type SynapseSpec,
-} from '../../src/dendrite/protocol/index.js';
+} from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { dummyHandler, startAxon, type AxonHandle } from '../../src/miner/index.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DUMMY_SPEC, buildRequest, createNonceClock, parseResponse, signerFromPair, type BuiltRequest,
-} from '../../src/dendrite/protocol/index.js';
+} from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { startAxon, type AxonHandle, type HandlerResult } from '../../src/miner/index.js';
 import { NonceStore } from '../../src/miner/nonce-store.js';

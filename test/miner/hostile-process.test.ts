@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair, type BuiltRequest } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair, type BuiltRequest } from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 
 /*

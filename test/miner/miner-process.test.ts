@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, createNonceClock, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 
 /*

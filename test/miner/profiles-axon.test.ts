@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRequest, createNonceClock, parseResponse, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { buildRequest, createNonceClock, parseResponse, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { startAxon, type AxonHandle } from '../../src/miner/index.js';
 import { PROFILE_NAMES, createNextTokenTask, profileHandler } from '../../src/task/index.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DUMMY_SPEC, buildRequest, fromHeaders, signerFromPair } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, buildRequest, fromHeaders, signerFromPair } from '../../src/protocol/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { NonceStore } from '../../src/miner/nonce-store.js';
 import { defaultVerify } from '../../src/miner/verify.js';

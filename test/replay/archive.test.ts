@@ -6,8 +6,7 @@ import { Archive, ARCHIVE_MIGRATIONS, archiveSource, replay, storedBondsAfter } 
 import type { Snapshot, SnapshotSource } from '../../src/replay/index.js';
 import { StoreVersionError } from '../../src/store/index.js';
 import { ARCHIVE_KIND, openDatabase, Store, StoreKindError } from '../../src/store/index.js';
-import { runEpoch } from '../../src/yuma/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { runEpoch, syntheticSubnet } from '../../src/yuma/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'yumaval-archive-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { diffEpoch, replaySnapshot, storedBondsAfter } from '../../src/replay/index.js';
 import type { Snapshot, StoredOutput } from '../../src/replay/index.js';
-import { runEpoch } from '../../src/yuma/index.js';
+import { runEpoch, syntheticSubnet } from '../../src/yuma/index.js';
 import type { EpochInput, EpochOutput } from '../../src/yuma/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 
 /*
  * The comparison and the diagnoses on synthetic epochs whose "chain" results are made by hand from an independent

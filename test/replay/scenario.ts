@@ -3,11 +3,8 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import type { SubmittableExtrinsic } from '@polkadot/api/types';
 import { u8aToHex } from '@polkadot/util';
 import { ChainConnection } from '../../src/chain/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer } from '../../src/devnet/rpc/index.js';
-import type { RpcServer } from '../../src/devnet/rpc/index.js';
-import { commitHash, epochInputAt, isEpochBlock } from '../../src/devnet/subtensor/index.js';
-import type { Hex } from '../../src/devnet/storage-codec.js';
+import { commitHash, createDevnet, epochInputAt, isEpochBlock, startRpcServer } from '../../src/devnet/index.js';
+import type { Hex, RpcServer } from '../../src/devnet/index.js';
 import { Prng } from '../../src/random/index.js';
 import { runEpoch } from '../../src/yuma/index.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { packInput, packOutput, unpackInput, unpackOutput } from '../../src/replay/snapshot-codec.js';
 import { pack, unpack } from '../../src/replay/pack.js';
 import type { EpochInput } from '../../src/yuma/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { syntheticSubnet } from '../../src/yuma/index.js';
 
 describe('the archive blobs', () => {
   it('pack and unpack typed arrays and a header exactly', () => {

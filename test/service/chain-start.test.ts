@@ -3,8 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet, type RpcServer, startRpcServer } from '../../src/devnet/index.js';
 import { createLogger, createValidator } from '../../src/service/index.js';
 
 /*

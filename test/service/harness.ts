@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
+import { createDevnet, type RpcServer, startRpcServer } from '../../src/devnet/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { startAxon, type AxonHandle } from '../../src/miner/index.js';
 import { checkProfileName, createNextTokenTask, profileHandler, type ProfileOptions } from '../../src/task/index.js';

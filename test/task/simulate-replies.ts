@@ -1,5 +1,5 @@
-import type { SynapseSpec } from '../../src/dendrite/protocol/types.js';
-import { parseResponse } from '../../src/dendrite/protocol/parse-response.js';
+import type { SynapseSpec } from '../../src/protocol/index.js';
+import { parseResponse } from '../../src/protocol/index.js';
 import type { MinerReply, ProfileAction } from '../../src/task/index.js';
 
 /*

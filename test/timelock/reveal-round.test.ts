@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { revealWindow } from '../../src/chain/weights/epoch.js';
+import { revealWindow } from '../../src/chain/index.js';
 import { firstRevealBlock, revealRound, roundAt, QUICKNET_GENESIS_TIME } from '../../src/timelock/index.js';
 
 /*

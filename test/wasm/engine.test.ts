@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runEpoch } from '../../src/index.js';
 import type { EpochInput, EpochMode } from '../../src/index.js';
 import { getEngine } from '../../src/wasm/engine.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { syntheticSubnet } from '../../src/yuma/index.js';
 
 /*
  * The wasm engine is instantiated once per thread: getEngine() caches its instance, and each worker thread, which

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getEngine } from '../../src/wasm/engine.js';
-import { expSafe, fixedProportionToU16, I32F32, I96F32 } from '../../src/yuma/reference/index.js';
+import { expSafe, fixedProportionToU16, I32F32, I96F32 } from '../../src/yuma/index.js';
 
 /*
  * Each fixed-point primitive the wasm module exports against the BigInt reference (src/yuma/reference/fixed.ts),

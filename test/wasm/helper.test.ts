@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runEpoch } from '../../src/index.js';
 import type { EpochInput, EpochMode, EpochOutput } from '../../src/index.js';
 import { ensureHelper } from '../../src/wasm/index.js';
-import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { syntheticSubnet } from '../../src/yuma/index.js';
 
 /*
  * Large runs hand half of their big steps to a helper thread (assembly/parallel.ts). The parts are split the same

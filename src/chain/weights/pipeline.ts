@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyringPair } from '@polkadot/keyring/types';
-import { convertWeightsAndUidsForEmit, processWeightsForNetuid, type EmittedWeights } from '../../scoring/weights/index.js';
+import { convertWeightsAndUidsForEmit, processWeightsForNetuid, type EmittedWeights } from '../../scoring/index.js';
 import { crashPoint } from '../../faults/index.js';
 import type { CommitIntent, Store } from '../../store/index.js';
 import type { ChainConnection } from '../connection.js';

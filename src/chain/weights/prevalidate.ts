@@ -1,4 +1,4 @@
-import { maxUpscaleU16 } from '../../simulation/max-upscale.js';
+import { maxUpscaleU16 } from '../../simulation/index.js';
 import type { WeightsChainState } from './chain-state.js';
 import { epochIndex, isCommitExpired, revealWindow } from './epoch.js';
 import { PrevalidationError } from './errors.js';

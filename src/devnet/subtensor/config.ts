@@ -1,6 +1,5 @@
 import { describeValue, InvalidInputError } from '../../errors/index.js';
-import { EPOCH_DEFAULTS } from '../../yuma/defaults.js';
-import { readInt, readU64 } from '../../yuma/validate.js';
+import { EPOCH_DEFAULTS, readInt, readU64 } from '../../yuma/index.js';
 import { readAccount } from './accounts.js';
 import type { DevAccount } from './accounts.js';
 import { readIp } from './ip.js';

@@ -1,4 +1,4 @@
-import type { EpochOutput } from '../../yuma/types.js';
+import type { EpochOutput } from '../../yuma/index.js';
 import type { Hex } from '../storage-codec.js';
 import { increaseStakeForColdkey, increaseStakeForHotkey } from './share-pool.js';
 import type { SubtensorStore } from './store.js';

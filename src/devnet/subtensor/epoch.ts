@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../errors/index.js';
-import { runEpoch } from '../../yuma/run-epoch.js';
-import type { EpochInput, EpochOutput } from '../../yuma/types.js';
+import { runEpoch } from '../../yuma/index.js';
+import type { EpochInput, EpochOutput } from '../../yuma/index.js';
 import type { StateStore } from '../state-store.js';
 import { StorageCodec } from '../storage-codec.js';
 import type { Hex } from '../storage-codec.js';

@@ -1,5 +1,5 @@
 import { describeValue, InvalidInputError } from '../../errors/index.js';
-import { readInt } from '../../yuma/validate.js';
+import { readInt } from '../../yuma/index.js';
 import type { StorageCodec, Hex } from '../storage-codec.js';
 import { readNeuron, readSubnet } from './config.js';
 import type { NeuronParams, SubnetParams } from './config.js';

@@ -2,7 +2,7 @@ import { DispatchError } from '../dispatch.js';
 import type { Hex } from '../storage-codec.js';
 // Shared with the client on purpose (unlike checkVecMaxLimited below): maxUpscaleU16 is pure chain arithmetic that
 // test/simulation/max-upscale.test.ts holds to a literal BigInt reference and to subtensor's own math.rs vectors.
-import { maxUpscaleU16 } from '../../simulation/max-upscale.js';
+import { maxUpscaleU16 } from '../../simulation/index.js';
 import { dispatchErrorData, emit, fail } from './call-env.js';
 import type { CallEnv } from './call-env.js';
 import type { SubtensorStore } from './store.js';

@@ -9,6 +9,6 @@ export type { DispatchInfoJson } from './dispatch-info.js';
 export { EventLog, encodeEvent, palletIndex } from './events.js';
 export type { Phase } from './events.js';
 export { systemModule } from './system-module.js';
-export { loadSubtensorWiring } from './runtime-wiring.js';
+export { subtensorWiring } from './runtime-wiring.js';
 export type { AdminContext, AdminMethod, GenesisWriter, SubtensorWiring } from './runtime-wiring.js';
 export { storagePairs } from './storage-pairs.js';

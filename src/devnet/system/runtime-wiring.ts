@@ -4,15 +4,22 @@ import type { TransactionValidator } from '../extrinsic/check.js';
 import type { DevnetRuntime } from '../runtime.js';
 import type { StateStore } from '../state-store.js';
 import type { StorageCodec } from '../storage-codec.js';
+import {
+  createSubnet,
+  registerNeuron,
+  replaceNeuron,
+  setStorageAfterInitialize,
+  storePulse,
+  subtensorGenesis,
+  subtensorModule,
+  weightsTransactionValidity,
+} from '../subtensor/index.js';
 
 /*
- * How the node composes its runtime by default: the subtensor pallet module of src/devnet/subtensor (written
- * separately) when it is there. It is loaded by a computed specifier so the node compiles and runs without it; the
- * exports it uses: `subtensorModule(): RuntimeModule` and `subtensorGenesis(config): { write(ctx, storage),
- * devAccounts }` (required), then `createSubnet(target, storage, params)` and `registerNeuron(target, storage, params)`
- * (the devnet_createSubnet / devnet_registerNeuron admin methods, one params object) and
- * `weightsTransactionValidity` (SubtensorSignedExtension's check: a TransactionValidator). `replaceNeuron` and
- * `setStorageAfterInitialize` are further admin writes of the same shape.
+ * How the node composes its runtime by default: the subtensor pallet module of src/devnet/subtensor, imported
+ * statically with its types. Its module and genesis are required; the admin writes createSubnet, registerNeuron,
+ * replaceNeuron, setStorageAfterInitialize and storePulse become devnet_ methods (one params object each), and
+ * weightsTransactionValidity is SubtensorSignedExtension's check (a TransactionValidator).
  */
 
 /** Writes the genesis storage (block 0). */
@@ -46,45 +53,26 @@ export interface SubtensorWiring {
 /** An admin write of the subtensor module: into the block being built, from one params object. */
 type SubtensorAdminWrite = (target: BlockContext, storage: StorageCodec, params: unknown) => unknown;
 
-interface SubtensorExports {
-  subtensorModule?: () => RuntimeModule;
-  subtensorGenesis?: (config: unknown) => { write: GenesisWriter; devAccounts?: unknown };
-  createSubnet?: SubtensorAdminWrite;
-  registerNeuron?: SubtensorAdminWrite;
-  replaceNeuron?: SubtensorAdminWrite;
-  setStorageAfterInitialize?: SubtensorAdminWrite;
-  storePulse?: SubtensorAdminWrite;
-  weightsTransactionValidity?: TransactionValidator;
-}
+/** The subtensor admin writes served as devnet_ methods, by method name. */
+const ADMIN_WRITES: Readonly<Record<string, SubtensorAdminWrite>> = Object.freeze({
+  createSubnet,
+  registerNeuron,
+  replaceNeuron,
+  setStorageAfterInitialize,
+  storePulse,
+});
 
-/** The specifier of the subtensor module, relative to this file (src/devnet/system → src/devnet/subtensor). */
-const SUBTENSOR_SPECIFIER = '../subtensor/index.js';
-
-/** Loads the subtensor module if it exists; null when it is absent or lacks the agreed exports. */
-export async function loadSubtensorWiring(): Promise<SubtensorWiring | null> {
-  let mod: SubtensorExports;
-  try {
-    mod = (await import(SUBTENSOR_SPECIFIER)) as SubtensorExports;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
-    throw e;
-  }
-  const { subtensorModule, subtensorGenesis } = mod;
-  if (typeof subtensorModule !== 'function' || typeof subtensorGenesis !== 'function') return null;
+/** The subtensor parts wired into a node (a fresh module instance each call). */
+export function subtensorWiring(): SubtensorWiring {
   const admin: Record<string, AdminMethod> = {};
-  for (const name of ['createSubnet', 'registerNeuron', 'replaceNeuron', 'setStorageAfterInitialize', 'storePulse'] as const) {
-    const write = mod[name];
-    if (typeof write === 'function') admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
-  }
-  const validity = mod.weightsTransactionValidity;
+  for (const [name, write] of Object.entries(ADMIN_WRITES)) admin[name] = (ctx, params) => write(ctx.block, ctx.storage, params[0]);
   return {
     modules: [subtensorModule()],
     genesisFor: (config) => {
       const g = subtensorGenesis(config);
-      return { write: (ctx, storage) => g.write(ctx, storage), devAccounts: g.devAccounts ?? null };
+      return { write: (ctx, storage) => g.write(ctx, storage), devAccounts: g.devAccounts };
     },
     admin,
-    validators: typeof validity === 'function' ? [validity] : [],
+    validators: [weightsTransactionValidity],
   };
 }

@@ -1,6 +1,5 @@
-import { InvalidInputError } from '../../errors/index.js';
+import { describeValue, InvalidInputError } from '../../errors/index.js';
 import type { WeightsInput } from './types.js';
-import { describeValue } from '../../errors/describe-value.js';
 
 /*
  * Validation of one `weights process` request (contracts/weights-and-scores.md), key by key, each failure naming

@@ -6,8 +6,7 @@ import type { KeyringPair } from '@polkadot/keyring/types';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { ChainConnection } from '../../../src/chain/index.js';
 import { WeightsPipeline, type WeightsPipelineOptions } from '../../../src/chain/weights/index.js';
-import { createDevnet } from '../../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../../src/devnet/rpc/index.js';
+import { createDevnet, type RpcServer, startRpcServer } from '../../../src/devnet/index.js';
 import { Store } from '../../../src/store/index.js';
 
 /** Shared set-up of the weight-pipeline tests: an in-process devnet with on-demand blocks, a store, the pipeline. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrevalidationError, weightsCommitHash } from '../../../src/chain/weights/index.js';
-import { commitHash } from '../../../src/devnet/subtensor/index.js';
+import { commitHash } from '../../../src/devnet/index.js';
 import { u8aToHex } from '@polkadot/util';
 import { startHarness, type Harness } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { createDevnet } from '../../../src/devnet/node.js';
 import { loadRuntime } from '../../../src/devnet/runtime.js';
 import { StateStore } from '../../../src/devnet/state-store.js';
 import type { Hex } from '../../../src/devnet/storage-codec.js';
-import { Prng } from '../../../src/random/prng.js';
+import { Prng } from '../../../src/random/index.js';
 
 // History retention (--keep-blocks): pruning forgets old blocks without changing any read at a block still kept.
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadRuntime } from '../../../src/devnet/runtime.js';
 import { weightsTransactionValidity, STAKE_AMOUNT_TOO_LOW } from '../../../src/devnet/subtensor/index.js';
-import { maxUpscaleU16 } from '../../../src/simulation/max-upscale.js';
+import { maxUpscaleU16 } from '../../../src/simulation/index.js';
 import { account, testNet } from './harness.js';
 
 // set_weights on the devnet: spec 233's checks in its order (subnets/weights.rs do_set_weights), each reached by a call

@@ -1,4 +1,4 @@
-import { YumavalError } from '../../errors/index.js';
+import { YumavalError } from '../errors/index.js';
 import { lowercaseHeaders, type IncomingHeaders } from './headers.js';
 import { parsePyJson, toPlain } from './py-json.js';
 import { PyFloat, type PyValue } from './py-value.js';

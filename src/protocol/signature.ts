@@ -15,7 +15,7 @@ import type { Signer } from './types.js';
  * Speed: @polkadot/util-crypto 14 signs and verifies sr25519 in JavaScript (@scure/sr25519), about 2 ms and 3 ms
  * here; the schnorrkel build in @polkadot/wasm-crypto does the same work 3-5 times faster, and a validator signs every
  * request. Both implement schnorrkel with the "substrate" signing context, so either verifies the other's signatures
- * (test/dendrite/protocol checks it); the JS path is used only when the wasm is not initialised.
+ * (test/protocol checks it); the JS path is used only when the wasm is not initialised.
  */
 
 /** A public key decoded once per hotkey: an axon sees the same few validators again and again. */

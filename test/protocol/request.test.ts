@@ -6,8 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DUMMY_SPEC, bodyHash, bodyHashOfStrings, buildRequest, createNonceClock, fromHeaders, parsePyJson, sha3Hex,
   signatureMessage, signerFromPair, toHeaders, verifySignature, type RequestContext, type SynapseSpec,
-} from '../../../src/dendrite/protocol/index.js';
-import { synapseFromDict } from '../../../src/dendrite/protocol/synapse-model.js';
+} from '../../src/protocol/index.js';
+import { synapseFromDict } from '../../src/protocol/synapse-model.js';
 
 interface RequestVector {
   spec: string; input: Record<string, unknown>; timeout: number; timeoutHeader: string; bodyHash: string;

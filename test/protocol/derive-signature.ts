@@ -3,7 +3,7 @@
  * signatures made with @polkadot/util-crypto directly (Keyring //Alice, `pair.sign(utf8(message))`, i.e.
  * sr25519Sign without <Bytes> wrapping), independent of src/dendrite. sr25519 signatures are randomized: the fixture
  * keeps one signature per message and the test verifies it (and that fresh ones verify), it cannot compare bytes.
- * Run: npx tsx test/dendrite/protocol/derive-signature.ts
+ * Run: npx tsx test/protocol/derive-signature.ts
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { stringToU8a, u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 await cryptoWaitReady();
-const py = JSON.parse(execFileSync('python3', ['test/dendrite/protocol/derive-vectors.py'], { encoding: 'utf8' })) as {
+const py = JSON.parse(execFileSync('python3', ['test/protocol/derive-vectors.py'], { encoding: 'utf8' })) as {
   requests: Record<string, { message: string }>;
   fixed: Record<string, unknown>;
 };
@@ -28,7 +28,7 @@ for (const [name, r] of Object.entries(py.requests)) {
 }
 const out = {
   _method: [
-    'pythonStr, jsonDumps, bodyHash, requests: CPython 3.11 + pydantic 2.13 (test/dendrite/protocol/derive-vectors.py):',
+    'pythonStr, jsonDumps, bodyHash, requests: CPython 3.11 + pydantic 2.13 (test/protocol/derive-vectors.py):',
     "str(Model(x=json.loads(text)).x), json.dumps(json.loads(text)), hashlib.sha3_256, and model_dump() of models with the",
     'field list of SDK 10.2.0 Synapse/TerminalInfo. signatures: @polkadot/util-crypto sr25519 with Keyring //Alice',
     '(derive-signature.ts): signature = alice.sign(utf8(message)); wrappedSignature = alice.sign(<Bytes>message</Bytes>).',

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { MAX_INT_DIGITS, PyJsonError, PyJsonValueError, PyValueError, coerceValue, jsonDumps, parsePyJson, pyRepr } from '../../../src/dendrite/protocol/index.js';
-import { castInt } from '../../../src/dendrite/protocol/synapse-model.js';
+import { MAX_INT_DIGITS, PyJsonError, PyJsonValueError, PyValueError, coerceValue, jsonDumps, parsePyJson, pyRepr } from '../../src/protocol/index.js';
+import { castInt } from '../../src/protocol/synapse-model.js';
 
 /*
  * CPython 3.11+ refuses to convert integers of more than 4,300 digits between text and int (issue 15, finding 2), and

@@ -3,14 +3,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDevnetOptions, runDevnet } from '../../../src/cli/devnet-command.js';
-import type { DevnetIo } from '../../../src/cli/devnet-command.js';
-import { RawClient, codec } from './helpers.js';
-import { tsxArgs } from '../../support/tsx.js';
+import { DEFAULT_KEEP_BLOCKS, MIN_KEEP_BLOCKS, parseDevnetOptions, runDevnet } from '../../src/cli/devnet-command.js';
+import * as devnet from '../../src/devnet/index.js';
+import type { DevnetIo } from '../../src/cli/devnet-command.js';
+import { RawClient, codec } from '../devnet/rpc/helpers.js';
+import { tsxArgs } from '../support/tsx.js';
 
 // `yumaval devnet` (contracts/devnet.md): the start-up line, the dev accounts, on-demand blocks, --db, and stopping.
 
-const root = new URL('../../../', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'yumaval-devnet-cli-'));
 const configFile = join(dir, 'subnet.json');
 writeFileSync(configFile, JSON.stringify({
@@ -111,6 +112,12 @@ describe('yumaval devnet', () => {
     expect(third.err.join('')).not.toMatch(/ignored/);
   });
 
+  it("parses with the devnet's keep-blocks bounds, copied so that parsing loads no devnet code", () => {
+    expect(DEFAULT_KEEP_BLOCKS).toBe(devnet.DEFAULT_KEEP_BLOCKS);
+    expect(MIN_KEEP_BLOCKS).toBe(devnet.MIN_KEEP_BLOCKS);
+    expect(devnet.DEVNET_DEFAULTS.keepBlocks).toBe(DEFAULT_KEEP_BLOCKS);
+  });
+
   it('refuses bad options and a taken port, naming the option', async () => {
     expect(() => parseDevnetOptions({ port: '70000' })).toThrow(/option --port: expected an integer from 0 to 65535, got "70000"/);
     expect(() => parseDevnetOptions({ blockTime: '-5' })).toThrow(/option --block-time/);
@@ -130,7 +137,10 @@ describe('yumaval devnet', () => {
     expect(parseDevnetOptions({ keepBlocks: '100' }).keepBlocks).toBe(100);
     expect(() => parseDevnetOptions({ keepBlocks: '15' })).toThrow(/option --keep-blocks: expected "all" or an integer of at least 16, got "15"/);
     expect(() => parseDevnetOptions({ rpcMaxBatchRequestLen: '0' })).toThrow(/option --rpc-max-batch-request-len/);
-    expect(() => parseDevnetOptions({ rpcMaxBufferedTotal: '16' })).toThrow(/option --rpc-max-buffered-total: must be at least --rpc-max-buffered \(33554432\), got 16777216/);
+    // Limits that do not fit one another are refused by the devnet's own resolver, when the command runs (parsing
+    // loads no devnet code), before anything starts.
+    expect(parseDevnetOptions({ rpcMaxBufferedTotal: '16' }).rpc).toEqual({ maxTotalBufferedBytes: 16 * 2 ** 20 });
+    await expect(runDevnet(parseDevnetOptions({ port: '0', rpcMaxBufferedTotal: '16' }), testIo())).rejects.toThrow(/option --rpc-max-buffered-total: must be at least --rpc-max-buffered \(33554432\), got 16777216/);
     expect(() => parseDevnetOptions({ rpcAllowOrigin: ',' })).toThrow(/option --rpc-allow-origin/);
     const a = testIo();
     const runA = runDevnet(parseDevnetOptions({ port: '0', blockTime: '0' }), a);

@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMinerOptions, runMiner, type MinerCliOptions } from '../../src/cli/miner-command.js';
 import {
   DUMMY_SPEC, buildRequest, createNonceClock, parseResponse, signerFromPair, type BuiltRequest, type SynapseSpec,
-} from '../../src/dendrite/protocol/index.js';
-import { createDevnet } from '../../src/devnet/node.js';
-import { startRpcServer, type RpcServer } from '../../src/devnet/rpc/index.js';
+} from '../../src/protocol/index.js';
+import { createDevnet, type RpcServer, startRpcServer } from '../../src/devnet/index.js';
 import { loadKey, type LoadedKey } from '../../src/keys/index.js';
 import { createNextTokenTask } from '../../src/task/index.js';
 

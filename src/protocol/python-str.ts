@@ -5,7 +5,7 @@ import { MAX_INT_DIGITS, PyFloat, isPyFloat, pyStr, type PyValue } from './py-va
 /*
  * pydantic v2 (lax mode, Python input: the axon validates `cls(**json.loads(body))`) coercion of one field value to
  * its declared type, then Python's str() of the result: what the SDK hashes for a `required_hash_fields` entry.
- * The accepted inputs were read off pydantic 2.13 (test/dendrite/protocol/derive-vectors.py prints them):
+ * The accepted inputs were read off pydantic 2.13 (test/protocol/derive-vectors.py prints them):
  * - int: ints; bools (True → 1); integral floats within i64; strings of ASCII digits with single underscores between
  *   them, optional sign, optional ".000…", surrounding whitespace ignored.
  * - float: ints, bools and floats; strings as Python's float() reads them (underscores, "inf", "nan", "1.", ".5").

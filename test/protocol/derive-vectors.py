@@ -1,7 +1,7 @@
 """Derives the Python side of test/fixtures/axon-vectors.json with CPython 3.11 + pydantic 2 (not bittensor: it is not
 installed here). Everything below is Python's own str(), json.dumps, hashlib.sha3_256 and pydantic's coercion, applied
 to models written here from the field list of SDK 10.2.0's Synapse / TerminalInfo (synapse.py) and the template's
-Dummy; it shares no code with the TypeScript under test. Run: python3 test/dendrite/protocol/derive-vectors.py
+Dummy; it shares no code with the TypeScript under test. Run: python3 test/protocol/derive-vectors.py
 It prints JSON on stdout; derive-signature.ts adds the sr25519 part and writes the fixture."""
 import base64, hashlib, json, sys
 from typing import Any, Optional

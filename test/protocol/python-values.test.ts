@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   PyFloat, coerceValue, floatRepr, jsonDumps, parsePyJson, pyRepr, pyStr, pythonStr, strRepr, toPlain,
   type FieldType, type PyValue,
-} from '../../../src/dendrite/protocol/index.js';
+} from '../../src/protocol/index.js';
 
-// Python-derived vectors: test/dendrite/protocol/derive-vectors.py (CPython 3.11 + pydantic 2.13), see the fixture's _method.
+// Python-derived vectors: test/protocol/derive-vectors.py (CPython 3.11 + pydantic 2.13), see the fixture's _method.
 const vectors = JSON.parse(readFileSync('test/fixtures/axon-vectors.json', 'utf8')) as {
   pythonStr: { type: FieldType; json: string; str: string }[];
   jsonDumps: { json: string; dumps: string }[];

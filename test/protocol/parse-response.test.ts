@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DUMMY_SPEC, parseResponse } from '../../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC, parseResponse } from '../../src/protocol/index.js';
 
 const JSON_CT = { 'content-type': 'application/json' };
 // A 200 body as an SDK axon sends it (json of the full synapse; the values below are arbitrary but well-typed).

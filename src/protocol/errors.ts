@@ -1,4 +1,4 @@
-import { YumavalError } from '../../errors/index.js';
+import { YumavalError } from '../errors/index.js';
 
 /** A synapse input (a field value given to buildRequest, or a body received by the axon) that pydantic would refuse. */
 export class SynapseInputError extends YumavalError {
