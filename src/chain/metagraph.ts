@@ -6,7 +6,10 @@ import { decodeAxonIp } from './axon-ip.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, readHyperparamsAt } from './hyperparams.js';
 import { buildKeys, readPrefix, readRaw, secondArgOffset, u16Bytes } from './raw-storage.js';
-import { decodeChecked, fastAccount, fastAxon, fastPairs, fastU64 } from './scale-decode.js';
+import { pairsToCsr } from '../yuma/index.js';
+import type { CsrArrays } from '../yuma/index.js';
+import { withCsrRows } from './metagraph-rows.js';
+import { decodeChecked, fastAccount, fastAxon, fastPairs, fastPairsCsr, fastU64, handDecoderAgrees } from './scale-decode.js';
 import { big, num, readEntries, readMulti, required, resolveBlock, storageAt } from './storage-read.js';
 import type { StorageAt, StorageCall } from './storage-read.js';
 import type { AxonInfo, Metagraph } from './types.js';
@@ -195,7 +198,7 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const lastMechanismStepBlock = stepItem !== undefined ? num(values[next++]) : 0;
 
   /** Decodes a (netuid, uid)-keyed item into a per-uid array. */
-  const perUid = <T>(raw: RawRows | null, fill: () => T, fast: (hex: string) => T, slow: (c: Codec) => T): T[] => {
+  const perUid = <T>(raw: RawRows | null, fill: () => T, fast: ((hex: string) => T) | null, slow: (c: Codec) => T): T[] => {
     const out = Array.from({ length: n }, fill);
     if (raw === null) return out;
     const rows = raw.rows.filter(([arg]) => uidOf(arg) < n);
@@ -220,6 +223,15 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     return out;
   };
   const blockAtRegistration = perUid(registration, () => 0, (h) => Number(fastU64(h)), num);
+  /** Decodes a (netuid, uid)-keyed Vec<(u16, u16)> item (Weights, Bonds) into CSR arrays, never into pairs when the hand decoder applies. */
+  const matrix = (raw: RawRows | null): CsrArrays => {
+    const rows = raw === null ? [] : raw.rows.filter(([arg]) => uidOf(arg) < n);
+    const first = rows[0];
+    if (raw === null || first === undefined || handDecoderAgrees(registry, raw.entry, first[1], fastPairs, pairs)) {
+      return fastPairsCsr(rows.map(([arg, v]) => [uidOf(arg), v] as const), n);
+    }
+    return pairsToCsr(perUid(raw, () => [], null, pairs));
+  };
 
   const ownerHex = ownerRaw?.toHex() ?? '0x';
   const ownerHotkey = ownerRaw === undefined || ZERO_ACCOUNT.test(ownerHex) ? null : ownerRaw.toString();
@@ -231,7 +243,8 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ints = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
   const bools = (name: (typeof VECTORS)[number]): boolean[] => padded(vector(name).map((c) => c.toJSON() === true), n, false);
 
-  return {
+  // weights and bonds are placeholders here, replaced by lazy views of the decoded arrays (metagraph-rows.ts).
+  return withCsrRows({
     netuid,
     block: s.block.number,
     blockHash: s.block.hash,
@@ -244,8 +257,8 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     lastUpdate: ints('lastUpdate'),
     blockAtRegistration,
     active: bools('active'),
-    weights: perUid(weights, () => [], fastPairs, pairs),
-    bonds: perUid(bonds, () => [], fastPairs, pairs),
+    weights: [],
+    bonds: [],
     consensus: ints('consensus'),
     incentive: ints('incentive'),
     dividends: ints('dividends'),
@@ -258,5 +271,5 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     ownerUid,
     lastMechanismStepBlock,
     commitBlocks: perHotkey<number[]>(commits, () => [], null, (queue) => items(queue).map((c) => num(items(c)[1]))),
-  };
+  }, { weights: matrix(weights), bonds: matrix(bonds) });
 }

@@ -142,6 +142,20 @@ export function pairsToCsr(rows: readonly SparseRow[]): { offsets: Int32Array; u
   return { offsets, uids, values };
 }
 
+/** CSR arrays back to rows of `[uid, u16]` pairs (row i: entries offsets[i]..offsets[i+1]), in their order. */
+export function csrToPairs(csr: CsrArrays): SparseRow[] {
+  const { offsets, uids, values } = csr;
+  const n = offsets.length - 1;
+  const rows = new Array<SparseRow>(Math.max(n, 0));
+  for (let i = 0; i < n; i++) {
+    const start = offsets[i] as number;
+    const row: SparseRow = new Array<[number, number]>((offsets[i + 1] as number) - start);
+    for (let k = 0; k < row.length; k++) row[k] = [uids[start + k] as number, values[start + k] as number];
+    rows[i] = row;
+  }
+  return rows;
+}
+
 /** The typed-array form of an EpochInput (for callers that hold one, and for benchmarks), validated on the way. */
 export function epochInputToArrays(input: EpochInput): EpochArrays {
   const x = validateEpochInput(input);

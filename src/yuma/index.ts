@@ -1,7 +1,7 @@
 export { runEpoch, runEpochFields, RUN_EPOCH_DEFAULTS } from './run-epoch.js';
 export type { RunEpochOptions } from './run-epoch.js';
 export { prepareEpoch, prepareNormalized, PreparedEpoch } from './prepare.js';
-export { epochInputToArrays, isEpochArrays, pairsToCsr, prepareEpochArrays } from './arrays.js';
+export { csrToPairs, epochInputToArrays, isEpochArrays, pairsToCsr, prepareEpochArrays } from './arrays.js';
 export type { CsrArrays, EpochArrays } from './arrays.js';
 export { bondsArrays } from './output.js';
 export type { BondsArrays } from './output.js';
