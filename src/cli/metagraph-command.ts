@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/index.js';
 import type { Metagraph } from '../chain/types.js';
 import { parseChainTarget, toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import type { ChainTarget } from './chain-options.js';
+import { epochArraysJson } from './epoch-arrays-json.js';
 import { renderTable } from './table.js';
 
 /*
@@ -68,10 +69,11 @@ export function metagraphTable(m: Metagraph): string {
 /** Runs the command with checked options; returns what goes to stdout. */
 export async function runMetagraphCommand(o: MetagraphCliOptions): Promise<string> {
   const { syncMetagraph } = await import('../chain/metagraph.js');
-  const { metagraphToEpochInput } = await import('../chain/epoch-input.js');
+  const { metagraphToEpochArrays } = await import('../chain/epoch-input.js');
   const m = await withChain(o.chain, (conn) => syncMetagraph(conn, o.netuid, o.at === null ? {} : { at: o.at }));
   if (o.output === 'json') return toJsonText(m, o.pretty);
-  if (o.output === 'epoch-input') return toJsonText(metagraphToEpochInput(m), o.pretty);
+  // The typed-array form, written as EpochInput JSON: the sync's CSR arrays go to the text without a pair per entry.
+  if (o.output === 'epoch-input') return epochArraysJson(metagraphToEpochArrays(m), o.pretty);
   return metagraphTable(m);
 }
 
