@@ -1,7 +1,6 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { csrToPairs, pairsToCsr } from '../yuma/index.js';
+import { csrToPairs, lazyRowsCsr, pairsToCsr } from '../yuma/index.js';
 import type { EpochArrays, EpochInput } from '../yuma/index.js';
-import { csrOf } from './metagraph-rows.js';
 import type { Metagraph } from './types.js';
 
 /*
@@ -42,7 +41,7 @@ function epochIndex(block: number, netuid: number, tempo: number): bigint {
 export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions = {}): EpochInput {
   // Fresh rows: from the sync's arrays when the metagraph's rows were never built, else a copy of them.
   const rows = (key: 'weights' | 'bonds'): Metagraph['weights'] => {
-    const csr = csrOf(m, key);
+    const csr = lazyRowsCsr(m, key);
     return csr !== undefined ? csrToPairs(csr) : m[key].map((row) => row.map(([u, w]): [number, number] => [u, w]));
   };
   return epochInput(m, options, rows('weights'), rows('bonds'));
@@ -102,9 +101,9 @@ export function metagraphToEpochArrays(m: Metagraph, options: EpochInputOptions 
     lastUpdate: BigUint64Array.from(m.lastUpdate, (b) => BigInt(b)),
     blockAtRegistration: BigUint64Array.from(m.blockAtRegistration, (b) => BigInt(b)),
     validatorPermit: Uint8Array.from(m.validatorPermit, (p) => (p ? 1 : 0)),
-    // The sync's own CSR arrays when the rows were never built (metagraph-rows.ts); else the rows as they now are.
-    weights: csrOf(m, 'weights') ?? pairsToCsr(m.weights),
-    bonds: csrOf(m, 'bonds') ?? pairsToCsr(m.bonds),
+    // The sync's own CSR arrays when the rows were never built (withLazyRows); else the rows as they now are.
+    weights: lazyRowsCsr(m, 'weights') ?? pairsToCsr(m.weights),
+    bonds: lazyRowsCsr(m, 'bonds') ?? pairsToCsr(m.bonds),
     commitBlock: commitBlock === undefined ? null : BigUint64Array.from(commitBlock, (b) => (b === null ? (1n << 64n) - 1n : BigInt(b))),
   };
 }

@@ -6,9 +6,8 @@ import { decodeAxonIp } from './axon-ip.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, readHyperparamsAt } from './hyperparams.js';
 import { buildKeys, readPrefix, readRaw, secondArgOffset, u16Bytes } from './raw-storage.js';
-import { pairsToCsr } from '../yuma/index.js';
+import { pairsToCsr, withLazyRows } from '../yuma/index.js';
 import type { CsrArrays } from '../yuma/index.js';
-import { withCsrRows } from './metagraph-rows.js';
 import { decodeChecked, fastAccount, fastAxon, fastPairs, fastPairsCsr, fastU64, handDecoderAgrees } from './scale-decode.js';
 import { big, num, readEntries, readMulti, required, resolveBlock, storageAt } from './storage-read.js';
 import type { StorageAt, StorageCall } from './storage-read.js';
@@ -243,8 +242,9 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ints = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
   const bools = (name: (typeof VECTORS)[number]): boolean[] => padded(vector(name).map((c) => c.toJSON() === true), n, false);
 
-  // weights and bonds are placeholders here, replaced by lazy views of the decoded arrays (metagraph-rows.ts).
-  return withCsrRows({
+  // weights and bonds are placeholders here, replaced by lazy views of the decoded arrays (yuma's withLazyRows): a
+  // caller that goes to the engine's typed-array entry (metagraphToEpochArrays) never builds the million pairs.
+  return withLazyRows<Metagraph>({
     netuid,
     block: s.block.number,
     blockHash: s.block.hash,

@@ -6,6 +6,7 @@ import type { SnapshotSource } from './chain-source.js';
 import { diagnose, recordSeen } from './diagnose.js';
 import { diffEpoch } from './diff.js';
 import { ReplayAbortedError } from './errors.js';
+import { typedFormOf } from './typed-input.js';
 import type { EpochReport, ReplayReport, Snapshot } from './types.js';
 
 /*
@@ -78,7 +79,8 @@ function checkRange(o: ReplayOptions): void {
  * them; the fields no chain stores (the raw bits, the server and validator split of emission) are never built.
  */
 function run(input: EpochInput): EpochOutput {
-  const out = runEpoch(input, { mode: 'exact' });
+  // A snapshot read from a chain runs from the typed arrays it was built from (typed-input.ts), to the same bits.
+  const out = runEpoch(typedFormOf(input) ?? input, { mode: 'exact' });
   const { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds } = out;
   return { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds, serverEmission: [], validatorEmission: [] };
 }

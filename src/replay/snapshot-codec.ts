@@ -1,4 +1,5 @@
 import type { AxonInfo } from '../chain/index.js';
+import { lazyRowsCsr } from '../yuma/index.js';
 import type { EpochInput, SparseRow } from '../yuma/index.js';
 import { pack, unpack } from './pack.js';
 import type { Section } from './pack.js';
@@ -52,15 +53,24 @@ const strings = (a: Section): string[] => Array.from(a as BigUint64Array, (x) =>
 /** Packs an EpochInput. */
 export function packInput(input: EpochInput): Buffer {
   const header: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) if (!INPUT_ARRAYS.has(k) && v !== undefined) header[k] = typeof v === 'bigint' ? v.toString() : v;
+  // By key, so that lazy rows (never in the header) are not built here.
+  for (const k of Object.keys(input)) {
+    if (INPUT_ARRAYS.has(k)) continue;
+    const v = (input as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) header[k] = typeof v === 'bigint' ? v.toString() : v;
+  }
   const s: Record<string, Section> = {
     stake: u64s(input.stake),
     lastUpdate: Float64Array.from(input.lastUpdate),
     blockAtRegistration: Float64Array.from(input.blockAtRegistration),
     validatorPermit: Uint8Array.from(input.validatorPermit, (b) => (b ? 1 : 0)),
   };
-  toCsr(input.weights, 'weights', s);
-  toCsr(input.bonds, 'bonds', s);
+  for (const key of ['weights', 'bonds'] as const) {
+    // Rows still held as CSR arrays (a snapshot read from a chain) are packed from them, without building the rows.
+    const csr = lazyRowsCsr(input, key);
+    if (csr === undefined) toCsr(input[key], key, s);
+    else Object.assign(s, { [`${key}.off`]: Uint32Array.from(csr.offsets), [`${key}.col`]: csr.uids, [`${key}.val`]: csr.values });
+  }
   if (input.commitBlock !== undefined) s['commitBlock'] = Float64Array.from(input.commitBlock, (b) => (b === null ? -1 : b));
   return pack(header, s);
 }

@@ -4,10 +4,9 @@ import { TypeRegistry } from '@polkadot/types';
 import { describe, expect, it } from 'vitest';
 import { metagraphToEpochArrays, metagraphToEpochInput } from '../../src/chain/index.js';
 import type { Metagraph } from '../../src/chain/index.js';
-import { csrOf, withCsrRows } from '../../src/chain/metagraph-rows.js';
 import { fastPairsCsr } from '../../src/chain/scale-decode.js';
 import { Prng } from '../../src/random/index.js';
-import { pairsToCsr, runEpoch } from '../../src/yuma/index.js';
+import { lazyRowsCsr, pairsToCsr, runEpoch, withLazyRows } from '../../src/yuma/index.js';
 import type { SparseRow } from '../../src/yuma/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 
@@ -67,10 +66,10 @@ function lazyMetagraph(seed: number): { m: Metagraph; weights: SparseRow[]; bond
     },
     stakeSource: 'TotalHotkeyAlpha', stakeThreshold: 0n, ownerHotkey: null, ownerUid: null, lastMechanismStepBlock: 0, commitBlocks: blank([]),
   };
-  return { m: withCsrRows(m, { weights: pairsToCsr(x.weights), bonds: pairsToCsr(x.bonds) }), weights: x.weights, bonds: x.bonds };
+  return { m: withLazyRows(m, { weights: pairsToCsr(x.weights), bonds: pairsToCsr(x.bonds) }), weights: x.weights, bonds: x.bonds };
 }
 
-describe('a metagraph with lazy rows (withCsrRows)', () => {
+describe('a metagraph with lazy rows (withLazyRows)', () => {
   it('reads, prints and clones as a metagraph with plain rows', () => {
     const { m, weights, bonds } = lazyMetagraph(1);
     const plain = { ...lazyMetagraph(1).m };
@@ -85,29 +84,29 @@ describe('a metagraph with lazy rows (withCsrRows)', () => {
   it('hands its arrays to metagraphToEpochArrays until the rows are built, then the rows as changed', () => {
     const { m, weights } = lazyMetagraph(2);
     const before = metagraphToEpochArrays(m);
-    expect(before.weights).toBe(csrOf(m, 'weights'));
-    expect(csrOf(m, 'weights')).toBeDefined();
+    expect(before.weights).toBe(lazyRowsCsr(m, 'weights'));
+    expect(lazyRowsCsr(m, 'weights')).toBeDefined();
     // Reading the rows builds them once and forgets the arrays: the rows are now the state, and may be changed.
     expect(m.weights).toBe(m.weights);
-    expect(csrOf(m, 'weights')).toBeUndefined();
-    expect(csrOf(m, 'bonds')).toBeDefined();
+    expect(lazyRowsCsr(m, 'weights')).toBeUndefined();
+    expect(lazyRowsCsr(m, 'bonds')).toBeDefined();
     m.weights[0] = [[5, 65535]];
     const after = metagraphToEpochArrays(m);
     expect(Array.from(after.weights.uids.subarray(0, after.weights.offsets[1]))).toEqual([5]);
     expect(after.weights.offsets[1]).not.toBe(before.weights.offsets[1]);
     // An assignment replaces the rows as on a plain object.
     m.bonds = weights;
-    expect(csrOf(m, 'bonds')).toBeUndefined();
+    expect(lazyRowsCsr(m, 'bonds')).toBeUndefined();
     expect(m.bonds).toBe(weights);
   });
 
   it('runs to the same output, bit for bit, from its arrays and from an EpochInput of its rows', () => {
     const { m } = lazyMetagraph(3);
     const fromArrays = JSON.stringify(runEpoch(metagraphToEpochArrays(m)));
-    expect(csrOf(m, 'weights')).toBeDefined();
+    expect(lazyRowsCsr(m, 'weights')).toBeDefined();
     // metagraphToEpochInput builds fresh rows from the arrays, and leaves the metagraph's own rows unbuilt.
     const input = metagraphToEpochInput(m);
-    expect(csrOf(m, 'weights')).toBeDefined();
+    expect(lazyRowsCsr(m, 'weights')).toBeDefined();
     expect(JSON.stringify(runEpoch(input))).toBe(fromArrays);
   });
 });

@@ -3,10 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { metagraphToEpochArrays, metagraphToEpochInput } from '../../src/chain/index.js';
 import type { Metagraph } from '../../src/chain/index.js';
-import { withCsrRows } from '../../src/chain/metagraph-rows.js';
 import { toJsonText } from '../../src/cli/chain-options.js';
 import { epochArraysJson } from '../../src/cli/epoch-arrays-json.js';
-import { pairsToCsr } from '../../src/yuma/index.js';
+import { pairsToCsr, withLazyRows } from '../../src/yuma/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
 
 /** A metagraph as the sync returns it (CSR-backed rows), from a synthetic subnet; commit blocks when commit-reveal is on. */
@@ -26,7 +25,7 @@ function metagraph(n: number, seed: number, commitReveal: boolean, defaulted: st
     stakeSource: 'TotalHotkeyAlpha', stakeThreshold: 123n, ownerHotkey: null, ownerUid: n > 3 ? 3 : null, lastMechanismStepBlock: x.block - 99,
     commitBlocks: Array.from({ length: n }, (_, i) => (commitReveal && i < 6 ? [x.block - 400 + 31 * i, x.block - 3] : [])),
   };
-  return withCsrRows(m, { weights: pairsToCsr(x.weights), bonds: pairsToCsr(x.bonds) });
+  return withLazyRows(m, { weights: pairsToCsr(x.weights), bonds: pairsToCsr(x.bonds) });
 }
 
 describe('epochArraysJson', () => {
