@@ -1,5 +1,5 @@
 import type { AxonInfo } from '../chain/index.js';
-import { lazyRowsCsr } from '../yuma/index.js';
+import { csrToPairs, lazyRowsCsr } from '../yuma/index.js';
 import type { EpochInput, SparseRow } from '../yuma/index.js';
 import { pack, unpack } from './pack.js';
 import type { Section } from './pack.js';
@@ -32,19 +32,7 @@ function toCsr(rows: SparseRow[], prefix: string, out: Record<string, Section>):
 }
 
 function fromCsr(s: Record<string, Section>, prefix: string): SparseRow[] {
-  const off = s[`${prefix}.off`] as Uint32Array;
-  const cols = s[`${prefix}.col`] as Uint16Array;
-  const vals = s[`${prefix}.val`] as Uint16Array;
-  // Preallocated rows: this runs for every archived epoch, so it is on the offline replay's hot path.
-  const n = off.length - 1;
-  const rows: SparseRow[] = new Array<SparseRow>(Math.max(n, 0));
-  for (let i = 0; i < n; i++) {
-    const start = off[i]!;
-    const row: SparseRow = new Array<[number, number]>(off[i + 1]! - start);
-    for (let k = 0; k < row.length; k++) row[k] = [cols[start + k]!, vals[start + k]!];
-    rows[i] = row;
-  }
-  return rows;
+  return csrToPairs({ offsets: s[`${prefix}.off`] as Uint32Array, uids: s[`${prefix}.col`] as Uint16Array, values: s[`${prefix}.val`] as Uint16Array });
 }
 
 const u64s = (v: ReadonlyArray<unknown>): BigUint64Array => BigUint64Array.from(v, (x) => BigInt(String(x)));

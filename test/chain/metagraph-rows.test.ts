@@ -6,9 +6,10 @@ import { metagraphToEpochArrays, metagraphToEpochInput } from '../../src/chain/i
 import type { Metagraph } from '../../src/chain/index.js';
 import { fastPairsCsr } from '../../src/chain/scale-decode.js';
 import { Prng } from '../../src/random/index.js';
-import { lazyRowsCsr, pairsToCsr, runEpoch, withLazyRows } from '../../src/yuma/index.js';
+import { lazyRowsCsr, pairsToCsr, runEpoch } from '../../src/yuma/index.js';
 import type { SparseRow } from '../../src/yuma/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
+import { syntheticMetagraph } from './metagraph-fixture.js';
 
 const registry = new TypeRegistry();
 const encode = (row: SparseRow): string => registry.createType('Vec<(u16,u16)>', row).toHex();
@@ -49,24 +50,10 @@ describe('fastPairsCsr', () => {
   });
 });
 
-/** A metagraph from a synthetic subnet (fields the epoch does not read are blank), its matrices given as CSR. */
+/** A metagraph with lazy rows (the fixture), and the rows its arrays were made from. */
 function lazyMetagraph(seed: number): { m: Metagraph; weights: SparseRow[]; bonds: SparseRow[] } {
-  const x = syntheticSubnet({ n: 120, validators: 16, seed, yuma3: true, liquidAlpha: false });
-  const n = x.n;
-  const blank = <T>(v: T): T[] => new Array<T>(n).fill(v);
-  const m: Metagraph = {
-    netuid: 2, block: x.block - 1, blockHash: `0x${'11'.repeat(32)}`, n, hotkeys: blank('h'), coldkeys: blank('c'),
-    stake: x.stake.map((s) => BigInt(s)), axons: blank(null), validatorPermit: x.validatorPermit, lastUpdate: x.lastUpdate,
-    blockAtRegistration: x.blockAtRegistration, active: blank(true), weights: [], bonds: [], consensus: blank(0),
-    incentive: blank(0), dividends: blank(0), validatorTrust: blank(0), emission: blank(0n),
-    hyperparams: {
-      netuid: 2, tempo: 360, kappa: 32767, weightsSetRateLimit: 100n, minAllowedWeights: 1, maxWeightsLimit: 65535, weightsVersionKey: 0n,
-      commitRevealEnabled: false, revealPeriodEpochs: 1n, bondsMovingAverage: 900000n, bondsPenalty: 65535, liquidAlpha: false,
-      alphaLow: 45875, alphaHigh: 58982, yuma3: true, activityCutoff: 5000, maxAllowedValidators: 16, defaulted: [],
-    },
-    stakeSource: 'TotalHotkeyAlpha', stakeThreshold: 0n, ownerHotkey: null, ownerUid: null, lastMechanismStepBlock: 0, commitBlocks: blank([]),
-  };
-  return { m: withLazyRows(m, { weights: pairsToCsr(x.weights), bonds: pairsToCsr(x.bonds) }), weights: x.weights, bonds: x.bonds };
+  const x = syntheticSubnet({ n: 120, validators: 120 >> 3, seed, yuma3: true, liquidAlpha: false });
+  return { m: syntheticMetagraph({ n: 120, seed }), weights: x.weights, bonds: x.bonds };
 }
 
 describe('a metagraph with lazy rows (withLazyRows)', () => {
