@@ -79,8 +79,16 @@ function checkRange(o: ReplayOptions): void {
  * them; the fields no chain stores (the raw bits, the server and validator split of emission) are never built.
  */
 function run(input: EpochInput): EpochOutput {
-  // A snapshot read from a chain runs from the typed arrays it was built from (typed-input.ts), to the same bits.
-  const out = runEpoch(typedFormOf(input) ?? input, { mode: 'exact' });
+  // A snapshot read from a chain or the archive runs from its typed arrays (typed-input.ts), to the same bits. An input
+  // the engine refuses is refused again from its rows, so the reason given is the EpochInput path's, as always.
+  const typed = typedFormOf(input);
+  let out: EpochOutput;
+  try {
+    out = runEpoch(typed ?? input, { mode: 'exact' });
+  } catch (e) {
+    if (typed === undefined || !(e instanceof InvalidInputError)) throw e;
+    out = runEpoch(input, { mode: 'exact' });
+  }
   const { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds } = out;
   return { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds, serverEmission: [], validatorEmission: [] };
 }

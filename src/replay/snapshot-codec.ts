@@ -1,6 +1,7 @@
 import type { AxonInfo } from '../chain/index.js';
-import { csrToPairs, lazyRowsCsr } from '../yuma/index.js';
-import type { EpochInput, SparseRow } from '../yuma/index.js';
+import { csrToPairs, lazyRowsCsr, withLazyRows } from '../yuma/index.js';
+import type { CsrArrays, EpochArrays, EpochInput, SparseRow } from '../yuma/index.js';
+import { rememberTypedForm } from './typed-input.js';
 import { pack, unpack } from './pack.js';
 import type { Section } from './pack.js';
 import type { Snapshot, StoredOutput } from './types.js';
@@ -34,6 +35,9 @@ function toCsr(rows: SparseRow[], prefix: string, out: Record<string, Section>):
 function fromCsr(s: Record<string, Section>, prefix: string): SparseRow[] {
   return csrToPairs({ offsets: s[`${prefix}.off`] as Uint32Array, uids: s[`${prefix}.col`] as Uint16Array, values: s[`${prefix}.val`] as Uint16Array });
 }
+
+/** 2^64 − 1: no live commit, in the typed-array form. */
+const U64_MAX = (1n << 64n) - 1n;
 
 const u64s = (v: ReadonlyArray<unknown>): BigUint64Array => BigUint64Array.from(v, (x) => BigInt(String(x)));
 const strings = (a: Section): string[] => Array.from(a as BigUint64Array, (x) => x.toString());
@@ -71,10 +75,35 @@ export function unpackInput(blob: Uint8Array): EpochInput {
   input.lastUpdate = Array.from(s['lastUpdate'] as Float64Array);
   input.blockAtRegistration = Array.from(s['blockAtRegistration'] as Float64Array);
   input.validatorPermit = Array.from(s['validatorPermit'] as Uint8Array, (b) => b === 1);
-  input.weights = fromCsr(s, 'weights');
-  input.bonds = fromCsr(s, 'bonds');
+  input.weights = [];
+  input.bonds = [];
   if (s['commitBlock'] !== undefined) input.commitBlock = Array.from(s['commitBlock'] as Float64Array, (b) => (b < 0 ? null : b));
   // Field order as the chain source writes it does not matter to the engine; JSON exports sort nothing.
+  // The matrices stay CSR until read, and the replay runs the sections as they are (typed-input.ts).
+  const csr = (prefix: string): CsrArrays => ({ offsets: s[`${prefix}.off`] as Uint32Array, uids: s[`${prefix}.col`] as Uint16Array, values: s[`${prefix}.val`] as Uint16Array });
+  withLazyRows(input, { weights: csr('weights'), bonds: csr('bonds') });
+  const blocks = (name: string): BigUint64Array | null => {
+    const v = s[name] as Float64Array | undefined;
+    if (v === undefined) return null;
+    // An archived block is an integer below 2^53 (or −1 for no commit); anything else leaves the input to the EpochInput path.
+    const out = new BigUint64Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const b = v[i] as number;
+      if (b === -1 && name === 'commitBlock') out[i] = U64_MAX;
+      else if (Number.isSafeInteger(b) && b >= 0) out[i] = BigInt(b);
+      else return null;
+    }
+    return out;
+  };
+  const lastUpdate = blocks('lastUpdate'), registration = blocks('blockAtRegistration'), commitBlock = blocks('commitBlock');
+  if (lastUpdate !== null && registration !== null && (commitBlock !== null || s['commitBlock'] === undefined)) {
+    const { stake: _s, lastUpdate: _l, blockAtRegistration: _r, validatorPermit: _p, weights: _w, bonds: _b, commitBlock: _c, ...scalars } = header as Record<string, unknown>;
+    rememberTypedForm(input, {
+      ...(scalars as Omit<EpochArrays, 'stake' | 'lastUpdate' | 'blockAtRegistration' | 'validatorPermit' | 'weights' | 'bonds'>),
+      stake: s['stake'] as BigUint64Array, lastUpdate, blockAtRegistration: registration, validatorPermit: s['validatorPermit'] as Uint8Array,
+      weights: csr('weights'), bonds: csr('bonds'), commitBlock,
+    });
+  }
   return input;
 }
 

@@ -3,7 +3,8 @@ import type { CsrArrays, EpochArrays, EpochInput, SparseRow } from '../yuma/inde
 
 /*
  * A snapshot read from a chain keeps the typed-array form its input was built from (the metagraph sync's CSR arrays
- * and BigUint64Array stakes), so the replay runs the engine's typed-array entry, and the snapshot's `[uid, u16]` rows
+ * and BigUint64Array stakes), and one read from the archive the typed sections it was packed in, so the replay runs
+ * the engine's typed-array entry, and the snapshot's `[uid, u16]` rows
  * are built only when something reads them (the bonds by the diff, the weights only by a diagnosis, neither by the
  * archive, which packs the arrays). The form is kept beside the input (a WeakMap), never in the snapshot's JSON.
  *
@@ -18,6 +19,11 @@ export function typedSnapshotInput(x: EpochArrays): EpochInput {
   const input = arraysToEpochInput(x);
   typed.set(input, x);
   return input;
+}
+
+/** Remembers the typed-array form of an input whose rows are lazy views of the same CSR arrays (an archived snapshot). */
+export function rememberTypedForm(input: EpochInput, x: EpochArrays): void {
+  typed.set(input, x);
 }
 
 /** The typed-array form an input was built from, while its rows are unbuilt; undefined otherwise. */

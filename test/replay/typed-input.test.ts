@@ -44,6 +44,13 @@ describe('CSR edits of a chain snapshot', () => {
 });
 
 describe('typedSnapshotInput', () => {
+  it('leaves an archived input whose blocks are not integers to the EpochInput path', () => {
+    const input = metagraphToEpochInput(syntheticMetagraph({ n: 20, seed: 8 }));
+    input.lastUpdate[3] = 1.5;
+    expect(typedFormOf(unpackInput(packInput(input)))).toBeUndefined();
+    expect(typedFormOf(unpackInput(packInput({ ...input, lastUpdate: input.lastUpdate.map(Math.floor) })))).toBeDefined();
+  });
+
   it('is the EpochInput of metagraphToEpochInput, field for field and in its order, with or without commit-reveal', () => {
     for (const commitReveal of [false, true]) {
       const m = syntheticMetagraph({ n: 50, seed: 5, commitReveal, hyperparams: { defaulted: ['kappa'] } });
@@ -66,5 +73,11 @@ describe('typedSnapshotInput', () => {
     expect(typedFormOf(input)).toBeUndefined();
     expect(json(runEpoch(input))).toBe(fromArrays);
     expect(json(unpackInput(blob))).toBe(json(unpackInput(packInput(metagraphToEpochInput(m)))));
+    // An archived input keeps its typed sections too, and they run to the same bits.
+    const archived = unpackInput(blob);
+    expect(json(runEpoch(typedFormOf(archived)!))).toBe(fromArrays);
+    expect(typedFormOf(archived)).toBeDefined();
+    expect(json(runEpoch(archived))).toBe(fromArrays);
+    expect(typedFormOf(archived)).toBeUndefined();
   });
 });
