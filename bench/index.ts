@@ -16,7 +16,8 @@ import { benchTimelock } from './timelock/timelock.bench.js';
 
 // `npm run bench -- simulate` (or `epoch`, `score`, `devnet`) runs one suite.
 const only = process.argv[2];
-if (only === undefined || only === 'epoch') await benchEpoch();
+// `npm run bench -- epoch [SIZES]`: SIZES comma-separated (e.g. L-Y3-half,S-Y3), default every size.
+if (only === undefined || only === 'epoch') await benchEpoch(only === 'epoch' ? process.argv[3] : undefined);
 if (only === undefined || only === 'simulate') await benchSimulate();
 if (only === undefined || only === 'score') await benchScore();
 if (only === undefined || only === 'sybil') benchSybil();

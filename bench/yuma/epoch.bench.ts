@@ -2,6 +2,7 @@
 import { Bench } from 'tinybench';
 import type { Task } from 'tinybench';
 import { bondsArrays, epochInputToArrays, prepareEpoch, runEpoch } from '../../src/index.js';
+import { metagraphToEpochArrays, metagraphToEpochInput } from '../../src/chain/index.js';
 import type { EpochInput, EpochOutput } from '../../src/index.js';
 import { referenceEpoch } from '../../src/yuma/reference/index.js';
 import { syntheticSubnet } from '../../src/yuma/synthetic.js';
@@ -9,6 +10,7 @@ import { ensureHelper } from '../../src/wasm/index.js';
 import { validateEpochInput } from '../../src/yuma/validate.js';
 import { renderTable } from '../../src/cli/index.js';
 import { fmt, machine, medianMs, task, taskStats, writeResult } from '../report.js';
+import { storedRows, syncedMetagraph } from '../chain/synced-metagraph.js';
 
 interface Size {
   name: string;
@@ -18,6 +20,8 @@ interface Size {
   yuma3: boolean;
   liquidAlpha: boolean;
   bondCells?: 'all' | 'half';
+  /** Also time the way from a synced metagraph (and from its stored rows) to the EpochOutput. */
+  metagraph?: boolean;
 }
 
 const SIZES: Size[] = [
@@ -28,7 +32,7 @@ const SIZES: Size[] = [
   { name: 'S-Y3', n: 256, validators: 64, yuma3: true, liquidAlpha: false },
   { name: 'M-Y3', n: 1024, validators: 128, yuma3: true, liquidAlpha: false },
   { name: 'L-Y3', n: 4096, validators: 256, yuma3: true, liquidAlpha: false },
-  { name: 'L-Y3-half', n: 4096, validators: 256, yuma3: true, liquidAlpha: false, bondCells: 'half' },
+  { name: 'L-Y3-half', n: 4096, validators: 256, yuma3: true, liquidAlpha: false, bondCells: 'half', metagraph: true },
   { name: 'S+LA', n: 256, validators: 64, yuma3: true, liquidAlpha: true },
   { name: 'M+LA', n: 1024, validators: 128, yuma3: true, liquidAlpha: true },
   { name: 'L+LA', n: 4096, validators: 256, yuma3: true, liquidAlpha: true },
@@ -69,13 +73,51 @@ function touchArrays(o: EpochOutput): number {
   return bondsArrays(o).uids.length + o.incentive.length + o.dividends.length + o.consensus.length;
 }
 
-/** Runs the epoch benchmark suite, prints its table and writes bench/results/epoch.json. */
-export async function benchEpoch(): Promise<void> {
+/**
+ * The tasks from a synced metagraph: "synced" starts from the Metagraph a sync returns, "stored rows" from the storage
+ * values it decodes (the sync's last step). "now": the sync's CSR arrays into the typed-array entry; "pair rows": the
+ * sync as it was before, with a `[uid, u16]` pair per entry, into the typed-array entry (pairsToCsr) or, as the replay
+ * and `metagraph --epoch-input` did, into an EpochInput.
+ */
+const METAGRAPH_TASKS = [
+  'synced, now', 'synced pair rows, arrays', 'synced pair rows, EpochInput',
+  'stored rows, now', 'stored rows, pair rows, arrays', 'stored rows, pair rows, EpochInput',
+] as const;
+
+function addMetagraphTasks(bench: Bench, input: EpochInput): void {
+  const stored = { weights: storedRows(input.weights), bonds: storedRows(input.bonds) };
+  const synced = syncedMetagraph(input, stored, true);
+  const syncedPairs = syncedMetagraph(input, stored, false);
+  // The metagraph stands for the same state: its epoch is the input's, to the bit.
+  const expected = JSON.stringify(runEpoch(input));
+  for (const out of [runEpoch(metagraphToEpochArrays(synced)), runEpoch(metagraphToEpochInput(syncedPairs))]) {
+    if (JSON.stringify(out) !== expected) throw new Error('bench epoch: the synced metagraph does not run to its input\'s epoch');
+  }
+  const [a, b, c, d, e, f] = METAGRAPH_TASKS;
+  bench
+    .add(a, () => void touchArrays(runEpoch(metagraphToEpochArrays(synced))))
+    .add(b, () => void touchArrays(runEpoch(metagraphToEpochArrays(syncedPairs))))
+    .add(c, () => void touch(runEpoch(metagraphToEpochInput(syncedPairs))))
+    .add(d, () => void touchArrays(runEpoch(metagraphToEpochArrays(syncedMetagraph(input, stored, true)))))
+    .add(e, () => void touchArrays(runEpoch(metagraphToEpochArrays(syncedMetagraph(input, stored, false)))))
+    .add(f, () => void touch(runEpoch(metagraphToEpochInput(syncedMetagraph(input, stored, false)))));
+}
+
+/**
+ * Runs the epoch benchmark suite, prints its table and writes bench/results/epoch.json.
+ * @param only comma-separated size names to run (`npm run bench -- epoch L-Y3-half,S-Y3`); default every size
+ */
+export async function benchEpoch(only?: string): Promise<void> {
+  const names = only === undefined ? null : new Set(only.split(','));
+  const unknown = names === null ? [] : [...names].filter((x) => !SIZES.some((z) => z.name === x));
+  if (unknown.length > 0) throw new Error(`bench epoch: unknown size ${unknown.join(', ')} (sizes: ${SIZES.map((z) => z.name).join(', ')})`);
   const rows: Array<Array<string>> = [];
+  const spreadRows: string[][] = [];
+  const metagraphRows: string[][] = [];
   const results: Record<string, unknown> = {};
   // Large runs hand half of their big steps to a helper thread; say whether it runs (YUMAVAL_THREADS=1 turns it off).
   const helper = ensureHelper();
-  for (const size of SIZES) {
+  for (const size of SIZES.filter((z) => names === null || names.has(z.name))) {
     const input: EpochInput = syntheticSubnet({
       n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator, seed: 20261125,
       yuma3: size.yuma3, liquidAlpha: size.liquidAlpha, bondCells: size.bondCells,
@@ -97,6 +139,7 @@ export async function benchEpoch(): Promise<void> {
         .add('exact e2e', () => void touch(runEpoch(input)))
         .add('f64 e2e', () => void touch(runEpoch(input, { mode: 'f64' })))
         .add('exact arrays e2e', () => void touchArrays(runEpoch(arrays)));
+      if (size.metagraph === true) addMetagraphTasks(bench, input);
       if (size.name === 'S' || size.name === 'S+LA') {
         const normalized = validateEpochInput(input);
         bench
@@ -132,6 +175,12 @@ export async function benchEpoch(): Promise<void> {
         TARGET_ARRAYS[size.name] !== undefined ? `arrays e2e ${fmt(m('exact arrays e2e'))} ≤ ${TARGET_ARRAYS[size.name]} ${m('exact arrays e2e') <= TARGET_ARRAYS[size.name]! ? 'met' : 'MISSED'}` : '',
       ].filter((x) => x !== '').join('; '),
     ]);
+    const spread = (name: string): string => {
+      const r = rounds.map((x) => medianMs(task(x, name))).filter(Number.isFinite).sort((x, y) => x - y);
+      return r.length === 0 ? '—' : `${fmt(r[0]!)} / ${fmt(r[Math.floor(r.length / 2)]!)} / ${fmt(r[r.length - 1]!)}`;
+    };
+    spreadRows.push([size.name, spread('exact compute'), spread('f64 compute'), spread('exact arrays e2e')]);
+    if (size.metagraph === true) for (const name of METAGRAPH_TASKS) metagraphRows.push([size.name, name, fmt(m(name)), spread(name)]);
     results[size.name] = {
       n: size.n, validators: size.validators, weightsPerValidator: size.weightsPerValidator ?? size.n, liquidAlpha: size.liquidAlpha,
       yuma3: size.yuma3, bondCells: size.bondCells ?? 'all',
@@ -148,6 +197,18 @@ export async function benchEpoch(): Promise<void> {
     rows,
   );
   process.stdout.write(`\nYuma epoch, median ms per epoch (tinybench; best of ${ROUNDS} rounds). e2e: from an EpochInput; arrays e2e: from typed arrays (bonds read as typed arrays); compute: from prepareEpoch's form.\n${table}\n`);
+  const spreadTable = renderTable(
+    [{ header: 'size', align: 'left' }, { header: 'exact compute' }, { header: 'f64 compute' }, { header: 'arrays e2e' }],
+    spreadRows,
+  );
+  process.stdout.write(`\nThe three rounds' medians, min / median / max (ms):\n${spreadTable}\n`);
+  if (metagraphRows.length > 0) {
+    const metagraphTable = renderTable(
+      [{ header: 'size', align: 'left' }, { header: 'from', align: 'left' }, { header: 'best round' }, { header: 'rounds min / median / max' }],
+      metagraphRows,
+    );
+    process.stdout.write(`\nFrom a synced metagraph to the EpochOutput (exact; bonds read as typed arrays, or as rows on the EpochInput path), median ms:\n${metagraphTable}\n`);
+  }
   process.stdout.write(`helper thread: ${helper}\n`);
   const file = writeResult('epoch', { suite: 'epoch', date: new Date().toISOString(), machine: machine(), helperThread: helper, anchors: ANCHORS, results });
   process.stdout.write(`wrote ${file}\n`);

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/index.js';
-import { pairsToCsr } from '../yuma/index.js';
+import { csrToPairs, lazyRowsCsr, pairsToCsr } from '../yuma/index.js';
 import type { EpochArrays, EpochInput } from '../yuma/index.js';
 import type { Metagraph } from './types.js';
 import { epochIndex } from './weights/epoch.js';
@@ -35,6 +35,16 @@ export interface EpochInputOptions {
  * @param options `block`: the block the epoch runs in (default m.block + 1)
  */
 export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions = {}): EpochInput {
+  // Fresh rows: from the sync's arrays when the metagraph's rows were never built, else a copy of them.
+  const rows = (key: 'weights' | 'bonds'): Metagraph['weights'] => {
+    const csr = lazyRowsCsr(m, key);
+    return csr !== undefined ? csrToPairs(csr) : m[key].map((row) => row.map(([u, w]): [number, number] => [u, w]));
+  };
+  return epochInput(m, options, rows('weights'), rows('bonds'));
+}
+
+/** The EpochInput of a metagraph, with the weights and bonds given (metagraphToEpochInput's reading of every other field). */
+function epochInput(m: Metagraph, options: EpochInputOptions, weights: EpochInput['weights'], bonds: EpochInput['bonds']): EpochInput {
   const block = options.block ?? m.block + 1;
   if (!(Number.isSafeInteger(block) && block >= 0)) throw new InvalidOptionError('block', `expected an integer block >= 0, got ${block}`);
   const h = m.hyperparams;
@@ -46,8 +56,8 @@ export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions =
     lastUpdate: [...m.lastUpdate],
     blockAtRegistration: [...m.blockAtRegistration],
     validatorPermit: [...m.validatorPermit],
-    weights: m.weights.map((row) => row.map(([u, w]): [number, number] => [u, w])),
-    bonds: m.bonds.map((row) => row.map(([u, w]): [number, number] => [u, w])),
+    weights,
+    bonds,
     stakeThreshold: m.stakeThreshold.toString(),
     ownerUid: m.ownerUid,
     lastMechanismStepBlock: m.lastMechanismStepBlock,
@@ -80,15 +90,16 @@ export function metagraphToEpochInput(m: Metagraph, options: EpochInputOptions =
 export function metagraphToEpochArrays(m: Metagraph, options: EpochInputOptions = {}): EpochArrays {
   // The scalars (and commit blocks) as metagraphToEpochInput reads them, without its copies of the matrices.
   const { stake: _s, lastUpdate: _l, blockAtRegistration: _r, validatorPermit: _p, weights: _w, bonds: _b, commitBlock, ...scalars } =
-    metagraphToEpochInput({ ...m, weights: [], bonds: [] }, options);
+    epochInput(m, options, [], []);
   return {
     ...scalars,
     stake: BigUint64Array.from(m.stake),
     lastUpdate: BigUint64Array.from(m.lastUpdate, (b) => BigInt(b)),
     blockAtRegistration: BigUint64Array.from(m.blockAtRegistration, (b) => BigInt(b)),
     validatorPermit: Uint8Array.from(m.validatorPermit, (p) => (p ? 1 : 0)),
-    weights: pairsToCsr(m.weights),
-    bonds: pairsToCsr(m.bonds),
+    // The sync's own CSR arrays when the rows were never built (withLazyRows); else the rows as they now are.
+    weights: lazyRowsCsr(m, 'weights') ?? pairsToCsr(m.weights),
+    bonds: lazyRowsCsr(m, 'bonds') ?? pairsToCsr(m.bonds),
     commitBlock: commitBlock === undefined ? null : BigUint64Array.from(commitBlock, (b) => (b === null ? (1n << 64n) - 1n : BigInt(b))),
   };
 }

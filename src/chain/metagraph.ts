@@ -5,7 +5,9 @@ import { InvalidOptionError } from '../errors/index.js';
 import { decodeAxonIp } from './axon-ip.js';
 import type { ChainConnection } from './connection.js';
 import { checkNetuid, readHyperparamsAt } from './hyperparams.js';
-import { decodeChecked, fastAccount, fastAxon, fastPairs, fastU64 } from './scale-decode.js';
+import { pairsToCsr, withLazyRows } from '../yuma/index.js';
+import type { CsrArrays } from '../yuma/index.js';
+import { decodeChecked, fastAccount, fastAxon, fastPairs, fastPairsCsr, fastU64, handDecoderAgrees } from './scale-decode.js';
 import { big, buildKeys, num, readEntries, readMulti, readPrefix, readRaw, required, resolveBlock, secondArgOffset, storageAt, u16Bytes } from './storage/index.js';
 import type { BlockAt, StorageAt, StorageCall } from './storage/index.js';
 import type { AxonInfo, Metagraph } from './types.js';
@@ -194,7 +196,7 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const lastMechanismStepBlock = stepItem !== undefined ? num(values[next++]) : 0;
 
   /** Decodes a (netuid, uid)-keyed item into a per-uid array. */
-  const perUid = <T>(raw: RawRows | null, fill: () => T, fast: (hex: string) => T, slow: (c: Codec) => T): T[] => {
+  const perUid = <T>(raw: RawRows | null, fill: () => T, fast: ((hex: string) => T) | null, slow: (c: Codec) => T): T[] => {
     const out = Array.from({ length: n }, fill);
     if (raw === null) return out;
     const rows = raw.rows.filter(([arg]) => uidOf(arg) < n);
@@ -219,6 +221,15 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     return out;
   };
   const blockAtRegistration = perUid(registration, () => 0, (h) => Number(fastU64(h)), num);
+  /** Decodes a (netuid, uid)-keyed Vec<(u16, u16)> item (Weights, Bonds) into CSR arrays, never into pairs when the hand decoder applies. */
+  const matrix = (raw: RawRows | null): CsrArrays => {
+    const rows = raw === null ? [] : raw.rows.filter(([arg]) => uidOf(arg) < n);
+    const first = rows[0];
+    if (raw === null || first === undefined || handDecoderAgrees(registry, raw.entry, first[1], fastPairs, pairs)) {
+      return fastPairsCsr(rows.map(([arg, v]) => [uidOf(arg), v] as const), n);
+    }
+    return pairsToCsr(perUid(raw, () => [], null, pairs));
+  };
 
   const ownerHex = ownerRaw?.toHex() ?? '0x';
   const ownerHotkey = ownerRaw === undefined || ZERO_ACCOUNT.test(ownerHex) ? null : ownerRaw.toString();
@@ -230,7 +241,9 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
   const ints = (name: (typeof VECTORS)[number]): number[] => padded(vector(name).map(num), n, 0);
   const bools = (name: (typeof VECTORS)[number]): boolean[] => padded(vector(name).map((c) => c.toJSON() === true), n, false);
 
-  return {
+  // weights and bonds are placeholders here, replaced by lazy views of the decoded arrays (yuma's withLazyRows): a
+  // caller that goes to the engine's typed-array entry (metagraphToEpochArrays) never builds the million pairs.
+  return withLazyRows<Metagraph>({
     netuid,
     block: s.block.number,
     blockHash: s.block.hash,
@@ -243,8 +256,8 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     lastUpdate: ints('lastUpdate'),
     blockAtRegistration,
     active: bools('active'),
-    weights: perUid(weights, () => [], fastPairs, pairs),
-    bonds: perUid(bonds, () => [], fastPairs, pairs),
+    weights: [],
+    bonds: [],
     consensus: ints('consensus'),
     incentive: ints('incentive'),
     dividends: ints('dividends'),
@@ -257,5 +270,5 @@ export async function syncMetagraph(conn: ChainConnection, netuid: number, optio
     ownerUid,
     lastMechanismStepBlock,
     commitBlocks: perHotkey<number[]>(commits, () => [], null, (queue) => items(queue).map((c) => num(items(c)[1]))),
-  };
+  }, { weights: matrix(weights), bonds: matrix(bonds) });
 }

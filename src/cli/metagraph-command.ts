@@ -4,6 +4,7 @@ import type { Metagraph } from '../chain/index.js';
 import { toJsonText, withChain, writeResultAndExit } from './chain-options.js';
 import { flagOption, parseChainTarget } from './options.js';
 import type { ChainTarget } from './options.js';
+import { epochArraysJson } from './epoch-arrays-json.js';
 import { renderTable } from './table.js';
 
 /*
@@ -68,11 +69,11 @@ export function metagraphTable(m: Metagraph): string {
 
 /** Runs the command with checked options; returns what goes to stdout. */
 export async function runMetagraphCommand(o: MetagraphCliOptions): Promise<string> {
-  const { syncMetagraph } = await import('../chain/index.js');
-  const { metagraphToEpochInput } = await import('../chain/index.js');
+  const { syncMetagraph, metagraphToEpochArrays } = await import('../chain/index.js');
   const m = await withChain(o.chain, (conn) => syncMetagraph(conn, o.netuid, o.at === null ? {} : { at: o.at }));
   if (o.output === 'json') return toJsonText(m, o.pretty);
-  if (o.output === 'epoch-input') return toJsonText(metagraphToEpochInput(m), o.pretty);
+  // The typed-array form, written as EpochInput JSON: the sync's CSR arrays go to the text without a pair per entry.
+  if (o.output === 'epoch-input') return epochArraysJson(metagraphToEpochArrays(m), o.pretty);
   return metagraphTable(m);
 }
 

@@ -1,8 +1,9 @@
-import { metagraphToEpochInput, readBlockEvents, readDevnetEntry, readEpochSchedule, readHeadNumber, readStoredOutput, readWeightRows, syncMetagraph } from '../chain/index.js';
+import { metagraphToEpochArrays, readBlockEvents, readDevnetEntry, readEpochSchedule, readHeadNumber, readStoredOutput, readWeightRows, syncMetagraph } from '../chain/index.js';
 import type { ChainConnection, StoredEpochOutput } from '../chain/index.js';
 import type { EpochInput } from '../yuma/index.js';
 import { findEpochBlocks } from './discover.js';
 import { initializationReveals } from './same-block.js';
+import { dropUidsFrom, replaceRows, typedSnapshotInput } from './typed-input.js';
 import type { Snapshot, StoredOutput } from './types.js';
 
 /*
@@ -79,20 +80,22 @@ export async function readSnapshot(conn: ChainConnection, netuid: number, block:
     readBlockEvents(conn, block),
   ]);
   fitTo(stored, m.n);
-  const input = metagraphToEpochInput(m, { block });
-  // get_weights_sparse and get_bonds_sparse skip entries to uids >= n (left by a subnet that shrank): so does the replay.
-  const n = m.n;
-  input.weights = input.weights.map((row) => (row.every(([j]) => j < n) ? row : row.filter(([j]) => j < n)));
-  input.bonds = input.bonds.map((row) => (row.every(([j]) => j < n) ? row : row.filter(([j]) => j < n)));
+  // The typed-array form, from the sync's CSR arrays: the replay runs it, and the snapshot's rows are built only when read.
+  const x = metagraphToEpochArrays(m, { block });
   const unread = m.hyperparams.defaulted.filter((f) => EPOCH_HYPERPARAMS.has(f));
   const reveals = initializationReveals(events, netuid);
   const revealed = reveals.revealed.filter((uid) => uid < m.n);
   const rows = await readWeightRows(conn, netuid, revealed, block);
-  revealed.forEach((uid, i) => { input.weights[uid] = rows[i] ?? []; });
+  // get_weights_sparse and get_bonds_sparse skip entries to uids >= n (left by a subnet that shrank): so does the
+  // replay. The rows revealed in the epoch block's on_initialize replace the stored ones, as they are.
+  x.weights = replaceRows(dropUidsFrom(x.weights, m.n), new Map(revealed.map((uid, i) => [uid, rows[i] ?? []])));
+  x.bonds = dropUidsFrom(x.bonds, m.n);
+  const input = typedSnapshotInput(x);
   if (reveals.overwritten.length > 0) unread.push('weights');
   const devnet = devnetParams(entry, netuid);
   if (devnet !== null) {
     Object.assign(input, devnet);
+    Object.assign(x, devnet);
     // The devnet keeps yuma3 in its own entry: read, not defaulted.
     if (devnet.yuma3 !== undefined) unread.splice(0, unread.length, ...unread.filter((f) => f !== 'yuma3'));
   }

@@ -8,6 +8,7 @@ import type { SnapshotSource } from './chain-source.js';
 import { diagnose, recordSeen } from './diagnose.js';
 import { diffEpoch } from './diff.js';
 import { ReplayAbortedError } from './errors.js';
+import { typedFormOf } from './typed-input.js';
 import type { EpochReport, ReplayReport, Snapshot } from './types.js';
 
 /*
@@ -96,7 +97,16 @@ function checkRange(o: ReplayOptions): void {
  * them; the fields no chain stores (the raw bits, the server and validator split of emission) are never built.
  */
 function run(input: EpochInput): EpochOutput {
-  const out = runEpoch(input, { mode: 'exact' });
+  // A snapshot read from a chain or the archive runs from its typed arrays (typed-input.ts), to the same bits. An input
+  // the engine refuses is refused again from its rows, so the reason given is the EpochInput path's, as always.
+  const typed = typedFormOf(input);
+  let out: EpochOutput;
+  try {
+    out = runEpoch(typed ?? input, { mode: 'exact' });
+  } catch (e) {
+    if (typed === undefined || !(e instanceof InvalidInputError)) throw e;
+    out = runEpoch(input, { mode: 'exact' });
+  }
   const { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds } = out;
   return { active, validatorPermit, consensus, incentive, dividends, validatorTrust, stakeWeight, emission, bonds, serverEmission: [], validatorEmission: [] };
 }

@@ -1,5 +1,7 @@
 import type { AxonInfo } from '../chain/index.js';
-import type { EpochInput, SparseRow } from '../yuma/index.js';
+import { csrToPairs, lazyRowsCsr, withLazyRows } from '../yuma/index.js';
+import type { CsrArrays, EpochArrays, EpochInput, SparseRow } from '../yuma/index.js';
+import { rememberTypedForm } from './typed-input.js';
 import { pack, unpack } from './pack.js';
 import type { Section } from './pack.js';
 import type { Snapshot, StoredOutput } from './types.js';
@@ -31,20 +33,11 @@ function toCsr(rows: SparseRow[], prefix: string, out: Record<string, Section>):
 }
 
 function fromCsr(s: Record<string, Section>, prefix: string): SparseRow[] {
-  const off = s[`${prefix}.off`] as Uint32Array;
-  const cols = s[`${prefix}.col`] as Uint16Array;
-  const vals = s[`${prefix}.val`] as Uint16Array;
-  // Preallocated rows: this runs for every archived epoch, so it is on the offline replay's hot path.
-  const n = off.length - 1;
-  const rows: SparseRow[] = new Array<SparseRow>(Math.max(n, 0));
-  for (let i = 0; i < n; i++) {
-    const start = off[i]!;
-    const row: SparseRow = new Array<[number, number]>(off[i + 1]! - start);
-    for (let k = 0; k < row.length; k++) row[k] = [cols[start + k]!, vals[start + k]!];
-    rows[i] = row;
-  }
-  return rows;
+  return csrToPairs({ offsets: s[`${prefix}.off`] as Uint32Array, uids: s[`${prefix}.col`] as Uint16Array, values: s[`${prefix}.val`] as Uint16Array });
 }
+
+/** 2^64 − 1: no live commit, in the typed-array form. */
+const U64_MAX = (1n << 64n) - 1n;
 
 const u64s = (v: ReadonlyArray<unknown>): BigUint64Array => BigUint64Array.from(v, (x) => BigInt(String(x)));
 const strings = (a: Section): string[] => Array.from(a as BigUint64Array, (x) => x.toString());
@@ -52,15 +45,24 @@ const strings = (a: Section): string[] => Array.from(a as BigUint64Array, (x) =>
 /** Packs an EpochInput. */
 export function packInput(input: EpochInput): Buffer {
   const header: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) if (!INPUT_ARRAYS.has(k) && v !== undefined) header[k] = typeof v === 'bigint' ? v.toString() : v;
+  // By key, so that lazy rows (never in the header) are not built here.
+  for (const k of Object.keys(input)) {
+    if (INPUT_ARRAYS.has(k)) continue;
+    const v = (input as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) header[k] = typeof v === 'bigint' ? v.toString() : v;
+  }
   const s: Record<string, Section> = {
     stake: u64s(input.stake),
     lastUpdate: Float64Array.from(input.lastUpdate),
     blockAtRegistration: Float64Array.from(input.blockAtRegistration),
     validatorPermit: Uint8Array.from(input.validatorPermit, (b) => (b ? 1 : 0)),
   };
-  toCsr(input.weights, 'weights', s);
-  toCsr(input.bonds, 'bonds', s);
+  for (const key of ['weights', 'bonds'] as const) {
+    // Rows still held as CSR arrays (a snapshot read from a chain) are packed from them, without building the rows.
+    const csr = lazyRowsCsr(input, key);
+    if (csr === undefined) toCsr(input[key], key, s);
+    else Object.assign(s, { [`${key}.off`]: Uint32Array.from(csr.offsets), [`${key}.col`]: csr.uids, [`${key}.val`]: csr.values });
+  }
   if (input.commitBlock !== undefined) s['commitBlock'] = Float64Array.from(input.commitBlock, (b) => (b === null ? -1 : b));
   return pack(header, s);
 }
@@ -73,10 +75,35 @@ export function unpackInput(blob: Uint8Array): EpochInput {
   input.lastUpdate = Array.from(s['lastUpdate'] as Float64Array);
   input.blockAtRegistration = Array.from(s['blockAtRegistration'] as Float64Array);
   input.validatorPermit = Array.from(s['validatorPermit'] as Uint8Array, (b) => b === 1);
-  input.weights = fromCsr(s, 'weights');
-  input.bonds = fromCsr(s, 'bonds');
+  input.weights = [];
+  input.bonds = [];
   if (s['commitBlock'] !== undefined) input.commitBlock = Array.from(s['commitBlock'] as Float64Array, (b) => (b < 0 ? null : b));
   // Field order as the chain source writes it does not matter to the engine; JSON exports sort nothing.
+  // The matrices stay CSR until read, and the replay runs the sections as they are (typed-input.ts).
+  const csr = (prefix: string): CsrArrays => ({ offsets: s[`${prefix}.off`] as Uint32Array, uids: s[`${prefix}.col`] as Uint16Array, values: s[`${prefix}.val`] as Uint16Array });
+  withLazyRows(input, { weights: csr('weights'), bonds: csr('bonds') });
+  const blocks = (name: string): BigUint64Array | null => {
+    const v = s[name] as Float64Array | undefined;
+    if (v === undefined) return null;
+    // An archived block is an integer below 2^53 (or −1 for no commit); anything else leaves the input to the EpochInput path.
+    const out = new BigUint64Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const b = v[i] as number;
+      if (b === -1 && name === 'commitBlock') out[i] = U64_MAX;
+      else if (Number.isSafeInteger(b) && b >= 0) out[i] = BigInt(b);
+      else return null;
+    }
+    return out;
+  };
+  const lastUpdate = blocks('lastUpdate'), registration = blocks('blockAtRegistration'), commitBlock = blocks('commitBlock');
+  if (lastUpdate !== null && registration !== null && (commitBlock !== null || s['commitBlock'] === undefined)) {
+    const { stake: _s, lastUpdate: _l, blockAtRegistration: _r, validatorPermit: _p, weights: _w, bonds: _b, commitBlock: _c, ...scalars } = header as Record<string, unknown>;
+    rememberTypedForm(input, {
+      ...(scalars as Omit<EpochArrays, 'stake' | 'lastUpdate' | 'blockAtRegistration' | 'validatorPermit' | 'weights' | 'bonds'>),
+      stake: s['stake'] as BigUint64Array, lastUpdate, blockAtRegistration: registration, validatorPermit: s['validatorPermit'] as Uint8Array,
+      weights: csr('weights'), bonds: csr('bonds'), commitBlock,
+    });
+  }
   return input;
 }
 

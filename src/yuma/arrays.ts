@@ -5,6 +5,7 @@ import type { CsrU16 } from './prepare.js';
 import type { EpochInput, SparseRow } from './types.js';
 import { readBlock, readInt, readScalars, validateEpochInput } from './validate.js';
 import type { Obj } from './validate.js';
+import { withLazyRows } from './lazy-rows.js';
 
 /*
  * The typed-array entry: an epoch's inputs as a chain client decodes them (CSR rows, u64 vectors as BigUint64Array),
@@ -173,4 +174,39 @@ export function epochInputToArrays(input: EpochInput): EpochArrays {
     raoEmission: x.raoEmission,
     winnerTakesAll: x.winnerTakesAll,
   };
+}
+
+/** A block of the typed-array form as an EpochInput's number (refused beyond 2^53). */
+function blockNumber(v: number | string | bigint, path: string): number {
+  const x = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(x) || x < 0) throw new InvalidInputError(path, `expected a block in 0..2^53 - 1 for an EpochInput, got ${describeValue(v)}`);
+  return x;
+}
+
+/**
+ * The EpochInput that a typed-array input stands for, in metagraphToEpochInput's field order (absent fields stay
+ * absent; a null commitBlock is left out). Its weights and bonds are lazy views of the CSR arrays (withLazyRows): a
+ * caller that runs the arrays and reads the rows only when it must (a replay's diff, its diagnosis) builds no pair
+ * it does not read. The arrays are shared, not copied, and must not change afterwards.
+ */
+export function arraysToEpochInput(x: EpochArrays): EpochInput {
+  const { n, block, stake, lastUpdate, blockAtRegistration, validatorPermit, weights, bonds, commitBlock, ...scalars } = x;
+  const input: EpochInput = {
+    n,
+    block: blockNumber(block, 'block'),
+    stake: Array.from(stake, String),
+    lastUpdate: Array.from(lastUpdate, Number),
+    blockAtRegistration: Array.from(blockAtRegistration, Number),
+    validatorPermit: Array.from(validatorPermit, (p) => p === 1),
+    weights: [],
+    bonds: [],
+  };
+  // The hyperparameters in their own order; the two that are blocks become numbers.
+  const out = input as unknown as Record<string, unknown>;
+  for (const [key, v] of Object.entries(scalars)) {
+    const isBlock = (key === 'activityCutoff' || key === 'lastMechanismStepBlock') && v !== undefined && v !== null;
+    out[key] = isBlock ? blockNumber(v as number | string | bigint, key) : v;
+  }
+  if (commitBlock !== undefined && commitBlock !== null) input.commitBlock = Array.from(commitBlock, (b) => (b === U64_MAX ? null : blockNumber(b, 'commitBlock')));
+  return withLazyRows(input, { weights, bonds });
 }

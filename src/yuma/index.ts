@@ -1,8 +1,10 @@
 export { runEpoch, runEpochFields, RUN_EPOCH_DEFAULTS } from './run-epoch.js';
 export type { RunEpochOptions } from './run-epoch.js';
 export { prepareEpoch, prepareNormalized, PreparedEpoch } from './prepare.js';
-export { epochInputToArrays, isEpochArrays, pairsToCsr, prepareEpochArrays } from './arrays.js';
+export { arraysToEpochInput, epochInputToArrays, isEpochArrays, pairsToCsr, prepareEpochArrays } from './arrays.js';
 export type { CsrArrays, EpochArrays } from './arrays.js';
+export { csrToPairs, lazyRowsCsr, withLazyRows } from './lazy-rows.js';
+export type { RowsKey } from './lazy-rows.js';
 export { bondsArrays } from './output.js';
 export type { BondsArrays } from './output.js';
 export { validateEpochInput, effectiveActivityCutoff, readInt, readU64 } from './validate.js';
