@@ -1,4 +1,5 @@
 import { agreementMatrix } from './agreement.js';
+import { detectCartels } from './detect-cartel.js';
 import { detectCopiers } from './detect-copier.js';
 import { detectSelfDealing } from './detect-self-dealing.js';
 import { auditEpoch, streamSnapshots } from './history.js';
@@ -50,6 +51,12 @@ export function auditHistory(history: readonly AuditEpoch[], o: AuditOptions, on
     for (const c of detectCopiers(history, o)) {
       raw.push({
         f: { kind: 'copier', validators: [c.uid], miners: [], from: history[c.fromIndex]!.block, to: history[c.toIndex]!.block, statistic: c.statistic, pValue: c.pValue, evidence: c.evidence },
+        includeMiners: false, fromIndex: c.fromIndex, toIndex: c.toIndex,
+      });
+    }
+    for (const c of detectCartels(history, o)) {
+      raw.push({
+        f: { kind: 'cartel', validators: c.uids, miners: c.miners, from: history[c.fromIndex]!.block, to: history[c.toIndex]!.block, statistic: c.statistic, pValue: c.pValue, evidence: c.evidence },
         includeMiners: false, fromIndex: c.fromIndex, toIndex: c.toIndex,
       });
     }

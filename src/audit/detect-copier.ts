@@ -31,6 +31,17 @@ export function activeValidators(history: readonly AuditEpoch[], min: number): n
   return [...count].filter(([, c]) => c >= min).map(([u]) => u).sort((a, b) => a - b);
 }
 
+/**
+ * Validator v's row at epoch t as a distribution, or null when it published none since the previous epoch of the
+ * history: a stale row (a validator that stopped setting weights, an inactive one) is not a publication at t.
+ */
+export function publishedRow(history: readonly AuditEpoch[], t: number, v: number): Float64Array | null {
+  const e = history[t]!;
+  const r = e.input.weights[v];
+  const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
+  return fresh && r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
+}
+
 /** The lags tested: 1..maxLag, plus commitRevealExtraLags when any epoch of the window has commit-reveal on. */
 export function testedLags(history: readonly AuditEpoch[], o: AuditOptions): number[] {
   const cr = history.some((e) => e.input.commitRevealEnabled === true);
@@ -46,11 +57,7 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
   const rows = new Map<number, Array<Float64Array | null>>();
   // Only rows published since the previous epoch of the history count: a stale row (a validator that stopped setting
   // weights, an inactive one) is not a publication at t, and next to a moving consensus it looks lagged.
-  for (const v of validators) rows.set(v, history.map((e, t) => {
-    const r = e.input.weights[v];
-    const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
-    return fresh && r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
-  }));
+  for (const v of validators) rows.set(v, history.map((_, t) => publishedRow(history, t, v)));
   const lags = testedLags(history, o);
   const alpha = o.alpha / lags.length; // Bonferroni over the lags tried
   // x_t per validator and lag, and the current-consensus overlap (vtrust's form), once.

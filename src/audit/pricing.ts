@@ -23,6 +23,16 @@ export function honestRow(input: EpochInput, suspects: ReadonlySet<number>): Spa
   return row;
 }
 
+/**
+ * The consensus of an epoch with the suspects' rows replaced by the honest rest's consensus (as the pricing replaces
+ * them): what the consensus would have been without the group. The consensus does not read bonds, so no carrying.
+ */
+export function counterfactualConsensus(input: EpochInput, suspects: ReadonlySet<number>): number[] {
+  const replacement = honestRow(input, suspects);
+  const weights = input.weights.map((row, uid) => (suspects.has(uid) && row.length > 0 ? replacement : row));
+  return runEpochFields({ ...input, weights }, ['consensus'], { mode: 'exact' }).consensus;
+}
+
 function sum(xs: readonly bigint[], uids: Iterable<number>): bigint {
   let s = 0n;
   for (const u of uids) s += xs[u] ?? 0n;

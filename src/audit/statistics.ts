@@ -101,6 +101,41 @@ export function suffixSignFlipTest(d: ArrayLike<number>, permutations: number, s
   return { sum, start, mean, pValue: (1 + atLeast) / (1 + permutations) };
 }
 
+/** The contiguous run [start, end] of largest sum (Kadane): a behaviour that starts and may stop inside the history. */
+export function maxSubarray(d: ArrayLike<number>): { sum: number; start: number; end: number } {
+  let best = -Infinity, start = 0, end = -1, acc = 0, from = 0;
+  for (let i = 0; i < d.length; i++) {
+    if (acc <= 0) { acc = 0; from = i; }
+    acc += d[i] as number;
+    if (acc > best) { best = acc; start = from; end = i; }
+  }
+  return { sum: best, start, end };
+}
+
+/**
+ * The sign-flip test of suffixSignFlipTest with a window that may end before the history does (a cartel can dissolve):
+ * the observed statistic is the largest sum over any contiguous run of epochs, and so is each permutation's, so the
+ * search for both ends of the window costs no significance. `mean` is the raw mean over the window.
+ */
+export function windowSignFlipTest(d: ArrayLike<number>, permutations: number, seed: number): SuffixTest & { end: number } {
+  const { sum, start, end } = maxSubarray(d);
+  let mean = 0;
+  for (let i = start; i <= end; i++) mean += d[i] as number;
+  mean = end >= start ? mean / (end - start + 1) : 0;
+  const rng = new Prng(seed);
+  let atLeast = 0;
+  for (let p = 0; p < permutations; p++) {
+    let best = -Infinity, acc = 0;
+    for (let i = 0; i < d.length; i++) {
+      if (acc < 0) acc = 0;
+      acc += rng.next() < 0.5 ? -(d[i] as number) : (d[i] as number);
+      if (acc > best) best = acc;
+    }
+    if (best >= sum) atLeast++;
+  }
+  return { sum, start, end, mean, pValue: (1 + atLeast) / (1 + permutations) };
+}
+
 /** The median of a list (0 for an empty one). */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return 0;
