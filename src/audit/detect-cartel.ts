@@ -1,7 +1,7 @@
 import { activeValidators, publishedRow } from './detect-copier.js';
 import type { AuditOptions } from './options.js';
 import { counterfactualConsensus } from './pricing.js';
-import { median, vectorDistribution, windowSignFlipTest } from './statistics.js';
+import { maxSubarray, median, vectorDistribution, windowSignFlipTest } from './statistics.js';
 import type { AuditEpoch } from './types.js';
 
 /*
@@ -137,14 +137,22 @@ export function detectCartels(history: readonly AuditEpoch[], o: AuditOptions): 
       chart.push({ block: history[t]!.block, agreement: c > 0 ? s / c : null, null: nullLevel[t] as number });
     }
     const test = windowSignFlipTest(series, o.permutations, (o.seed ^ Math.imul(uids[0]! + 1, 0xc2b2ae35) ^ 0x5bd1e995) >>> 0);
-    if (test.end - test.start + 1 < o.minEpochs || test.pValue > o.alpha) continue;
-    const found = cartelEvidence(history, uids, test.start, test.end, o);
+    if (test.pValue > o.alpha) continue;
+    // The window: the run of largest sum of g − m/2, m the mean excess over the tested window, so an epoch joins it
+    // when it sits nearer the group's level than the null's. Honest pairs' cosines are noisy (a few large miners
+    // dominate the deviations), and the raw run of largest sum would take in chance highs next to the cartel's epochs.
+    const w = maxSubarray(Array.from(series, (x) => x - test.mean / 2));
+    if (w.end - w.start + 1 < o.minEpochs) continue;
+    let mean = 0;
+    for (let t = w.start; t <= w.end; t++) mean += series[t] as number;
+    mean /= w.end - w.start + 1;
+    const found = cartelEvidence(history, uids, w.start, w.end, o);
     if (found === null) continue;
     let zMin = Infinity, aSum = 0, aN = 0;
     for (let a = 0; a < g.length; a++) for (let b = a + 1; b < g.length; b++) { zMin = Math.min(zMin, z(g[a]!, g[b]!)); const x = A[pair(g[a]!, g[b]!)] as number; if (!Number.isNaN(x)) { aSum += x; aN++; } }
     out.push({
-      uids, miners: found.miners, fromIndex: test.start, toIndex: test.end, statistic: test.mean, pValue: test.pValue,
-      evidence: { ...found.evidence, agreement: aN > 0 ? aSum / aN : 0, nullAgreement: mu, agreementSpread: sigma, weakestPairZ: zMin, excessAgreement: test.mean, epochs: test.end - test.start + 1, permutations: o.permutations, chart },
+      uids, miners: found.miners, fromIndex: w.start, toIndex: w.end, statistic: mean, pValue: test.pValue,
+      evidence: { ...found.evidence, agreement: aN > 0 ? aSum / aN : 0, nullAgreement: mu, agreementSpread: sigma, weakestPairZ: zMin, excessAgreement: mean, epochs: w.end - w.start + 1, permutations: o.permutations, chart },
     });
   }
   return out;

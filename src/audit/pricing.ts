@@ -13,10 +13,15 @@ import type { AuditEpoch, Pricing } from './types.js';
  * inputs as they are (what the chain paid, where a replay matches).
  */
 
-/** The honest rest's consensus at one epoch, as a stored weights row. */
+/**
+ * The honest rest's consensus at one epoch, as a stored weights row: the suspects are taken out of the vote (rows
+ * emptied and stake zeroed). Emptying the rows alone would leave their stake voting zero for every miner, and a group
+ * holding κ of the stake would then make the rest's consensus all zeros.
+ */
 export function honestRow(input: EpochInput, suspects: ReadonlySet<number>): SparseRow {
   const weights = input.weights.map((row, uid) => (suspects.has(uid) ? [] : row));
-  const { consensus } = runEpochFields({ ...input, weights }, ['consensus'], { mode: 'exact' });
+  const stake = input.stake.map((s, uid) => (suspects.has(uid) ? 0 : s));
+  const { consensus } = runEpochFields({ ...input, weights, stake }, ['consensus'], { mode: 'exact' });
   const up = maxUpscaleU16(consensus);
   const row: SparseRow = [];
   up.forEach((v, uid) => { if (v > 0) row.push([uid, v]); });
