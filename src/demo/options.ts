@@ -22,6 +22,11 @@ export interface DemoOptions {
   commitReveal: boolean;
   /** The honest validators' deadline per miner query, seconds (the slow miner answers well past it). */
   queryTimeoutSeconds: number;
+  /**
+   * A replay archive (SQLite) the run's epochs are written to before the chain closes (`yumaval replay` of the demo's
+   * devnet), so that `yumaval audit --archive` can read them; null writes none.
+   */
+  archive: string | null;
 }
 
 /** The defaults (see the header for where they come from). */
@@ -36,6 +41,8 @@ export const DEMO_DEFAULTS: Readonly<DemoOptions> = Object.freeze({
   commitReveal: false,
   // Generous for 16 axons and 2 validators in one process on 2 shared cores; short enough for a 5 s Ctrl-C.
   queryTimeoutSeconds: 2,
+  // No archive unless asked: the replay adds a few seconds after the last epoch.
+  archive: null,
 });
 
 type Check = (v: unknown) => string | null;
@@ -51,6 +58,7 @@ const CHECKS: Readonly<Record<keyof DemoOptions, Check>> = {
   yuma3: bool,
   liquidAlpha: bool,
   commitReveal: bool,
+  archive: (v) => (v === null || (typeof v === 'string' && v.length > 0) ? null : `expected a file path or null, got ${describeValue(v)}`),
   queryTimeoutSeconds: (v) => (typeof v === 'number' && v > 0 && v <= 60 ? null : `expected seconds in (0, 60], got ${describeValue(v)}`),
 };
 
