@@ -1,4 +1,5 @@
 import { activeValidators, publishedRow } from './detect-copier.js';
+import { rowUids, withWeights } from './history.js';
 import type { AuditOptions } from './options.js';
 import { counterfactualConsensus } from './pricing.js';
 import { maxSubarray, median, vectorDistribution, windowSignFlipTest } from './statistics.js';
@@ -11,10 +12,9 @@ import type { AuditEpoch } from './types.js';
  * however much their rows agree (a stable subnet, a shared benchmark). A cartel's deviations share a component, the
  * favour it gives its miners, so they point the same way. Per pair of validators and epoch:
  *   c_ik(t) = cos(r_i(t), r_k(t))
- * A_ik, the mean over the epochs both published, is the pair's agreement. The null is what most pairs do: median and
- * scaled MAD of A over all pairs (robust while cartel pairs are a minority of pairs; a 40% cartel of 20 equal
- * validators is 15% of the pairs). Pairs with a robust z ≥ cartelMinZ and an excess ≥ cartelMinAgreement are the
- * edges of the agreement graph. Communities: connected components, each peeled to its dense core (every member agrees
+ * A_ik, the mean over the epochs both published, is the pair's agreement. The null is what the pairs outside any group
+ * do: median and scaled MAD of A over them (found iteratively, below). Pairs with a robust z ≥ cartelMinZ and an excess
+ * ≥ cartelMinAgreement are the edges of the agreement graph. Communities: connected components, each peeled to its dense core (every member agrees
  * significantly with at least half of the others), so one chance edge does not chain an honest validator into a group.
  * A group is reported when, over a window found by the max-subarray sign-flip test on its per-epoch excess agreement
  * (duration; p ≤ alpha), it favours at least one miner by cartelMinExcess of stake-weighted share over the consensus.
@@ -118,14 +118,33 @@ export function detectCartels(history: readonly AuditEpoch[], o: AuditOptions): 
     for (let t = 0; t < T; t++) { const x = cos[p * T + t] as number; if (!Number.isNaN(x)) { s += x; c++; } }
     if (c >= o.minEpochs) A[p] = s / c;
   }
-  const valid = Array.from(A).filter((x) => !Number.isNaN(x));
-  if (valid.length === 0) return [];
-  const mu = median(valid);
-  const sigma = Math.max(1.4826 * median(valid.map((x) => Math.abs(x - mu))), 1e-3);
+  // The null from the pairs of validators outside the most cohesive group. A large cartel contaminates the pairs: at
+  // 40% of 20 validators, 65% of the pairs touch a member (its cross pairs are strongly negative), and a median and MAD
+  // over all pairs are then a cartel-honest level with an inflated spread. So a first pass, at half the z against all
+  // pairs, finds candidate groups; the members of the most cohesive one (highest mean agreement) are left out of the
+  // null, and the groups are found again at the full z against it. Leaving out every candidate would leave no null
+  // when the rest deviates as one bloc (the honest side of a large cartel).
+  const nullOf = (excluded: ReadonlySet<number>): { mu: number; sigma: number } => {
+    const valid: number[] = [];
+    for (let i = 0; i < V; i++) for (let k = i + 1; k < V; k++) { const a = A[pair(i, k)] as number; if (!excluded.has(i) && !excluded.has(k) && !Number.isNaN(a)) valid.push(a); }
+    const m = median(valid);
+    return { mu: m, sigma: Math.max(1.4826 * median(valid.map((x) => Math.abs(x - m))), 1e-3) };
+  };
+  const find = (mu: number, sigma: number, minZ: number): number[][] =>
+    denseGroups(V, (i, k) => { const a = A[pair(i, k)] as number; return i !== k && !Number.isNaN(a) && (a - mu) / sigma >= minZ && a - mu >= o.cartelMinAgreement; });
+  const cohesion = (g: number[]): number => {
+    let sum = 0, c = 0;
+    for (let a = 0; a < g.length; a++) for (let b = a + 1; b < g.length; b++) { const x = A[pair(g[a]!, g[b]!)] as number; if (!Number.isNaN(x)) { sum += x; c++; } }
+    return c > 0 ? sum / c : -Infinity;
+  };
+  const first = nullOf(new Set());
+  const candidates = find(first.mu, first.sigma, o.cartelMinZ / 2);
+  const strongest = candidates.reduce<number[] | null>((best, g) => (best === null || cohesion(g) > cohesion(best) ? g : best), null);
+  const { mu, sigma } = strongest === null ? first : nullOf(new Set(strongest));
+  const groups = strongest === null ? [] : find(mu, sigma, o.cartelMinZ);
   const z = (i: number, k: number): number => { const a = A[pair(i, k)] as number; return Number.isNaN(a) ? -Infinity : (a - mu) / sigma; };
-  const edge = (i: number, k: number): boolean => i !== k && z(i, k) >= o.cartelMinZ && (A[pair(i, k)] as number) - mu >= o.cartelMinAgreement;
   const out: CartelCandidate[] = [];
-  for (const g of denseGroups(V, edge)) {
+  for (const g of groups) {
     const uids = g.map((i) => vs[i]!);
     // The group's excess agreement per epoch over that epoch's median pair: its duration and significance.
     const series = new Float64Array(T);
@@ -164,7 +183,7 @@ export function detectCartels(history: readonly AuditEpoch[], o: AuditOptions): 
  * consensus with the group's rows replaced by the honest rest's consensus (as the pricing replaces them). Against the
  * factual consensus a group holding κ of the stake would show no favour at all: its rows are the consensus.
  */
-function cartelEvidence(history: readonly AuditEpoch[], uids: number[], from: number, to: number, o: AuditOptions): { miners: number[]; evidence: Record<string, unknown> } | null {
+export function cartelEvidence(history: readonly AuditEpoch[], uids: number[], from: number, to: number, o: AuditOptions): { miners: number[]; evidence: Record<string, unknown> } | null {
   const suspects = new Set(uids);
   const acc = new Map<number, { group: number; cons: number; rest: number; positive: number[] }>();
   let shareSum = 0, epochs = 0;
@@ -173,7 +192,7 @@ function cartelEvidence(history: readonly AuditEpoch[], uids: number[], from: nu
     const e = history[t]!;
     const stake = e.input.stake.map((s) => Number(BigInt(s)));
     let voting = 0, groupStake = 0;
-    e.input.weights.forEach((row, u) => { if (row.some(([, v]) => v > 0)) voting += stake[u] ?? 0; });
+    for (const u of rowUids(e)) voting += stake[u] ?? 0;
     const rows = uids.map((u) => publishedRow(history, t, u));
     const share = new Float64Array(e.input.n);
     rows.forEach((w, i) => {
@@ -186,7 +205,7 @@ function cartelEvidence(history: readonly AuditEpoch[], uids: number[], from: nu
     epochs++;
     shareSum += voting > 0 ? groupStake / voting : 0;
     const C = vectorDistribution(e.consensus);
-    const R = vectorDistribution(counterfactualConsensus(e.input, suspects));
+    const R = vectorDistribution(counterfactualConsensus(withWeights(e), suspects));
     for (let m = 0; m < share.length; m++) {
       const g = (share[m] as number) / groupStake, c = C[m] ?? 0, r = R[m] ?? 0;
       if (g === 0 && c === 0 && r === 0) continue;

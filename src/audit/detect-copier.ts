@@ -1,5 +1,6 @@
 import type { AuditOptions } from './options.js';
-import { maxSuffix, median, overlap, rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
+import { hasRow, rowDistributionOf, rowUids } from './history.js';
+import { maxSuffix, median, overlap, suffixSignFlipTest, vectorDistribution } from './statistics.js';
 import type { AuditEpoch } from './types.js';
 
 /*
@@ -27,7 +28,7 @@ export interface CopierCandidate {
 /** The uids with a weights row in at least `min` epochs. */
 export function activeValidators(history: readonly AuditEpoch[], min: number): number[] {
   const count = new Map<number, number>();
-  for (const e of history) e.input.weights.forEach((row, uid) => { if (row.some(([, v]) => v > 0)) count.set(uid, (count.get(uid) ?? 0) + 1); });
+  for (const e of history) for (const uid of rowUids(e)) count.set(uid, (count.get(uid) ?? 0) + 1);
   return [...count].filter(([, c]) => c >= min).map(([u]) => u).sort((a, b) => a - b);
 }
 
@@ -37,9 +38,8 @@ export function activeValidators(history: readonly AuditEpoch[], min: number): n
  */
 export function publishedRow(history: readonly AuditEpoch[], t: number, v: number): Float64Array | null {
   const e = history[t]!;
-  const r = e.input.weights[v];
   const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
-  return fresh && r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
+  return fresh && hasRow(e, v) ? rowDistributionOf(e, v) : null;
 }
 
 /** The lags tested: 1..maxLag, plus commitRevealExtraLags when any epoch of the window has commit-reveal on. */

@@ -1,6 +1,7 @@
 import { activeValidators } from './detect-copier.js';
 import type { AuditOptions } from './options.js';
-import { rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
+import { hasRow, rowDistributionOf } from './history.js';
+import { suffixSignFlipTest, vectorDistribution } from './statistics.js';
 import type { AuditEpoch } from './types.js';
 
 /*
@@ -32,9 +33,8 @@ export function detectSelfDealing(history: readonly AuditEpoch[], o: AuditOption
     for (let t = 0; t < T; t++) {
       const e = history[t]!;
       const key = e.coldkeys[v];
-      const row = e.input.weights[v];
-      if (key === undefined || key === '' || row === undefined) { chart.push({ block: e.block, validator: 0, consensus: 0 }); continue; }
-      const w = rowDistribution(row, e.input.n);
+      if (key === undefined || key === '' || !hasRow(e, v)) { chart.push({ block: e.block, validator: 0, consensus: 0 }); continue; }
+      const w = rowDistributionOf(e, v);
       const c = vectorDistribution(e.consensus);
       let ws = 0, cs = 0;
       for (let m = 0; m < e.input.n; m++) {

@@ -4,14 +4,14 @@
  */
 export { audit, auditSnapshots, auditHistory } from './audit.js';
 export type { AuditProgress } from './audit.js';
-export { readSnapshots, streamSnapshots, auditEpoch, packRows, unpackRows } from './history.js';
+export { readSnapshots, streamSnapshots, auditEpoch, packRows, unpackRows, rowOf, hasRow, withWeights } from './history.js';
 export type { HistorySource } from './history.js';
 export { AUDIT_DEFAULTS, resolveAuditOptions } from './options.js';
 export type { AuditOptions } from './options.js';
 export { priceFinding, honestRow, counterfactualConsensus } from './pricing.js';
 export { detectCopiers } from './detect-copier.js';
 export { detectSelfDealing } from './detect-self-dealing.js';
-export { detectCartels, denseGroups } from './detect-cartel.js';
+export { detectCartels, denseGroups, cartelEvidence } from './detect-cartel.js';
 export { overlap, suffixSignFlipTest, maxSuffix, maxSubarray, windowSignFlipTest } from './statistics.js';
 export type { AuditEpoch, AuditReport, AuditValidator, Finding, FindingKind, PackedRows, Pricing } from './types.js';
 export { renderAuditHtml } from './html-report.js';

@@ -1,7 +1,7 @@
 import { maxUpscaleU16 } from '../simulation/index.js';
 import { runEpochFields } from '../yuma/index.js';
 import type { EpochInput, SparseRow } from '../yuma/index.js';
-import { unpackRows } from './history.js';
+import { unpackRows, withWeights } from './history.js';
 import type { AuditEpoch, Pricing } from './types.js';
 
 /*
@@ -38,7 +38,7 @@ export function counterfactualConsensus(input: EpochInput, suspects: ReadonlySet
   return runEpochFields({ ...input, weights }, ['consensus'], { mode: 'exact' }).consensus;
 }
 
-function sum(xs: readonly bigint[], uids: Iterable<number>): bigint {
+function sum(xs: ArrayLike<bigint>, uids: Iterable<number>): bigint {
   let s = 0n;
   for (const u of uids) s += xs[u] ?? 0n;
   return s;
@@ -55,7 +55,7 @@ export function priceFinding(history: readonly AuditEpoch[], validators: readonl
   const perEpoch: Pricing['perEpoch'] = [];
   for (let t = fromIndex; t <= toIndex; t++) {
     const e = history[t]!;
-    const input = e.input;
+    const input = withWeights(e);
     const replacement = honestRow(input, suspects);
     const weights = input.weights.map((row, uid) => (suspects.has(uid) && row.length > 0 ? replacement : row));
     const bonds: SparseRow[] = carried !== null && carried.length === input.n ? carried : unpackRows(e.bonds);

@@ -1,20 +1,10 @@
 import { Prng } from '../random/index.js';
-import type { SparseRow } from '../yuma/index.js';
 
 /*
  * The statistics the detectors share: rows as distributions over uids, their overlap (the vtrust form Σ min), and a
  * sign-flip permutation test over epochs with a change point (the behaviour may start mid-window). All float64: the
  * detection is a statistical judgement; only the pricing needs the exact engine.
  */
-
-/** A weights row as a distribution over the n uids (sums to 1; all zeros when the row is empty). */
-export function rowDistribution(row: SparseRow, n: number): Float64Array {
-  const out = new Float64Array(n);
-  let sum = 0;
-  for (const [uid, v] of row) if (uid < n) { out[uid] = (out[uid] as number) + v; sum += v; }
-  if (sum > 0) for (let i = 0; i < n; i++) out[i] = (out[i] as number) / sum;
-  return out;
-}
 
 /** A u16 vector (consensus) as a distribution. */
 export function vectorDistribution(values: readonly number[]): Float64Array {
