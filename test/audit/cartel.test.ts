@@ -36,6 +36,16 @@ describe('planted cartels', () => {
     }, 120_000);
   }
 
+  it('a 40% cartel is found exactly on the bench seeds that a null over all pairs got wrong', () => {
+    // With μ and σ over all pairs (commit 04e53b8), seed 18 found no cartel (the MAD inflated by the cartel–honest
+    // pairs put its pairs under z 6) and seed 37 flagged four honest validators as a second group.
+    for (const seed of [0x5eed0000 + 18, 0x5eed0000 + 37]) {
+      const p = planted({ kind: 'cartel', share: 0.4 }, seed);
+      const r = auditSnapshots(p.snapshots, { price: false });
+      expect(r.findings.map((f) => [f.kind, f.validators])).toEqual([['cartel', p.guilty]]);
+    }
+  }, 120_000);
+
   it('flags no one in all-honest runs of the same subnet', () => {
     for (const seed of [101, 202, 303]) {
       const r = auditSnapshots(planted({ kind: 'honest-20' }, seed).snapshots, { price: false });
