@@ -3,7 +3,7 @@ import { rowUids, withWeights } from './history.js';
 import type { AuditOptions } from './options.js';
 import { counterfactualConsensus } from './pricing.js';
 import { maxSubarray, median, vectorDistribution, windowSignFlipTest } from './statistics.js';
-import type { AuditEpoch } from './types.js';
+import type { AuditEpoch, DetectedWindow } from './types.js';
 
 /*
  * The cartel detector (docs/audit.md, "Cartels"). A cartel is a group of validators that agree with each other more
@@ -22,14 +22,9 @@ import type { AuditEpoch } from './types.js';
  */
 
 /** A cartel candidate (before pricing). */
-export interface CartelCandidate {
+export interface CartelCandidate extends DetectedWindow {
   uids: number[];
   miners: number[];
-  fromIndex: number;
-  toIndex: number;
-  statistic: number;
-  pValue: number;
-  evidence: Record<string, unknown>;
 }
 
 /** Groups of the graph: connected components peeled to their dense cores (each member adjacent to ≥ half the rest). */

@@ -1,7 +1,7 @@
 import type { AuditOptions } from './options.js';
 import { hasRow, rowDistributionOf, rowUids } from './history.js';
 import { maxSuffix, median, overlap, suffixSignFlipTest, vectorDistribution } from './statistics.js';
-import type { AuditEpoch } from './types.js';
+import type { AuditEpoch, DetectedWindow } from './types.js';
 
 /*
  * The copier detector (docs/audit.md, "Copiers"). A copier publishes the consensus it read from the chain some epochs
@@ -15,14 +15,9 @@ import type { AuditEpoch } from './types.js';
  */
 
 /** A copier candidate (before pricing). */
-export interface CopierCandidate {
+export interface CopierCandidate extends DetectedWindow {
   uid: number;
   lag: number;
-  fromIndex: number;
-  toIndex: number;
-  statistic: number;
-  pValue: number;
-  evidence: Record<string, unknown>;
 }
 
 /** The uids with a weights row in at least `min` epochs. */

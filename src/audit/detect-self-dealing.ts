@@ -2,7 +2,7 @@ import { activeValidators } from './detect-copier.js';
 import type { AuditOptions } from './options.js';
 import { hasRow, rowDistributionOf } from './history.js';
 import { suffixSignFlipTest, vectorDistribution } from './statistics.js';
-import type { AuditEpoch } from './types.js';
+import type { AuditEpoch, DetectedWindow } from './types.js';
 
 /*
  * The self-dealing detector (docs/audit.md, "Self-dealing"): weight a validator puts on miners whose coldkey is its
@@ -12,14 +12,9 @@ import type { AuditEpoch } from './types.js';
  */
 
 /** A self-dealing candidate (before pricing). */
-export interface SelfDealingCandidate {
+export interface SelfDealingCandidate extends DetectedWindow {
   uid: number;
   miners: number[];
-  fromIndex: number;
-  toIndex: number;
-  statistic: number;
-  pValue: number;
-  evidence: Record<string, unknown>;
 }
 
 /** Runs the detector. */

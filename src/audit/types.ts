@@ -32,6 +32,15 @@ export interface AuditEpoch {
   serverEmission: BigUint64Array;
 }
 
+/** What every detector's candidate has, before pricing: its window (history indices), statistic, p-value, evidence. */
+export interface DetectedWindow {
+  fromIndex: number;
+  toIndex: number;
+  statistic: number;
+  pValue: number;
+  evidence: Record<string, unknown>;
+}
+
 /** The kinds of finding. */
 export type FindingKind = 'copier' | 'cartel' | 'self-dealing';
 
