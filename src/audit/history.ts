@@ -137,7 +137,8 @@ export function readSnapshots(source: HistorySource): Snapshot[] {
 
 /**
  * The snapshots of a source one at a time, ascending by block, and how many there are: an archive is read row by row
- * (a thousand decoded epochs at once would take gigabytes), a JSON Lines file is read whole and sorted.
+ * (a thousand decoded epochs at once would take gigabytes); a JSON Lines file is read and validated whole, sorted by
+ * block, and decoded line by line as it is consumed.
  */
 export function streamSnapshots(source: HistorySource): { total: number; snapshots: Iterable<Snapshot> } {
   if (source.kind === 'jsonl') {
@@ -147,17 +148,24 @@ export function streamSnapshots(source: HistorySource): { total: number; snapsho
     } catch (e) {
       throw new FileReadError(source.file, (e as Error).message);
     }
-    const out: Snapshot[] = [];
+    // Every line is validated now (a bad line is an input error before any work), but only its block is kept: the
+    // lines are decoded again one at a time, in block order, as the audit reads them, so the decoded snapshots of the
+    // whole file are never in memory at once (the text is, and is far smaller).
+    const lines = text.split('\n');
+    const order: Array<{ block: number; line: number }> = [];
     let netuid: number | null = null;
-    text.split('\n').forEach((line, i) => {
+    lines.forEach((line, i) => {
       if (line.trim() === '') return;
       const { snapshot } = parseSnapshotLine(line, i + 1);
       if (netuid !== null && snapshot.netuid !== netuid) throw new InvalidInputError(`line ${i + 1}: netuid`, `the file mixes subnets ${netuid} and ${snapshot.netuid}; audit one subnet per file`);
       netuid = snapshot.netuid;
-      out.push(snapshot);
+      order.push({ block: snapshot.block, line: i });
     });
-    out.sort((a, b) => a.block - b.block);
-    return { total: out.length, snapshots: out };
+    order.sort((x, y) => x.block - y.block || x.line - y.line);
+    function* decoded(): Generator<Snapshot> {
+      for (const { line } of order) yield parseSnapshotLine(lines[line] as string, line + 1).snapshot;
+    }
+    return { total: order.length, snapshots: decoded() };
   }
   const netuid = source.netuid;
   const archive = Archive.open(source.file);

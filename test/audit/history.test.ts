@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditEpoch, auditSnapshots, hasRow, rowOf, withWeights } from '../../src/audit/index.js';
+import { audit, auditEpoch, auditSnapshots, hasRow, readSnapshots, rowOf, withWeights } from '../../src/audit/index.js';
+import { snapshotLine } from '../../src/replay/index.js';
 import { planted } from './planted.js';
 
 /*
@@ -31,5 +35,21 @@ describe('packed audit epochs', () => {
     const b = auditSnapshots(fresh, { price: true });
     expect(b).toEqual(a);
     expect(a.findings.map((f) => f.kind)).toEqual(['copier']);
+  }, 60_000);
+
+  it('reads a JSON Lines history in block order, decoding it line by line, to the audit of the snapshots', () => {
+    const p = planted({ kind: 'cartel', share: 0.2 }, 5, 30);
+    const dir = mkdtempSync(join(tmpdir(), 'yumaval-audit-jsonl-'));
+    try {
+      const file = join(dir, 'h.jsonl');
+      // Lines in reverse block order, with a blank line: the reader sorts them.
+      writeFileSync(file, `${[...p.snapshots].reverse().map((x) => snapshotLine(`0x${'ab'.repeat(32)}`, x)).join('\n')}\n\n`);
+      expect(readSnapshots({ kind: 'jsonl', file }).map((x) => x.block)).toEqual(p.snapshots.map((x) => x.block));
+      const fromFile = audit({ kind: 'jsonl', file }, { price: false });
+      expect(fromFile).toEqual(auditSnapshots(p.snapshots, { price: false }));
+      expect(fromFile.findings.map((f) => f.kind)).toEqual(['cartel']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
