@@ -1,11 +1,13 @@
 // Audit speed (issue 19, "Done means" 4): an archive of EPOCHS epochs at n=256 with 64 validators weighing all 192
 // miners (fixed seed), a lag-1 copier (uid 63) from the middle of the run and a self-dealer (uid 62, two miners on its
-// coldkey), audited from the SQLite archive with the pricing on. Target: <= 60 s. `npm run bench -- audit-speed`.
+// coldkey), audited from the SQLite archive with the pricing on, in a child process (audit-child.ts) whose peak RSS is
+// the audit's alone. Target: <= 60 s. `npm run bench -- audit-speed` (AUDIT_EPOCHS to change the length).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpuUsage } from 'node:process';
+import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { audit } from '../../src/audit/index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Prng } from '../../src/random/index.js';
 import { Archive } from '../../src/replay/index.js';
 import type { Snapshot } from '../../src/replay/index.js';
@@ -18,6 +20,8 @@ import { machine, writeResult } from '../report.js';
 const EPOCHS = Number(process.env['AUDIT_EPOCHS'] ?? 1000);
 const N = 256, V = 64, TEMPO = 360;
 const TAO = 1_000_000_000;
+/** tsx's loader by absolute URL, so the child does not depend on the working directory. */
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Writes the archive: honest validators weigh a drifting quality with noise; the copier and the self-dealer act. */
 export function writeArchive(file: string, epochs = EPOCHS): void {
@@ -70,19 +74,11 @@ export async function benchAuditSpeed(): Promise<void> {
     writeArchive(file);
     const writeS = (performance.now() - w0) / 1000;
     const load0 = loadavg()[0];
-    const c0 = cpuUsage();
-    const t0 = performance.now();
-    let phases = '';
-    const report = audit({ kind: 'archive', file, netuid: 1 }, {}, (phase, done, total) => {
-      if (done === total) phases += `${phase} ${total} done at ${((performance.now() - t0) / 1000).toFixed(1)} s; `;
-    });
-    const wallS = (performance.now() - t0) / 1000;
-    const cpu = cpuUsage(c0);
-    const cpuS = (cpu.user + cpu.system) / 1e6;
-    const heapMiB = process.memoryUsage().rss / 2 ** 20;
-    const findings = report.findings.map((f) => `${f.kind} ${f.validators.join(',')} gain ${f.gainRao}`);
-    process.stdout.write(`audit of ${EPOCHS} archived epochs, n=${N}, ${V} validators: ${wallS.toFixed(1)} s wall, ${cpuS.toFixed(1)} s CPU, load ${load0?.toFixed(1)}, rss ${heapMiB.toFixed(0)} MiB (archive written in ${writeS.toFixed(1)} s)\n${phases}\nfindings: ${findings.join('; ')}\n`);
-    const out = writeResult('audit-speed', { machine: machine(), epochs: EPOCHS, n: N, validators: V, wallS, cpuS, load: load0, rssMiB: heapMiB, phases, findings });
+    const child = spawnSync(process.execPath, ['--import', TSX_LOADER, fileURLToPath(new URL('./audit-child.ts', import.meta.url)), file, '1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    if (child.status !== 0) throw new Error(`the audit child failed (status ${child.status})`);
+    const r = JSON.parse(child.stdout.trim().split('\n').pop() as string) as { wallS: number; cpuS: number; maxRssMiB: number; phases: string; findings: string[] };
+    process.stdout.write(`audit of ${EPOCHS} archived epochs, n=${N}, ${V} validators: ${r.wallS.toFixed(1)} s wall, ${r.cpuS.toFixed(1)} s CPU, load ${load0?.toFixed(1)}, peak RSS of the audit process ${r.maxRssMiB.toFixed(0)} MiB (archive written in ${writeS.toFixed(1)} s)\n${r.phases}\nfindings: ${r.findings.join('; ')}\n`);
+    const out = writeResult('audit-speed', { machine: machine(), epochs: EPOCHS, n: N, validators: V, load: load0, ...r });
     process.stdout.write(`results: ${out}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

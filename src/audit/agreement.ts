@@ -1,4 +1,5 @@
-import { overlap, rowDistribution } from './statistics.js';
+import { hasRow, rowDistributionOf, rowUids } from './history.js';
+import { overlap } from './statistics.js';
 import type { AuditEpoch } from './types.js';
 
 /*
@@ -18,12 +19,12 @@ export interface Agreement {
 /** The agreement of the validators over the last `window` epochs. */
 export function agreementMatrix(history: readonly AuditEpoch[], window = 50): Agreement {
   const recent = history.slice(Math.max(0, history.length - window));
-  const uids = [...new Set(recent.flatMap((e) => e.input.weights.flatMap((r, u) => (r.some(([, v]) => v > 0) ? [u] : []))))].sort((a, b) => a - b);
+  const uids = [...new Set(recent.flatMap(rowUids))].sort((a, b) => a - b);
   const V = uids.length;
   const sum = Array.from({ length: V }, () => new Float64Array(V));
   const cnt = Array.from({ length: V }, () => new Float64Array(V));
   for (const e of recent) {
-    const rows = uids.map((u) => { const r = e.input.weights[u]; return r !== undefined && r.some(([, v]) => v > 0) ? rowDistribution(r, e.input.n) : null; });
+    const rows = uids.map((u) => (hasRow(e, u) ? rowDistributionOf(e, u) : null));
     for (let i = 0; i < V; i++) for (let k = i; k < V; k++) {
       const a = rows[i], b = rows[k];
       if (a === null || a === undefined || b === null || b === undefined) continue;

@@ -1,7 +1,8 @@
 import { agreementMatrix } from './agreement.js';
+import { detectCartels } from './detect-cartel.js';
 import { detectCopiers } from './detect-copier.js';
 import { detectSelfDealing } from './detect-self-dealing.js';
-import { auditEpoch, streamSnapshots } from './history.js';
+import { auditEpoch, rowUids, shareWithPrevious, streamSnapshots } from './history.js';
 import type { HistorySource } from './history.js';
 import { resolveAuditOptions } from './options.js';
 import type { AuditOptions } from './options.js';
@@ -23,7 +24,7 @@ export function auditSnapshots(snapshots: Iterable<Snapshot>, options: Partial<A
   const history: AuditEpoch[] = [];
   const count = total ?? (Array.isArray(snapshots) ? snapshots.length : 0);
   for (const s of snapshots) {
-    history.push(auditEpoch(s));
+    history.push(shareWithPrevious(auditEpoch(s), history[history.length - 1]));
     onProgress('read', history.length, Math.max(count, history.length));
   }
   return auditHistory(history, o, onProgress);
@@ -53,6 +54,12 @@ export function auditHistory(history: readonly AuditEpoch[], o: AuditOptions, on
         includeMiners: false, fromIndex: c.fromIndex, toIndex: c.toIndex,
       });
     }
+    for (const c of detectCartels(history, o)) {
+      raw.push({
+        f: { kind: 'cartel', validators: c.uids, miners: c.miners, from: history[c.fromIndex]!.block, to: history[c.toIndex]!.block, statistic: c.statistic, pValue: c.pValue, evidence: c.evidence },
+        includeMiners: false, fromIndex: c.fromIndex, toIndex: c.toIndex,
+      });
+    }
     for (const c of detectSelfDealing(history, o)) {
       raw.push({
         f: { kind: 'self-dealing', validators: [c.uid], miners: c.miners, from: history[c.fromIndex]!.block, to: history[c.toIndex]!.block, statistic: c.statistic, pValue: c.pValue, evidence: c.evidence },
@@ -68,7 +75,7 @@ export function auditHistory(history: readonly AuditEpoch[], o: AuditOptions, on
   findings.sort((a, b) => { const d = BigInt(b.gainRao) - BigInt(a.gainRao); return d > 0n ? 1 : d < 0n ? -1 : 0; });
   const last = history[T - 1];
   const uids = new Set<number>();
-  for (const e of history) e.input.weights.forEach((row, uid) => { if (row.some(([, v]) => v > 0)) uids.add(uid); });
+  for (const e of history) for (const uid of rowUids(e)) uids.add(uid);
   const validators = [...uids].sort((a, b) => a - b).map((uid) => {
     const flags = [...new Set(findings.filter((f) => f.validators.includes(uid)).map((f) => f.kind))] as FindingKind[];
     return { uid, hotkey: last?.hotkeys[uid] ?? '', flags };

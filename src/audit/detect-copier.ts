@@ -1,6 +1,7 @@
 import type { AuditOptions } from './options.js';
-import { maxSuffix, median, overlap, rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
-import type { AuditEpoch } from './types.js';
+import { hasRow, rowDistributionOf, rowUids } from './history.js';
+import { maxSuffix, median, overlap, suffixSignFlipTest, vectorDistribution } from './statistics.js';
+import type { AuditEpoch, DetectedWindow } from './types.js';
 
 /*
  * The copier detector (docs/audit.md, "Copiers"). A copier publishes the consensus it read from the chain some epochs
@@ -14,21 +15,26 @@ import type { AuditEpoch } from './types.js';
  */
 
 /** A copier candidate (before pricing). */
-export interface CopierCandidate {
+export interface CopierCandidate extends DetectedWindow {
   uid: number;
   lag: number;
-  fromIndex: number;
-  toIndex: number;
-  statistic: number;
-  pValue: number;
-  evidence: Record<string, unknown>;
 }
 
 /** The uids with a weights row in at least `min` epochs. */
 export function activeValidators(history: readonly AuditEpoch[], min: number): number[] {
   const count = new Map<number, number>();
-  for (const e of history) e.input.weights.forEach((row, uid) => { if (row.some(([, v]) => v > 0)) count.set(uid, (count.get(uid) ?? 0) + 1); });
+  for (const e of history) for (const uid of rowUids(e)) count.set(uid, (count.get(uid) ?? 0) + 1);
   return [...count].filter(([, c]) => c >= min).map(([u]) => u).sort((a, b) => a - b);
+}
+
+/**
+ * Validator v's row at epoch t as a distribution, or null when it published none since the previous epoch of the
+ * history: a stale row (a validator that stopped setting weights, an inactive one) is not a publication at t.
+ */
+export function publishedRow(history: readonly AuditEpoch[], t: number, v: number): Float64Array | null {
+  const e = history[t]!;
+  const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
+  return fresh && hasRow(e, v) ? rowDistributionOf(e, v) : null;
 }
 
 /** The lags tested: 1..maxLag, plus commitRevealExtraLags when any epoch of the window has commit-reveal on. */
@@ -43,29 +49,27 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
   const T = history.length;
   const cons = history.map((e) => vectorDistribution(e.consensus));
   const validators = activeValidators(history, o.minEpochs);
-  const rows = new Map<number, Array<Float64Array | null>>();
   // Only rows published since the previous epoch of the history count: a stale row (a validator that stopped setting
-  // weights, an inactive one) is not a publication at t, and next to a moving consensus it looks lagged.
-  for (const v of validators) rows.set(v, history.map((e, t) => {
-    const r = e.input.weights[v];
-    const fresh = t === 0 || (e.input.lastUpdate[v] ?? 0) > history[t - 1]!.block - 1;
-    return fresh && r !== undefined && r.some(([, x]) => x > 0) ? rowDistribution(r, e.input.n) : null;
-  }));
+  // weights, an inactive one) is not a publication at t, and next to a moving consensus it looks lagged. The rows are
+  // read from the packed history when needed, not kept: V × T distributions of n doubles were 131 MB at 64 validators,
+  // 1,000 epochs and n = 256; what is kept is whether each validator published at each epoch.
+  const present = new Map<number, Uint8Array>();
+  const rowAt = (v: number, t: number): Float64Array | null => publishedRow(history, t, v);
   const lags = testedLags(history, o);
   const alpha = o.alpha / lags.length; // Bonferroni over the lags tried
   // x_t per validator and lag, and the current-consensus overlap (vtrust's form), once.
   const series = new Map<number, Map<number, Float64Array>>();
   for (const v of validators) {
-    const r = rows.get(v)!;
-    const byLag = new Map<number, Float64Array>();
-    for (const d of lags) {
-      const x = new Float64Array(Math.max(T - d, 0));
-      for (let t = d; t < T; t++) {
-        const w = r[t];
-        x[t - d] = w === null || w === undefined ? 0 : overlap(w, cons[t - d]!) - overlap(w, cons[t]!);
-      }
-      byLag.set(d, x);
+    const byLag = new Map<number, Float64Array>(lags.map((d) => [d, new Float64Array(Math.max(T - d, 0))]));
+    const p = new Uint8Array(T);
+    for (let t = 0; t < T; t++) {
+      const w = rowAt(v, t);
+      if (w === null) continue;
+      p[t] = 1;
+      const current = overlap(w, cons[t]!);
+      for (const d of lags) if (t >= d) byLag.get(d)![t - d] = overlap(w, cons[t - d]!) - current;
     }
+    present.set(v, p);
     series.set(v, byLag);
   }
   // y_t = x_t − the median of the other validators' x_t at the same epoch: the margin over the peers, epoch by epoch.
@@ -79,8 +83,8 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
       const y = new Float64Array(x.length);
       for (let i = 0; i < x.length; i++) {
         const peers: number[] = [];
-        for (const u of validators) if (u !== v && rows.get(u)![i + d] !== null) peers.push(series.get(u)!.get(d)![i] as number);
-        y[i] = rows.get(v)![i + d] === null ? 0 : (x[i] as number) - median(peers);
+        for (const u of validators) if (u !== v && present.get(u)![i + d] === 1) peers.push(series.get(u)!.get(d)![i] as number);
+        y[i] = present.get(v)![i + d] !== 1 ? 0 : (x[i] as number) - median(peers);
       }
       byLag.set(d, y);
     }
@@ -111,7 +115,7 @@ export function detectCopiers(history: readonly AuditEpoch[], o: AuditOptions): 
       }
     }
     if (best === null) continue;
-    best.evidence = copierEvidence(history, rows, cons, best, validators, lags, o);
+    best.evidence = copierEvidence(history, rowAt, cons, best, validators, lags, o);
     if (allowed(best, o)) continue;
     out.push(best);
   }
@@ -127,15 +131,17 @@ function allowed(c: CopierCandidate, o: AuditOptions): boolean {
   return o.allow.some(([a, b]) => ((a === c.uid && b === partner) || (b === c.uid && a === partner))) && peerSim >= lagSim;
 }
 
-function copierEvidence(history: readonly AuditEpoch[], rows: Map<number, Array<Float64Array | null>>, cons: Float64Array[], c: CopierCandidate, validators: number[], lags: number[], o: AuditOptions): Record<string, unknown> {
-  const r = rows.get(c.uid)!;
+function copierEvidence(history: readonly AuditEpoch[], rowAt: (v: number, t: number) => Float64Array | null, cons: Float64Array[], c: CopierCandidate, validators: number[], lags: number[], o: AuditOptions): Record<string, unknown> {
   const chart: Array<{ block: number; lagged: number | null; current: number | null }> = [];
   let lagSum = 0, curSum = 0, selfSum = 0, selfN = 0, k = 0;
   const peerSum = new Map<number, number>();
   const perLag: Record<string, number> = {};
   for (const d of lags) perLag[String(d)] = 0;
+  let prev: Float64Array | null = null;
   for (let t = 0; t < history.length; t++) {
-    const w = r[t];
+    const last = prev;
+    const w = rowAt(c.uid, t);
+    prev = w;
     const lagged = w !== null && w !== undefined && t >= c.lag ? overlap(w, cons[t - c.lag]!) : null;
     const current = w !== null && w !== undefined ? overlap(w, cons[t]!) : null;
     chart.push({ block: history[t]!.block, lagged, current });
@@ -144,12 +150,11 @@ function copierEvidence(history: readonly AuditEpoch[], rows: Map<number, Array<
     lagSum += lagged ?? 0;
     curSum += current ?? 0;
     for (const d of lags) if (t >= d) perLag[String(d)] = (perLag[String(d)] as number) + overlap(w, cons[t - d]!);
-    const prev = r[t - 1];
-    if (prev !== null && prev !== undefined) { selfSum += overlap(w, prev); selfN++; }
+    if (last !== null) { selfSum += overlap(w, last); selfN++; }
     for (const u of validators) {
       if (u === c.uid) continue;
-      const p = rows.get(u)![t];
-      if (p !== null && p !== undefined) peerSum.set(u, (peerSum.get(u) ?? 0) + overlap(w, p));
+      const p = rowAt(u, t);
+      if (p !== null) peerSum.set(u, (peerSum.get(u) ?? 0) + overlap(w, p));
     }
   }
   let closestPeer: number | null = null, peerBest = 0;

@@ -1,7 +1,8 @@
 import { activeValidators } from './detect-copier.js';
 import type { AuditOptions } from './options.js';
-import { rowDistribution, suffixSignFlipTest, vectorDistribution } from './statistics.js';
-import type { AuditEpoch } from './types.js';
+import { hasRow, rowDistributionOf } from './history.js';
+import { suffixSignFlipTest, vectorDistribution } from './statistics.js';
+import type { AuditEpoch, DetectedWindow } from './types.js';
 
 /*
  * The self-dealing detector (docs/audit.md, "Self-dealing"): weight a validator puts on miners whose coldkey is its
@@ -11,14 +12,9 @@ import type { AuditEpoch } from './types.js';
  */
 
 /** A self-dealing candidate (before pricing). */
-export interface SelfDealingCandidate {
+export interface SelfDealingCandidate extends DetectedWindow {
   uid: number;
   miners: number[];
-  fromIndex: number;
-  toIndex: number;
-  statistic: number;
-  pValue: number;
-  evidence: Record<string, unknown>;
 }
 
 /** Runs the detector. */
@@ -32,9 +28,8 @@ export function detectSelfDealing(history: readonly AuditEpoch[], o: AuditOption
     for (let t = 0; t < T; t++) {
       const e = history[t]!;
       const key = e.coldkeys[v];
-      const row = e.input.weights[v];
-      if (key === undefined || key === '' || row === undefined) { chart.push({ block: e.block, validator: 0, consensus: 0 }); continue; }
-      const w = rowDistribution(row, e.input.n);
+      if (key === undefined || key === '' || !hasRow(e, v)) { chart.push({ block: e.block, validator: 0, consensus: 0 }); continue; }
+      const w = rowDistributionOf(e, v);
       const c = vectorDistribution(e.consensus);
       let ws = 0, cs = 0;
       for (let m = 0; m < e.input.n; m++) {

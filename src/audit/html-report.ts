@@ -5,6 +5,7 @@ import type { AuditReport, Finding, Pricing } from './types.js';
  * The audit's self-contained HTML report (inline SVG, no script, nothing loaded: it works offline and in a locked-down
  * viewer). The ranked findings table, then per finding its evidence charts: the similarity to the lagged and to the
  * current consensus over time (copiers), the validator's and the consensus's share of its own miners (self-dealing),
+ * the group's agreement over time and its favoured miners (cartels),
  * and the counterfactual dividends per epoch; and the clustered agreement matrix of the validators.
  */
 
@@ -57,6 +58,15 @@ function heatMap(a: Agreement, flagged: ReadonlySet<number>): string {
   return `<figure><figcaption>Agreement of the validators' rows (mean Σ min over the last epochs), clustered; white ${lo.toFixed(3)}, blue ${hi.toFixed(3)}; flagged uids in red</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" role="img" aria-label="agreement matrix">${labels}${cells}</svg></figure>`;
 }
 
+interface Favoured { uid: number; groupShare: number; consensusShare: number; restShare: number; excess: number }
+
+/** A cartel's favoured miners: its stake-weighted share of each, the consensus's, and the rest's consensus's. */
+function favouredTable(fs: Favoured[]): string {
+  const bar = (v: number, color: string): string => `<svg width="120" height="10" role="img" aria-label="${v.toFixed(3)}"><rect width="${Math.round(120 * Math.min(1, Math.max(0, v)))}" height="10" fill="${color}"/></svg> ${v.toFixed(3)}`;
+  const rows = fs.map((m) => `<tr><td>${m.uid}</td><td>${bar(m.groupShare, '#d64541')}</td><td>${bar(m.consensusShare, '#888')}</td><td>${bar(m.restShare, '#2f6fb5')}</td><td>${m.excess.toFixed(3)}</td></tr>`).join('');
+  return `<figure><figcaption>Favoured miners: the group's share against the consensus and the consensus of the rest (without the group)</figcaption><table><tr><th>miner</th><th>group</th><th>consensus</th><th>rest's consensus</th><th>excess</th></tr>${rows}</table></figure>`;
+}
+
 function findingSection(f: Finding, i: number): string {
   const charts: string[] = [];
   const ev = f.evidence;
@@ -68,13 +78,18 @@ function findingSection(f: Finding, i: number): string {
     const chart = ev['chart'] as Array<{ block: number; validator: number; consensus: number }>;
     charts.push(lineChart(`uid ${f.validators[0]}: share of its own-coldkey miners (${f.miners.join(', ')})`, chart.map((p) => p.block),
       [{ label: 'validator', color: '#d64541', values: chart.map((p) => p.validator) }, { label: 'consensus', color: '#2f6fb5', values: chart.map((p) => p.consensus) }], 'share'));
+  } else if (f.kind === 'cartel') {
+    const chart = ev['chart'] as Array<{ block: number; agreement: number | null; null: number }>;
+    charts.push(lineChart(`validators ${f.validators.join(', ')}: mean cosine of their deviations from the consensus, and the median pair's`, chart.map((q) => q.block),
+      [{ label: 'group', color: '#d64541', values: chart.map((q) => q.agreement) }, { label: 'median pair (null)', color: '#2f6fb5', values: chart.map((q) => q.null) }], 'cosine'));
+    charts.push(favouredTable(ev['favoured'] as Favoured[]));
   }
   const p = ev['pricing'] as Pricing | null | undefined;
   if (p !== null && p !== undefined) {
     charts.push(lineChart('Validator emission per epoch, rao: as it happened and with honest rows', p.perEpoch.map((e) => e.block),
       [{ label: 'factual', color: '#d64541', values: p.perEpoch.map((e) => e.factual) }, { label: 'counterfactual', color: '#2f6fb5', values: p.perEpoch.map((e) => e.counterfactual) }], 'rao'));
   }
-  const stats = Object.entries(ev).filter(([k, v]) => k !== 'chart' && k !== 'pricing' && (typeof v !== 'object' || v === null || Array.isArray(v)))
+  const stats = Object.entries(ev).filter(([k, v]) => k !== 'chart' && k !== 'pricing' && k !== 'favoured' && (typeof v !== 'object' || v === null || Array.isArray(v)))
     .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'number' ? String(Number(v.toPrecision(6))) : JSON.stringify(v))}</td></tr>`).join('');
   const priced = p === null || p === undefined ? '<p>Not priced.</p>' : `<table><tr><th>dividends gained, rao</th><td>${esc(p.dividendsGainRao)}</td></tr><tr><th>dividends ratio (factual / counterfactual)</th><td>${p.dividendsRatio === null ? '-' : p.dividendsRatio.toFixed(4)}</td></tr><tr><th>favoured miners' emission gained, rao</th><td>${esc(p.minersGainRao)}</td></tr><tr><th>honest validators lost, rao</th><td>${esc(p.honestLossRao)}</td></tr></table>`;
   return `<section id="f${i}"><h3>${i + 1}. ${f.kind}: validator${f.validators.length === 1 ? '' : 's'} ${f.validators.join(', ')}${f.miners.length > 0 ? `, miners ${f.miners.join(', ')}` : ''}</h3>

@@ -21,6 +21,20 @@ export interface AuditOptions {
   copierMinMargin: number;
   /** Least mean excess share a validator gives its own-coldkey miners over the consensus's share of them. */
   selfDealingMinExcess: number;
+  /**
+   * Least robust z-score of a pair's agreement (mean cosine of the two rows' deviations from the consensus) over the
+   * median pair, for an edge of the agreement graph the cartel detector partitions.
+   */
+  cartelMinZ: number;
+  /** Least excess of a pair's agreement over the median pair's (an effect floor, where all pairs agree alike). */
+  cartelMinAgreement: number;
+  /** Least stake-weighted excess share a group gives a miner over the consensus's share, for a favoured miner. */
+  cartelMinExcess: number;
+  /**
+   * Least capture for a pivotal group: the share of its favour (its excess over the consensus on its miners) that the
+   * consensus takes up because of its rows (exact engine, group rows replaced by the honest rest's consensus).
+   */
+  cartelPivotalCapture: number;
   /** Seed of the permutations. */
   seed: number;
   /** Declared pairs of validators a subnet allows to share weights (one operator's validators). */
@@ -41,6 +55,10 @@ export const AUDIT_DEFAULTS: Readonly<AuditOptions> = Object.freeze({
   minEpochs: 3,
   copierMinMargin: 0.02,
   selfDealingMinExcess: 0.05,
+  cartelMinZ: 6,
+  cartelMinAgreement: 0.1,
+  cartelMinExcess: 0.02,
+  cartelPivotalCapture: 0.5,
   seed: 1,
   allow: [],
   price: true,
@@ -57,6 +75,10 @@ const CHECKS: Readonly<Record<keyof AuditOptions, Check>> = {
   minEpochs: intIn(1, 1_000_000),
   copierMinMargin: share,
   selfDealingMinExcess: share,
+  cartelMinZ: (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'expected a positive number'),
+  cartelMinAgreement: share,
+  cartelMinExcess: share,
+  cartelPivotalCapture: share,
   seed: intIn(0, 0xffffffff),
   allow: (v) => (Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length === 2 && p.every((u) => Number.isInteger(u) && u >= 0 && u <= 65535)) ? null : 'expected an array of [uid, uid] pairs'),
   price: bool,

@@ -1,7 +1,7 @@
 import { maxUpscaleU16 } from '../simulation/index.js';
 import { runEpochFields } from '../yuma/index.js';
 import type { EpochInput, SparseRow } from '../yuma/index.js';
-import { unpackRows } from './history.js';
+import { unpackRows, withWeights } from './history.js';
 import type { AuditEpoch, Pricing } from './types.js';
 
 /*
@@ -13,17 +13,32 @@ import type { AuditEpoch, Pricing } from './types.js';
  * inputs as they are (what the chain paid, where a replay matches).
  */
 
-/** The honest rest's consensus at one epoch, as a stored weights row. */
+/**
+ * The honest rest's consensus at one epoch, as a stored weights row: the suspects are taken out of the vote (rows
+ * emptied and stake zeroed). Emptying the rows alone would leave their stake voting zero for every miner, and a group
+ * holding κ of the stake would then make the rest's consensus all zeros.
+ */
 export function honestRow(input: EpochInput, suspects: ReadonlySet<number>): SparseRow {
   const weights = input.weights.map((row, uid) => (suspects.has(uid) ? [] : row));
-  const { consensus } = runEpochFields({ ...input, weights }, ['consensus'], { mode: 'exact' });
+  const stake = input.stake.map((s, uid) => (suspects.has(uid) ? 0 : s));
+  const { consensus } = runEpochFields({ ...input, weights, stake }, ['consensus'], { mode: 'exact' });
   const up = maxUpscaleU16(consensus);
   const row: SparseRow = [];
   up.forEach((v, uid) => { if (v > 0) row.push([uid, v]); });
   return row;
 }
 
-function sum(xs: readonly bigint[], uids: Iterable<number>): bigint {
+/**
+ * The consensus of an epoch with the suspects' rows replaced by the honest rest's consensus (as the pricing replaces
+ * them): what the consensus would have been without the group. The consensus does not read bonds, so no carrying.
+ */
+export function counterfactualConsensus(input: EpochInput, suspects: ReadonlySet<number>): number[] {
+  const replacement = honestRow(input, suspects);
+  const weights = input.weights.map((row, uid) => (suspects.has(uid) && row.length > 0 ? replacement : row));
+  return runEpochFields({ ...input, weights }, ['consensus'], { mode: 'exact' }).consensus;
+}
+
+function sum(xs: ArrayLike<bigint>, uids: Iterable<number>): bigint {
   let s = 0n;
   for (const u of uids) s += xs[u] ?? 0n;
   return s;
@@ -40,7 +55,7 @@ export function priceFinding(history: readonly AuditEpoch[], validators: readonl
   const perEpoch: Pricing['perEpoch'] = [];
   for (let t = fromIndex; t <= toIndex; t++) {
     const e = history[t]!;
-    const input = e.input;
+    const input = withWeights(e);
     const replacement = honestRow(input, suspects);
     const weights = input.weights.map((row, uid) => (suspects.has(uid) && row.length > 0 ? replacement : row));
     const bonds: SparseRow[] = carried !== null && carried.length === input.n ? carried : unpackRows(e.bonds);

@@ -1,20 +1,10 @@
 import { Prng } from '../random/index.js';
-import type { SparseRow } from '../yuma/index.js';
 
 /*
  * The statistics the detectors share: rows as distributions over uids, their overlap (the vtrust form Σ min), and a
  * sign-flip permutation test over epochs with a change point (the behaviour may start mid-window). All float64: the
  * detection is a statistical judgement; only the pricing needs the exact engine.
  */
-
-/** A weights row as a distribution over the n uids (sums to 1; all zeros when the row is empty). */
-export function rowDistribution(row: SparseRow, n: number): Float64Array {
-  const out = new Float64Array(n);
-  let sum = 0;
-  for (const [uid, v] of row) if (uid < n) { out[uid] = (out[uid] as number) + v; sum += v; }
-  if (sum > 0) for (let i = 0; i < n; i++) out[i] = (out[i] as number) / sum;
-  return out;
-}
 
 /** A u16 vector (consensus) as a distribution. */
 export function vectorDistribution(values: readonly number[]): Float64Array {
@@ -99,6 +89,41 @@ export function suffixSignFlipTest(d: ArrayLike<number>, permutations: number, s
     if (best >= sum) atLeast++;
   }
   return { sum, start, mean, pValue: (1 + atLeast) / (1 + permutations) };
+}
+
+/** The contiguous run [start, end] of largest sum (Kadane): a behaviour that starts and may stop inside the history. */
+export function maxSubarray(d: ArrayLike<number>): { sum: number; start: number; end: number } {
+  let best = -Infinity, start = 0, end = -1, acc = 0, from = 0;
+  for (let i = 0; i < d.length; i++) {
+    if (acc <= 0) { acc = 0; from = i; }
+    acc += d[i] as number;
+    if (acc > best) { best = acc; start = from; end = i; }
+  }
+  return { sum: best, start, end };
+}
+
+/**
+ * The sign-flip test of suffixSignFlipTest with a window that may end before the history does (a cartel can dissolve):
+ * the observed statistic is the largest sum over any contiguous run of epochs, and so is each permutation's, so the
+ * search for both ends of the window costs no significance. `mean` is the raw mean over the window.
+ */
+export function windowSignFlipTest(d: ArrayLike<number>, permutations: number, seed: number): SuffixTest & { end: number } {
+  const { sum, start, end } = maxSubarray(d);
+  let mean = 0;
+  for (let i = start; i <= end; i++) mean += d[i] as number;
+  mean = end >= start ? mean / (end - start + 1) : 0;
+  const rng = new Prng(seed);
+  let atLeast = 0;
+  for (let p = 0; p < permutations; p++) {
+    let best = -Infinity, acc = 0;
+    for (let i = 0; i < d.length; i++) {
+      if (acc < 0) acc = 0;
+      acc += rng.next() < 0.5 ? -(d[i] as number) : (d[i] as number);
+      if (acc > best) best = acc;
+    }
+    if (best >= sum) atLeast++;
+  }
+  return { sum, start, end, mean, pValue: (1 + atLeast) / (1 + permutations) };
 }
 
 /** The median of a list (0 for an empty one). */

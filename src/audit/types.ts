@@ -13,21 +13,32 @@ export interface PackedRows {
 
 /**
  * One epoch of the audited history: the epoch's input, who the uids were, and the exact engine's results on it. The
- * input's bonds are held packed (`bonds`) and `input.bonds` is empty rows: only the pricing reads bonds, at the first
- * epoch of a window, and a thousand epochs of bonds as `[uid, value]` arrays cost gigabytes of heap and GC time.
+ * weights and bonds are held packed (`weights`, `bonds`; `input.weights` and `input.bonds` are shared empty rows):
+ * a thousand epochs of 64 rows × 192 weights as `[uid, value]` arrays took about 2 GiB of heap and most of the GC
+ * time. history.ts reads them back (rowOf, hasRow, withWeights) where a detector or the pricing needs them.
  */
 export interface AuditEpoch {
   block: number;
   input: EpochInput;
+  weights: PackedRows;
   bonds: PackedRows;
   hotkeys: string[];
   coldkeys: string[];
   /** Consensus per uid as the engine computes it (u16, as the chain stores it). */
   consensus: number[];
-  /** Validator emission per uid, rao (BigInt: the pricing sums them exactly). */
-  validatorEmission: bigint[];
+  /** Validator emission per uid, rao (u64: the pricing sums them exactly). */
+  validatorEmission: BigUint64Array;
   /** Server (miner) emission per uid, rao. */
-  serverEmission: bigint[];
+  serverEmission: BigUint64Array;
+}
+
+/** What every detector's candidate has, before pricing: its window (history indices), statistic, p-value, evidence. */
+export interface DetectedWindow {
+  fromIndex: number;
+  toIndex: number;
+  statistic: number;
+  pValue: number;
+  evidence: Record<string, unknown>;
 }
 
 /** The kinds of finding. */

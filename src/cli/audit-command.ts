@@ -9,8 +9,8 @@ import { blockOption, flagOption, netuidOption, optionalInteger, pathOption } fr
 import { renderTable } from './table.js';
 
 /*
- * `yumaval audit`: who copies weights and who self-deals in a subnet's history (src/audit), each finding priced in rao
- * by re-running its epochs with the exact engine. The history is the replay archive (--archive with --netuid) or its
+ * `yumaval audit`: who copies weights, who colludes in a cartel and who self-deals in a subnet's history (src/audit),
+ * each finding priced in rao by re-running its epochs with the exact engine. The history is the replay archive (--archive with --netuid) or its
  * JSON Lines interchange (--history). JSON alone on stdout with --json; the ranked table, the progress bar and the
  * report's path go to stdout/stderr otherwise.
  */
@@ -110,7 +110,9 @@ export function auditCommand(): Command {
     .addHelpText(
       'after',
       '\nDetectors: copier (similarity to the consensus published 1-3 epochs earlier, 4 with commit-reveal, against the\n' +
-        'current one, with a change point and a sign-flip permutation test) and self-dealing (weight on miners sharing the\n' +
+        'current one, with a change point and a sign-flip permutation test), cartel (groups whose deviations from the\n' +
+        "consensus agree, found in the agreement graph, that favour miners against the rest's consensus: members, stake\n" +
+        'share, pivotal, favoured miners, first and last epoch) and self-dealing (weight on miners sharing the\n' +
         "validator's coldkey against the consensus's). Each finding is priced by re-running its epochs with the suspect's\n" +
         "rows replaced by the honest rest's consensus. --json prints { from, to, epochs, findings: [{ kind, validators,\n" +
         'miners, from, to, statistic, pValue, gainRao, evidence }], validators: [{ uid, hotkey, flags }] }.\n' +

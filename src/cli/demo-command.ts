@@ -13,7 +13,7 @@ import { stopSignal } from './stop-signal.js';
  */
 
 /** The raw options commander gives. */
-interface RawDemoOptions { epochs?: string; out?: string; blockTime?: string; yuma3?: boolean; original?: boolean; liquidAlpha?: boolean; commitReveal?: boolean; json?: boolean }
+interface RawDemoOptions { archive?: string; epochs?: string; out?: string; blockTime?: string; yuma3?: boolean; original?: boolean; liquidAlpha?: boolean; commitReveal?: boolean; json?: boolean }
 
 /**
  * Checks the command line.
@@ -29,6 +29,7 @@ export function parseDemoOptions(raw: RawDemoOptions): { options: Partial<DemoOp
   if (raw.original === true) options.yuma3 = false;
   if (raw.liquidAlpha === true) options.liquidAlpha = true;
   if (raw.commitReveal === true) options.commitReveal = true;
+  if (raw.archive !== undefined) options.archive = raw.archive;
   return { options, json: flagOption(raw.json) };
 }
 
@@ -71,6 +72,7 @@ export function demoCommand(): Command {
     .option('--original', 'the original Yuma instead of Yuma3')
     .option('--liquid-alpha', 'liquid alpha on')
     .option('--commit-reveal', 'commit-reveal on (weights count an epoch after they are committed)')
+    .option('--archive <file>', 'also write the run\'s epochs to this replay archive (SQLite), for yumaval audit --archive FILE --netuid 1')
     .option('--json', 'print the summary as JSON on stdout')
     .addHelpText('after', '\nThe live view and the summary go to stderr; with --json the summary alone goes to stdout.\nCtrl-C stops everything, writes the report of what was recorded, and exits 0 (a second Ctrl-C exits at once with 130).')
     .action(async (raw: RawDemoOptions) => {

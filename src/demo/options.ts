@@ -1,4 +1,4 @@
-import { bool, intIn, nonEmptyString, numberIn, resolveOptions } from '../options/index.js';
+import { bool, intIn, nonEmptyString, nullOr, numberIn, resolveOptions } from '../options/index.js';
 import type { Check } from '../options/index.js';
 
 /*
@@ -23,6 +23,11 @@ export interface DemoOptions {
   commitReveal: boolean;
   /** The honest validators' deadline per miner query, seconds (the slow miner answers well past it). */
   queryTimeoutSeconds: number;
+  /**
+   * A replay archive (SQLite) the run's epochs are written to before the chain closes (`yumaval replay` of the demo's
+   * devnet), so that `yumaval audit --archive` can read them; null writes none.
+   */
+  archive: string | null;
 }
 
 /** The defaults (see the header for where they come from). */
@@ -37,6 +42,8 @@ export const DEMO_DEFAULTS: Readonly<DemoOptions> = Object.freeze({
   commitReveal: false,
   // Generous for 16 axons and 2 validators in one process on 2 shared cores; short enough for a 5 s Ctrl-C.
   queryTimeoutSeconds: 2,
+  // No archive unless asked: the replay adds a few seconds after the last epoch.
+  archive: null,
 });
 
 const int = intIn;
@@ -49,6 +56,7 @@ const CHECKS: Readonly<Record<keyof DemoOptions, Check>> = {
   yuma3: bool,
   liquidAlpha: bool,
   commitReveal: bool,
+  archive: nullOr(nonEmptyString('a file path')),
   queryTimeoutSeconds: numberIn(0, 60, { openLow: true, unit: 'seconds' }),
 };
 

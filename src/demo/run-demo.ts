@@ -5,6 +5,7 @@ import { ChainConnection, subscribeFinalizedHeads, syncMetagraph, type Metagraph
 import { createDevnet, startRpcServer, type RpcServer } from '../devnet/index.js';
 import { loadKey } from '../keys/index.js';
 import { startAxon, type AxonHandle } from '../miner/index.js';
+import { Archive, chainSource, replay } from '../replay/index.js';
 import { createLogger, createValidator, nextEpochBlock, NotRegisteredError, type Validator } from '../service/index.js';
 import { createFeatureClassTask, createNextTokenTask, profileHandler } from '../task/index.js';
 import { featureHandler } from './feature-miner.js';
@@ -44,6 +45,8 @@ export interface DemoRun {
    * (model-comparison.ts); null when the run was interrupted (a stop must not wait for it).
    */
   models: ModelComparison | null;
+  /** The archive written (options.archive): its file, the epochs replayed into it and how many matched the chain. */
+  archive: { file: string; netuid: number; epochs: number; matched: number } | null;
 }
 
 /** Hooks of a run. */
@@ -85,6 +88,7 @@ async function runSubnet(partial: Partial<DemoOptions>, hooks: DemoHooks): Promi
   let miners: Array<DemoMiner & { uid: number }> = [];
   let interrupted = false;
   let wallMs = 0;
+  let archived: DemoRun['archive'] = null;
   const taskSums = new Map<string, { steps: number; share: Map<number, number> }>();
   try {
     const aborted = (): boolean => hooks.signal?.aborted === true;
@@ -212,6 +216,16 @@ async function runSubnet(partial: Partial<DemoOptions>, hooks: DemoHooks): Promi
       }, { signal: hooks.signal }).then((u) => { subscription.unsubscribe = u; }, () => resolve());
     });
     await done;
+    if (o.archive !== null && records.length > 0 && !interrupted) {
+      // The chain's own record of the run, as `yumaval replay` keeps it: every epoch up to the last one observed.
+      const file = Archive.open(o.archive);
+      try {
+        const r = await replay({ netuid: NETUID, from: 1, to: (records[records.length - 1] as EpochRecord).block, source: chainSource(c), archive: file, ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+        archived = { file: o.archive, netuid: NETUID, epochs: r.summary.epochs, matched: r.summary.matched };
+      } finally {
+        file.close();
+      }
+    }
     return finish();
   } finally {
     const closing: Array<Promise<unknown>> = [];
@@ -230,6 +244,6 @@ async function runSubnet(partial: Partial<DemoOptions>, hooks: DemoHooks): Promi
     if (hooks.signal?.aborted === true && records.length < o.epochs) interrupted = true;
     wallMs = performance.now() - t0;
     const tasks = Object.fromEntries([...taskSums].map(([name, t]) => [name, { steps: t.steps, share: Object.fromEntries([...t.share].map(([u, x]) => [u, x / t.steps])) }]));
-    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks, models: null };
+    return { options: o, miners, validators: views, records, wallMs, interrupted, tasks, models: null, archive: archived };
   }
 }

@@ -59,12 +59,13 @@ describe('priceFinding', () => {
     }
     expect(p.dividendsRao).toBe('0');
 
-    // The counterfactual by hand with the reference engine: the rest's consensus (validators 0 and 1 alone) as
+    // The counterfactual by hand with the reference engine: the rest's consensus (validators 0 and 1 alone: the dealer's
+    // row emptied and its stake out of the vote) as
     // validator 2's stored row, bonds carried from the counterfactual's own previous epoch.
     let bonds: SparseRow[] = [[], [], [], [], []];
     let cfDealer = 0n, cfMiner = 0n, cfHonest = 0n, factHonest = 0n;
     for (const s of snaps) {
-      const rest = referenceEpoch(validateEpochInput({ ...s.input, weights: [HONEST, HONEST, [], [], []] }));
+      const rest = referenceEpoch(validateEpochInput({ ...s.input, weights: [HONEST, HONEST, [], [], []], stake: s.input.stake.map((x, u) => (u === 2 ? 0 : x)) }));
       const up = maxUpscaleU16(rest.consensus);
       const row: SparseRow = up.flatMap((v, u): Array<[number, number]> => (v > 0 ? [[u, v]] : []));
       expect(row).toEqual([[3, 65535]]);
