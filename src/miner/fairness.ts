@@ -14,6 +14,12 @@ export class Turns {
   private readonly waiting: Array<() => void> = [];
   private granted = false;
 
+  /**
+   * @param yieldPass true when this pass should be given up (AcceptPriority.yielder: connections are being accepted);
+   *   never by default
+   */
+  constructor(private readonly yieldPass: () => boolean = () => false) {}
+
   /** Resolves when it is this caller's turn (at once when nobody had one in this pass). */
   turn(): Promise<void> {
     if (!this.granted) {
@@ -32,6 +38,7 @@ export class Turns {
   private next(): void {
     // setImmediate runs after the loop's network pass, so every pass answers what is ready before the next turn.
     setImmediate(() => {
+      if (this.waiting.length > 0 && this.yieldPass()) return this.next();
       const w = this.waiting.shift();
       if (w === undefined) {
         this.granted = false;
