@@ -46,7 +46,6 @@ export interface MinerCliOptions {
 export interface MinerLimits {
   maxConnections: number | null;
   maxConnectionsPerIp: number | null;
-  admitPerPass: number | null;
   maxBufferedBytes: number | null;
   maxBodyValues: number | null;
   maxTimeoutSeconds: number | null;
@@ -68,7 +67,7 @@ export interface RawMinerOptions {
   port?: unknown; host?: unknown; key?: unknown; keyEnv?: unknown; dev?: unknown; profile?: unknown; chain?: unknown; netuid?: unknown;
   refresh?: unknown; json?: unknown; task?: unknown; sourceSeed?: unknown; seed?: unknown; member?: unknown;
   copyOf?: unknown; delayMs?: unknown; oversizedBytes?: unknown; nanMode?: unknown; maxBodyBytes?: unknown;
-  maxConnections?: unknown; maxConnectionsPerIp?: unknown; admitPerPass?: unknown; maxBufferedBytes?: unknown; maxBodyValues?: unknown; maxTimeout?: unknown;
+  maxConnections?: unknown; maxConnectionsPerIp?: unknown; maxBufferedBytes?: unknown; maxBodyValues?: unknown; maxTimeout?: unknown;
   headersTimeoutMs?: unknown; requestTimeoutMs?: unknown;
 }
 
@@ -116,7 +115,6 @@ export function parseMinerOptions(raw: RawMinerOptions): MinerCliOptions {
     limits: {
       maxConnections: opt('--max-connections', raw.maxConnections, 1, 1_000_000),
       maxConnectionsPerIp: opt('--max-connections-per-ip', raw.maxConnectionsPerIp, 1, 1_000_000),
-      admitPerPass: opt('--admit-per-pass', raw.admitPerPass, 1, 1_000_000),
       maxBufferedBytes: opt('--max-buffered-bytes', raw.maxBufferedBytes, 1024, 2 ** 36),
       maxBodyValues: opt('--max-body-values', raw.maxBodyValues, 1, 100_000_000),
       maxTimeoutSeconds: opt('--max-timeout', raw.maxTimeout, 0, 3600),
@@ -268,7 +266,6 @@ export function minerCommand(): Command {
     .option('--max-buffered-bytes <n>', 'request body bytes held at once over all requests (default 33554432); past it 503')
     .option('--max-connections <n>', 'TCP connections open at once (default 2048); more are closed on accept')
     .option('--max-connections-per-ip <n>', 'TCP connections open at once from one IP address (default: no cap)')
-    .option('--admit-per-pass <n>', 'accepted connections whose reading starts per event-loop pass, newest first under a flood (default 32)')
     .option('--max-timeout <seconds>', 'largest timeout header accepted (default 120): it widens the nonce window')
     .option('--headers-timeout-ms <ms>', 'time a client has to send its headers (default 10000)')
     .option('--request-timeout-ms <ms>', 'time a client has to send its whole request (default 30000); stalled uploads are cut')

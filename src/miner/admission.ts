@@ -62,10 +62,11 @@ export function capConnectionsPerIp(server: Server, perIp: number | null): void 
  * first served. A caller whose connection arrives behind a burst of N waits for N passes before its connection is even
  * accepted, so the time a pass takes while connections are pending is what that caller waits for, N times over. A
  * pass that only accepts takes a few tens of µs; one that also reads, parses and refuses the connections accepted
- * before takes several times that (about 160 µs on this machine, 163 ms for a burst of 1,000). So while connections
- * are being accepted, the other work of the axon (admitting connections to the parser, the header-check turns) yields
- * its pass; it resumes as soon as a pass accepts nothing, or after `maxYields` passes in a row, so that a flood that
- * never stops cannot starve it.
+ * before takes several times that (163 ms for a burst of 1,000 on a quiet run of this machine, 322 ms when the requests
+ * were signed and each turn verified a signature). So while connections are being accepted, the header-check turns
+ * (fairness.ts) yield their pass; they resume as soon as a pass accepts nothing, or after `maxYields` passes in a row,
+ * so that a flood that never stops cannot starve them. A 404 needs no turn, so it is answered as soon as its
+ * connection is accepted and read.
  */
 export class AcceptPriority {
   private accepts = 0;
@@ -100,97 +101,5 @@ export class AcceptPriority {
       streak = 0;
       return false;
     };
-  }
-}
-
-/**
- * Admits accepted connections to the HTTP parser a few per pass of the event loop, newest first under overload
- * (issue 15, "done means" 3: a 404 within 100 ms while 1,000 connections flood in).
- *
- * Why. The server pauses each connection as it is accepted (`pauseOnConnect`: nothing is read, the bytes stay in the
- * kernel), so that accepting a burst costs little per pass (AcceptPriority). This queue then resumes them, at most
- * `perPass` per pass, which also bounds how long one pass of reading and parsing takes. Order: when no more than
- * `perPass` wait, all are admitted (the order does not matter); when more wait, the server is overloaded, and the
- * newest are admitted first. This is adaptive LIFO, as large RPC servers use it: after a burst, the connection that
- * arrived last is the one whose caller is still waiting, while the oldest of a flood are the likeliest to be part of
- * it. A connection left waiting is still bounded by node's header timeout, which counts from the accept (408).
- */
-export class ConnectionAdmission {
-  private readonly waiting: Socket[] = [];
-  private scheduled = false;
-  private admittedTotal = 0;
-
-  /**
-   * @param perPass connections resumed per pass of the event loop
-   * @param yieldPass true when this pass should be given up to accepting (AcceptPriority.yielder); never by default
-   * @param defer schedules the next pass (setImmediate, which runs after the loop's network phase); injectable
-   */
-  constructor(
-    private readonly perPass: number,
-    private readonly yieldPass: () => boolean = () => false,
-    private readonly defer: (f: () => void) => void = (f) => { setImmediate(f); },
-  ) {}
-
-  /**
-   * Pauses every connection `server` accepts from now on and admits it through this queue; the accepts are counted
-   * by `priority`, if given. Attach it after the server's other 'connection' listeners (a connection they close is
-   * not queued).
-   */
-  attach(server: Server, priority?: AcceptPriority): void {
-    // http.Server does not pass pauseOnConnect through to net.Server, but net reads the property at each accept.
-    (server as Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
-    server.on('connection', (socket: Socket) => {
-      priority?.noteAccept();
-      this.offer(socket);
-    });
-  }
-
-  /** Queues an accepted, paused connection (one already closed is dropped). */
-  offer(socket: Socket): void {
-    if (socket.destroyed) return;
-    this.waiting.push(socket);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      this.defer(() => this.pass());
-    }
-  }
-
-  /** Connections accepted and not yet admitted. */
-  get queued(): number {
-    return this.waiting.length;
-  }
-
-  /** Connections admitted since the start. */
-  get admitted(): number {
-    return this.admittedTotal;
-  }
-
-  private pass(): void {
-    this.scheduled = false;
-    if (this.yieldPass()) {
-      this.scheduled = true;
-      this.defer(() => this.pass());
-      return;
-    }
-    // Under overload (more waiting than one pass admits) the newest go first; otherwise all of them go now.
-    const batch = this.waiting.length <= this.perPass ? this.waiting.splice(0) : this.waiting.splice(-this.perPass);
-    for (const s of batch) {
-      if (s.destroyed) continue;
-      this.admittedTotal++;
-      s.resume();
-    }
-    // Connections closed while they waited (a header timeout, the client leaving) are dropped as they are met; a long
-    // queue is swept so that it never holds more than the server's connection cap of dead sockets.
-    if (this.waiting.length > 0) {
-      if (this.waiting.length > 4 * this.perPass) this.sweep();
-      this.scheduled = true;
-      this.defer(() => this.pass());
-    }
-  }
-
-  private sweep(): void {
-    let j = 0;
-    for (let i = 0; i < this.waiting.length; i++) if (!this.waiting[i]!.destroyed) this.waiting[j++] = this.waiting[i]!;
-    this.waiting.length = j;
   }
 }

@@ -44,11 +44,6 @@ export interface AxonOptions {
   maxConnections?: number;
   /** TCP connections open at once from one IP address; null: no per-address cap (behind a proxy, every caller shares one). */
   maxConnectionsPerIp?: number | null;
-  /**
-   * Accepted connections whose reading starts per pass of the event loop (newest first when more wait): this bounds
-   * how long one pass takes when a flood of connections arrives at once (admission.ts).
-   */
-  admitPerPass?: number;
   /** Time a client has to send the request headers (node's headersTimeout); then 408 and the connection is closed. */
   headersTimeoutMs?: number;
   /** Time a client has to send the whole request, body included (node's requestTimeout); a stalled upload is cut. */
@@ -93,9 +88,6 @@ export const AXON_DEFAULTS = Object.freeze({
   maxBufferedBytes: 32 * MIB,
   maxConnections: 2048,
   maxConnectionsPerIp: null,
-  // About 2 to 5 ms of parsing per pass at 60 to 150 µs a connection: far under the 100 ms a caller may wait, and
-  // still 6,000+ connections a second (a validator opens a few).
-  admitPerPass: 32,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -143,7 +135,6 @@ const CHECKS: Readonly<Record<keyof AxonOptions, Check>> = {
   maxBufferedBytes: int(1, 64 * 1024 * MIB),
   maxConnections: int(1, 1_000_000),
   maxConnectionsPerIp: (v) => (v === null ? null : int(1, 1_000_000)(v)),
-  admitPerPass: int(1, 1_000_000),
   // node refuses timers past 2^31 − 1 ms; a day is far beyond any upload.
   headersTimeoutMs: int(100, 86_400_000),
   requestTimeoutMs: int(100, 86_400_000),

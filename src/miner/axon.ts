@@ -15,7 +15,7 @@ import { resolveAxonOptions, type AxonOptions, type ResolvedAxonOptions } from '
 import { AxonListenError, HandlerResultError } from './errors.js';
 import type { HandlerResult, RawBody, SynapseRoute } from './handler.js';
 import { declaredLength, readBody } from './body-reader.js';
-import { AcceptPriority, ByteBudget, ConnectionAdmission, capConnectionsPerIp } from './admission.js';
+import { AcceptPriority, ByteBudget, capConnectionsPerIp } from './admission.js';
 import { Turns, limitedLog } from './fairness.js';
 import { NonceStore } from './nonce-store.js';
 import { Refusal, defaultVerify, pyInt, pyText } from './verify.js';
@@ -34,10 +34,12 @@ import { PriorityGate } from './priority-gate.js';
  */
 
 /**
- * Passes in a row the axon's other work gives up to accepting connections: at a few tens of µs an accept, a flood that
- * never stops still leaves that work a pass every millisecond or two.
+ * Passes in a row the header-check turns give up to accepting connections. At 32, a burst of 1,000 still had 30 turns
+ * (up to 1 ms each, signed) spread through it, and a 404 behind it waited up to 175 ms; at 256 the worst was 116 ms
+ * over six floods (bench/miner/miner-flood.bench.ts). A flood that never stops still leaves a turn every 256 accepts,
+ * about every 15 ms.
  */
-const ACCEPT_PRIORITY_MAX_YIELDS = 32;
+const ACCEPT_PRIORITY_MAX_YIELDS = 256;
 
 /** The version this axon reports (SDK 10.2.0 as version_as_int). */
 export const AXON_VERSION = 10_002_000;
@@ -366,8 +368,7 @@ export async function startAxon(options: AxonOptions): Promise<AxonHandle> {
   server.keepAliveTimeout = o.keepAliveTimeoutMs;
   server.maxConnections = o.maxConnections;
   capConnectionsPerIp(server, o.maxConnectionsPerIp);
-  // Last of the 'connection' listeners: a connection the per-address cap closed is not queued.
-  new ConnectionAdmission(o.admitPerPass, priority.yielder()).attach(server, priority);
+  server.on('connection', () => priority.noteAccept());
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(new AxonListenError(`${o.host}:${o.port}`, e.code ?? e.message)));
     // A flood of connections must not fill the accept queue (node's default backlog is 511): a connection turned away

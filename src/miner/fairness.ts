@@ -20,14 +20,23 @@ export class Turns {
    */
   constructor(private readonly yieldPass: () => boolean = () => false) {}
 
-  /** Resolves when it is this caller's turn (at once when nobody had one in this pass). */
+  /**
+   * Resolves when it is this caller's turn: at once when nobody had one in this pass and the pass need not yield
+   * (the yield check is asked first, so a request read in a pass that accepted a connection waits like the others).
+   */
   turn(): Promise<void> {
-    if (!this.granted) {
+    if (!this.granted && !this.yieldPass()) {
       this.granted = true;
       this.next();
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    const p = new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (!this.granted) {
+      // Nobody holds this pass's turn, but it was given up to accepting: the next pass decides again.
+      this.granted = true;
+      this.next();
+    }
+    return p;
   }
 
   /** Callers waiting for a turn. */
