@@ -17,7 +17,7 @@
 // Targets ("done means" 3): RSS under 300 MB during the flood, every 404 within 100 ms, RSS near its baseline after;
 // under the bigint requests, every probe within 100 ms.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -38,11 +38,15 @@ const TARGET_PROBE_MS = 100;
 interface Miner { child: ChildProcess; port: number; hotkey: string }
 
 async function startMiner(extra: string[]): Promise<Miner> {
-  const child = spawn(process.execPath, [`${ROOT}dist/cli.js`, 'miner', '--key', '//Bob', '--dev', '--profile', 'oracle-0.9', '--port', '0', '--json', ...extra],
+  // MINER_NODE_FLAGS adds node flags to the miner (to look inside it: MINER_NODE_FLAGS='--trace-gc').
+  const nodeFlags = (process.env.MINER_NODE_FLAGS ?? '').split(' ').filter((x) => x !== '');
+  const child = spawn(process.execPath, [...nodeFlags, `${ROOT}dist/cli.js`, 'miner', '--key', '//Bob', '--dev', '--profile', 'oracle-0.9', '--port', '0', '--json', ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr!.on('data', () => undefined);
+  if (process.env.MINER_STDOUT_FILE !== undefined) child.stdout!.on('data', (d: Buffer) => appendFileSync(process.env.MINER_STDOUT_FILE!, `${performance.now().toFixed(0)} ${d.toString()}`));
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const first = await lines.next();
+  let first = await lines.next();
+  while (first.done !== true && !String(first.value).startsWith('{')) first = await lines.next(); // --trace-gc lines
   const s = JSON.parse(first.value as string) as { port: number; hotkey: string };
   return { child, port: s.port, hotkey: s.hotkey };
 }
@@ -107,6 +111,7 @@ async function scenario(name: string, mode: string, connections: number, declare
   let peakRssMb = baselineRssMb;
   let probing = true;
   const t0 = performance.now();
+  if (process.env.MINER_STDOUT_FILE !== undefined) appendFileSync(process.env.MINER_STDOUT_FILE, `${t0.toFixed(0)} ATTACK START\n`);
   const rssTimer = setInterval(() => { peakRssMb = Math.max(peakRssMb, rssMb(pid)); }, RSS_MS);
   const prober = (async () => {
     while (probing) {

@@ -14,14 +14,29 @@ export class Turns {
   private readonly waiting: Array<() => void> = [];
   private granted = false;
 
-  /** Resolves when it is this caller's turn (at once when nobody had one in this pass). */
+  /**
+   * @param yieldPass true when this pass should be given up (AcceptPriority.yielder: connections are being accepted);
+   *   never by default
+   */
+  constructor(private readonly yieldPass: () => boolean = () => false) {}
+
+  /**
+   * Resolves when it is this caller's turn: at once when nobody had one in this pass and the pass need not yield
+   * (the yield check is asked first, so a request read in a pass that accepted a connection waits like the others).
+   */
   turn(): Promise<void> {
-    if (!this.granted) {
+    if (!this.granted && !this.yieldPass()) {
       this.granted = true;
       this.next();
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    const p = new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (!this.granted) {
+      // Nobody holds this pass's turn, but it was given up to accepting: the next pass decides again.
+      this.granted = true;
+      this.next();
+    }
+    return p;
   }
 
   /** Callers waiting for a turn. */
@@ -32,6 +47,7 @@ export class Turns {
   private next(): void {
     // setImmediate runs after the loop's network pass, so every pass answers what is ready before the next turn.
     setImmediate(() => {
+      if (this.waiting.length > 0 && this.yieldPass()) return this.next();
       const w = this.waiting.shift();
       if (w === undefined) {
         this.granted = false;
