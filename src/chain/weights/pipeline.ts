@@ -107,6 +107,11 @@ export class WeightsPipeline {
     return (await this.timelockVersion(w.netuid, state)) !== null ? this.commitTimelocked(w, state) : this.commitWeights(w, state);
   }
 
+  /** Which commit a commit-reveal subnet gets at the state's block: timelocked where the runtime has the call, else v2. */
+  async commitCall(state: WeightsChainState): Promise<'commit_timelocked_weights' | 'commit_weights'> {
+    return (await this.timelockVersion(state.netuid, state)) !== null ? 'commit_timelocked_weights' : 'commit_weights';
+  }
+
   /** The runtime's CommitRevealWeightsVersion at the state's block, or null when it has no commit_timelocked_weights. */
   private async timelockVersion(netuid: number, state: WeightsChainState): Promise<number | null> {
     return (await readTimelockCommitParams(this.conn, netuid, state.blockHash)).commitRevealVersion;
