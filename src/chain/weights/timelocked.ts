@@ -2,6 +2,7 @@ import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { decodeAddress } from '@polkadot/util-crypto';
 import { encodeWeightsPayload, firstRevealBlock, revealRound, TimelockWorker, QUICKNET_GENESIS_TIME, QUICKNET_PERIOD_SECONDS, QUICKNET_PUBLIC_KEY_HEX } from '../../timelock/index.js';
 import type { CommitIntent, TimelockCommit } from '../../store/index.js';
+import { crashPoint } from '../../faults/index.js';
 import { readStorageAt, resolveBlock } from '../storage/index.js';
 import { readTimelockCommitParams, type TimelockCommitParams } from '../timelock-params.js';
 import type { WeightsChainState } from './chain-state.js';
@@ -82,6 +83,7 @@ export async function commitTimelocked(ctx: DriverContext, t: TimelockPathOption
     return i;
   })();
   ctx.o.log(`intent ${intent.id}: timelocked commit for drand round ${round} (planned at block ${state.block})`);
+  crashPoint('timelock.stored');
   const out = await driveIntent(ctx, intent.id, state);
   if (out.failure === null) await recordFirstReveal(ctx, out.intent);
   return out;
