@@ -96,11 +96,16 @@ export async function runWeightsSet(o: WeightsSetOptions, io: WeightsSetIo): Pro
     }
     try {
       const w = { netuid: o.netuid, uids: emitted.uids, values: emitted.values, versionKey: preview.versionKey };
-      const landed = preview.kind === 'commit_weights' ? await pipeline.commitWeights(w) : await pipeline.setWeights(w);
+      const landed = preview.kind === 'commit_weights' ? await pipeline.commitWeights(w)
+        : preview.kind === 'commit_timelocked_weights' ? await pipeline.commitTimelocked(w) : await pipeline.setWeights(w);
       const i = landed.intent;
       io.stderr(`${i.kind} landed in block ${i.blockNumber} (${i.blockHash}), extrinsic ${i.extrinsicHash}`);
-      const out: Record<string, unknown> = { ...summary, outcome: i.kind === 'commit_weights' ? 'committed' : 'set', intent: i.id, block: i.blockNumber, blockHash: i.blockHash, extrinsicHash: i.extrinsicHash };
-      if (landed.revealWindow !== null) {
+      const out: Record<string, unknown> = { ...summary, outcome: i.kind === 'set_weights' ? 'set' : 'committed', intent: i.id, block: i.blockNumber, blockHash: i.blockHash, extrinsicHash: i.extrinsicHash };
+      if (landed.revealWindow !== null && i.kind === 'commit_timelocked_weights') {
+        // Timelocked: the chain reveals it itself when its drand round's pulse is stored; nothing to send.
+        io.stderr(`timelocked: the chain reveals it in blocks ${landed.revealWindow.first}..${landed.revealWindow.last} once the round's pulse is stored`);
+        out['revealWindow'] = landed.revealWindow;
+      } else if (landed.revealWindow !== null) {
         io.stderr(`reveal window: blocks ${landed.revealWindow.first}..${landed.revealWindow.last}; the salt is in ${o.db}`);
         out['revealWindow'] = landed.revealWindow;
         if (o.reveal) {

@@ -38,7 +38,7 @@ export function createMetrics(labels: Record<string, string> = {}, withDefaults 
     }),
     minerQueries: new Counter({ name: 'yumaval_miner_queries_total', help: 'Requests to miners by the dendrite status (200, 408, 422, 500, 503, ...)', labelNames: ['status'], registers }),
     submissions: new Counter({
-      name: 'yumaval_weights_submissions_total', help: 'Weight calls by call (set_weights, commit_weights, reveal_weights) and outcome (landed, failed, refused, unconfirmed)',
+      name: 'yumaval_weights_submissions_total', help: 'Weight calls by call (set_weights, commit_weights, reveal_weights, commit_timelocked) and outcome (landed, included, failed, refused, unconfirmed; dropped: a timelocked commit the chain discarded)',
       labelNames: ['call', 'outcome'], registers,
     }),
     blocksSinceLastUpdate: new Gauge({ name: 'yumaval_blocks_since_last_update', help: 'Finalized head minus the LastUpdate of the validator uid', registers }),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { WeightsPipelineOptions } from '../chain/index.js';
+import type { TimelockPathOptions, WeightsPipelineOptions } from '../chain/index.js';
 import type { KeySource } from '../keys/index.js';
 import type { WatchdogError } from './errors.js';
 import type { HealthReport, ListenAddress } from './http-server.js';
@@ -34,6 +34,11 @@ export interface ValidatorOptions {
   callTimeoutMs?: number;
   /** Options of the weight pipeline (poll interval, deadlines). */
   pipeline?: Omit<WeightsPipelineOptions, 'log'>;
+  /**
+   * Timelocked commits (runtimes with commit_timelocked_weights): the beacon (quicknet's key, genesis and period by
+   * default), the clock and the encryption. Tests on devnet give a local beacon's key here.
+   */
+  timelock?: Partial<TimelockPathOptions>;
   /** Register the process default metrics (CPU, memory) in this validator's registry (default true). */
   processMetrics?: boolean;
 }

@@ -290,7 +290,7 @@ export function createValidator(options: ValidatorOptions): Validator {
       alive();
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.
       const maxWaitMs = Math.min(WEIGHTS_PIPELINE_DEFAULTS.maxWaitMs, Math.ceil(config.stallSeconds * 1000));
-      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, signal: abort.signal, log: (line) => log.info({ component: 'weights' }, line) });
+      const pipeline = new WeightsPipeline(conn, store, key.pair, { maxWaitMs, ...options.pipeline, signal: abort.signal, log: (line) => log.info({ component: 'weights' }, line) }, options.timelock);
       lane = new WeightsLane({
         conn, store, pipeline, key: vk, selfUid, config, metrics, log, book: () => book, warm, signal: abort.signal,
         events: {

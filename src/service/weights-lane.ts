@@ -16,8 +16,16 @@ import { predictEpoch } from './prediction.js';
  * (2) predictions whose epoch has run are compared with what the chain stored; (3) due reveals are sent; (4) when
  * the warm-up is over and the cadence says so, the score book becomes weights (the SDK processing with the chain's
  * parameters), the next epoch is predicted, and the call goes through the WeightsPipeline. A submission counts as
- * landed only once LastUpdate and Weights at a finalized block show it.
+ * landed only once LastUpdate and Weights at a finalized block show it. A timelocked commit (runtimes with
+ * commit_timelocked_weights) has no reveal to send: once its reveal epoch has come it is reconciled (3b), and it counts
+ * as landed when the chain has revealed it; one the chain dropped is counted (outcome `dropped`), alerted, and
+ * committed again by the pipeline.
  */
+
+/** The metric label of a call (the timelocked commit is `commit_timelocked`). */
+function callLabel(kind: string): string {
+  return kind === 'commit_timelocked_weights' ? 'commit_timelocked' : kind;
+}
 
 /** What the lane reports to the validator. */
 export interface LaneEvents {
@@ -94,6 +102,7 @@ export class WeightsLane {
     }
     await this.checkPredictions(head);
     await this.revealDue(head);
+    await this.reconcileDue(head);
     if (!this.ctx.warm() || this.ctx.signal.aborted) return;
     await this.maybeSubmit();
   }
@@ -124,6 +133,28 @@ export class WeightsLane {
     }
   }
 
+  /** Reconciles the landed timelocked commits whose reveal epoch has come (see the header). */
+  private async reconcileDue(head: number): Promise<void> {
+    const { store, pipeline, key, metrics, events, log } = this.ctx;
+    const pending = store.timelock.listPending().filter((t) => t.commit.hotkey === key.hotkey && t.commit.netuid === key.netuid);
+    if (!pending.some((t) => t.commit.state === 'failed' || (t.firstRevealBlock !== null && head >= t.firstRevealBlock))) return;
+    for (const r of await pipeline.reconcileTimelocked()) {
+      if (r.kind === 'revealed') await this.confirm(store.intents.get(r.commitIntentId));
+      else if (r.kind === 'failed') metrics.submissions.inc({ call: 'commit_timelocked', outcome: 'failed' });
+      else if (r.kind === 'dropped') {
+        metrics.submissions.inc({ call: 'commit_timelocked', outcome: 'dropped' });
+        events.submitted({ call: 'commit_timelocked_weights', outcome: 'dropped', intentId: r.commitIntentId, block: null, error: r.reason });
+        log.error({ alert: 'timelocked_commit_dropped', intentId: r.commitIntentId, reason: r.reason, recommitIntentId: r.recommit?.intent.id ?? null }, 'ALERT: the chain dropped a timelocked weight commit; committing the same weights again');
+        const again = r.recommit;
+        if (again !== null) {
+          const ok = again.failure === null;
+          metrics.submissions.inc({ call: 'commit_timelocked', outcome: ok ? 'included' : 'failed' });
+          events.submitted({ call: 'commit_timelocked_weights', outcome: ok ? 'included' : again.failure ?? 'failed', intentId: again.intent.id, block: again.intent.blockNumber, error: again.chainError });
+        }
+      }
+    }
+  }
+
   private async maybeSubmit(): Promise<void> {
     const { pipeline, key, selfUid, config, metrics, events, log, store, conn } = this.ctx;
     const state = await pipeline.readState(key.netuid);
@@ -139,7 +170,7 @@ export class WeightsLane {
     }
     const emitted = pipeline.process(state, raw.uids, raw.weights);
     if (emitted.uids.length === 0) return;
-    const call = state.commitRevealEnabled ? 'commit_weights' : 'set_weights';
+    const call = state.commitRevealEnabled ? await pipeline.commitCall(state) : 'set_weights';
     let predictionId: number | null = null;
     if (!state.commitRevealEnabled) {
       // The epoch runs on the synced state with our new row: predicted before anything is sent.
@@ -160,7 +191,7 @@ export class WeightsLane {
       this.lastLandedTempo = epochIndex(state.block, key.netuid, state.tempo);
       const code = (e as { code?: string }).code ?? 'error';
       const outcome = code === 'ERR_WEIGHTS_PREVALIDATION' ? 'refused' : code === 'ERR_WEIGHTS_UNCONFIRMED' ? 'unconfirmed' : 'failed';
-      metrics.submissions.inc({ call, outcome });
+      metrics.submissions.inc({ call: callLabel(call), outcome });
       if (predictionId !== null) store.validator.dropPrediction(predictionId);
       events.submitted({ call, outcome, intentId: null, block: null, error: (e as Error).message });
       log.warn({ call, outcome, err: (e as Error).message }, 'weights not landed');
@@ -171,6 +202,8 @@ export class WeightsLane {
     if (predictionId !== null) store.validator.linkPrediction(predictionId, intent.id, nextEpochBlock(block, key.netuid, state.tempo));
     events.submitted({ call, outcome: 'included', intentId: intent.id, block, error: null });
     if (call === 'set_weights') await this.confirm(intent);
+    // A timelocked commit lands when the chain reveals it (reconcileDue); until then it is only included.
+    else if (call === 'commit_timelocked_weights') metrics.submissions.inc({ call: callLabel(call), outcome: 'included' });
     else metrics.submissions.inc({ call, outcome: 'landed' });
   }
 
@@ -187,7 +220,7 @@ export class WeightsLane {
     const row = m.weights[selfUid] ?? [];
     const want = new Map(intent.uids.map((u, i) => [u, expected[i] as number]));
     const same = row.filter(([, v]) => v !== 0).length === [...want.values()].filter((v) => v !== 0).length && row.every(([u, v]) => (want.get(u) ?? 0) === v);
-    const call = intent.kind;
+    const call = callLabel(intent.kind);
     if (!((m.lastUpdate[selfUid] ?? 0) >= (intent.kind === 'reveal_weights' ? 0 : block) && same)) {
       metrics.submissions.inc({ call, outcome: 'unconfirmed' });
       log.warn({ call, block, lastUpdate: m.lastUpdate[selfUid], finalized: m.block }, 'the call is finalized but LastUpdate/Weights at the finalized head do not show it');

@@ -15,7 +15,7 @@ import { InvalidTransitionError, StoreInputError, StoreNotFoundError } from './e
  * proven the old bytes can no longer land (their nonce is used by another extrinsic, or their era has expired).
  */
 
-export type IntentKind = 'set_weights' | 'commit_weights' | 'reveal_weights';
+export type IntentKind = 'set_weights' | 'commit_weights' | 'reveal_weights' | 'commit_timelocked_weights';
 export type IntentState = 'planned' | 'submitted' | 'in_block' | 'finalized' | 'failed';
 export type FailureKind = 'refused' | 'dispatch' | 'rejected' | 'expired';
 
@@ -164,8 +164,14 @@ export class CommitIntentRepo {
         AND commit_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?)
         AND (reveal_intent_id IS NULL OR reveal_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?))`)
         .run(cutoff, cutoff);
+      // A timelocked commit's row goes with its intent once it is reconciled (or its intent failed).
+      this.db.prepare(`DELETE FROM timelock_commits WHERE status <> 'pending'
+        AND commit_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?)`).run(cutoff);
+      this.db.prepare(`UPDATE timelock_commits SET recommit_intent_id = NULL
+        WHERE recommit_intent_id IN (SELECT id FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?)`).run(cutoff);
       const r = this.db.prepare(`DELETE FROM commit_intents WHERE state IN ('finalized', 'failed') AND updated_at < ?
         AND id NOT IN (SELECT commit_intent_id FROM commit_reveals)
+        AND id NOT IN (SELECT commit_intent_id FROM timelock_commits WHERE status = 'pending')
         AND id NOT IN (SELECT reveal_intent_id FROM commit_reveals WHERE reveal_intent_id IS NOT NULL)`).run(cutoff);
       return r.changes;
     })();

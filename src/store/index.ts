@@ -7,6 +7,8 @@ export { CommitIntentRepo } from './commit-intents.js';
 export type { CommitIntent, FailureKind, IntentKind, IntentState, NewIntent, SignedExtrinsic } from './commit-intents.js';
 export { RevealRepo } from './reveals.js';
 export type { PendingReveal, RevealStatus } from './reveals.js';
+export { TimelockCommitRepo } from './timelock-commits.js';
+export type { TimelockCommit, TimelockStatus } from './timelock-commits.js';
 export { InvalidTransitionError, StoreInputError, StoreKindError, StoreNotFoundError, StoreOpenError, StoreVersionError } from './errors.js';
 export { ValidatorStateRepo, StepOrderError } from './validator-state.js';
 export type { ValidatorKey, StoredScore, StepRecord, PredictionRecord, NewPrediction } from './validator-state.js';

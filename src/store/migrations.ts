@@ -114,4 +114,59 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       CREATE INDEX validator_predictions_open ON validator_predictions (chain, netuid, hotkey) WHERE checked_at IS NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'timelocked weight commits: the intent kind commit_timelocked_weights and each commit\'s ciphertext, round and reconcile state',
+    // SQLite cannot widen a CHECK in place: the intents table is rebuilt with the same columns, rows and ids. The
+    // reveal rows reference intents, and foreign keys are on (and cannot be switched off inside the migration's
+    // transaction): they are set aside while the old table is dropped, then put back once every id exists again.
+    sql: `
+      CREATE TEMP TABLE commit_reveals_keep AS SELECT * FROM commit_reveals;
+      DELETE FROM commit_reveals;
+      CREATE TABLE commit_intents_v3 (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind            TEXT    NOT NULL CHECK (kind IN ('set_weights', 'commit_weights', 'reveal_weights', 'commit_timelocked_weights')),
+        chain           TEXT    NOT NULL,
+        netuid          INTEGER NOT NULL,
+        hotkey          TEXT    NOT NULL,
+        uids            TEXT    NOT NULL,
+        "values"        TEXT    NOT NULL,
+        version_key     TEXT    NOT NULL,
+        commit_hash     TEXT,
+        state           TEXT    NOT NULL CHECK (state IN ('planned', 'submitted', 'in_block', 'finalized', 'failed')),
+        not_before      INTEGER,
+        nonce           INTEGER,
+        era_birth       INTEGER,
+        era_period      INTEGER,
+        extrinsic_hex   TEXT,
+        extrinsic_hash  TEXT,
+        block_number    INTEGER,
+        block_hash      TEXT,
+        error           TEXT,
+        failure_kind    TEXT    CHECK (failure_kind IN ('refused', 'dispatch', 'rejected', 'expired')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT    NOT NULL,
+        updated_at      TEXT    NOT NULL
+      );
+      INSERT INTO commit_intents_v3 SELECT * FROM commit_intents;
+      DROP TABLE commit_intents;
+      ALTER TABLE commit_intents_v3 RENAME TO commit_intents;
+      CREATE INDEX commit_intents_open ON commit_intents (state) WHERE state IN ('planned', 'submitted', 'in_block');
+      INSERT INTO commit_reveals SELECT * FROM temp.commit_reveals_keep;
+      DROP TABLE temp.commit_reveals_keep;
+      CREATE TABLE timelock_commits (
+        commit_intent_id    INTEGER PRIMARY KEY REFERENCES commit_intents (id),
+        ciphertext          TEXT    NOT NULL,
+        reveal_round        TEXT    NOT NULL,
+        version             INTEGER NOT NULL,
+        planned_block       INTEGER NOT NULL,
+        first_reveal_block  INTEGER,
+        status              TEXT    NOT NULL CHECK (status IN ('pending', 'revealed', 'dropped', 'failed')),
+        revealed_block      INTEGER,
+        recommit_intent_id  INTEGER REFERENCES commit_intents (id),
+        error               TEXT
+      );
+      CREATE INDEX timelock_commits_pending ON timelock_commits (status) WHERE status = 'pending';
+    `,
+  },
 ]);

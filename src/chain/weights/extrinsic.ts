@@ -20,6 +20,8 @@ import { readStorageAt, resolveBlock, type BlockRef } from '../storage/index.js'
 export type WeightCallSpec =
   | { kind: 'set_weights'; netuid: number; uids: readonly number[]; values: readonly number[]; versionKey: bigint }
   | { kind: 'commit_weights'; netuid: number; commitHash: string }
+  /** The ciphertext as stored (0x hex), the drand round and the runtime's CommitRevealWeightsVersion. */
+  | { kind: 'commit_timelocked_weights'; netuid: number; ciphertext: string; revealRound: bigint; version: number }
   | { kind: 'reveal_weights'; netuid: number; uids: readonly number[]; values: readonly number[]; salt: readonly number[]; versionKey: bigint };
 
 /** A signed extrinsic, ready to store and send. */
@@ -37,6 +39,7 @@ function buildCall(api: ApiPromise, c: WeightCallSpec): SubmittableExtrinsic<'pr
   const m = (api.tx as unknown as Record<string, TxModule>)['subtensorModule'] as TxModule;
   if (c.kind === 'set_weights') return (m['setWeights'] as TxModule[string])(c.netuid, c.uids, c.values, c.versionKey);
   if (c.kind === 'commit_weights') return (m['commitWeights'] as TxModule[string])(c.netuid, c.commitHash);
+  if (c.kind === 'commit_timelocked_weights') return (m['commitTimelockedWeights'] as TxModule[string])(c.netuid, c.ciphertext, c.revealRound, c.version);
   return (m['revealWeights'] as TxModule[string])(c.netuid, c.uids, c.values, c.salt, c.versionKey);
 }
 

@@ -14,3 +14,5 @@ export type { IntentOutcome } from './intent-driver.js';
 export { extrinsicHash, findExtrinsic, signWeightCall } from './extrinsic.js';
 export type { Signed, WeightCallSpec } from './extrinsic.js';
 export { PrevalidationError, RevealExpiredError, WeightsDispatchError, WeightsRejectedError, WeightsUnconfirmedError, WeightsWaitError } from './errors.js';
+export { TIMELOCK_PATH_DEFAULTS } from './timelocked.js';
+export type { ReconcileOutcome, TimelockPathOptions } from './timelocked.js';

@@ -62,9 +62,14 @@ export function eraFor(windowLast: number | null, birth: number, period: number)
 /** A pause that a stop ends at once (rejecting with the signal's reason). */
 const sleep = (ms: number, signal: AbortSignal | null): Promise<void> => pause(ms, undefined, signal === null ? undefined : { signal });
 
-function callOf(i: CommitIntent, salt: number[] | null): WeightCallSpec {
+function callOf(i: CommitIntent, salt: number[] | null, store: Store): WeightCallSpec {
   if (i.kind === 'set_weights') return { kind: 'set_weights', netuid: i.netuid, uids: i.uids, values: i.values, versionKey: i.versionKey };
   if (i.kind === 'commit_weights') return { kind: 'commit_weights', netuid: i.netuid, commitHash: i.commitHash as string };
+  if (i.kind === 'commit_timelocked_weights') {
+    // Always the stored ciphertext: a re-sign (stale nonce, expired era, a restart) commits the same bytes.
+    const t = store.timelock.get(i.id);
+    return { kind: 'commit_timelocked_weights', netuid: i.netuid, ciphertext: t.ciphertext, revealRound: t.revealRound, version: t.version };
+  }
   return { kind: 'reveal_weights', netuid: i.netuid, uids: i.uids, values: i.values, salt: salt ?? [], versionKey: i.versionKey };
 }
 
@@ -72,7 +77,8 @@ function callOf(i: CommitIntent, salt: number[] | null): WeightCallSpec {
 export function verdictFor(i: CommitIntent, s: WeightsChainState): Verdict {
   const c = { netuid: i.netuid, uids: i.uids, values: i.values, versionKey: i.versionKey };
   if (i.kind === 'set_weights') return checkSetWeights(s, c);
-  if (i.kind === 'commit_weights') return checkCommitWeights(s, c);
+  // A timelocked commit passes the same checks as commit_weights (subnets/weights.rs), the weights checked locally.
+  if (i.kind === 'commit_weights' || i.kind === 'commit_timelocked_weights') return checkCommitWeights(s, c);
   return checkRevealWeights(s, c, i.commitHash as string);
 }
 
@@ -140,7 +146,7 @@ export async function driveIntent(ctx: DriverContext, id: number, state?: Weight
           repo.markFailed(id, v.chainError, 'refused');
           return end('refused', v.chainError);
         }
-        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt()), eraFor(i.kind === 'reveal_weights' ? revealLast(id) : null, s.block, o.eraPeriod), { number: s.block, hash: s.blockHash });
+        const signed = await signWeightCall(conn, ctx.pair, callOf(i, salt(), store), eraFor(i.kind === 'reveal_weights' ? revealLast(id) : null, s.block, o.eraPeriod), { number: s.block, hash: s.blockHash });
         repo.sign(id, { nonce: signed.nonce, eraBirth: signed.eraBirth, eraPeriod: signed.eraPeriod, extrinsicHex: signed.hex, extrinsicHash: signed.hash });
         crashPoint(`intent.signed.${i.kind}`);
         continue;

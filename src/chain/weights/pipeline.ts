@@ -10,6 +10,8 @@ import { revealWindow } from './epoch.js';
 import { PrevalidationError, RevealExpiredError, WeightsDispatchError, WeightsRejectedError } from './errors.js';
 import { driveIntent, verdictFor, type DriverContext, type IntentOutcome } from './intent-driver.js';
 import { resolvePipelineOptions, type WeightsPipelineOptions } from './options.js';
+import { readTimelockCommitParams } from '../timelock-params.js';
+import { commitTimelocked, reconcileOne, recordFirstReveal, TIMELOCK_PATH_DEFAULTS, type ReconcileOutcome, type TimelockPathOptions } from './timelocked.js';
 import type { Verdict } from './prevalidate.js';
 
 /*
@@ -38,7 +40,7 @@ export interface WeightsLanded {
 /** What would be sent, and the chain's verdict on it now. */
 export interface WeightsPreview {
   state: WeightsChainState;
-  kind: 'set_weights' | 'commit_weights';
+  kind: 'set_weights' | 'commit_weights' | 'commit_timelocked_weights';
   versionKey: bigint;
   verdict: Verdict;
 }
@@ -48,6 +50,7 @@ const SALT_LENGTH = 8;
 /** The weight pipeline of one hotkey on one chain connection. */
 export class WeightsPipeline {
   private readonly ctx: DriverContext;
+  private readonly tl: TimelockPathOptions;
   readonly hotkey: string;
 
   /**
@@ -55,8 +58,9 @@ export class WeightsPipeline {
    * @param store the validator's store, where intents, signed bytes and salts live
    * @param pair the hotkey (signs; never logged)
    */
-  constructor(readonly conn: ChainConnection, readonly store: Store, pair: KeyringPair, options: WeightsPipelineOptions = {}) {
+  constructor(readonly conn: ChainConnection, readonly store: Store, pair: KeyringPair, options: WeightsPipelineOptions = {}, timelock: Partial<TimelockPathOptions> = {}) {
     this.ctx = { conn, store, pair, o: resolvePipelineOptions(options) };
+    this.tl = { ...TIMELOCK_PATH_DEFAULTS, ...Object.fromEntries(Object.entries(timelock).filter(([, v]) => v !== undefined)) };
     this.hotkey = pair.address;
     // Closed history would otherwise grow by an intent per tempo forever; what a restart needs is never pruned.
     const days = this.ctx.o.historyDays;
@@ -88,15 +92,63 @@ export class WeightsPipeline {
   async preview(w: WeightsToSet): Promise<WeightsPreview> {
     const state = await this.readState(w.netuid);
     const versionKey = w.versionKey ?? state.weightsVersionKey;
-    const kind = state.commitRevealEnabled ? 'commit_weights' : 'set_weights';
+    const kind = !state.commitRevealEnabled ? 'set_weights' : (await this.timelockVersion(w.netuid, state)) !== null ? 'commit_timelocked_weights' : 'commit_weights';
     const probe = { kind, netuid: w.netuid, uids: [...w.uids], values: [...w.values], versionKey, commitHash: null, hotkey: this.hotkey } as unknown as CommitIntent;
     return { state, kind, versionKey, verdict: verdictFor(probe, state) };
   }
 
-  /** set_weights or commit_weights, as the subnet's CommitRevealWeightsEnabled says. */
+  /**
+   * set_weights, or under commit-reveal (CommitRevealWeightsEnabled) a timelocked commit where the runtime has
+   * commit_timelocked_weights, else commit_weights (v2).
+   */
   async submit(w: WeightsToSet): Promise<WeightsLanded> {
     const state = await this.readState(w.netuid);
-    return state.commitRevealEnabled ? this.commitWeights(w, state) : this.setWeights(w, state);
+    if (!state.commitRevealEnabled) return this.setWeights(w, state);
+    return (await this.timelockVersion(w.netuid, state)) !== null ? this.commitTimelocked(w, state) : this.commitWeights(w, state);
+  }
+
+  /** Which commit a commit-reveal subnet gets at the state's block: timelocked where the runtime has the call, else v2. */
+  async commitCall(state: WeightsChainState): Promise<'commit_timelocked_weights' | 'commit_weights'> {
+    return (await this.timelockVersion(state.netuid, state)) !== null ? 'commit_timelocked_weights' : 'commit_weights';
+  }
+
+  /** The runtime's CommitRevealWeightsVersion at the state's block, or null when it has no commit_timelocked_weights. */
+  private async timelockVersion(netuid: number, state: WeightsChainState): Promise<number | null> {
+    return (await readTimelockCommitParams(this.conn, netuid, state.blockHash)).commitRevealVersion;
+  }
+
+  /**
+   * Commits weights timelocked to the drand round of their reveal epoch (timelocked.ts): the ciphertext stored with the
+   * intent before signing, the commit landed once. The chain reveals it; `reconcileTimelocked` checks that it did.
+   * Its reveal window is the reveal epoch's blocks. @throws as setWeights
+   */
+  async commitTimelocked(w: WeightsToSet, state?: WeightsChainState): Promise<WeightsLanded> {
+    const s = state ?? (await this.readState(w.netuid));
+    const params = await readTimelockCommitParams(this.conn, w.netuid, s.blockHash);
+    const plan = { chain: this.chainId, netuid: w.netuid, uids: w.uids, values: w.values, versionKey: w.versionKey ?? s.weightsVersionKey };
+    const landed = this.finish(await commitTimelocked(this.ctx, this.tl, plan, s, params));
+    const r = await recordFirstReveal(this.ctx, landed.intent);
+    return { ...landed, revealWindow: { first: r.first, last: r.last } };
+  }
+
+  /**
+   * Reconciles this hotkey's landed timelocked commits whose reveal epoch has come: revealed, dropped (committed again
+   * with the same weights when `recommit`, the default), failed, or still waiting.
+   */
+  async reconcileTimelocked(opts: { recommit?: boolean } = {}): Promise<ReconcileOutcome[]> {
+    const out: ReconcileOutcome[] = [];
+    for (const c of this.ctx.store.timelock.listPending()) {
+      if (c.commit.hotkey !== this.hotkey || c.commit.chain !== this.chainId) continue;
+      const recommit = opts.recommit === false ? null : async (dropped: typeof c, reason: string) => {
+        this.ctx.o.log(`intent ${dropped.commitIntentId}: timelocked commit dropped by the chain (${reason}); committing the same weights again`);
+        const s = await this.readState(dropped.commit.netuid);
+        const params = await readTimelockCommitParams(this.conn, dropped.commit.netuid, s.blockHash);
+        const plan = { chain: this.chainId, netuid: dropped.commit.netuid, uids: dropped.commit.uids, values: dropped.commit.values, versionKey: dropped.commit.versionKey };
+        return commitTimelocked(this.ctx, this.tl, plan, s, params, { id: dropped.commitIntentId, error: reason });
+      };
+      out.push(await reconcileOne(this.ctx, c, recommit));
+    }
+    return out;
   }
 
   /**
@@ -212,6 +264,7 @@ export class WeightsPipeline {
       if (i.hotkey !== this.hotkey || i.chain !== this.chainId || i.kind === 'reveal_weights') continue;
       const r = await driveIntent(this.ctx, i.id);
       if (r.intent.kind === 'commit_weights' && r.failure === null) await this.recordWindow(r.intent);
+      if (r.intent.kind === 'commit_timelocked_weights' && r.failure === null) await recordFirstReveal(this.ctx, r.intent);
       done.push(r);
     }
     return { intents: done, reveals: await this.revealPending() };
