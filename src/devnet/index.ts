@@ -15,5 +15,5 @@ export type { BlockContext, BlockRecord, HeaderJson } from './chain.js';
 export type { CallContext, RuntimeModule } from './dispatch.js';
 export { RPC_SERVER_DEFAULTS, RpcError, resolveRpcServerOptions, startRpcServer } from './rpc/index.js';
 export type { RpcServer, RpcServerOptions } from './rpc/index.js';
-export { commitHash, epochIndex, epochInputAt, isEpochBlock, subtensorGenesis, subtensorModule } from './subtensor/index.js';
-export type { SubtensorConfig } from './subtensor/index.js';
+export { commitHash, epochIndex, epochInputAt, isEpochBlock, LocalBeacon, subtensorGenesis, subtensorModule } from './subtensor/index.js';
+export type { BeaconOptions, Pulse, SubtensorConfig } from './subtensor/index.js';

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectDevnetSpec } from '../../src/devnet/runtime.js';
+import { selectDevnetSpec } from '../../src/devnet/index.js';
 import { roundAt } from '../../src/timelock/index.js';
 import { startHarness, type Harness } from '../chain/weights/helpers.js';
 import { tsxArgs } from '../support/tsx.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { DUMMY_SPEC } from '../../src/dendrite/protocol/index.js';
+import { DUMMY_SPEC } from '../../src/protocol/index.js';
 import { loadKey } from '../../src/keys/index.js';
 import { AcceptPriority } from '../../src/miner/admission.js';
 import { Turns } from '../../src/miner/fairness.js';

@@ -5,7 +5,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { u8aToHex } from '@polkadot/util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectDevnetSpec } from '../../src/devnet/runtime.js';
+import { selectDevnetSpec } from '../../src/devnet/index.js';
 import { CRASH_AT_ENV } from '../../src/faults/index.js';
 import { type AxonHandle } from '../../src/miner/index.js';
 import { startProfileAxon, startServiceDevnet, type ServiceDevnet } from './harness.js';

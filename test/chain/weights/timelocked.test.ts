@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncMetagraph } from '../../../src/chain/index.js';
 import { signWeightCall, WeightsPipeline } from '../../../src/chain/weights/index.js';
-import { selectDevnetSpec } from '../../../src/devnet/runtime.js';
-import { LocalBeacon } from '../../../src/devnet/subtensor/index.js';
+import { selectDevnetSpec } from '../../../src/devnet/index.js';
+import { LocalBeacon } from '../../../src/devnet/index.js';
 import { decodeWeightsPayload, decrypt, encrypt, firstRevealBlock } from '../../../src/timelock/index.js';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
 import { devnetRpc, quiet, startHarness, type Harness } from './helpers.js';
