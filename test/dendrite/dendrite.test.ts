@@ -154,6 +154,8 @@ describe('createDendrite without allowPrivate', () => {
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, workers: 0 })).rejects.toMatchObject({ message: expect.stringMatching(/option workers/) });
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, maxResponseBytes: 1.5 })).rejects.toMatchObject({ message: expect.stringMatching(/option maxResponseBytes/) });
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, allowPrivate: 'yes' as never })).rejects.toMatchObject({ message: expect.stringMatching(/option allowPrivate/) });
+    await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, workerYoungGenerationMb: -1 })).rejects.toMatchObject({ message: expect.stringMatching(/option workerYoungGenerationMb: expected an integer in 0\.\.1024 MiB/) });
+    await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, workerOldGenerationMb: 0.5 })).rejects.toMatchObject({ message: expect.stringMatching(/option workerOldGenerationMb/) });
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, colour: 1 } as never)).rejects.toMatchObject({ message: expect.stringMatching(/option colour: unknown option/) });
     await expect(createDendrite({ key: { secret: 'abandon' } as never })).rejects.toMatchObject({ message: 'option key: expected exactly one of { file: path }, { env: NAME } or { uri: "//Name" }' });
   });
