@@ -121,7 +121,15 @@ export class WeightsLane {
     // Under commit-reveal the weights count from their reveal: the epoch after it is predicted with the committed row
     // just before the reveal goes out. When several reveals are due, the last one's row is what the epoch sees.
     const last = due.at(-1);
-    const predicted = last === undefined ? null : { commitId: last.commitIntentId, id: await this.predict(last.commit.uids, last.commit.values) };
+    let predicted: { commitId: number; id: number } | null = null;
+    if (last !== undefined) {
+      try {
+        predicted = { commitId: last.commitIntentId, id: await this.predict(last.commit.uids, last.commit.values) };
+      } catch (e) {
+        // A prediction is a report: it never holds a reveal back inside its window.
+        this.ctx.log.warn({ err: (e as Error).message }, 'no prediction for this reveal (the metagraph read failed)');
+      }
+    }
     for (const r of await pipeline.revealPending()) {
       this.ctx.metrics.submissions.inc({ call: 'reveal_weights', outcome: r.status === 'revealed' ? 'landed' : 'failed' });
       this.ctx.events.submitted({ call: 'reveal_weights', outcome: r.status, intentId: r.reveal?.id ?? null, block: r.reveal?.blockNumber ?? null, error: r.error });
