@@ -104,6 +104,11 @@ export async function createDendrite(options: DendriteOptions): Promise<Dendrite
     maxQueue: 'auto',
     // Workers keep keep-alive sockets and timers open between tasks; Atomics.wait would freeze them.
     atomics: 'disabled',
+    // V8's defaults for a 0 (docs/validator.md, "Cost", has the figures).
+    resourceLimits: {
+      ...(o.workerYoungGenerationMb > 0 ? { maxYoungGenerationSizeMb: o.workerYoungGenerationMb } : {}),
+      ...(o.workerOldGenerationMb > 0 ? { maxOldGenerationSizeMb: o.workerOldGenerationMb } : {}),
+    },
   });
   try {
     await ready;

@@ -30,6 +30,17 @@ export interface DendriteOptions {
   breakerMaxEntries?: number;
   /** Our external IP as sent in `bt_header_dendrite_ip` (the axon overwrites it with the TCP peer address anyway). */
   externalIp?: string;
+  /**
+   * Each worker's V8 young generation, in MiB (the worker's `resourceLimits.maxYoungGenerationSizeMb`); 0 keeps V8's
+   * default, which grows to 48 MiB or more per thread on 64-bit.
+   */
+  workerYoungGenerationMb?: number;
+  /**
+   * Each worker's V8 old generation cap, in MiB (`resourceLimits.maxOldGenerationSizeMb`); 0 (the default) keeps V8's.
+   * A cap makes V8 collect sooner, but a worker that needs more (many large replies in flight) dies and its queries
+   * fail: size it above `concurrency / workers × maxResponseBytes` plus about 30 MiB of code and state.
+   */
+  workerOldGenerationMb?: number;
 }
 
 /** DendriteOptions with every default filled in. */
@@ -46,6 +57,11 @@ export const DENDRITE_DEFAULTS: Readonly<Omit<ResolvedDendriteOptions, 'key' | '
   breakerCoolDownMs: 60_000,
   breakerMaxEntries: 65_536,
   externalIp: '0.0.0.0',
+  // A worker's garbage is short-lived (one request's strings and buffers): V8's default young generation lets each
+  // thread's RSS grow by tens of MiB; 16 MiB halves it and still lets a request's garbage die young
+  // (docs/validator.md, "Cost").
+  workerYoungGenerationMb: 16,
+  workerOldGenerationMb: 0,
 });
 
 /** The longest query deadline accepted, in seconds. */
@@ -79,6 +95,8 @@ const CHECKS: Readonly<Record<keyof ResolvedDendriteOptions, Check>> = {
   breakerThreshold: intIn(1, 1_000_000),
   breakerCoolDownMs: intIn(0, 86_400_000),
   breakerMaxEntries: intIn(1, 10_000_000),
+  workerYoungGenerationMb: intIn(0, 1024),
+  workerOldGenerationMb: intIn(0, 65_536),
   externalIp: (v) => (typeof v === 'string' && /^[\x21-\x7e]{1,64}$/.test(v) ? null : 'expected an IP address as text (visible ASCII, at most 64 characters)'),
 };
 

@@ -48,6 +48,10 @@ export interface ValidatorConfig {
   concurrency: number;
   /** The dendrite's worker threads. */
   dendriteWorkers: number;
+  /** Each dendrite worker's V8 young generation in MiB (0: V8's default); bounds the workers' share of RSS. */
+  dendriteWorkerYoungGenerationMb: number;
+  /** Each dendrite worker's V8 old generation cap in MiB (0: V8's default, no cap). */
+  dendriteWorkerOldGenerationMb: number;
   /** The metagraph is read again every this many finalized blocks (and at every tempo boundary). */
   syncEveryBlocks: number;
   /** After a start without stored scores, no weights until this many miners have been scored. */
@@ -88,6 +92,10 @@ export const VALIDATOR_CONFIG_DEFAULTS: Readonly<ValidatorConfig> = Object.freez
   concurrency: 32,
   // The reference machine has 2 cores.
   dendriteWorkers: 2,
+  // The dendrite's own default (DENDRITE_DEFAULTS.workerYoungGenerationMb): measured in docs/validator.md, "Cost".
+  dendriteWorkerYoungGenerationMb: 16,
+  // No cap by default: a capped worker that needs more dies and its queries fail (docs/validator.md, "Cost").
+  dendriteWorkerOldGenerationMb: 0,
   // The template's epoch_length, 100 blocks, as the resync cadence (§5: should_sync_metagraph).
   syncEveryBlocks: 100,
   // Enough miners for the SDK processing to have something to weigh on a small subnet.
@@ -145,6 +153,8 @@ const CHECKS: Readonly<Record<keyof ValidatorConfig, Check>> = {
   vpermitStakeLimit: (v) => (typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) < 1n << 64n ? null : 'expected rao as a decimal string (a u64)'),
   concurrency: intIn(1, 1024),
   dendriteWorkers: intIn(1, 64),
+  dendriteWorkerYoungGenerationMb: intIn(0, 1024),
+  dendriteWorkerOldGenerationMb: intIn(0, 65_536),
   syncEveryBlocks: intIn(1, 1_000_000),
   minScoredBeforeWeights: intIn(0, 65_536),
   stallSeconds: secondsIn(0, 86_400 * 7),

@@ -42,6 +42,8 @@ export interface StepOutcome {
   statuses: Map<number, number>;
   /** Shapley values of the queried uids. */
   shapley: Map<number, number>;
+  /** The slowest answer's time as the dendrite measured it (processTime), in ms; 0 when none answered. */
+  slowestAnswerMs: number;
 }
 
 function axonsOf(m: Metagraph, uids: readonly number[]): QueryAxon[] {
@@ -64,6 +66,7 @@ export async function runStep(s: StepInput): Promise<StepOutcome> {
   const statuses = new Map<number, number>();
   let next = 0;
   let cut = false;
+  let slowest = 0;
   const lane = async (): Promise<void> => {
     for (;;) {
       if (s.signal?.aborted) {
@@ -76,6 +79,7 @@ export async function runStep(s: StepInput): Promise<StepOutcome> {
       results.forEach((r, i) => {
         (replies.get(s.uids[i] as number) as MinerReply[])[b] = replyOf(r);
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+        if (r.processTime !== null && r.processTime > slowest) slowest = r.processTime;
       });
     }
   };
@@ -99,5 +103,5 @@ export async function runStep(s: StepInput): Promise<StepOutcome> {
     const responsive = responsiveSet.has(uid);
     entries.push(responsive ? { uid, hotkey, queried, responsive, shapley: shapley.get(uid) as number } : { uid, hotkey, queried, responsive });
   }
-  return { complete: !cut, entries, queried: s.uids.length, responsive: responsiveSet.size, statuses, shapley };
+  return { complete: !cut, entries, queried: s.uids.length, responsive: responsiveSet.size, statuses, shapley, slowestAnswerMs: slowest * 1000 };
 }

@@ -50,7 +50,12 @@ export type StopReason = { kind: 'stop' } | { kind: 'epochs'; landed: number } |
 export interface ValidatorEventMap {
   started: [{ uid: number; hotkey: string; block: number; restored: boolean; nextStep: number }];
   sync: [{ block: number; n: number; changedHotkeys: number[] }];
-  step: [{ step: number; block: number; task: string; queried: number; responsive: number; durationMs: number; shapley: ReadonlyMap<number, number> }];
+  /**
+   * A step applied. `durationMs` is what the step record stores (up to the transaction); `appliedMs` runs to the
+   * transaction's end; `slowestAnswerMs` is the slowest miner's answer, so `appliedMs − slowestAnswerMs` is the
+   * step's own overhead (the cost benchmark's figure).
+   */
+  step: [{ step: number; block: number; task: string; queried: number; responsive: number; durationMs: number; appliedMs: number; slowestAnswerMs: number; shapley: ReadonlyMap<number, number> }];
   submitted: [{ call: string; outcome: string; intentId: number | null; block: number | null; error: string | null }];
   landed: [{ call: string; block: number; landed: number; uids: number[]; values: number[] }];
   prediction: [{ epochBlock: number; vtrust: number; dividends: number }];

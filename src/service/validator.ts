@@ -178,6 +178,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         const stored = next.toJSON().entries.filter((e) => e.uid < m.n);
         crashPoint('step.scored');
         (store as Store).validator.commitStep(c, { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs }, stored);
+        const appliedMs = performance.now() - t0;
         book = next;
         for (const uid of uids) scoredSinceStart.add(uid);
         lastStepAt = Date.now();
@@ -187,7 +188,7 @@ export function createValidator(options: ValidatorOptions): Validator {
         metrics.lastStepTimestamp.set(lastStepAt / 1000);
         log.info({ step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, statuses: Object.fromEntries(out.statuses), durationMs: Math.round(durationMs) }, 'step applied');
         if (log.isLevelEnabled('debug')) log.debug({ step, shapley: Object.fromEntries(out.shapley), scores: Object.fromEntries(stored.map((e) => [e.uid, e.score])) }, 'step scores');
-        emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs, shapley: out.shapley });
+        emit('step', { step, block: m.block, task: task.name, queried: out.queried, responsive: out.responsive, durationMs, appliedMs, slowestAnswerMs: out.slowestAnswerMs, shapley: out.shapley });
         crashPoint('step.applied');
         step++;
       } catch (e) {
@@ -285,7 +286,8 @@ export function createValidator(options: ValidatorOptions): Validator {
       const breakerThreshold = Math.max(DENDRITE_DEFAULTS.breakerThreshold, 2 * Math.min(config.concurrency, config.queriesPerStep));
       dendrite = await createDendrite({
         key: options.key, dev: options.dev === true, workers: config.dendriteWorkers, timeout: config.queryTimeoutSeconds,
-        allowPrivate: options.allowPrivate === true, breakerThreshold,
+        allowPrivate: options.allowPrivate === true, breakerThreshold, workerYoungGenerationMb: config.dendriteWorkerYoungGenerationMb,
+        workerOldGenerationMb: config.dendriteWorkerOldGenerationMb,
       });
       alive();
       // No wait of the pipeline (a rate limit, a reveal window) outlasts the watchdog's patience.

@@ -125,10 +125,27 @@ export class WeightsLane {
   private async revealDue(head: number): Promise<void> {
     const { store, pipeline, key } = this.ctx;
     const pending = store.reveals.listPending().filter((p) => p.commit.hotkey === key.hotkey && p.commit.netuid === key.netuid && p.commit.state === 'finalized');
-    if (!pending.some((p) => p.revealFirst !== null && head + 1 >= p.revealFirst)) return;
+    const due = pending.filter((p) => p.revealFirst !== null && head + 1 >= p.revealFirst && (p.revealLast === null || head + 1 <= p.revealLast));
+    if (due.length === 0 && !pending.some((p) => p.revealFirst !== null && head + 1 >= p.revealFirst)) return;
+    // Under commit-reveal the weights count from their reveal: the epoch after it is predicted with the committed row
+    // just before the reveal goes out. When several reveals are due, the last one's row is what the epoch sees.
+    const last = due.at(-1);
+    let predicted: { commitId: number; id: number } | null = null;
+    if (last !== undefined) {
+      try {
+        predicted = { commitId: last.commitIntentId, id: await this.predict(last.commit.uids, last.commit.values) };
+      } catch (e) {
+        // A prediction is a report: it never holds a reveal back inside its window.
+        this.ctx.log.warn({ err: (e as Error).message }, 'no prediction for this reveal (the metagraph read failed)');
+      }
+    }
     for (const r of await pipeline.revealPending()) {
       this.ctx.metrics.submissions.inc({ call: 'reveal_weights', outcome: r.status === 'revealed' ? 'landed' : 'failed' });
       this.ctx.events.submitted({ call: 'reveal_weights', outcome: r.status, intentId: r.reveal?.id ?? null, block: r.reveal?.blockNumber ?? null, error: r.error });
+      if (predicted !== null && r.commitIntentId === predicted.commitId) {
+        if (r.status === 'revealed' && r.reveal?.blockNumber != null) store.validator.linkPrediction(predicted.id, r.reveal.id, nextEpochBlock(r.reveal.blockNumber, key.netuid, this.tempo));
+        else store.validator.dropPrediction(predicted.id);
+      }
       if (r.status === 'revealed' && r.reveal !== null) await this.confirm(r.reveal);
     }
   }
@@ -155,8 +172,28 @@ export class WeightsLane {
     }
   }
 
+  /** The subnet's tempo as last synced here (for the epoch block of a prediction). */
+  private tempo = 360;
+
+  /**
+   * Predicts the next epoch with `uids`/`values` as our row, landing in the block after the finalized head, on the
+   * metagraph synced at that head; stores the prediction (linked to its intent once that lands) and returns its id.
+   */
+  private async predict(uids: readonly number[], values: readonly number[], at?: string): Promise<number> {
+    const { conn, key, selfUid, store, metrics, events } = this.ctx;
+    const hash = at ?? (await conn.call('read the finalized head', async (api) => (await api.rpc.chain.getFinalizedHead()).toHex()));
+    const m = await syncMetagraph(conn, key.netuid, { at: hash });
+    events.metagraph(m);
+    this.tempo = m.hyperparams.tempo;
+    const p = predictEpoch(m, selfUid, uids, values, m.block + 1);
+    const id = store.validator.addPrediction(key, { uid: selfUid, syncedBlock: m.block, epochBlock: p.epochBlock, predictedVtrust: p.vtrust, predictedDividends: p.dividends, predictedIncentive: p.incentive });
+    metrics.vtrustPredicted.set(p.vtrust / 65535);
+    events.prediction({ epochBlock: p.epochBlock, vtrust: p.vtrust, dividends: p.dividends });
+    return id;
+  }
+
   private async maybeSubmit(): Promise<void> {
-    const { pipeline, key, selfUid, config, metrics, events, log, store, conn } = this.ctx;
+    const { pipeline, key, selfUid, config, metrics, events, log, store } = this.ctx;
     const state = await pipeline.readState(key.netuid);
     const due = weightsDue({
       head: state.block, netuid: key.netuid, tempo: state.tempo, offset: config.weightsBlockOffset, lastLandedTempo: this.lastLandedTempo,
@@ -171,16 +208,9 @@ export class WeightsLane {
     const emitted = pipeline.process(state, raw.uids, raw.weights);
     if (emitted.uids.length === 0) return;
     const call = state.commitRevealEnabled ? await pipeline.commitCall(state) : 'set_weights';
-    let predictionId: number | null = null;
-    if (!state.commitRevealEnabled) {
-      // The epoch runs on the synced state with our new row: predicted before anything is sent.
-      const m = await syncMetagraph(conn, key.netuid, { at: state.blockHash });
-      events.metagraph(m);
-      const p = predictEpoch(m, selfUid, emitted.uids, emitted.values, state.block + 1);
-      predictionId = store.validator.addPrediction(key, { uid: selfUid, syncedBlock: m.block, epochBlock: p.epochBlock, predictedVtrust: p.vtrust, predictedDividends: p.dividends, predictedIncentive: p.incentive });
-      metrics.vtrustPredicted.set(p.vtrust / 65535);
-      events.prediction({ epochBlock: p.epochBlock, vtrust: p.vtrust, dividends: p.dividends });
-    }
+    // The epoch runs on the synced state with our new row: predicted before anything is sent (under commit-reveal v2,
+    // before the reveal: revealDue; a timelocked commit is revealed by the chain, and is not predicted).
+    const predictionId = state.commitRevealEnabled ? null : await this.predict(emitted.uids, emitted.values, state.blockHash);
     log.info({ call, block: state.block, why: due.why, uids: emitted.uids.length }, 'submitting weights');
     crashPoint(`weights.planned.${call}`);
     let intent: CommitIntent;

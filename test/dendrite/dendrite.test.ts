@@ -156,5 +156,7 @@ describe('createDendrite without allowPrivate', () => {
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, allowPrivate: 'yes' as never })).rejects.toMatchObject({ message: expect.stringMatching(/option allowPrivate/) });
     await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, colour: 1 } as never)).rejects.toMatchObject({ message: expect.stringMatching(/option colour: is not a dendrite option \(expected one of key, dev, workers/) });
     await expect(createDendrite({ key: { secret: 'abandon' } as never })).rejects.toMatchObject({ message: 'option key: expected exactly one of { file: path }, { env: NAME } or { uri: "//Name" } (the value given is not shown)' });
+    await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, workerYoungGenerationMb: -1 })).rejects.toMatchObject({ message: expect.stringMatching(/option workerYoungGenerationMb: expected an integer/) });
+    await expect(createDendrite({ key: { uri: '//Alice' }, dev: true, workerOldGenerationMb: 0.5 })).rejects.toMatchObject({ message: expect.stringMatching(/option workerOldGenerationMb/) });
   });
 });

@@ -18,6 +18,8 @@ import { startProfileAxon, startServiceDevnet, type ServiceDevnet } from './harn
 const NETUID = 1;
 /** The same miners on a subnet with commit-reveal. */
 const CR_NETUID = 4;
+/** Commit-reveal again, for the prediction made before a reveal (a validator of its own there). */
+const CR_PREDICT_NETUID = 5;
 // Generous for a loaded 2-core machine (the devnet, 12 axons and the validator share this process).
 const QUERY_TIMEOUT_S = 4;
 const PROFILE_OPTIONS: Partial<Record<string, ProfileOptions>> = {
@@ -45,6 +47,7 @@ beforeAll(async () => {
   devnet = await startServiceDevnet([
     { netuid: NETUID, tempo: 11, weightsSetRateLimit: 2, minAllowedWeights: 1, neurons },
     { netuid: CR_NETUID, tempo: 15, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
+    { netuid: CR_PREDICT_NETUID, tempo: 15, weightsSetRateLimit: 2, minAllowedWeights: 1, commitRevealEnabled: true, revealPeriodEpochs: 1, neurons },
   ], axons, 'service');
   ({ server, dir } = devnet);
 }, 60_000);
@@ -132,4 +135,36 @@ describe('yumaval validator on devnet with the 12 reference miners', () => {
       await api.disconnect();
     }
   }, 90_000);
+
+  it('under commit-reveal, predicts the epoch after each reveal with the committed row, and the chain stores exactly that', async () => {
+    const v = createValidator({
+      chain: server.url, netuid: CR_PREDICT_NETUID, key: { uri: '//Alice' }, dev: true, db: join(dir, 'cr-predict.db'), allowPrivate: true,
+      logger: quiet, processMetrics: false, pipeline: { pollMs: 50, inclusionTimeoutMs: 20_000, backoffMs: 100 },
+      config: {
+        queriesPerStep: 8, stepIntervalSeconds: 0.2, queryTimeoutSeconds: QUERY_TIMEOUT_S, dendriteWorkers: 1, syncEveryBlocks: 4,
+        minScoredBeforeWeights: PROFILE_NAMES.length, stallSeconds: 60, maxBlocksWithoutWeights: 200,
+      },
+    });
+    const order: string[] = [];
+    v.on('submitted', (e) => order.push(`${e.call}:${e.outcome}`));
+    const predictions: Array<{ epochBlock: number; vtrust: number }> = [];
+    v.on('prediction', (e) => { order.push('prediction'); predictions.push(e); });
+    const checked = new Promise<{ epochBlock: number; diffVtrust: number; diffDividends: number; maxDiffIncentive: number }>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no prediction checked in 80 s: ${order.join(', ')}`)), 80_000);
+      v.on('predictionChecked', (e) => { clearTimeout(t); resolve(e); });
+    });
+    await v.start();
+    try {
+      const c = await checked;
+      // Nothing is predicted at the commit (the row counts from its reveal); the prediction comes before the reveal.
+      expect(order[0]).toBe('commit_weights:included');
+      expect(order.indexOf('prediction')).toBeGreaterThan(0);
+      expect(order.indexOf('prediction')).toBeLessThan(order.indexOf('reveal_weights:revealed'));
+      // Nobody else sets weights on this subnet: the exact epoch predicted what the chain stored, bit for bit.
+      expect(c).toEqual({ epochBlock: expect.any(Number), diffVtrust: 0, diffDividends: 0, maxDiffIncentive: 0 });
+      expect(predictions.some((p) => p.vtrust > 0)).toBe(true);
+    } finally {
+      await v.stop();
+    }
+  }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { DENDRITE_DEFAULTS } from '../../src/dendrite/index.js';
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '../../src/errors/index.js';
 import { resolveValidatorConfig, VALIDATOR_CONFIG_DEFAULTS, VALIDATOR_CONFIG_KEYS } from '../../src/service/index.js';
@@ -24,6 +25,8 @@ describe('resolveValidatorConfig', () => {
     expect(Object.isFrozen(VALIDATOR_CONFIG_DEFAULTS)).toBe(true);
     expect(Object.isFrozen(c)).toBe(true);
     expect(c.tasks).toEqual([{ name: 'next-token', weight: 1 }]);
+    // The workers' heap limits are the dendrite's own defaults.
+    expect([c.dendriteWorkerYoungGenerationMb, c.dendriteWorkerOldGenerationMb]).toEqual([DENDRITE_DEFAULTS.workerYoungGenerationMb, DENDRITE_DEFAULTS.workerOldGenerationMb]);
   });
 
   it('merges given keys over the defaults and leaves the rest', () => {
@@ -71,6 +74,9 @@ describe('resolveValidatorConfig', () => {
     [{ vpermitStakeLimit: '18446744073709551616' }, 'config.vpermitStakeLimit'],
     [{ weightsBlockOffset: -1 }, 'config.weightsBlockOffset'],
     [{ concurrency: 0 }, 'config.concurrency'],
+    [{ dendriteWorkerYoungGenerationMb: -1 }, 'config.dendriteWorkerYoungGenerationMb'],
+    [{ dendriteWorkerYoungGenerationMb: 2048 }, 'config.dendriteWorkerYoungGenerationMb'],
+    [{ dendriteWorkerOldGenerationMb: '64' }, 'config.dendriteWorkerOldGenerationMb'],
     [{ syncEveryBlocks: 0 }, 'config.syncEveryBlocks'],
     [{ stallSeconds: 0 }, 'config.stallSeconds'],
     [{ maxBlocksWithoutWeights: 0 }, 'config.maxBlocksWithoutWeights'],

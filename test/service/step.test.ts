@@ -37,7 +37,8 @@ function standIn(profileOf: (port: number) => string): Dendrite & { calls: numbe
       d.calls++;
       return axons.map((a) => {
         const action = profileHandler(profileOf(a.port))(input);
-        const base = { processTime: 0.01, axonProcessTime: 0.01, failure: null, uid: a.uid };
+        // Axon on port 9000 + i answers in (i + 1) × 10 ms.
+        const base = { processTime: (a.port - 8999) * 0.01, axonProcessTime: 0.01, failure: null, uid: a.uid };
         if (action.kind === 'fields') return { ...base, status: 200, message: 'Success', fields: { ...(input as object), ...action.fields } };
         return { ...base, status: action.kind === 'status' ? action.status : 500, message: 'failed', fields: null };
       });
@@ -87,6 +88,8 @@ describe('runStep', () => {
     expect(out.shapley.get(2)).toBe(0);
     expect(out.statuses.get(200)).toBe(48);
     expect(out.statuses.get(500)).toBe(24);
+    // The slowest answer of the queried uids 0..2 (ports 9000..9002): 30 ms, the step's overhead is measured past it.
+    expect(out.slowestAnswerMs).toBeCloseTo(30, 9);
   });
 
   it('asks the same questions when a step is redone (same seed and step), other ones at another step', async () => {
