@@ -1,10 +1,17 @@
-import { metagraphToEpochArrays, readBlockEvents, readDevnetEntry, readEpochSchedule, readHeadNumber, readStoredOutput, readWeightRows, syncMetagraph } from '../chain/index.js';
+import type * as ChainModule from '../chain/index.js';
 import type { ChainConnection, StoredEpochOutput } from '../chain/index.js';
 import type { EpochInput } from '../yuma/index.js';
 import { findEpochBlocks } from './discover.js';
 import { initializationReveals } from './same-block.js';
 import { dropUidsFrom, replaceRows, typedSnapshotInput } from './typed-input.js';
 import type { Snapshot, StoredOutput } from './types.js';
+
+/**
+ * The chain client, loaded on first use. The archive, JSON Lines and the modules that read archives (tune, audit, and
+ * every CLI command through them) must not load @polkadot/api: it takes about 60 MB and 0.3 s at start-up.
+ */
+let chainModule: Promise<typeof ChainModule> | undefined;
+const loadChain = (): Promise<typeof ChainModule> => (chainModule ??= import('../chain/index.js'));
 
 /*
  * Snapshots read from a chain. The chain runs a subnet's epoch in on_initialize of block B, on the state block B − 1
@@ -72,6 +79,7 @@ function storedOutput(s: StoredEpochOutput): StoredOutput {
  * @param block an epoch block (findEpochBlocks)
  */
 export async function readSnapshot(conn: ChainConnection, netuid: number, block: number): Promise<Snapshot> {
+  const { metagraphToEpochArrays, readBlockEvents, readDevnetEntry, readStoredOutput, readWeightRows, syncMetagraph } = await loadChain();
   // The three reads are independent: the stored vectors are padded to the input's n afterwards.
   const [m, stored, entry, events] = await Promise.all([
     syncMetagraph(conn, netuid, { at: block - 1 }),
@@ -117,8 +125,11 @@ export interface SnapshotSource {
 export function chainSource(conn: ChainConnection): SnapshotSource & { head(): Promise<number> } {
   return {
     genesis: () => Promise.resolve(conn.api.genesisHash.toHex()),
-    head: () => readHeadNumber(conn),
-    epochBlocks: (netuid, from, to) => findEpochBlocks((at) => readEpochSchedule(conn, netuid, at), netuid, from, to),
+    head: async () => (await loadChain()).readHeadNumber(conn),
+    epochBlocks: async (netuid, from, to) => {
+      const { readEpochSchedule } = await loadChain();
+      return findEpochBlocks((at) => readEpochSchedule(conn, netuid, at), netuid, from, to);
+    },
     snapshot: (netuid, block) => readSnapshot(conn, netuid, block),
   };
 }

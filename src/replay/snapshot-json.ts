@@ -1,6 +1,6 @@
-import { checkAddress } from '@polkadot/util-crypto';
 import { describeValue, InvalidInputError, InvalidJsonError } from '../errors/index.js';
 import { readInt, readU64, validateEpochInput } from '../yuma/index.js';
+import { ss58Problem } from './ss58.js';
 import type { EpochInput } from '../yuma/index.js';
 import type { Snapshot, StoredOutput } from './types.js';
 
@@ -68,9 +68,9 @@ function checkKeys(v: unknown, path: string, n: number): string[] {
   return array(v, path, n, 'SS58 addresses (or "" for none)').map((k, i) => {
     if (typeof k !== 'string') throw new InvalidInputError(`${path}[${i}]`, `expected an SS58 address string, got ${describeValue(k)}`);
     if (k !== '') {
-      const [ok, reason] = checkAddress(k, 42);
       // Any network prefix is accepted: the address must only be well formed.
-      if (!ok && !/prefix mismatch/i.test(reason ?? '')) throw new InvalidInputError(`${path}[${i}]`, `"${k}" is not a valid SS58 address (${reason ?? 'invalid'})`);
+      const problem = ss58Problem(k);
+      if (problem !== null) throw new InvalidInputError(`${path}[${i}]`, `"${k}" is not a valid SS58 address (${problem})`);
     }
     return k;
   });
