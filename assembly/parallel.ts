@@ -21,6 +21,34 @@ export type Task = (ctx: usize, part: i32) => void;
 
 let helpers: i32 = 0;
 
+/**
+ * How long this thread waits for the helper to finish a part before it gives up: far beyond any part (milliseconds on
+ * the largest subnets), so only a helper that stopped for good reaches it. A wait without an end would freeze the
+ * process with no error (a vitest worker was once seen blocked here for minutes); instead the run aborts, and the
+ * engine refuses further runs, since a helper that wakes later could still write into a reused heap.
+ */
+const HELPER_STALL_NS: i64 = 60_000_000_000;
+/** Each wait's slice, so that the total can be counted. */
+const WAIT_SLICE_NS: i64 = 100_000_000;
+/** Set once the helper stalled: every later run aborts (the process must be restarted). */
+let stalled = false;
+
+/** Waits until the helper marked `seq` done, or aborts once it took HELPER_STALL_NS. */
+function waitDone(seq: i32): void {
+  let waited: i64 = 0;
+  let done = atomic.load<i32>(CTL, 4);
+  while (done != seq) {
+    if (waited >= HELPER_STALL_NS) {
+      stalled = true;
+      helpers = 0;
+      throw new Error('the helper thread did not finish its part in 60 s; restart the process, or set YUMAVAL_THREADS=1');
+    }
+    memory.atomic.wait32(CTL + 4, done, WAIT_SLICE_NS);
+    waited += WAIT_SLICE_NS;
+    done = atomic.load<i32>(CTL, 4);
+  }
+}
+
 /** The control block's address, for the helper's waiting loop. */
 export function controlBlock(): usize {
   return CTL;
@@ -47,12 +75,8 @@ export function helperTask(seq: i32): bool {
  * the helper may still be writing into the heap that the next run will reuse.
  */
 export function settle(): void {
-  const seq = atomic.load<i32>(CTL);
-  let done = atomic.load<i32>(CTL, 4);
-  while (helpers != 0 && done != seq) {
-    memory.atomic.wait32(CTL + 4, done, -1);
-    done = atomic.load<i32>(CTL, 4);
-  }
+  if (stalled) throw new Error('the helper thread stalled in an earlier run; restart the process, or set YUMAVAL_THREADS=1');
+  if (helpers != 0) waitDone(atomic.load<i32>(CTL));
 }
 
 /**
@@ -75,11 +99,7 @@ export function runParts(task: Task, ctx: usize, parallel: bool): void {
     task(ctx, 1);
     return;
   }
-  let done = atomic.load<i32>(CTL, 4);
-  while (done != seq) {
-    memory.atomic.wait32(CTL + 4, done, -1);
-    done = atomic.load<i32>(CTL, 4);
-  }
+  waitDone(seq);
 }
 
 /** The row where a CSR's entries (i32 row offsets `ptr`) reach half: rows before it are part 0's, the rest part 1's. */
