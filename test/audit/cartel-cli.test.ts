@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli } from './built-cli.js';
 import { CARTEL_MINERS, plantedScenario } from './planted.js';
 
 /*
@@ -13,14 +13,10 @@ import { CARTEL_MINERS, plantedScenario } from './planted.js';
  * (checked in chromium, nothing fetched; screenshot test/artifacts/audit-cartel-report.png).
  */
 
-const root = new URL('../../', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { encoding: 'utf8', timeout: 180_000, maxBuffer: 1 << 28 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): ReturnType<typeof runBuiltCli> => runBuiltCli(args, 180_000);
 
 interface Json { findings: Array<{ kind: string; validators: number[]; miners: number[]; from: number; to: number; pValue: number; gainRao: string; evidence: Record<string, unknown> }>; validators: Array<{ uid: number; flags: string[] }> }
 

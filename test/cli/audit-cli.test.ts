@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli } from '../audit/built-cli.js';
 import { plantedScenario } from '../audit/planted.js';
 
 /*
@@ -13,14 +13,10 @@ import { plantedScenario } from '../audit/planted.js';
  * chromium (playwright-core), draws its charts, fetches nothing, and a screenshot goes to test/artifacts/.
  */
 
-const root = new URL('../../', import.meta.url).pathname;
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join(root, 'dist/cli.js'), ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 28 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]): ReturnType<typeof runBuiltCli> => runBuiltCli(args, 120_000);
 
 describe('yumaval audit', () => {
   const dir = mkdtempSync(join(tmpdir(), 'yumaval-audit-'));
